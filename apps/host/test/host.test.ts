@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+describe('host configuration', () => {
+  it('has working defaults', () => {
+    expect(loadConfig({})).toEqual({
+      codec: 'h264',
+      encoderBackend: 'auto',
+      width: 1280,
+      height: 720,
+      fps: 60,
+      bitrateKbps: 10000,
+      perf: false,
+    });
+  });
+
+  it('reads the environment', () => {
+    const config = loadConfig({ PUNKTFUNK_CODEC: 'hevc', PUNKTFUNK_FPS: '30', PUNKTFUNK_PERF: '1' });
+    expect(config).toMatchObject({ codec: 'hevc', fps: 30, perf: true });
+  });
+
+  it('refuses nonsense with the variable named', () => {
+    expect(() => loadConfig({ PUNKTFUNK_ENCODER: 'gpu' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PUNKTFUNK_ENCODER: 'gpu' })).toThrow(
+      /PUNKTFUNK_ENCODER must be one of auto, nvenc, software/,
+    );
+    expect(() => loadConfig({ PUNKTFUNK_WIDTH: '12e2' })).toThrow(/PUNKTFUNK_WIDTH must be a whole number/);
+  });
+});
+
+function runHost(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [mainJs], { env: { ...process.env, ...env } });
+    let output = '';
+    let stopSent = false;
+    const onData = (d: Buffer) => {
+      output += d;
+      if (!stopSent && output.includes('engine ready')) stopSent = child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('host process', () => {
+  it('starts, reports the encoder it will use, and stops on SIGTERM', async () => {
+    const { code, output } = await runHost({ PUNKTFUNK_ENCODER: 'software' });
+    expect(output).toMatch(/encoder: libx264 \(h264, software, requested software\)/);
+    expect(output).toMatch(/engine ready, 1280x720@60 h264 via libx264; first frame \d+ bytes/);
+    expect(output).toMatch(/SIGTERM, stopping/);
+    expect(code).toBe(0);
+  });
+
+  it('exits non-zero with a clear message on bad configuration', async () => {
+    const { code, output } = await runHost({ PUNKTFUNK_WIDTH: '1281' });
+    expect(code).toBe(1);
+    expect(output).toMatch(
+      /start-up failed: invalid encoder options: width and height must be even, got 1281x720/,
+    );
+  });
+});

@@ -1,0 +1,26 @@
+// Registration only: each wrapped class adds itself to the exports.
+#include <napi.h>
+
+#include "binding/addon_state.h"
+#include "binding/capture_wrap.h"
+#include "binding/decoder_wrap.h"
+#include "binding/encoder_wrap.h"
+#include "binding/module_functions.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* state = new binding::AddonState();
+  env.SetInstanceData(state);  // deleted by node-addon-api at env teardown
+  // Close this environment's codecs when its worker exits, GC or not.
+  env.AddCleanupHook([live = state->live]() { live->closeAll(); });
+  binding::InitModuleFunctions(env, exports);
+  binding::CaptureWrap::Init(env, exports);
+  binding::EncoderWrap::Init(env, exports);
+  binding::DecoderWrap::Init(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(punktfunk_native, Init)

@@ -1,0 +1,20 @@
+#pragma once
+#include "binding/engine_wrap.h"
+#include "media/capture.h"
+
+namespace binding {
+
+// JS: new Capture({source, width, height, pixelFormat, convertThreads})
+class CaptureWrap : public EngineWrap<CaptureWrap, media::Capture> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit CaptureWrap(const Napi::CallbackInfo& info);
+  // Used by EncoderWrap::Submit: hands the converted frame over without a copy.
+  media::Capture& capture() { return engine(); }
+
+ private:
+  Napi::Value Capture(const Napi::CallbackInfo& info);
+  Napi::Value CopyBgra(const Napi::CallbackInfo& info);
+};
+
+}  // namespace binding

@@ -1,0 +1,111 @@
+#include "binding/encoder_wrap.h"
+
+#include "binding/capture_wrap.h"
+
+namespace binding {
+namespace {
+
+const char* pixelFormatName(AVPixelFormat format) {
+  return format == AV_PIX_FMT_NV12 ? "nv12" : "yuv420p";
+}
+
+// The packet's bytes become a Buffer in place; the finalizer frees the packet
+// when JS lets go of the Buffer. No copy through JS.
+Napi::Value packetBuffer(Napi::Env env, std::shared_ptr<media::EncodedPacket> packet) {
+  auto* hold = new std::shared_ptr<media::EncodedPacket>(std::move(packet));
+  const media::EncodedPacket& p = **hold;
+  return Napi::Buffer<uint8_t>::New(
+      env, const_cast<uint8_t*>(p.data()), p.size(),
+      [](Napi::Env, uint8_t*, std::shared_ptr<media::EncodedPacket>* h) { delete h; }, hold);
+}
+
+}  // namespace
+
+void EncoderWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = DefineClass(
+      env, "Encoder",
+      {InstanceMethod<&EncoderWrap::Info>("info"), InstanceMethod<&EncoderWrap::Submit>("submit"),
+       InstanceMethod<&EncoderWrap::Collect>("collect"),
+       InstanceMethod<&EncoderWrap::Flush>("flush"),
+       InstanceMethod<&EncoderWrap::SetBitrate>("setBitrate"), closeMethod()});
+  stateOf(env).encoderClass = Napi::Persistent(cls);
+  exports.Set("Encoder", cls);
+}
+
+EncoderWrap::EncoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
+  guarded(info.Env(), [&]() -> Napi::Value {
+    Napi::Object options = info[0].As<Napi::Object>();
+    media::EncoderOptions opts;
+    opts.codec = requireString(options, "codec", "h264");
+    opts.backend = requireString(options, "backend", "auto");
+    opts.width = requireInt(options, "width", 0);
+    opts.height = requireInt(options, "height", 0);
+    opts.fps = requireInt(options, "fps", 60);
+    opts.bitrateKbps = requireInt(options, "bitrateKbps", 10000);
+    opts.preset = requireString(options, "preset", "");
+    opts.threads = requireInt(options, "threads", 0);
+    engine_ = std::make_unique<media::Encoder>(opts);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value EncoderWrap::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    const media::EncoderInfo& i = engine().info();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("encoderName", i.encoderName);
+    out.Set("backend", i.backend);
+    out.Set("fallbackReason", i.fallbackReason);
+    out.Set("pixelFormat", pixelFormatName(i.pixelFormat));
+    out.Set("bitrateKbps", engine().bitrateKbps());
+    return out;
+  });
+}
+
+// submit(capture, forceIdr): encodes the capture's current frame in place.
+Napi::Value EncoderWrap::Submit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (!info[0].IsObject()) {
+      throw media::MediaError(media::code::kInvalidArgument, "submit needs a Capture");
+    }
+    CaptureWrap* capture = CaptureWrap::Unwrap(info[0].As<Napi::Object>());
+    const bool forceIdr = info[1].ToBoolean().Value();
+    const int64_t submitUs = engine().submit(capture->capture().frame(), forceIdr);
+    return Napi::Number::New(env, static_cast<double>(submitUs));
+  });
+}
+
+Napi::Value EncoderWrap::Collect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    media::CollectResult r = engine().collect();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("encodeUs", static_cast<double>(r.encodeUs));
+    if (!r.packet) {
+      out.Set("data", env.Null());
+      return out;
+    }
+    out.Set("keyframe", r.packet->keyframe);
+    out.Set("pts", static_cast<double>(r.packet->pts));
+    out.Set("data", packetBuffer(env, std::move(r.packet)));
+    return out;
+  });
+}
+
+Napi::Value EncoderWrap::Flush(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    engine().flush();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value EncoderWrap::SetBitrate(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    engine().setBitrateKbps(info[0].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+  });
+}
+
+}  // namespace binding

@@ -1,0 +1,7 @@
+#pragma once
+#include <napi.h>
+
+namespace binding {
+// Free functions: setErrorClass, monotonicUs, openCodecContexts, liveHandles.
+void InitModuleFunctions(Napi::Env env, Napi::Object exports);
+}  // namespace binding

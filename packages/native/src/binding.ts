@@ -1,0 +1,96 @@
+// Loads the compiled addon once per thread (each worker gets its own
+// per-environment instance of it) and tells it which error class to throw.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { PixelFormat } from '@punktfunk/shared';
+import { NativeError } from './errors.js';
+
+export interface CaptureTiming {
+  frameIndex: number;
+  /** Monotonic µs (same clock as monotonicUs()) when the grab began. */
+  startUs: number;
+  grabUs: number;
+  convertUs: number;
+  /** grab + convert */
+  captureUs: number;
+  repeated: boolean;
+}
+
+export interface CollectResult {
+  /** Annex B access unit, owned by native memory; null when none is ready. */
+  data: Buffer | null;
+  keyframe: boolean;
+  pts: number;
+  encodeUs: number;
+}
+
+export interface DecodedFrame {
+  width: number;
+  height: number;
+  keyframe: boolean;
+  /** The counter drawn by the synthetic source; null if none could be read. */
+  frameCounter: number | null;
+}
+
+export interface DecodeResult {
+  frames: DecodedFrame[];
+  decodeUs: number;
+}
+
+export interface RawEncoderInfo {
+  encoderName: string;
+  backend: 'nvenc' | 'software';
+  fallbackReason: string;
+  pixelFormat: PixelFormat;
+  bitrateKbps: number;
+}
+
+export interface NativeCapture {
+  capture(): CaptureTiming;
+  copyBgra(): Buffer;
+  close(): void;
+}
+export interface NativeEncoder {
+  info(): RawEncoderInfo;
+  submit(capture: NativeCapture, forceIdr: boolean): number;
+  collect(): CollectResult;
+  flush(): void;
+  setBitrate(bitrateKbps: number): void;
+  close(): void;
+}
+export interface NativeDecoder {
+  decode(data: Uint8Array): DecodeResult;
+  flush(): DecodeResult;
+  lastLuma(): Buffer;
+  close(): void;
+}
+
+interface Addon {
+  Capture: new (options: object) => NativeCapture;
+  Encoder: new (options: object) => NativeEncoder;
+  Decoder: new (options: object) => NativeDecoder;
+  setErrorClass(cls: typeof NativeError): void;
+  monotonicUs(): number;
+  openCodecContexts(): number;
+  liveHandles(): number;
+}
+
+function addonPath(): string {
+  const fromEnv = process.env.PUNKTFUNK_NATIVE_ADDON;
+  if (fromEnv) return fromEnv;
+  // Same relative path from src/ (tests) and dist/ (built code).
+  return fileURLToPath(new URL('../../../native/build/Release/punktfunk_native.node', import.meta.url));
+}
+
+function load(): Addon {
+  const path = addonPath();
+  if (!existsSync(path)) {
+    throw new NativeError('ADDON_NOT_BUILT', `native addon not found at ${path}; run ./scripts/setup`);
+  }
+  const addon = createRequire(import.meta.url)(path) as Addon;
+  addon.setErrorClass(NativeError);
+  return addon;
+}
+
+export const addon: Addon = load();

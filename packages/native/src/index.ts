@@ -1,0 +1,164 @@
+// The typed facade over the native engine. Everything the rest of punktfunk
+// knows of the addon goes through here: validated options in, typed results out.
+import type { Codec, OpenedBackend, PixelFormat } from '@punktfunk/shared';
+import {
+  addon,
+  type CaptureTiming,
+  type CollectResult,
+  type DecodeResult,
+  type NativeCapture,
+  type NativeDecoder,
+  type NativeEncoder,
+} from './binding.js';
+import {
+  type CaptureOptions,
+  type DecoderOptions,
+  type EncoderOptions,
+  validateBitrateKbps,
+  validateCaptureOptions,
+  validateDecoderOptions,
+  validateEncoderOptions,
+} from './options.js';
+
+export type { CaptureTiming, CollectResult, DecodedFrame, DecodeResult } from './binding.js';
+export { NativeError, type NativeErrorCode } from './errors.js';
+export * from './options.js';
+
+/** Grabs frames from a source and converts them into the encoder's format. */
+export class FrameCapture {
+  /** @internal the native object, handed to the encoder without copying */
+  readonly handle: NativeCapture;
+  readonly width: number;
+  readonly height: number;
+
+  constructor(options: CaptureOptions) {
+    const valid = validateCaptureOptions(options);
+    this.handle = new addon.Capture(valid);
+    this.width = valid.width;
+    this.height = valid.height;
+  }
+
+  /** Grabs and converts the next frame; the frame stays in native memory. */
+  capture(): CaptureTiming {
+    return this.handle.capture();
+  }
+
+  /** A packed copy of the last grabbed BGRA frame (benchmarks, tests; not the hot path). */
+  copyBgra(): Buffer {
+    return this.handle.copyBgra();
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+export interface EncoderInfo {
+  encoderName: string;
+  backend: OpenedBackend;
+  /** Why a preferred encoder was not used (e.g. NVENC without a GPU); '' if none. */
+  fallbackReason: string;
+  pixelFormat: PixelFormat;
+  codec: Codec;
+}
+
+export interface EncoderLog {
+  info(message: string): void;
+}
+
+export class VideoEncoder {
+  readonly info: EncoderInfo;
+  private readonly handle: NativeEncoder;
+  private bitrateKbpsNow: number;
+
+  constructor(options: EncoderOptions, log: EncoderLog | null = console) {
+    const valid = validateEncoderOptions(options);
+    this.handle = new addon.Encoder(valid);
+    const raw = this.handle.info();
+    this.info = {
+      encoderName: raw.encoderName,
+      backend: raw.backend,
+      fallbackReason: raw.fallbackReason,
+      pixelFormat: raw.pixelFormat,
+      codec: valid.codec,
+    };
+    this.bitrateKbpsNow = valid.bitrateKbps;
+    log?.info(describeEncoderChoice(this.info, valid.backend));
+  }
+
+  get bitrateKbps(): number {
+    return this.bitrateKbpsNow;
+  }
+
+  /** Hands the capture's current frame to the encoder; returns the call's µs. */
+  submit(capture: FrameCapture, forceIdr = false): number {
+    return this.handle.submit(capture.handle, forceIdr);
+  }
+
+  /** Takes one finished access unit if there is one; `encodeUs` is the wait. */
+  collect(): CollectResult {
+    return this.handle.collect();
+  }
+
+  /** End of stream: collect() then returns what the encoder still holds. */
+  flush(): void {
+    this.handle.flush();
+  }
+
+  /** Takes effect from the next frame, without a new IDR. */
+  setBitrateKbps(bitrateKbps: number): void {
+    validateBitrateKbps(bitrateKbps);
+    this.handle.setBitrate(bitrateKbps);
+    this.bitrateKbpsNow = bitrateKbps;
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+export function describeEncoderChoice(info: EncoderInfo, requested: string): string {
+  const chosen = `encoder: ${info.encoderName} (${info.codec}, ${info.backend}, requested ${requested})`;
+  return info.fallbackReason ? `${chosen}; not used: ${info.fallbackReason}` : chosen;
+}
+
+export class VideoDecoder {
+  private readonly handle: NativeDecoder;
+
+  constructor(options: DecoderOptions) {
+    this.handle = new addon.Decoder(validateDecoderOptions(options));
+  }
+
+  /** Decodes one Annex B access unit; throws NativeError DECODER_FAILED on corrupt data. */
+  decode(data: Uint8Array): DecodeResult {
+    return this.handle.decode(data);
+  }
+
+  flush(): DecodeResult {
+    return this.handle.flush();
+  }
+
+  /** Luma plane of the last decoded frame, width bytes a row. */
+  lastLuma(): Buffer {
+    return this.handle.lastLuma();
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+/** The engine's monotonic clock in µs: the one every stage timing uses. */
+export function monotonicUs(): number {
+  return addon.monotonicUs();
+}
+
+/** Codec contexts open in the whole process (a leak check for tests). */
+export function openCodecContexts(): number {
+  return addon.openCodecContexts();
+}
+
+/** Native objects still open in this thread's environment. */
+export function liveHandles(): number {
+  return addon.liveHandles();
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { NativeError, VideoEncoder } from '../src/index.js';
+
+const options = { codec: 'h264', width: 1280, height: 720, fps: 60, bitrateKbps: 10000 } as const;
+
+function nvencOpens(): boolean {
+  try {
+    new VideoEncoder({ ...options, backend: 'nvenc' }, null).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('encoder backends', () => {
+  const hasNvenc = nvencOpens();
+
+  it.skipIf(hasNvenc)('nvenc without an NVIDIA GPU: ENCODER_UNAVAILABLE with the reason', () => {
+    let error: unknown;
+    try {
+      new VideoEncoder({ ...options, backend: 'nvenc' }, null);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NativeError);
+    expect((error as NativeError).code).toBe('ENCODER_UNAVAILABLE');
+    expect((error as NativeError).message).toMatch(/h264_nvenc: .+/);
+  });
+
+  it.skipIf(hasNvenc)('auto falls back to libx264, says so, and logs why', () => {
+    const lines: string[] = [];
+    const encoder = new VideoEncoder({ ...options, backend: 'auto' }, { info: (m) => lines.push(m) });
+    expect(encoder.info).toMatchObject({
+      encoderName: 'libx264',
+      backend: 'software',
+      pixelFormat: 'yuv420p',
+    });
+    expect(encoder.info.fallbackReason).toMatch(/^h264_nvenc: /);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/encoder: libx264 .*not used: h264_nvenc/);
+    encoder.close();
+  });
+
+  it.runIf(hasNvenc)('auto picks NVENC where it works', () => {
+    const encoder = new VideoEncoder({ ...options, backend: 'auto' }, null);
+    expect(encoder.info).toMatchObject({ encoderName: 'h264_nvenc', backend: 'nvenc', pixelFormat: 'nv12' });
+    encoder.close();
+  });
+
+  it('software picks libx265 for HEVC', () => {
+    const encoder = new VideoEncoder({ ...options, codec: 'hevc', backend: 'software' }, null);
+    expect(encoder.info).toMatchObject({ encoderName: 'libx265', backend: 'software', fallbackReason: '' });
+    encoder.close();
+  });
+});

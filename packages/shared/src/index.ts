@@ -1,0 +1,3 @@
+// Types shared by every part of punktfunk. No runtime dependencies: the
+// console, the host and the clients all import this.
+export * from './media.js';
