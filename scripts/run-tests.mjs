@@ -9,11 +9,22 @@ function run(command, args) {
   return { code: result.status ?? 1, stdout: result.stdout ?? '' };
 }
 
-const engine = run('native/build/engine_test', []);
-const engineCounts = /(\d+) passed, (\d+) failed/.exec(engine.stdout);
-const enginePassed = Number(engineCounts?.[1] ?? 0);
-const engineFailed =
-  engine.code === 0 ? Number(engineCounts?.[2] ?? 0) : Math.max(1, Number(engineCounts?.[2] ?? 1));
+// Each C++ test executable prints "N passed, N failed" as its last line.
+function runNative(path) {
+  const result = run(path, []);
+  const counts = /(\d+) passed, (\d+) failed/.exec(result.stdout);
+  const failed = Number(counts?.[2] ?? 1);
+  return {
+    code: result.code,
+    passed: Number(counts?.[1] ?? 0),
+    failed: result.code === 0 ? failed : Math.max(1, failed),
+  };
+}
+
+const natives = ['native/build/engine_test', 'native/build/net_test'].map(runNative);
+const engine = { code: natives.some((n) => n.code !== 0) ? 1 : 0 };
+const enginePassed = natives.reduce((sum, n) => sum + n.passed, 0);
+const engineFailed = natives.reduce((sum, n) => sum + n.failed, 0);
 
 mkdirSync('test-results', { recursive: true });
 const vitest = spawnSync(

@@ -5,6 +5,8 @@
 #include "binding/capture_wrap.h"
 #include "binding/decoder_wrap.h"
 #include "binding/encoder_wrap.h"
+#include "binding/media_receiver_wrap.h"
+#include "binding/media_sender_wrap.h"
 #include "binding/module_functions.h"
 
 namespace {
@@ -18,6 +20,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   binding::CaptureWrap::Init(env, exports);
   binding::EncoderWrap::Init(env, exports);
   binding::DecoderWrap::Init(env, exports);
+  binding::MediaSenderWrap::Init(env, exports);
+  binding::MediaReceiverWrap::Init(env, exports);
   return exports;
 }
 

@@ -1,5 +1,8 @@
 // Host configuration, read once at start from the environment. Every knob has
 // a default that works on a fresh machine; the README lists them.
+import { isIP } from 'node:net';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { CODECS, type Codec, ENCODER_BACKENDS, type EncoderBackend } from '@punktfunk/shared';
 
 export interface HostConfig {
@@ -44,5 +47,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     fps: integer(env, 'PUNKTFUNK_FPS', 60),
     bitrateKbps: integer(env, 'PUNKTFUNK_BITRATE_KBPS', 10000),
     perf: env.PUNKTFUNK_PERF === '1',
+  };
+}
+
+/** The management API, the host's identity and where the host keeps its state. */
+export interface ManagementConfig {
+  /** PUNKTFUNK_CONFIG_DIR, default ~/.config/punktfunk: certificate, token, paired clients, captures. */
+  configDir: string;
+  capturesDir: string;
+  /** Plain HTTP for the operator on this machine. */
+  port: number;
+  bind: string;
+  /** TLS lane for other machines (bearer token, or a paired client's certificate for the read-only routes). */
+  tlsPort: number;
+  tlsBind: string;
+  /** PUNKTFUNK_MGMT_TOKEN; null: read or create <configDir>/mgmt-token. */
+  token: string | null;
+  hostName: string;
+}
+
+function port(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const value = integer(env, key, fallback);
+  // 0 asks the system for a free port (tests, several hosts on one machine).
+  if (value > 65535) throw new ConfigError(`${key} must be a port number 0..65535, got '${value}'`);
+  return value;
+}
+
+function address(env: NodeJS.ProcessEnv, key: string, fallback: string): string {
+  const value = env[key] || fallback;
+  if (isIP(value) === 0) throw new ConfigError(`${key} must be an IP address, got '${value}'`);
+  return value;
+}
+
+/** A bearer token (variable or file): printable, no spaces, long enough not to be guessed. */
+export const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
+
+function token(env: NodeJS.ProcessEnv): string | null {
+  const value = env.PUNKTFUNK_MGMT_TOKEN;
+  if (value === undefined || value === '') return null;
+  if (!TOKEN_PATTERN.test(value)) {
+    throw new ConfigError('PUNKTFUNK_MGMT_TOKEN must be 16..512 printable characters without spaces');
+  }
+  return value;
+}
+
+export function loadManagementConfig(env: NodeJS.ProcessEnv = process.env): ManagementConfig {
+  const configDir = resolve(env.PUNKTFUNK_CONFIG_DIR || join(homedir(), '.config', 'punktfunk'));
+  return {
+    configDir,
+    capturesDir: join(configDir, 'captures'),
+    port: port(env, 'PUNKTFUNK_MGMT_PORT', 47990),
+    bind: address(env, 'PUNKTFUNK_MGMT_BIND', '127.0.0.1'),
+    tlsPort: port(env, 'PUNKTFUNK_MGMT_TLS_PORT', 47991),
+    tlsBind: address(env, 'PUNKTFUNK_MGMT_TLS_BIND', '0.0.0.0'),
+    token: token(env),
+    hostName: env.PUNKTFUNK_HOST_NAME || hostname(),
   };
 }

@@ -9,6 +9,9 @@ export type NativeErrorCode =
   | 'CLOSED'
   | 'OUT_OF_MEMORY'
   | 'NATIVE_FAILURE'
+  | 'NETWORK_FAILED'
+  | 'CRYPTO_FAILED'
+  | 'KEY_EXHAUSTED'
   | 'ADDON_NOT_BUILT';
 
 /**

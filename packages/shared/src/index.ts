@@ -1,3 +1,5 @@
 // Types shared by every part of punktfunk. No runtime dependencies: the
 // console, the host and the clients all import this.
+export * from './api.js';
 export * from './media.js';
+export * from './stats.js';

@@ -1,0 +1,56 @@
+// The management API as one Hono app: every resource registered here, behind
+// one auth middleware, with one error envelope {"error": "..."}. The console
+// hook serves everything outside /api/.
+import { API_BASE_PATH } from '@punktfunk/shared';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { type AuthOptions, authenticate } from './auth.js';
+import { type ConsoleHandler, consolePlaceholder } from './console.js';
+import type { ApiDeps, ApiEnv, ApiResource } from './context.js';
+import { toApiError } from './errors.js';
+import { captureResource } from './routes/capture.js';
+import { healthResource } from './routes/health.js';
+import { openapiResource } from './routes/openapi.js';
+import { recordingsResource } from './routes/recordings.js';
+import { statusResource } from './routes/status.js';
+
+/** Every API resource, in one place. */
+export const API_RESOURCES: readonly ApiResource[] = [
+  healthResource,
+  statusResource,
+  captureResource,
+  recordingsResource,
+  openapiResource(() => API_RESOURCES),
+];
+
+export interface CreateApiOptions extends ApiDeps {
+  auth: Omit<AuthOptions, 'tickets'>;
+  /** Serves the web console (paths outside /api/); default: a placeholder page. */
+  console?: ConsoleHandler;
+}
+
+export function createApi(options: CreateApiOptions): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  // First, so no route (nor a 404 for an unknown one) answers before auth.
+  api.use('*', authenticate({ ...options.auth, tickets: options.tickets }));
+  api.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  for (const resource of API_RESOURCES) api.route(resource.base, resource.routes(options));
+
+  const app = new Hono<ApiEnv>();
+  app.use('*', secureHeaders());
+  app.route(API_BASE_PATH, api);
+  const serveConsole = options.console ?? consolePlaceholder;
+  app.use('*', (c, next) => (c.req.path.startsWith(`${API_BASE_PATH}/`) ? next() : serveConsole(c, next)));
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      options.log.error(`${c.req.method} ${c.req.path} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+    return c.json({ error: apiError.message }, apiError.status, apiError.headers);
+  });
+  return app;
+}

@@ -1,0 +1,109 @@
+// Who may call what. Default deny: the middleware runs before every /api/v1
+// route, and only the operator's bearer token opens them all. A paired
+// client's certificate (TLS lane only) opens the short read-only list below,
+// never a stats route. The token is never accepted in a URL; the event stream
+// (EventSource cannot send headers) takes a single-use ticket instead.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TLSSocket } from 'node:tls';
+import { API_BASE_PATH, type EventsTicketResponse } from '@punktfunk/shared';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ApiEnv, Principal } from './context.js';
+import { ApiError } from './errors.js';
+
+/** The only routes a paired client's certificate opens (GET/HEAD). */
+export const PAIRED_CLIENT_READ_ALLOWLIST: readonly string[] = [
+  `${API_BASE_PATH}/health`,
+  `${API_BASE_PATH}/status`,
+];
+/** The only route that accepts `?ticket=`. */
+export const TICKET_ROUTE = `${API_BASE_PATH}/stats/capture/events`;
+
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="punktfunk"' };
+// A ticket lives long enough for the console to open the stream right after asking.
+const TICKET_TTL_MS = 30_000;
+// Unredeemed tickets are few; the cap only bounds memory against a runaway client.
+const MAX_LIVE_TICKETS = 64;
+
+function sha256(text: string | Buffer): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Hashing both sides first makes the comparison constant-time whatever the lengths. */
+export function tokenMatches(expectedDigest: Buffer, presented: string): boolean {
+  return timingSafeEqual(expectedDigest, sha256(presented));
+}
+
+export class EventTickets {
+  /** sha256(ticket) hex → expiry (ms on nowMs's clock). */
+  private readonly live = new Map<string, number>();
+
+  constructor(private readonly nowMs: () => number = () => performance.now()) {}
+
+  issue(): EventsTicketResponse {
+    const now = this.nowMs();
+    for (const [key, expiry] of this.live) if (expiry <= now) this.live.delete(key);
+    const oldest = this.live.keys().next();
+    if (this.live.size >= MAX_LIVE_TICKETS && !oldest.done) this.live.delete(oldest.value);
+    const ticket = randomBytes(32).toString('hex');
+    this.live.set(sha256(ticket).toString('hex'), now + TICKET_TTL_MS);
+    return { ticket, expiresInMs: TICKET_TTL_MS };
+  }
+
+  /** True once per issued ticket, within its lifetime. */
+  redeem(ticket: string): boolean {
+    const key = sha256(ticket).toString('hex');
+    const expiry = this.live.get(key);
+    this.live.delete(key);
+    return expiry !== undefined && expiry > this.nowMs();
+  }
+}
+
+/** SHA-256 (hex) of the client certificate presented on this TLS connection, if any. */
+export function peerFingerprint(env: ApiEnv['Bindings'] | undefined): string | null {
+  const socket = env?.incoming?.socket;
+  if (!(socket instanceof TLSSocket)) return null;
+  const cert = socket.getPeerCertificate();
+  return cert?.raw ? sha256(cert.raw).toString('hex') : null;
+}
+
+export interface AuthOptions {
+  token: string;
+  pairedClients: { has(fingerprint: string): boolean };
+  tickets: EventTickets;
+}
+
+function identify(c: Context<ApiEnv>, options: AuthOptions, tokenDigest: Buffer): Principal {
+  const header = c.req.header('authorization');
+  if (header !== undefined) {
+    // A wrong token is refused even when a paired certificate came with it.
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    if (!match?.[1] || !tokenMatches(tokenDigest, match[1])) {
+      throw new ApiError(401, 'invalid bearer token', CHALLENGE);
+    }
+    return 'operator';
+  }
+  const ticket = c.req.query('ticket');
+  if (ticket !== undefined && c.req.path === TICKET_ROUTE && c.req.method === 'GET') {
+    if (!options.tickets.redeem(ticket)) throw new ApiError(401, 'invalid or expired ticket', CHALLENGE);
+    return 'operator';
+  }
+  const fingerprint = peerFingerprint(c.env);
+  if (fingerprint !== null && options.pairedClients.has(fingerprint)) return 'paired-client';
+  throw new ApiError(401, 'missing credentials: send Authorization: Bearer <token>', CHALLENGE);
+}
+
+export function authenticate(options: AuthOptions): MiddlewareHandler<ApiEnv> {
+  const tokenDigest = sha256(options.token);
+  return async (c, next) => {
+    const principal = identify(c, options, tokenDigest);
+    const isRead = c.req.method === 'GET' || c.req.method === 'HEAD';
+    if (principal === 'paired-client' && !(isRead && PAIRED_CLIENT_READ_ALLOWLIST.includes(c.req.path))) {
+      throw new ApiError(
+        403,
+        'a paired client certificate opens only health and status; this needs the token',
+      );
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}

@@ -1,0 +1,44 @@
+// What every API resource gets: the host's shared objects, and the Hono
+// environment (the Node request, for the TLS client certificate).
+import type { HttpBindings } from '@hono/node-server';
+import type { SessionInfo } from '@punktfunk/shared';
+import type { Hono } from 'hono';
+import type { StatsRecorder } from '../recorder/index.js';
+import type { EventTickets } from './auth.js';
+import type { PathSpecs } from './openapi.js';
+
+/** Who is calling: the operator (bearer token) or a paired client (its TLS certificate). */
+export type Principal = 'operator' | 'paired-client';
+
+export type ApiEnv = {
+  // Absent under app.request() in tests; set by @hono/node-server in the host.
+  Bindings: Partial<HttpBindings>;
+  Variables: { principal: Principal };
+};
+
+/** What only the streaming side knows; it supplies this function. */
+export interface StreamingStatus {
+  encoderBackend: string | null;
+  encoderName: string | null;
+  sessions: SessionInfo[];
+}
+
+export interface ApiLog {
+  error(message: string): void;
+}
+
+export interface ApiDeps {
+  recorder: StatsRecorder;
+  host: { name: string; version: string; uniqueId: string; certFingerprintSha256: string };
+  statusProvider: () => StreamingStatus;
+  tickets: EventTickets;
+  log: ApiLog;
+}
+
+/** One API resource: its routes under /api/v1<base>, and their OpenAPI description. */
+export interface ApiResource {
+  base: string;
+  routes(deps: ApiDeps): Hono<ApiEnv>;
+  /** Keyed by OpenAPI path under /api/v1, e.g. `/stats/recordings/{id}`. */
+  openapi: PathSpecs;
+}

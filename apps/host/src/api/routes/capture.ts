@@ -1,0 +1,104 @@
+// /api/v1/stats/capture: arm, stop and watch the capture. Operator only.
+import { Hono } from 'hono';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { captureMetaSchema, captureSchema, captureStatusSchema } from '../../recorder/capture-schema.js';
+import type { StatsRecorder } from '../../recorder/index.js';
+import type { ApiEnv, ApiResource } from '../context.js';
+import { ApiError } from '../errors.js';
+import { ticketSchema } from '../schemas.js';
+
+// Proxies and browsers close event streams that stay silent; a comment line
+// every 15 s keeps it open and finds dead clients.
+const HEARTBEAT_MS = 15_000;
+
+/** Relays status changes and samples until the client goes away. */
+async function relayEvents(stream: SSEStreamingApi, recorder: StatsRecorder): Promise<void> {
+  // Writes are chained so events arrive in the order they happened.
+  let chain: Promise<void> = Promise.resolve();
+  const send = (write: () => Promise<void>) => {
+    chain = chain.then(write).catch(() => stream.abort());
+  };
+  const sendStatus = () =>
+    send(() => stream.writeSSE({ event: 'status', data: JSON.stringify(recorder.status()) }));
+  const offArmed = recorder.onArmedChange(sendStatus);
+  const offSample = recorder.onSample((sample) =>
+    send(() => stream.writeSSE({ event: 'sample', data: JSON.stringify(sample) })),
+  );
+  const heartbeat = setInterval(
+    () => send(() => stream.write(': heartbeat\n\n').then(() => {})),
+    HEARTBEAT_MS,
+  );
+  try {
+    sendStatus();
+    await new Promise<void>((resolve) => stream.onAbort(resolve));
+  } finally {
+    clearInterval(heartbeat);
+    offArmed();
+    offSample();
+  }
+}
+
+export const captureResource: ApiResource = {
+  base: '/stats/capture',
+  routes: ({ recorder, tickets }) =>
+    new Hono<ApiEnv>()
+      .post('/start', (c) => c.json(recorder.start()))
+      .post('/stop', async (c) => {
+        const meta = await recorder.stop();
+        return meta ? c.json(meta) : c.body(null, 204);
+      })
+      .get('/status', (c) => c.json(recorder.status()))
+      .get('/live', (c) => {
+        const live = recorder.live();
+        if (!live) throw new ApiError(404, 'no capture is armed');
+        return c.json(live);
+      })
+      .post('/events/ticket', (c) => c.json(tickets.issue()))
+      .get('/events', (c) => streamSSE(c, (stream) => relayEvents(stream, recorder))),
+  openapi: {
+    '/stats/capture/start': {
+      post: {
+        summary: 'Arm a capture (idempotent: when armed already, changes nothing)',
+        responses: { 200: { description: 'the capture status', schema: captureStatusSchema } },
+      },
+    },
+    '/stats/capture/stop': {
+      post: {
+        summary: 'Disarm, then save the capture',
+        description: 'When idle, retries saves that failed earlier (kept in memory).',
+        responses: {
+          200: { description: 'the saved capture', schema: captureMetaSchema },
+          204: { description: 'nothing was armed' },
+        },
+      },
+    },
+    '/stats/capture/status': {
+      get: {
+        summary: 'Armed or idle, sample count, elapsed time on the host clock',
+        responses: { 200: { description: 'status', schema: captureStatusSchema } },
+      },
+    },
+    '/stats/capture/live': {
+      get: {
+        summary: 'The armed capture so far',
+        responses: { 200: { description: 'metadata (provisional id) and samples', schema: captureSchema } },
+      },
+    },
+    '/stats/capture/events/ticket': {
+      post: {
+        summary: 'A single-use ticket (30 s) for opening the event stream with EventSource',
+        responses: { 200: { description: 'ticket', schema: ticketSchema } },
+      },
+    },
+    '/stats/capture/events': {
+      get: {
+        summary: 'Server-sent events: `status` on connect and on arm/disarm, `sample` per appended sample',
+        description:
+          'Bearer header, or ?ticket= from POST /stats/capture/events/ticket (the token never goes in a URL).',
+        query: { ticket: z.string() },
+        responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
+      },
+    },
+  },
+};

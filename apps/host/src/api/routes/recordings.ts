@@ -1,0 +1,104 @@
+// /api/v1/stats/recordings: saved captures. Operator only.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { captureMetaSchema, captureSchema } from '../../recorder/capture-schema.js';
+import { serializeCapture } from '../../recorder/capture-store.js';
+import { captureToCsv } from '../capture-csv.js';
+import type { ApiEnv, ApiResource } from '../context.js';
+import { ApiError } from '../errors.js';
+import { captureIdSchema, recordingPatchSchema, recordingsListSchema } from '../schemas.js';
+import { jsonBody, recordingId } from '../validate.js';
+
+// A patch is a name and a note; anything larger is not one.
+const PATCH_MAX_BYTES = 64 * 1024;
+const idParam = { id: captureIdSchema };
+
+function attachment(filename: string): string {
+  return `attachment; filename="${filename}"`;
+}
+
+/** '' (or spaces) clears a field, like null. */
+function cleared(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  return value.trim() === '' ? null : value.trim();
+}
+
+export const recordingsResource: ApiResource = {
+  base: '/stats/recordings',
+  routes: ({ recorder }) =>
+    new Hono<ApiEnv>()
+      .get('/', async (c) => c.json({ recordings: await recorder.list() }))
+      .get('/:id', async (c) => c.json(await recorder.load(recordingId(c))))
+      .patch(
+        '/:id',
+        bodyLimit({
+          maxSize: PATCH_MAX_BYTES,
+          onError: () => {
+            throw new ApiError(413, `the body is larger than ${PATCH_MAX_BYTES} bytes`);
+          },
+        }),
+        async (c) => {
+          const id = recordingId(c);
+          const patch = await jsonBody(c, recordingPatchSchema);
+          return c.json(await recorder.update(id, { name: cleared(patch.name), note: cleared(patch.note) }));
+        },
+      )
+      .delete('/:id', async (c) => {
+        await recorder.delete(recordingId(c));
+        return c.body(null, 204);
+      })
+      .get('/:id/export.json', async (c) => {
+        const id = recordingId(c);
+        const body = serializeCapture(await recorder.load(id));
+        c.header('Content-Disposition', attachment(`punktfunk-${id}.json`));
+        return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+      })
+      .get('/:id/export.csv', async (c) => {
+        const id = recordingId(c);
+        const body = captureToCsv(await recorder.load(id));
+        c.header('Content-Disposition', attachment(`punktfunk-${id}.csv`));
+        return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+      }),
+  openapi: {
+    '/stats/recordings': {
+      get: {
+        summary: 'Saved recordings, metadata only, newest first',
+        description: 'A file that does not parse is skipped (and logged), not an error.',
+        responses: { 200: { description: 'list', schema: recordingsListSchema } },
+      },
+    },
+    '/stats/recordings/{id}': {
+      get: {
+        summary: 'One recording: metadata and samples',
+        pathParams: idParam,
+        responses: { 200: { description: 'the recording', schema: captureSchema } },
+      },
+      patch: {
+        summary: "Set the recording's name and/or note ('' or null clears)",
+        pathParams: idParam,
+        body: recordingPatchSchema,
+        responses: { 200: { description: 'updated metadata', schema: captureMetaSchema } },
+      },
+      delete: {
+        summary: 'Delete a recording',
+        pathParams: idParam,
+        responses: { 204: { description: 'deleted' } },
+      },
+    },
+    '/stats/recordings/{id}/export.json': {
+      get: {
+        summary: 'Download as a JSON file (Content-Disposition: attachment)',
+        pathParams: idParam,
+        responses: { 200: { description: 'the capture file', schema: captureSchema } },
+      },
+    },
+    '/stats/recordings/{id}/export.csv': {
+      get: {
+        summary:
+          'Download as CSV: one row per sample; stages as <stage>_p50_us/<stage>_p99_us; null is empty',
+        pathParams: idParam,
+        responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+      },
+    },
+  },
+};

@@ -1,0 +1,93 @@
+// Clients that paired with this host, keyed by the SHA-256 fingerprint of
+// their certificate. The pairing flows fill it; the management API's TLS lane
+// reads it (has) on every request, so lookups are in memory and synchronous.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { normalizeFingerprint } from './certificate.js';
+import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from './private-files.js';
+
+export interface PairedClient {
+  fingerprint: string;
+  name: string;
+  pairedUnixMs: number;
+}
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  clients: z.array(
+    z.object({
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+      name: z.string(),
+      pairedUnixMs: z.number(),
+    }),
+  ),
+});
+
+export class PairedClientsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PairedClientsError';
+  }
+}
+
+export class PairedClients {
+  private readonly clients = new Map<string, PairedClient>();
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(readonly path: string) {}
+
+  /** Loads the store; a missing file is an empty store, a damaged one an error (never overwritten). */
+  static async open(path: string, log?: FileLog): Promise<PairedClients> {
+    const store = new PairedClients(path);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return store;
+      throw error;
+    }
+    let parsed: z.infer<typeof fileSchema>;
+    try {
+      parsed = fileSchema.parse(JSON.parse(text));
+    } catch (error) {
+      throw new PairedClientsError(`${path} is damaged (${(error as Error).message}); fix or remove it`);
+    }
+    for (const client of parsed.clients) store.clients.set(client.fingerprint, client);
+    await ensurePrivateFile(path, log);
+    return store;
+  }
+
+  has(fingerprint: string): boolean {
+    const key = normalizeFingerprint(fingerprint);
+    return key !== null && this.clients.has(key);
+  }
+
+  list(): PairedClient[] {
+    return [...this.clients.values()].sort((a, b) => a.pairedUnixMs - b.pairedUnixMs);
+  }
+
+  async add(fingerprint: string, name: string, pairedUnixMs = Date.now()): Promise<PairedClient> {
+    const key = normalizeFingerprint(fingerprint);
+    if (key === null) throw new PairedClientsError(`not a SHA-256 fingerprint: '${fingerprint}'`);
+    const client = { fingerprint: key, name, pairedUnixMs };
+    this.clients.set(key, client);
+    await this.persist();
+    return client;
+  }
+
+  /** Returns whether the client was paired. */
+  async remove(fingerprint: string): Promise<boolean> {
+    const key = normalizeFingerprint(fingerprint);
+    if (key === null || !this.clients.delete(key)) return false;
+    await this.persist();
+    return true;
+  }
+
+  // Writes are chained so two quick changes land in order, each as a whole file.
+  private persist(): Promise<void> {
+    const snapshot = `${JSON.stringify({ version: 1, clients: this.list() }, null, 2)}\n`;
+    const write = this.writes.then(() => writePrivateFileAtomic(this.path, snapshot));
+    this.writes = write.catch(() => {});
+    return write;
+  }
+}

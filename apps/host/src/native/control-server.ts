@@ -1,0 +1,80 @@
+// The punktfunk/1 control server: TLS with the host's certificate. Clients
+// on loopback are let in without pairing (unless switched off); any other
+// client must present a certificate that has been paired with the host.
+import { randomUUID } from 'node:crypto';
+import { isIPv4 } from 'node:net';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { encodeFrame } from '@punktfunk/protocol';
+import { ControlConnection, type ControlConnectionDeps } from './control-connection.js';
+
+export interface ControlServerOptions extends ControlConnectionDeps {
+  cert: string;
+  key: string;
+  port: number;
+  bind: string;
+  loopbackWithoutPairing: boolean;
+  /** Whether a client certificate (SHA-256 fingerprint, hex) is paired. */
+  isPaired(fingerprint256: string): boolean;
+}
+
+export function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** `::ffff:1.2.3.4` → `1.2.3.4`: UDP sends to the plain IPv4 form. */
+export function plainAddress(address: string): string {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return isIPv4(v4) ? v4 : address;
+}
+
+export class ControlServer {
+  private readonly server: Server;
+  private readonly connections = new Set<ControlConnection>();
+
+  constructor(private readonly o: ControlServerOptions) {
+    this.server = createServer({
+      cert: o.cert,
+      key: o.key,
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+    });
+    this.server.on('secureConnection', (socket) => this.admit(socket));
+    this.server.on('tlsClientError', (error) =>
+      o.log(`native control: TLS handshake failed: ${error.message}`),
+    );
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.o.port, this.o.bind, () => {
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : this.o.port);
+      });
+    });
+  }
+
+  private admit(socket: TLSSocket): void {
+    const remote = plainAddress(socket.remoteAddress ?? '');
+    const fingerprint = socket.getPeerCertificate()?.fingerprint256?.replaceAll(':', '').toLowerCase() ?? '';
+    const allowed =
+      (this.o.loopbackWithoutPairing && isLoopback(remote)) ||
+      (fingerprint !== '' && this.o.isPaired(fingerprint));
+    if (!allowed) {
+      this.o.log(`native control: refused ${remote}: not paired`);
+      socket.end(
+        encodeFrame({ type: 'error', message: 'pairing required: this client is not paired with the host' }),
+      );
+      return;
+    }
+    const connection = new ControlConnection(socket, remote, randomUUID().slice(0, 8), this.o);
+    this.connections.add(connection);
+    socket.on('close', () => this.connections.delete(connection));
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.shutdown();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,81 @@
+// Assembles the native punktfunk/1 path: the TLS control server, which
+// starts one streaming worker per client through the session manager.
+import { join } from 'node:path';
+import { monotonicUs } from '@punktfunk/native';
+import type { HelloMessage } from '@punktfunk/protocol';
+import type { HostConfig } from '../config.js';
+import type { SessionManager } from '../streaming/session-manager.js';
+import type { StreamOffer } from './control-connection.js';
+import { ControlServer } from './control-server.js';
+import type { NativeConfig } from './native-config.js';
+
+export interface NativeServiceOptions {
+  host: HostConfig;
+  native: NativeConfig;
+  sessions: SessionManager;
+  cert: string;
+  key: string;
+  encoderName: string;
+  isPaired(fingerprint256: string): boolean;
+  log(line: string): void;
+}
+
+export function streamOffer(o: NativeServiceOptions, hello: HelloMessage): StreamOffer {
+  // The client says what it wants; the host never exceeds its configured mode.
+  const codec = hello.codecs.includes(o.host.codec) ? o.host.codec : (hello.codecs[0] ?? o.host.codec);
+  const even = (n: number) => n - (n % 2);
+  return {
+    codec,
+    width: even(Math.min(hello.width, 7680)),
+    height: even(Math.min(hello.height, 4320)),
+    fps: Math.min(hello.fps, 240),
+    bitrateKbps: hello.bitrateKbps ?? o.host.bitrateKbps,
+    fecPercent: hello.fecPercent ?? o.native.fecPercent,
+    shardBytes: o.native.shardBytes,
+    encoderName: o.encoderName,
+  };
+}
+
+export async function startNativeService(
+  o: NativeServiceOptions,
+): Promise<{ server: ControlServer; port: number }> {
+  const server = new ControlServer({
+    cert: o.cert,
+    key: o.key,
+    port: o.native.port,
+    bind: o.native.bind,
+    loopbackWithoutPairing: o.native.loopbackWithoutPairing,
+    isPaired: o.isPaired,
+    monotonicUs,
+    pingIntervalMs: 1000,
+    log: o.log,
+    offer: (hello) => streamOffer(o, hello),
+    startSession: ({ hello, offer, remoteAddress, key, salt, sessionId }) =>
+      o.sessions.start({
+        sessionId,
+        kind: 'native',
+        client: `${hello.clientName}@${remoteAddress}`,
+        windowMs: o.native.windowMs,
+        source: {
+          kind: 'engine',
+          codec: offer.codec,
+          backend: o.host.encoderBackend,
+          width: offer.width,
+          height: offer.height,
+          fps: offer.fps,
+          bitrateKbps: offer.bitrateKbps,
+        },
+        send: {
+          remoteHost: remoteAddress,
+          remotePort: hello.udpPort,
+          key,
+          salt,
+          shardBytes: offer.shardBytes,
+          fecPercent: offer.fecPercent,
+        },
+        traceOutPath: o.native.traceDir ? join(o.native.traceDir, `${sessionId}.trace.jsonl`) : null,
+      }),
+  });
+  const port = await server.listen();
+  return { server, port };
+}

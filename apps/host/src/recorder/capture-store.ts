@@ -1,0 +1,235 @@
+// Captures on disk: one `<id>.json` per capture in a 0700 directory. A file
+// is written whole to `<id>.json.tmp`, flushed and renamed, so a crash never
+// leaves half a capture and never touches another one.
+//
+// Layout: the first line is `{"format":…,"meta":{…},` and each sample is on a
+// line of its own. The whole file is one JSON document, and list() reads only
+// the first line of each file, so listing 1000 long captures stays cheap.
+
+import { access, open, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Capture, CaptureMeta } from '@punktfunk/shared';
+import { ensurePrivateDir, type FileLog, writePrivateFileAtomic } from '../identity/private-files.js';
+import { isValidCaptureId } from './capture-id.js';
+import { CAPTURE_FORMAT, captureFileSchema, captureHeadSchema } from './capture-schema.js';
+import { RecorderError } from './recorder-error.js';
+
+const FILE_SUFFIX = '.json';
+// A 5400-sample capture is about 4 MB; anything far larger is not ours, and
+// reading it whole could exhaust memory.
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+// Metadata is a few KB even with many sessions; a first line longer than
+// this means the file is not in our layout, and list() parses it whole.
+const MAX_HEAD_BYTES = 1024 * 1024;
+const HEAD_CHUNK_BYTES = 16 * 1024;
+const FILE_END = ']}\n';
+// Enough parallel reads to hide latency, few enough to stay far from the fd limit.
+const LIST_CONCURRENCY = 32;
+
+export interface MetaPatch {
+  name?: string | null;
+  note?: string | null;
+}
+
+export function serializeCapture(capture: Capture): string {
+  const head = JSON.stringify({ format: CAPTURE_FORMAT, meta: capture.meta });
+  const samples = capture.samples.map((s) => JSON.stringify(s)).join(',\n');
+  return `${head.slice(0, -1)},\n"samples":[\n${samples}${FILE_END}`;
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** The first line of a file in our layout, or null when the file has another layout. */
+async function readHeadLine(path: string): Promise<string | null> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const tail = Buffer.alloc(FILE_END.length);
+    await file.read(tail, 0, tail.length, Math.max(0, size - tail.length));
+    // A file cut short (copied half, damaged disk) must not list as fine.
+    if (tail.toString() !== FILE_END) return null;
+    const chunks: Buffer[] = [];
+    for (let pos = 0; pos < Math.min(size, MAX_HEAD_BYTES); pos += HEAD_CHUNK_BYTES) {
+      const chunk = Buffer.alloc(HEAD_CHUNK_BYTES);
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, pos);
+      const newline = chunk.subarray(0, bytesRead).indexOf(10);
+      chunks.push(chunk.subarray(0, newline >= 0 ? newline : bytesRead));
+      if (newline >= 0) return Buffer.concat(chunks).toString('utf8');
+      if (bytesRead < chunk.length) break;
+    }
+    return null;
+  } finally {
+    await file.close();
+  }
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export class CaptureStore {
+  // Saves, edits and deletes run one at a time: id choice and read-modify-write stay consistent.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    private readonly log: FileLog,
+  ) {}
+
+  static async open(dir: string, log: FileLog): Promise<CaptureStore> {
+    await ensurePrivateDir(dir, log);
+    const store = new CaptureStore(dir, log);
+    // A crash between write and rename leaves a temp file; the capture it
+    // held was never saved, and the id it reserved is free again.
+    for (const name of await readdir(dir)) {
+      if (name.endsWith(`${FILE_SUFFIX}.tmp`)) await unlink(join(dir, name)).catch(() => {});
+    }
+    return store;
+  }
+
+  /** `<dir>/<id>.json`, only for an id that cannot name anything else. */
+  pathOf(id: string): string {
+    if (!isValidCaptureId(id)) throw new RecorderError('INVALID_ID', 'invalid recording id');
+    return join(this.dir, `${id}${FILE_SUFFIX}`);
+  }
+
+  /** Saves under `baseId`, or `baseId-2`, `-3`, … if taken; returns the metadata with the id used. */
+  saveNew(baseId: string, capture: Capture): Promise<CaptureMeta> {
+    return this.serial(async () => {
+      let id = baseId;
+      for (let n = 2; await this.exists(id); n++) id = `${baseId}-${n}`;
+      const meta = { ...capture.meta, id };
+      await writePrivateFileAtomic(this.pathOf(id), serializeCapture({ meta, samples: capture.samples }));
+      return meta;
+    });
+  }
+
+  /** Metadata of every readable capture, newest first; unreadable files are skipped with a warning. */
+  async list(): Promise<CaptureMeta[]> {
+    const ids = (await readdir(this.dir))
+      .filter((name) => name.endsWith(FILE_SUFFIX))
+      .map((name) => name.slice(0, -FILE_SUFFIX.length))
+      .filter(isValidCaptureId);
+    const metas = await mapLimited(ids, LIST_CONCURRENCY, (id) => this.readMeta(id));
+    return metas
+      .filter((m): m is CaptureMeta => m !== null)
+      .sort((a, b) => b.startedUnixMs - a.startedUnixMs || (a.id < b.id ? 1 : -1));
+  }
+
+  async load(id: string): Promise<Capture> {
+    const path = this.pathOf(id);
+    let text: string;
+    try {
+      const file = await open(path, 'r');
+      try {
+        const { size } = await file.stat();
+        if (size > MAX_FILE_BYTES) throw new RecorderError('UNREADABLE', `recording ${id} is too large`);
+        text = await file.readFile('utf8');
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      if (isMissing(error)) throw new RecorderError('NOT_FOUND', `no recording ${id}`);
+      throw error;
+    }
+    const parsed = captureFileSchema.safeParse(safeJson(text));
+    if (!parsed.success) throw new RecorderError('UNREADABLE', `recording ${id} is unreadable`);
+    // The file name is the id: a file copied under a new name loads under that name.
+    return { meta: { ...parsed.data.meta, id }, samples: parsed.data.samples };
+  }
+
+  async delete(id: string): Promise<void> {
+    const path = this.pathOf(id);
+    return this.serial(async () => {
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (isMissing(error)) throw new RecorderError('NOT_FOUND', `no recording ${id}`);
+        throw error;
+      }
+    });
+  }
+
+  /** Sets name and/or note; rewrites the file atomically, samples unchanged. */
+  async updateMeta(id: string, patch: MetaPatch): Promise<CaptureMeta> {
+    const path = this.pathOf(id);
+    return this.serial(async () => {
+      const capture = await this.load(id);
+      const meta = { ...capture.meta };
+      if (patch.name !== undefined) meta.name = patch.name;
+      if (patch.note !== undefined) meta.note = patch.note;
+      await writePrivateFileAtomic(path, serializeCapture({ meta, samples: capture.samples }));
+      return meta;
+    });
+  }
+
+  private async readMeta(id: string): Promise<CaptureMeta | null> {
+    const path = join(this.dir, `${id}${FILE_SUFFIX}`);
+    try {
+      const line = await readHeadLine(path);
+      // Our layout: the first line is the head without its closing brace.
+      const head = line?.endsWith(',') ? safeJson(`${line.slice(0, -1)}}`) : undefined;
+      // Files in another layout (pretty-printed by hand, say) still list, just slower.
+      const json = head ?? (await this.readWhole(path));
+      if (json === undefined) {
+        this.log.warn(`skipping ${path}: does not parse as a whole JSON document`);
+        return null;
+      }
+      const parsed = captureHeadSchema.safeParse(json);
+      if (parsed.success) return { ...parsed.data.meta, id };
+      const issue = parsed.error.issues[0];
+      this.log.warn(
+        `skipping ${path}: not a punktfunk capture (${issue?.path.join('.')}: ${issue?.message})`,
+      );
+    } catch (error) {
+      if (isMissing(error)) return null; // deleted while listing
+      this.log.warn(`skipping ${path}: ${(error as Error).message}`);
+    }
+    return null;
+  }
+
+  private async readWhole(path: string): Promise<unknown> {
+    const file = await open(path, 'r');
+    try {
+      if ((await file.stat()).size > MAX_FILE_BYTES) return undefined;
+      return safeJson(await file.readFile('utf8'));
+    } finally {
+      await file.close();
+    }
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    try {
+      await access(this.pathOf(id));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,287 @@
+// The stats recorder: armed from the API, fed by the streaming paths (through
+// the host, which relays their worker messages), saved to disk on stop.
+//
+// One instance per host process, created in main.ts and handed to both
+// streaming paths and the API. It never imports streaming code: the host
+// calls addSample/noteSession and mirrors isArmed() into the workers'
+// shared control block from onArmedChange.
+import {
+  type Capture,
+  type CaptureMeta,
+  type CaptureStatus,
+  MAX_CAPTURE_SAMPLES,
+  type PathKind,
+  type SessionInfo,
+  type StatsSample,
+  type WorkerStatsSample,
+} from '@punktfunk/shared';
+import type { FileLog } from '../identity/private-files.js';
+import { baseCaptureId } from './capture-id.js';
+import { CaptureStore, type MetaPatch } from './capture-store.js';
+import { RecorderError } from './recorder-error.js';
+
+export interface RecorderLog extends FileLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export interface StatsRecorderOptions {
+  /** The captures directory, e.g. ~/.config/punktfunk/captures. */
+  dir: string;
+  /** The engine's monotonic clock (µs), the one the workers stamp endMonoUs with. */
+  nowMonoUs: () => number;
+  /** Wall clock, only for startedUnixMs and the id. */
+  nowUnixMs?: () => number;
+  host: { name: string; version: string };
+  log?: RecorderLog;
+  /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES. */
+  maxSamples?: number;
+}
+
+interface Armed {
+  armedMonoUs: number;
+  startedUnixMs: number;
+  samples: StatsSample[];
+  truncated: boolean;
+  sessions: SessionInfo[];
+  kinds: Set<PathKind>;
+}
+
+// A capture lists the sessions that ran during it; a flapping client could
+// start thousands in three hours, and metadata must stay small.
+const MAX_SESSIONS_PER_CAPTURE = 256;
+
+export class StatsRecorder {
+  private armed: Armed | null = null;
+  /** Sessions running now, so a capture armed mid-session still knows its resolution and codec. */
+  private readonly running = new Map<string, SessionInfo>();
+  private readonly armedListeners = new Set<(armed: boolean) => void>();
+  private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
+  /** Captures whose save failed (disk full, say): kept until a later stop() saves them. */
+  private readonly unsaved: { baseId: string; capture: Capture }[] = [];
+  private readonly nowUnixMs: () => number;
+  private readonly log: RecorderLog;
+  private readonly maxSamples: number;
+
+  private constructor(
+    private readonly store: CaptureStore,
+    private readonly options: StatsRecorderOptions,
+  ) {
+    this.nowUnixMs = options.nowUnixMs ?? Date.now;
+    this.log = options.log ?? console;
+    this.maxSamples = options.maxSamples ?? MAX_CAPTURE_SAMPLES;
+  }
+
+  static async open(options: StatsRecorderOptions): Promise<StatsRecorder> {
+    const log = options.log ?? console;
+    return new StatsRecorder(await CaptureStore.open(options.dir, log), options);
+  }
+
+  get dir(): string {
+    return this.store.dir;
+  }
+
+  // ---- the streaming side ---------------------------------------------------
+
+  isArmed(): boolean {
+    return this.armed !== null;
+  }
+
+  /** Called with the new state on every arm and disarm; returns an unsubscribe function. */
+  onArmedChange(listener: (armed: boolean) => void): () => void {
+    this.armedListeners.add(listener);
+    return () => this.armedListeners.delete(listener);
+  }
+
+  /** Called with every sample appended to the armed capture (for server-sent events). */
+  onSample(listener: (sample: StatsSample) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
+  /** A session started (or changed its settings). */
+  noteSession(info: SessionInfo): void {
+    this.running.set(info.sessionId, info);
+    if (this.armed) this.includeSession(this.armed, info);
+  }
+
+  /** A session ended; it stays in the metadata of captures it ran in. */
+  noteSessionEnd(sessionId: string): void {
+    this.running.delete(sessionId);
+  }
+
+  /** Sessions running now (for the host status). */
+  sessions(): SessionInfo[] {
+    return [...this.running.values()];
+  }
+
+  addSample(sample: WorkerStatsSample): void {
+    const armed = this.armed;
+    if (!armed) return;
+    // A window that ended before arming was (at least partly) measured before it.
+    if (sample.endMonoUs < armed.armedMonoUs) return;
+    // Keep the start of a long capture, never drop it: stop appending instead.
+    if (armed.samples.length >= this.maxSamples) {
+      armed.truncated = true;
+      return;
+    }
+    const { endMonoUs, ...figures } = sample;
+    const stamped: StatsSample = { tMs: (endMonoUs - armed.armedMonoUs) / 1000, ...figures };
+    armed.samples.push(stamped);
+    armed.kinds.add(stamped.kind);
+    const session = this.running.get(stamped.sessionId);
+    if (session) this.includeSession(armed, session);
+    this.emit(this.sampleListeners, stamped);
+  }
+
+  // ---- the API side ---------------------------------------------------------
+
+  /** Arms a capture; when one is armed already, changes nothing and returns its status. */
+  start(): CaptureStatus {
+    if (!this.armed) {
+      this.armed = {
+        armedMonoUs: this.options.nowMonoUs(),
+        startedUnixMs: this.nowUnixMs(),
+        samples: [],
+        truncated: false,
+        sessions: [],
+        kinds: new Set(),
+      };
+      for (const session of this.running.values()) this.includeSession(this.armed, session);
+      this.emit(this.armedListeners, true);
+    }
+    return this.status();
+  }
+
+  /**
+   * Disarms first (workers stop measuring at once), then saves. Returns the
+   * saved metadata, or null when nothing was armed. When idle, it retries
+   * saves that failed earlier and returns the last one saved.
+   */
+  async stop(): Promise<CaptureMeta | null> {
+    const armed = this.armed;
+    if (armed) {
+      const durationMs = Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000);
+      this.armed = null;
+      this.emit(this.armedListeners, false);
+      const capture = this.snapshot(armed, durationMs);
+      return this.save({ baseId: capture.meta.id, capture });
+    }
+    let saved: CaptureMeta | null = null;
+    for (const pending of [...this.unsaved]) saved = await this.save(pending);
+    return saved;
+  }
+
+  /** How many captures wait in memory for a successful save. */
+  unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  status(): CaptureStatus {
+    const armed = this.armed;
+    if (!armed) {
+      return {
+        armed: false,
+        sampleCount: 0,
+        startedUnixMs: null,
+        elapsedMs: null,
+        kinds: [],
+        truncated: false,
+      };
+    }
+    return {
+      armed: true,
+      sampleCount: armed.samples.length,
+      startedUnixMs: armed.startedUnixMs,
+      elapsedMs: Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000),
+      kinds: [...armed.kinds],
+      truncated: armed.truncated,
+    };
+  }
+
+  /** The armed capture so far (id provisional), or null when idle. */
+  live(): Capture | null {
+    const armed = this.armed;
+    if (!armed) return null;
+    return this.snapshot(armed, Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000));
+  }
+
+  list(): Promise<CaptureMeta[]> {
+    return this.store.list();
+  }
+
+  load(id: string): Promise<Capture> {
+    return this.store.load(id);
+  }
+
+  delete(id: string): Promise<void> {
+    return this.store.delete(id);
+  }
+
+  /** Names or annotates a saved recording. */
+  update(id: string, patch: MetaPatch): Promise<CaptureMeta> {
+    return this.store.updateMeta(id, patch);
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  private async save(pending: { baseId: string; capture: Capture }): Promise<CaptureMeta> {
+    try {
+      const meta = await this.store.saveNew(pending.baseId, pending.capture);
+      const index = this.unsaved.indexOf(pending);
+      if (index >= 0) this.unsaved.splice(index, 1);
+      this.log.info(`stats capture saved: ${meta.id} (${meta.sampleCount} samples)`);
+      return meta;
+    } catch (error) {
+      if (!this.unsaved.includes(pending)) this.unsaved.push(pending);
+      const reason = (error as Error).message;
+      this.log.error(`stats capture not saved (kept in memory; stop again to retry): ${reason}`);
+      throw new RecorderError('SAVE_FAILED', `capture not saved: ${reason}; stop again to retry`, {
+        cause: error,
+      });
+    }
+  }
+
+  private includeSession(armed: Armed, info: SessionInfo): void {
+    const index = armed.sessions.findIndex((s) => s.sessionId === info.sessionId);
+    if (index >= 0) armed.sessions[index] = info;
+    else if (armed.sessions.length < MAX_SESSIONS_PER_CAPTURE) armed.sessions.push(info);
+  }
+
+  private snapshot(armed: Armed, durationMs: number): Capture {
+    const first = armed.sessions[0] ?? null;
+    const meta: CaptureMeta = {
+      id: baseCaptureId(armed.startedUnixMs, first?.width ?? null, first?.height ?? null),
+      name: null,
+      note: null,
+      startedUnixMs: armed.startedUnixMs,
+      durationMs,
+      kinds: [...armed.kinds],
+      kind: first?.kind ?? null,
+      width: first?.width ?? null,
+      height: first?.height ?? null,
+      fps: first?.fps ?? null,
+      codec: first?.codec ?? null,
+      encoderBackend: first?.encoderBackend ?? null,
+      encoderName: first?.encoderName ?? null,
+      client: first?.client ?? null,
+      sampleCount: armed.samples.length,
+      truncated: armed.truncated,
+      hostName: this.options.host.name,
+      hostVersion: this.options.host.version,
+      sessions: [...armed.sessions],
+    };
+    return { meta, samples: armed.samples.slice() };
+  }
+
+  // A throwing listener (a closed event stream, say) must not stop the others or the caller.
+  private emit<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.log.error(`stats recorder listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

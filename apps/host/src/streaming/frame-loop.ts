@@ -1,0 +1,154 @@
+// The frame loop every streaming path runs in its worker: one synchronous
+// pass of the pipeline per frame, paced at the stream's fps. Per frame it
+// reads the control block (armed, stop, IDR, bitrate) with Atomics; it keeps
+// per-frame figures only when measuring (PUNKTFUNK_PERF=1 or armed), and
+// builds a StatsSample only at the aggregation boundary.
+import type { PathKind, StageName, WorkerStatsSample } from '@punktfunk/shared';
+import type { ClientFeedback } from './client-feedback.js';
+import type { ControlBlock, SessionControl } from './control-block.js';
+import type { FrameClock } from './frame-clock.js';
+import type { FrameResult } from './frame-result.js';
+import { formatPerfLine, StatsWindow } from './stats-window.js';
+
+export interface FramePipeline {
+  readonly stageNames: readonly StageName[];
+  /** Whether the source can tell a repeated (unchanged) frame from a new one. */
+  readonly repeatsKnown: boolean;
+  /** Captures, encodes and sends one frame; null when the source has ended (a trace). */
+  runFrame(frameIndex: number, forceIdr: boolean): FrameResult | null;
+  setBitrateKbps(kbps: number): void;
+  /** The encoder's current target, or null where the path has none (trace replay). */
+  bitrateKbps(): number | null;
+}
+
+export interface FrameLoopOptions {
+  sessionId: string;
+  kind: PathKind;
+  fps: number;
+  windowMs: number;
+  /** PUNKTFUNK_PERF=1, read once at start. */
+  perf: boolean;
+  control: ControlBlock;
+  session: SessionControl;
+  clock: FrameClock;
+  pipeline: FramePipeline;
+  feedback: ClientFeedback;
+  /** Moves queued client feedback into `feedback` (called at each boundary). */
+  drainFeedback(): void;
+  onSample(sample: WorkerStatsSample): void;
+  log(line: string): void;
+  /** Called after every frame (e.g. a replay's in-process client drains its socket). */
+  afterFrame?(frameIndex: number): void;
+}
+
+export interface FrameLoopSummary {
+  frames: number;
+  samplesPosted: number;
+}
+
+class LoopState {
+  frameIndex = 0;
+  samplesPosted = 0;
+  armGeneration: number;
+  /** Frame slots since the start; slot k begins at startUs + k/fps (integer µs, no drift). */
+  slot = 0;
+  readonly startUs: number;
+  windowEndUs: number;
+  readonly window: StatsWindow;
+
+  constructor(
+    readonly o: FrameLoopOptions,
+    readonly windowUs: number,
+  ) {
+    this.armGeneration = o.control.armGeneration();
+    this.startUs = o.clock.nowUs();
+    this.windowEndUs = this.startUs + windowUs;
+    this.window = new StatsWindow(o.pipeline.stageNames);
+  }
+
+  slotStartUs(slot: number): number {
+    return this.startUs + Math.round((slot * 1e6) / this.o.fps);
+  }
+}
+
+export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
+  const state = new LoopState(o, o.windowMs * 1000);
+  while (!o.session.stopRequested()) {
+    if (!runOneFrame(state)) break;
+    o.clock.sleepUntil(state.slotStartUs(state.slot));
+  }
+  return { frames: state.frameIndex, samplesPosted: state.samplesPosted };
+}
+
+/** When due, one boundary; then one frame. False when the source has ended. */
+function runOneFrame(s: LoopState): boolean {
+  const { o } = s;
+  const measuring = o.perf || o.control.isArmed();
+  const generation = o.control.armGeneration();
+  if (generation !== s.armGeneration) {
+    // Armed or disarmed since the last frame: nothing measured under the
+    // previous state may leak into the next sample.
+    s.armGeneration = generation;
+    s.window.reset();
+  }
+  // The boundary is checked before the frame, so a window holds exactly the
+  // frames whose slots began inside it.
+  const startUs = o.clock.nowUs();
+  if (startUs >= s.windowEndUs) closeWindow(s, startUs, measuring);
+  applyTargetBitrate(o);
+  const result = o.pipeline.runFrame(s.frameIndex, o.session.takeIdrRequest());
+  if (result === null) return false;
+  o.feedback.noteCaptureStart(s.frameIndex, result.captureStartUs);
+  if (measuring) s.window.add(result);
+  o.afterFrame?.(s.frameIndex);
+  s.frameIndex++;
+  s.slot++;
+  const missed = skipMissedSlots(s);
+  if (measuring) s.window.framesDropped += missed;
+  return true;
+}
+
+/**
+ * A frame that ran past the end of the next slot makes the loop skip the
+ * slots it missed entirely (counted as dropped); a frame that is merely late
+ * delays the next one without a drop.
+ */
+function skipMissedSlots(s: LoopState): number {
+  const nowUs = s.o.clock.nowUs();
+  let missed = 0;
+  while (s.slotStartUs(s.slot + 1) <= nowUs) {
+    s.slot++;
+    missed++;
+  }
+  return missed;
+}
+
+function applyTargetBitrate(o: FrameLoopOptions): void {
+  const target = o.session.targetBitrateKbps();
+  const current = o.pipeline.bitrateKbps();
+  if (target > 0 && current !== null && target !== current) o.pipeline.setBitrateKbps(target);
+}
+
+function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
+  const { o } = s;
+  while (s.windowEndUs <= nowUs) s.windowEndUs += s.windowUs;
+  o.drainFeedback();
+  const feedback = o.feedback.takeWindow();
+  if (!measuring || s.window.measuredFrames === 0) {
+    s.window.reset();
+    return;
+  }
+  const sample = s.window.build(nowUs, {
+    sessionId: o.sessionId,
+    kind: o.kind,
+    bitrateKbps: o.pipeline.bitrateKbps(),
+    repeatsKnown: o.pipeline.repeatsKnown,
+    feedback,
+  });
+  s.window.reset();
+  if (o.control.isArmed()) {
+    o.onSample(sample);
+    s.samplesPosted++;
+  }
+  if (o.perf) o.log(formatPerfLine(sample));
+}

@@ -1,0 +1,134 @@
+// Entry of a native (punktfunk/1) streaming worker: builds the pipeline the
+// session asks for and runs the frame loop until the control block says stop.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { FrameCapture, MediaSender, monotonicUs, VideoEncoder } from '@punktfunk/native';
+import { ClientFeedback, type FeedbackMessage } from './client-feedback.js';
+import { ControlBlock, type SessionControl } from './control-block.js';
+import { type FrameClock, RealClock, VirtualClock } from './frame-clock.js';
+import { type FramePipeline, runFrameLoop } from './frame-loop.js';
+import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from './messages.js';
+import { EnginePipeline, type FrameSender, TracePipeline } from './native-pipelines.js';
+import { readTrace, TraceRecorder } from './trace.js';
+
+const spec = workerData as NativeSessionSpec;
+const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+const closers: (() => void)[] = [];
+
+function openSender(): FrameSender {
+  const sender = new MediaSender({
+    remoteHost: spec.send.remoteHost,
+    remotePort: spec.send.remotePort,
+    key: Buffer.from(spec.send.key),
+    salt: Buffer.from(spec.send.salt),
+    shardBytes: spec.send.shardBytes,
+    fecPercent: spec.send.fecPercent,
+  });
+  closers.push(() => sender.close());
+  return sender;
+}
+
+function openTraceOut(header: ConstructorParameters<typeof TraceRecorder>[1]): TraceRecorder | null {
+  if (!spec.traceOutPath) return null;
+  const fd = openSync(spec.traceOutPath, 'w', 0o600);
+  const recorder = new TraceRecorder((text) => writeSync(fd, text), header);
+  closers.push(() => {
+    recorder.flush();
+    closeSync(fd);
+  });
+  return recorder;
+}
+
+function buildPipeline(session: SessionControl): {
+  pipeline: FramePipeline;
+  clock: FrameClock;
+  info: SessionStartedInfo;
+  fps: number;
+  traceOut: TraceRecorder | null;
+} {
+  const sender = openSender();
+  const source = spec.source;
+  if (source.kind === 'trace') {
+    const trace = readTrace(source.tracePath);
+    const clock = source.virtualClock ? new VirtualClock(monotonicUs()) : new RealClock(monotonicUs, session);
+    const { width, height, fps, codec } = trace.header;
+    const info = { width, height, fps, codec, encoderName: 'trace', encoderBackend: 'trace', bitrateKbps: 0 };
+    return {
+      pipeline: new TracePipeline(trace, sender, clock, monotonicUs),
+      clock,
+      info,
+      fps,
+      traceOut: null,
+    };
+  }
+  const encoder = new VideoEncoder(source, { info: (line) => post({ type: 'log', line }) });
+  const capture = new FrameCapture({
+    width: source.width,
+    height: source.height,
+    pixelFormat: encoder.info.pixelFormat,
+  });
+  closers.push(
+    () => capture.close(),
+    () => encoder.close(),
+  );
+  const traceOut = openTraceOut({
+    punktfunkTrace: 1,
+    width: source.width,
+    height: source.height,
+    fps: source.fps,
+    codec: source.codec,
+  });
+  const info = {
+    width: source.width,
+    height: source.height,
+    fps: source.fps,
+    codec: source.codec,
+    encoderName: encoder.info.encoderName,
+    encoderBackend: encoder.info.backend,
+    bitrateKbps: source.bitrateKbps,
+  };
+  return {
+    pipeline: new EnginePipeline(capture, encoder, sender, traceOut),
+    clock: new RealClock(monotonicUs, session),
+    info,
+    fps: source.fps,
+    traceOut,
+  };
+}
+
+function main(): void {
+  const control = new ControlBlock(spec.controlBuffer);
+  const session = control.session(spec.slot);
+  const feedback = new ClientFeedback();
+  const { pipeline, clock, info, fps, traceOut } = buildPipeline(session);
+  post({ type: 'started', info });
+  const summary = runFrameLoop({
+    sessionId: spec.sessionId,
+    kind: spec.kind,
+    fps,
+    windowMs: spec.windowMs,
+    perf: spec.perf,
+    control,
+    session,
+    clock,
+    pipeline,
+    feedback,
+    drainFeedback: () => {
+      for (let m = receiveMessageOnPort(spec.feedbackPort); m; m = receiveMessageOnPort(spec.feedbackPort)) {
+        feedback.apply(m.message as FeedbackMessage);
+      }
+    },
+    onSample: (sample) => post({ type: 'sample', sample }),
+    log: (line) => post({ type: 'log', line }),
+    // Trace lines are written in batches, off the per-frame path most of the time.
+    afterFrame: traceOut ? (i) => i % 120 === 119 && traceOut.flush() : undefined,
+  });
+  post({ type: 'ended', frames: summary.frames, samplesPosted: summary.samplesPosted });
+}
+
+try {
+  main();
+} finally {
+  for (const close of closers.reverse()) close();
+  spec.feedbackPort.close();
+}

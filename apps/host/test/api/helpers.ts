@@ -1,0 +1,68 @@
+// An API on a temp directory, with a known token and a hand-driven ticket
+// clock, called through app.request() (no sockets).
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { type ApiEnv, createApi, EventTickets, type StreamingStatus } from '../../src/api/index.js';
+import { PairedClients } from '../../src/identity/paired-clients.js';
+import { type Harness, harness } from '../recorder/fixtures.js';
+
+export const TOKEN = 'test-token-0123456789abcdef';
+export const BASE = 'http://127.0.0.1/api/v1';
+
+export interface ApiHarness extends Harness {
+  app: Hono<ApiEnv>;
+  paired: PairedClients;
+  ticketClock: { ms: number };
+  streaming: StreamingStatus;
+  /** A request with the operator's token (unless headers say otherwise). */
+  call(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function apiHarness(): Promise<ApiHarness> {
+  const h = await harness();
+  const paired = await PairedClients.open(join(h.root, 'config', 'paired-clients.json'));
+  const ticketClock = { ms: 0 };
+  const streaming: StreamingStatus = { encoderBackend: 'software', encoderName: 'libx264', sessions: [] };
+  const app = createApi({
+    recorder: h.recorder,
+    host: { name: 'test-host', version: '0.1.0', uniqueId: 'uid', certFingerprintSha256: 'ab'.repeat(32) },
+    statusProvider: () => streaming,
+    tickets: new EventTickets(() => ticketClock.ms),
+    auth: { token: TOKEN, pairedClients: paired },
+    log: h.log,
+  });
+  const call = (path: string, init: RequestInit = {}) =>
+    app.request(`${BASE}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string>) },
+    });
+  return { ...h, app, paired, ticketClock, streaming, call };
+}
+
+export const json = (body: unknown): RequestInit => ({
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** Reads server-sent events from a response until `count` have arrived. */
+export async function readEvents(res: Response, count: number): Promise<{ event: string; data: unknown }[]> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: { event: string; data: unknown }[] = [];
+  let buffer = '';
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) events.push({ event, data: JSON.parse(data) });
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  await reader.cancel();
+  return events;
+}

@@ -1,0 +1,66 @@
+import type { HealthResponse, HostStatusResponse } from '@punktfunk/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { API_RESOURCES } from '../../src/api/index.js';
+import { session } from '../recorder/fixtures.js';
+import { type ApiHarness, apiHarness } from './helpers.js';
+
+let h: ApiHarness;
+beforeEach(async () => {
+  h = await apiHarness();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+describe('host routes', () => {
+  it('health answers', async () => {
+    const res = await h.call('/health');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as HealthResponse;
+    expect(body.status).toBe('ok');
+    expect(body.uptimeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('status combines the host identity with what the streaming side reports', async () => {
+    h.streaming.sessions = [session()];
+    const body = (await (await h.call('/status')).json()) as HostStatusResponse;
+    expect(body).toMatchObject({
+      hostName: 'test-host',
+      hostVersion: '0.1.0',
+      uniqueId: 'uid',
+      encoderBackend: 'software',
+      encoderName: 'libx264',
+      sessions: [session()],
+    });
+  });
+
+  it('serves a placeholder console at / without a token, and a JSON 404 elsewhere', async () => {
+    const page = await h.app.request('http://127.0.0.1/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('punktfunk host');
+    const missing = await h.app.request('http://127.0.0.1/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'no route GET /nothing-here' });
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes every route the app serves, with the right security', async () => {
+    const res = await h.call('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security: unknown[]; requestBody?: unknown }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const served = h.app.routes
+      .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect(new Set(documented)).toEqual(new Set(served));
+    expect(doc.paths['/health']?.get?.security).toEqual([{ bearer: [] }, { pairedClientCertificate: [] }]);
+    expect(doc.paths['/stats/recordings/{id}']?.delete?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/stats/recordings/{id}']?.patch?.requestBody).toBeDefined();
+    expect(API_RESOURCES.length).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -1,0 +1,121 @@
+// Real streaming workers: the engine captures, encodes and sends over UDP to a
+// receiver in this test; samples come back through the sink only while armed.
+import { randomBytes } from 'node:crypto';
+import { MediaReceiver } from '@punktfunk/native';
+import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ControlBlock } from '../../src/streaming/control-block.js';
+import { SessionManager, type StartSessionOptions } from '../../src/streaming/session-manager.js';
+
+const receivers: MediaReceiver[] = [];
+afterEach(() => {
+  for (const r of receivers.splice(0)) r.close();
+});
+
+function setUp() {
+  const control = new ControlBlock();
+  const samples: WorkerStatsSample[] = [];
+  const sessions: SessionInfo[] = [];
+  const logs: string[] = [];
+  const manager = new SessionManager({
+    control,
+    perf: false,
+    sink: { addSample: (s) => samples.push(s), noteSession: (i) => sessions.push(i) },
+    log: (l) => logs.push(l),
+  });
+  return { control, manager, samples, sessions, logs };
+}
+
+function engineSession(width = 640, height = 360): { options: StartSessionOptions; receiver: MediaReceiver } {
+  const key = randomBytes(32);
+  const salt = randomBytes(4);
+  const receiver = new MediaReceiver({ localPort: 0, key, salt });
+  receivers.push(receiver);
+  const options: StartSessionOptions = {
+    kind: 'native',
+    client: 'test',
+    windowMs: 500,
+    source: { kind: 'engine', codec: 'h264', backend: 'software', width, height, fps: 30, bitrateKbps: 2000 },
+    send: {
+      remoteHost: '127.0.0.1',
+      remotePort: receiver.localPort,
+      key,
+      salt,
+      shardBytes: 1200,
+      fecPercent: 20,
+    },
+  };
+  return { options, receiver };
+}
+
+/** Drains a receiver for `ms`, counting frames, without blocking the event loop for long. */
+async function receiveFor(receiver: MediaReceiver, ms: number): Promise<number> {
+  let frames = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    frames += receiver.poll(5).frames.length;
+    await new Promise((r) => setImmediate(r));
+  }
+  return frames;
+}
+
+describe('streaming sessions in worker threads', () => {
+  it('posts samples with the native stage names only while armed', async () => {
+    const { control, manager, samples, sessions } = setUp();
+    const { options, receiver } = engineSession();
+    const session = manager.start(options);
+    const info = await session.started;
+    expect(info).toMatchObject({ width: 640, height: 360, fps: 30, encoderName: 'libx264' });
+    expect(sessions[0]).toMatchObject({ sessionId: session.sessionId, kind: 'native', client: 'test' });
+    expect(await receiveFor(receiver, 1200)).toBeGreaterThan(20);
+    expect(samples).toEqual([]); // disarmed: nothing built, nothing posted
+    control.setArmed(true);
+    await receiveFor(receiver, 1600);
+    control.setArmed(false);
+    const armedCount = samples.length;
+    await receiveFor(receiver, 1200);
+    const end = await session.stop();
+    expect(end.error).toBeNull();
+    expect(end.frames).toBeGreaterThan(90);
+    expect(armedCount).toBeGreaterThanOrEqual(2);
+    expect(samples.length).toBe(armedCount); // nothing after the disarm
+    for (const s of samples) {
+      expect(s.stages.map((st) => st.name)).toEqual(['capture', 'submit', 'encode', 'send']);
+      expect(s.sessionId).toBe(session.sessionId);
+      expect(s.hostP50Us).toBeGreaterThan(0);
+      expect(s.wireMbps).toBeGreaterThan(0);
+      expect(s.bitrateKbps).toBe(2000);
+      // No client feedback reached this session: those figures are not measured.
+      expect(s.packetsLost).toBeNull();
+      expect(s.e2eP50Us).toBeNull();
+    }
+  });
+
+  it('a killed worker is reported and the other session goes on', async () => {
+    const { manager, logs } = setUp();
+    const a = engineSession(320, 240);
+    const b = engineSession(320, 240);
+    const victim = manager.start(a.options);
+    const survivor = manager.start(b.options);
+    await Promise.all([victim.started, survivor.started]);
+    const end = await victim.kill();
+    expect(end.error).toBe('worker was terminated');
+    expect(logs.some((l) => l.includes(`session ${victim.sessionId}: streaming worker failed`))).toBe(true);
+    expect(manager.list().map((s) => s.sessionId)).toEqual([survivor.sessionId]);
+    expect(await receiveFor(b.receiver, 800)).toBeGreaterThan(10);
+    expect((await survivor.stop()).error).toBeNull();
+  });
+
+  it('a worker that throws at start is reported with its error', async () => {
+    const { manager } = setUp();
+    const { options } = engineSession();
+    const session = manager.start({
+      ...options,
+      source: { kind: 'trace', tracePath: '/nonexistent/trace.jsonl', virtualClock: true },
+    });
+    await expect(session.started).rejects.toThrow(/ENOENT/);
+    const end = await session.ended;
+    expect(end.error).toMatch(/ENOENT.*nonexistent/);
+    expect(manager.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,18 @@
+#pragma once
+// Error codes of the network engine. They reuse media::MediaError so the
+// binding turns them into NativeError with the same `code` mechanism.
+#include "media/media_error.h"
+
+namespace net {
+
+namespace code {
+inline constexpr const char* kNetworkFailed = "NETWORK_FAILED";
+inline constexpr const char* kCryptoFailed = "CRYPTO_FAILED";
+// 2^32 datagrams were sealed under one key: the next nonce would repeat, which
+// breaks AES-GCM completely. The control channel must rekey before that.
+inline constexpr const char* kKeyExhausted = "KEY_EXHAUSTED";
+}  // namespace code
+
+using media::MediaError;
+
+}  // namespace net

@@ -1,0 +1,3 @@
+export * from './pf1/framing.js';
+export * from './pf1/keying.js';
+export * from './pf1/messages.js';
