@@ -55,8 +55,12 @@ export class ClientSession {
   private firstFrameUs: number | null = null;
   private lastFrameUs: number | null = null;
   private stopReason = 'still running';
+  private hostEnded = false;
   private done = false;
-  private needIdr = false;
+  /** After a lost frame, later frames reference what is missing: wait for an IDR. */
+  private awaitingIdr = false;
+  private nextFrameIndex: number | null = null;
+  private framesSkippedUntilIdr = 0;
 
   constructor(
     private readonly args: ClientArgs,
@@ -144,6 +148,7 @@ export class ClientSession {
     }
     if (message.type === 'stopped') this.stopReason = `host stopped: ${message.reason}`;
     else this.stopReason = `host error: ${message.message}`;
+    this.hostEnded = true;
     this.socket.end();
   }
 
@@ -180,8 +185,25 @@ export class ClientSession {
       this.framesReceived++;
       this.bytesReceived += frame.data.length;
       this.out?.write(frame.data);
+      if (this.skipAfterLoss(frame.frameIndex, frame.keyframe)) continue;
       this.decodeFrame(frame.frameIndex, frame.data, frame.captureStartUs);
     }
+  }
+
+  /** True for frames that depend on a lost one; asks for an IDR once per gap. */
+  private skipAfterLoss(frameIndex: number, keyframe: boolean): boolean {
+    const gap = this.nextFrameIndex !== null && frameIndex !== this.nextFrameIndex;
+    this.nextFrameIndex = frameIndex + 1;
+    if (keyframe) {
+      this.awaitingIdr = false;
+      return false;
+    }
+    if (gap && !this.awaitingIdr) {
+      this.awaitingIdr = true;
+      this.send({ type: 'idr' });
+    }
+    if (this.awaitingIdr) this.framesSkippedUntilIdr++;
+    return this.awaitingIdr;
   }
 
   private decodeFrame(frameIndex: number, data: Buffer, captureStartUs: number): void {
@@ -199,13 +221,11 @@ export class ClientSession {
       this.firstFrameUs ??= decodedHostUs;
       this.lastFrameUs = decodedHostUs;
     } catch {
-      // A frame that references a lost one cannot decode: ask for an IDR once.
+      // Corrupt data: count it and resynchronise on the next IDR.
       this.decodeErrors++;
-      if (!this.needIdr) this.send({ type: 'idr' });
-      this.needIdr = true;
-      return;
+      if (!this.awaitingIdr) this.send({ type: 'idr' });
+      this.awaitingIdr = true;
     }
-    this.needIdr = false;
   }
 
   private flushTimings(): void {
@@ -237,7 +257,7 @@ export class ClientSession {
   }
 
   private finish(reason: string): void {
-    if (!this.done) this.stopReason = reason;
+    if (!this.done && !this.hostEnded) this.stopReason = reason;
     this.done = true;
     this.out?.end();
     this.decoder?.close();
@@ -264,6 +284,7 @@ export class ClientSession {
       decodeErrors: this.decodeErrors,
       counterMismatches: this.counterMismatches,
       framesLost: c.framesLost,
+      framesSkippedUntilIdr: this.framesSkippedUntilIdr,
       fecRecovered: c.fecRecoveredFrames,
       datagramsReceived: c.datagrams,
       datagramsDroppedOnPurpose: c.dropped,

@@ -13,6 +13,8 @@ export interface ClientSummary {
   /** Decoded frames whose drawn counter did not match the frame index sent. */
   counterMismatches: number;
   framesLost: number;
+  /** Frames after a lost one, not shown until the IDR the client asked for arrived. */
+  framesSkippedUntilIdr: number;
   fecRecovered: number;
   datagramsReceived: number;
   datagramsDroppedOnPurpose: number;
@@ -36,7 +38,7 @@ export function formatSummary(s: ClientSummary): string {
   return [
     `punktfunk client: ${s.host} session ${s.sessionId ?? '-'} ${s.width ?? '?'}x${s.height ?? '?'} ${s.codec ?? '?'} via ${s.encoderName ?? '?'}`,
     `  ${s.seconds.toFixed(1)} s: ${s.framesReceived} frames received, ${s.framesDecoded} decoded (${s.fps.toFixed(1)} fps), ${s.decodeErrors} decode errors, ${s.counterMismatches} counter mismatches`,
-    `  lost ${s.framesLost} frames; FEC recovered ${s.fecRecovered}; datagrams ${s.datagramsReceived} (${s.datagramsDroppedOnPurpose} dropped on purpose, ${s.authFailures} failed authentication)`,
+    `  lost ${s.framesLost} frames (${s.framesSkippedUntilIdr} skipped until the next IDR); FEC recovered ${s.fecRecovered}; datagrams ${s.datagramsReceived} (${s.datagramsDroppedOnPurpose} dropped on purpose, ${s.authFailures} failed authentication)`,
     `  end-to-end (capture → decoded) p50 ${ms(s.e2eP50Ms)}, p99 ${ms(s.e2eP99Ms)}; decode p50 ${ms(s.decodeP50Ms)}`,
     `  ended: ${s.stopReason}`,
   ].join('\n');

@@ -6,38 +6,56 @@ import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
-import { ConfigError, loadConfig, loadManagementConfig, type ManagementConfig } from './config.js';
+import {
+  ConfigError,
+  type HostConfig,
+  loadConfig,
+  loadManagementConfig,
+  type ManagementConfig,
+} from './config.js';
 import { type EngineProbe, probeEngine } from './engine-probe.js';
 import { loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
 import { StatsRecorder } from './recorder/index.js';
+import { startStreamingServices } from './streaming-services.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
+const log = {
+  info: (message: string) => console.info(`punktfunk host: ${message}`),
+  warn: (message: string) => console.warn(`punktfunk host: ${message}`),
+  error: (message: string) => console.error(`punktfunk host: ${message}`),
+};
 
 interface Services {
   close(): Promise<void>;
 }
 
 function announce(mgmt: ManagementConfig, httpUrl: string, httpsUrl: string, token: MgmtToken): void {
-  const consoleHost = LOOPBACK.has(mgmt.bind) || mgmt.bind === '0.0.0.0' ? '127.0.0.1' : mgmt.bind;
-  const consoleUrl = `http://${consoleHost}:${new URL(httpUrl).port}`;
-  console.info(
-    `punktfunk host: management API on ${httpUrl}${API_BASE_PATH} and ${httpsUrl}${API_BASE_PATH} (TLS)`,
+  // A wildcard bind is reachable on loopback; the browser needs a real address.
+  const consoleUrl = new URL(httpUrl);
+  if (consoleUrl.hostname === '0.0.0.0') consoleUrl.hostname = '127.0.0.1';
+  if (consoleUrl.hostname === '[::]') consoleUrl.hostname = '[::1]';
+  const consoleBase = consoleUrl.origin;
+  log.info(`management API on ${httpUrl}${API_BASE_PATH} and ${httpsUrl}${API_BASE_PATH} (TLS)`);
+  log.info(`console ${consoleBase}/ — sign in with ${consoleBase}/#token=${token.token}`);
+  log.info(
+    `the management token is in ${token.path ? `${token.path} (${token.source})` : 'PUNKTFUNK_MGMT_TOKEN'}`,
   );
-  console.info(`punktfunk host: console ${consoleUrl}/ — sign in with ${consoleUrl}/#token=${token.token}`);
-  const where = token.path ? `${token.path} (${token.source})` : 'PUNKTFUNK_MGMT_TOKEN';
-  console.info(`punktfunk host: the management token is in ${where}`);
   if (!LOOPBACK.has(mgmt.bind)) {
-    console.warn(
-      `punktfunk host: plain HTTP is bound to ${mgmt.bind}: the token crosses the network unencrypted; use the TLS port from other machines`,
+    log.warn(
+      `plain HTTP on ${mgmt.bind}: the token would cross the network unencrypted; prefer the TLS port`,
     );
   }
 }
 
-async function startServices(mgmt: ManagementConfig, probe: EngineProbe): Promise<Services> {
-  const identity = await loadOrCreateIdentity(mgmt.configDir, mgmt.hostName, console);
-  const pairedClients = await PairedClients.open(join(mgmt.configDir, 'paired-clients.json'), console);
+async function startServices(
+  config: HostConfig,
+  mgmt: ManagementConfig,
+  probe: EngineProbe,
+): Promise<Services> {
+  const identity = await loadOrCreateIdentity(mgmt.configDir, mgmt.hostName, log);
+  const pairedClients = await PairedClients.open(join(mgmt.configDir, 'paired-clients.json'), log);
   // The one recorder of this process. The streaming paths get it too: they
   // mirror recorder.onArmedChange into their workers' control block and relay
   // worker messages to noteSession / noteSessionEnd / addSample.
@@ -45,9 +63,9 @@ async function startServices(mgmt: ManagementConfig, probe: EngineProbe): Promis
     dir: mgmt.capturesDir,
     nowMonoUs: monotonicUs,
     host: { name: identity.hostName, version: HOST_VERSION },
-    log: console,
+    log,
   });
-  const token = await loadOrCreateToken(mgmt.token, mgmt.configDir, console);
+  const token = await loadOrCreateToken(mgmt.token, mgmt.configDir, log);
   const app = createApi({
     recorder,
     host: {
@@ -56,7 +74,6 @@ async function startServices(mgmt: ManagementConfig, probe: EngineProbe): Promis
       uniqueId: identity.uniqueId,
       certFingerprintSha256: identity.certFingerprintSha256,
     },
-    // The streaming side replaces this with what its paths know.
     statusProvider: () => ({
       encoderBackend: probe.encoder.backend,
       encoderName: probe.encoder.encoderName,
@@ -64,14 +81,24 @@ async function startServices(mgmt: ManagementConfig, probe: EngineProbe): Promis
     }),
     tickets: new EventTickets(),
     auth: { token: token.token, pairedClients },
-    log: console,
+    log,
   });
   const servers = await listenApi(app, { ...mgmt, certPem: identity.certPem, keyPem: identity.keyPem });
   announce(mgmt, servers.httpUrl, servers.httpsUrl, token);
+  const streaming = await startStreamingServices({
+    config,
+    recorder,
+    certPem: identity.certPem,
+    keyPem: identity.keyPem,
+    encoderName: probe.encoder.encoderName,
+    isPaired: (fingerprint) => pairedClients.has(fingerprint),
+    log: (line) => console.info(`punktfunk host: ${line}`),
+  });
   return {
     close: async () => {
+      await streaming.close();
       // An armed capture is saved, not lost, when the host stops.
-      await recorder.stop().catch((error: Error) => console.error(`punktfunk host: ${error.message}`));
+      await recorder.stop().catch((error: Error) => log.error(error.message));
       await servers.close();
     },
   };
@@ -104,7 +131,7 @@ function main(): void {
         `${config.codec} via ${probe.encoder.encoderName}; first frame ${probe.firstFrameBytes} bytes ` +
         `in ${(probe.firstFrameUs / 1000).toFixed(1)} ms`,
     );
-    services = startServices(mgmt, probe).catch((error) => {
+    services = startServices(config, mgmt, probe).catch((error) => {
       clearInterval(keepAlive);
       fail(error);
       return null;

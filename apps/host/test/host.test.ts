@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -34,7 +37,14 @@ describe('host configuration', () => {
 
 function runHost(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mainJs], { env: { ...process.env, ...env } });
+    // A private config dir and free ports: the test must not touch the user's host.
+    const isolated = {
+      PUNKTFUNK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'punktfunk-host-test-')),
+      PUNKTFUNK_MGMT_PORT: '0',
+      PUNKTFUNK_MGMT_TLS_PORT: '0',
+      PUNKTFUNK_NATIVE_PORT: '0',
+    };
+    const child = spawn(process.execPath, [mainJs], { env: { ...process.env, ...isolated, ...env } });
     let output = '';
     let stopSent = false;
     const onData = (d: Buffer) => {

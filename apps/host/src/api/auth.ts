@@ -7,6 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
 import { API_BASE_PATH, type EventsTicketResponse } from '@punktfunk/shared';
 import type { Context, MiddlewareHandler } from 'hono';
+import { certificateFingerprint } from '../identity/certificate.js';
 import type { ApiEnv, Principal } from './context.js';
 import { ApiError } from './errors.js';
 
@@ -63,7 +64,7 @@ export function peerFingerprint(env: ApiEnv['Bindings'] | undefined): string | n
   const socket = env?.incoming?.socket;
   if (!(socket instanceof TLSSocket)) return null;
   const cert = socket.getPeerCertificate();
-  return cert?.raw ? sha256(cert.raw).toString('hex') : null;
+  return cert?.raw ? certificateFingerprint(cert.raw) : null;
 }
 
 export interface AuthOptions {

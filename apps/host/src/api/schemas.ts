@@ -15,7 +15,7 @@ import {
   isValidCaptureId,
   MAX_CAPTURE_ID_LENGTH,
 } from '../recorder/capture-id.js';
-import { captureMetaSchema, sessionInfoSchema } from '../recorder/capture-schema.js';
+import { captureMetaSchema, type Same, sessionInfoSchema } from '../recorder/capture-schema.js';
 
 export const errorSchema = z.object({ error: z.string() });
 
@@ -66,7 +66,6 @@ export const recordingPatchSchema = z
 
 export const ticketSchema = z.object({ ticket: z.string(), expiresInMs: z.number() });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemasMatchTypes: [
   Same<z.output<typeof errorSchema>, ApiErrorBody>,
   Same<z.output<typeof healthSchema>, HealthResponse>,

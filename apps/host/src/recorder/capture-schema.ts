@@ -103,7 +103,8 @@ export const captureStatusSchema = z.object({
 
 // The schemas must produce exactly the shared types: a change on either side
 // that breaks this fails the type-check, not a user's load.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** True when A and B are the same type; used to pin schemas to the shared types. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemasMatchTypes: [
   Same<z.output<typeof statsSampleSchema>, StatsSample>,
   Same<z.output<typeof sessionInfoSchema>, SessionInfo>,

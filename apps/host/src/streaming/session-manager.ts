@@ -19,6 +19,7 @@ import { workerUrl } from './worker-url.js';
 /** Where samples and session announcements go (the StatsRecorder, wired in the host entry). */
 export interface StatsSink {
   noteSession(info: SessionInfo): void;
+  noteSessionEnd?(sessionId: string): void;
   addSample(sample: WorkerStatsSample): void;
 }
 
@@ -143,6 +144,7 @@ export class SessionManager {
           rejectStarted(new Error(failure));
         }
         feedbackPort.close();
+        this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
         resolve({ sessionId, frames, error: failure });

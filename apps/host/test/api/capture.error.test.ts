@@ -35,7 +35,9 @@ describe('capture errors', () => {
     await writeFile(h.dir, 'in the way');
     const res = await h.call('/stats/capture/stop', { method: 'POST' });
     expect(res.status).toBe(500);
-    expect(((await res.json()) as { error: string }).error).toMatch(/^capture not saved: .*stop again to retry$/);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /^capture not saved: .*stop again to retry$/,
+    );
     await rm(h.dir);
     const { mkdir } = await import('node:fs/promises');
     await mkdir(h.dir);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TOKEN } from './helpers.js';
-import { type ApiHarness, apiHarness, BASE } from './helpers.js';
+import { type ApiHarness, apiHarness, BASE, TOKEN } from './helpers.js';
 
 let h: ApiHarness;
 beforeEach(async () => {
@@ -29,7 +28,13 @@ describe('capture routes need the operator token', () => {
   });
 
   it.each(ROUTES)('%s %s with a wrong token is 401', async (method, path) => {
-    for (const authorization of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`, 'Bearer', `Basic ${TOKEN}`, TOKEN]) {
+    for (const authorization of [
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(1)}`,
+      'Bearer',
+      `Basic ${TOKEN}`,
+      TOKEN,
+    ]) {
       const res = await h.app.request(`${BASE}${path}`, { method, headers: { authorization } });
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'invalid bearer token' });
@@ -51,8 +56,11 @@ describe('capture routes need the operator token', () => {
 
   it('a ticket opens the event stream once, and nothing else', async () => {
     const issue = async () =>
-      ((await (await h.call('/stats/capture/events/ticket', { method: 'POST' })).json()) as { ticket: string })
-        .ticket;
+      (
+        (await (await h.call('/stats/capture/events/ticket', { method: 'POST' })).json()) as {
+          ticket: string;
+        }
+      ).ticket;
     const ticket = await issue();
     const elsewhere = await h.app.request(`${BASE}/stats/capture/start?ticket=${ticket}`, { method: 'POST' });
     expect(elsewhere.status).toBe(401);
@@ -65,7 +73,9 @@ describe('capture routes need the operator token', () => {
   });
 
   it('accepts the Bearer scheme in any case, as HTTP says', async () => {
-    const res = await h.app.request(`${BASE}/stats/capture/status`, { headers: { authorization: `bearer ${TOKEN}` } });
+    const res = await h.app.request(`${BASE}/stats/capture/status`, {
+      headers: { authorization: `bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(200);
   });
 });

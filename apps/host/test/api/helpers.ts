@@ -31,7 +31,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
   });
-  const call = (path: string, init: RequestInit = {}) =>
+  const call = async (path: string, init: RequestInit = {}) =>
     app.request(`${BASE}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string>) },

@@ -56,7 +56,9 @@ describe('OpenAPI document', () => {
     const served = h.app.routes
       .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
       .map((r) => `${r.method.toLowerCase()} ${r.path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}')}`);
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
     expect(new Set(documented)).toEqual(new Set(served));
     expect(doc.paths['/health']?.get?.security).toEqual([{ bearer: [] }, { pairedClientCertificate: [] }]);
     expect(doc.paths['/stats/recordings/{id}']?.delete?.security).toEqual([{ bearer: [] }]);

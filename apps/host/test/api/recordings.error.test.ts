@@ -54,19 +54,31 @@ describe('recording errors', () => {
     [[], /expected object/i],
     ['just a string', /expected object/i],
   ])('PATCH %j is refused with 400 and changes nothing', async (body, message) => {
-    await expectError(await h.call(`/stats/recordings/${saved.id}`, { method: 'PATCH', ...json(body) }), 400, message);
+    await expectError(
+      await h.call(`/stats/recordings/${saved.id}`, { method: 'PATCH', ...json(body) }),
+      400,
+      message,
+    );
     expect((await h.recorder.load(saved.id)).meta).toEqual(saved);
   });
 
   it('PATCH with a body that is not JSON is 400; with another content type 415', async () => {
     const path = `/stats/recordings/${saved.id}`;
     await expectError(
-      await h.call(path, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"name":' }),
+      await h.call(path, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":',
+      }),
       400,
       'the body is not valid JSON',
     );
     await expectError(
-      await h.call(path, { method: 'PATCH', headers: { 'content-type': 'text/plain' }, body: '{"name":"x"}' }),
+      await h.call(path, {
+        method: 'PATCH',
+        headers: { 'content-type': 'text/plain' },
+        body: '{"name":"x"}',
+      }),
       415,
       'send the body as application/json',
     );

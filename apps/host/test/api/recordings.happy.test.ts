@@ -103,9 +103,25 @@ describe('recordings', () => {
     ]);
     expect(columns).toContain('e2e_p99_us');
     const row = (line: string | undefined) =>
-      Object.fromEntries(columns.map((c, i) => [c, line?.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.[i]?.replace(/,$/, '')]));
-    expect(row(first)).toMatchObject({ t_ms: '2000', session_id: 's1', capture_p50_us: '800', packetize_p50_us: '', fec_us: '120', packets_lost: '' });
-    expect(row(second)).toMatchObject({ t_ms: '4000', session_id: '"gs,1"', kind: 'gamestream', submit_p50_us: '', packetize_p99_us: '80', fec_us: '' });
+      Object.fromEntries(
+        columns.map((c, i) => [c, line?.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.[i]?.replace(/,$/, '')]),
+      );
+    expect(row(first)).toMatchObject({
+      t_ms: '2000',
+      session_id: 's1',
+      capture_p50_us: '800',
+      packetize_p50_us: '',
+      fec_us: '120',
+      packets_lost: '',
+    });
+    expect(row(second)).toMatchObject({
+      t_ms: '4000',
+      session_id: '"gs,1"',
+      kind: 'gamestream',
+      submit_p50_us: '',
+      packetize_p99_us: '80',
+      fec_us: '',
+    });
     expect(end).toBe('');
   });
 });

@@ -18,7 +18,11 @@ async function tree(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     const path = join(entry.parentPath, entry.name);
     const info = await stat(path);
-    const content = entry.isFile() ? createHash('sha256').update(await readFile(path)).digest('hex') : 'dir';
+    const content = entry.isFile()
+      ? createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex')
+      : 'dir';
     out.set(relative(dir, path), `${content}:${info.mtimeMs}`);
   }
   return out;
@@ -108,7 +112,18 @@ describe('hostile recording ids', () => {
   });
 
   it('are refused by the recorder itself (defence in depth)', async () => {
-    const hostile = ['..', '.', '../secret', '../../secret', 'a/b', 'a\\b', 'C:x', '', 'x'.repeat(10_000), 'a\0b'];
+    const hostile = [
+      '..',
+      '.',
+      '../secret',
+      '../../secret',
+      'a/b',
+      'a\\b',
+      'C:x',
+      '',
+      'x'.repeat(10_000),
+      'a\0b',
+    ];
     for (const id of hostile) {
       await expect(h.recorder.load(id)).rejects.toMatchObject({ code: 'INVALID_ID' });
       await expect(h.recorder.delete(id)).rejects.toMatchObject({ code: 'INVALID_ID' });
@@ -129,7 +144,10 @@ describe('recording routes need the operator token', () => {
   ])('%s %s: 401 without a token and with a wrong one', async (method, path) => {
     const none = await h.app.request(`${BASE}${path}`, { method });
     expect(none.status).toBe(401);
-    const wrong = await h.app.request(`${BASE}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}0` } });
+    const wrong = await h.app.request(`${BASE}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}0` },
+    });
     expect(wrong.status).toBe(401);
   });
 

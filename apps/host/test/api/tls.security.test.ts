@@ -3,11 +3,15 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServers, createApi, EventTickets, listenApi } from '../../src/api/index.js';
-import { type CertificateAndKey, certificateFingerprint, createSelfSignedCertificate } from '../../src/identity/certificate.js';
+import {
+  type CertificateAndKey,
+  certificateFingerprint,
+  createSelfSignedCertificate,
+} from '../../src/identity/certificate.js';
 import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
@@ -32,7 +36,12 @@ beforeAll(async () => {
   await paired.add(certificateFingerprint(pairedClient.certPem), 'test client');
   const app = createApi({
     recorder: h.recorder,
-    host: { name: 'tls-test', version: '0', uniqueId: identity.uniqueId, certFingerprintSha256: identity.certFingerprintSha256 },
+    host: {
+      name: 'tls-test',
+      version: '0',
+      uniqueId: identity.uniqueId,
+      certFingerprintSha256: identity.certFingerprintSha256,
+    },
     statusProvider: () => ({ encoderBackend: null, encoderName: null, sessions: [] }),
     tickets: new EventTickets(),
     auth: { token: TOKEN, pairedClients: paired },
@@ -161,7 +170,9 @@ describe('TLS lane', () => {
 
   it('the bearer token opens stats routes on both lanes', async () => {
     expect((await call('https', 'GET', '/stats/capture/status', { token: TOKEN })).status).toBe(200);
-    expect((await call('https', 'GET', '/stats/recordings', { client: stranger, token: TOKEN })).status).toBe(200);
+    expect((await call('https', 'GET', '/stats/recordings', { client: stranger, token: TOKEN })).status).toBe(
+      200,
+    );
     expect((await call('http', 'GET', '/stats/capture/status', { token: TOKEN })).status).toBe(200);
     expect((await call('http', 'GET', '/stats/capture/status')).status).toBe(401);
   });

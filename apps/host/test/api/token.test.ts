@@ -1,8 +1,8 @@
 import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadOrCreateToken, TokenError } from '../../src/api/index.js';
 import { tokenMatches } from '../../src/api/auth.js';
+import { loadOrCreateToken, TokenError } from '../../src/api/index.js';
 import { ensurePrivateDir } from '../../src/identity/private-files.js';
 import { tempRoot } from '../recorder/fixtures.js';
 

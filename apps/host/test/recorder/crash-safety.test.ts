@@ -25,7 +25,12 @@ async function hashes(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const name of await readdir(dir)) {
     if (!name.endsWith('.json')) continue;
-    out.set(name, createHash('sha256').update(await readFile(join(dir, name))).digest('hex'));
+    out.set(
+      name,
+      createHash('sha256')
+        .update(await readFile(join(dir, name)))
+        .digest('hex'),
+    );
   }
   return out;
 }

@@ -12,8 +12,12 @@ import { ticketSchema } from '../schemas.js';
 // every 15 s keeps it open and finds dead clients.
 const HEARTBEAT_MS = 15_000;
 
-/** Relays status changes and samples until the client goes away. */
-async function relayEvents(stream: SSEStreamingApi, recorder: StatsRecorder): Promise<void> {
+/** Relays status changes and samples until the client goes away or the server closes. */
+async function relayEvents(
+  stream: SSEStreamingApi,
+  recorder: StatsRecorder,
+  closed: AbortSignal,
+): Promise<void> {
   // Writes are chained so events arrive in the order they happened.
   let chain: Promise<void> = Promise.resolve();
   const send = (write: () => Promise<void>) => {
@@ -31,7 +35,13 @@ async function relayEvents(stream: SSEStreamingApi, recorder: StatsRecorder): Pr
   );
   try {
     sendStatus();
-    await new Promise<void>((resolve) => stream.onAbort(resolve));
+    await new Promise<void>((resolve) => {
+      stream.onAbort(resolve);
+      // A closed socket shows on the stream only at its next write (up to a
+      // heartbeat later); the request's signal fires at once, so shutdown is prompt.
+      if (closed.aborted) resolve();
+      closed.addEventListener('abort', () => resolve(), { once: true });
+    });
   } finally {
     clearInterval(heartbeat);
     offArmed();
@@ -55,7 +65,7 @@ export const captureResource: ApiResource = {
         return c.json(live);
       })
       .post('/events/ticket', (c) => c.json(tickets.issue()))
-      .get('/events', (c) => streamSSE(c, (stream) => relayEvents(stream, recorder))),
+      .get('/events', (c) => streamSSE(c, (stream) => relayEvents(stream, recorder, c.req.raw.signal))),
   openapi: {
     '/stats/capture/start': {
       post: {

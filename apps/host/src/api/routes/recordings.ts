@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { captureMetaSchema, captureSchema } from '../../recorder/capture-schema.js';
-import { serializeCapture } from '../../recorder/capture-store.js';
+import { serializeCapture } from '../../recorder/index.js';
 import { captureToCsv } from '../capture-csv.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { ApiError } from '../errors.js';

@@ -1,0 +1,203 @@
+// Benchmarks of the streaming core:
+// (a) frame-loop throughput armed vs disarmed: the cost of measuring, as a
+//     ratio in one run (target >= 0.99: stats cost under 1 %);
+// (d) host processing latency p50/p99 (capture start -> last datagram handed
+//     to the kernel) at 720p60 and 1080p60 with libx264, streaming for real
+//     through a worker to a loopback receiver, and the CPU per frame.
+import { randomBytes } from 'node:crypto';
+import { MediaReceiver, MediaSender, monotonicUs } from '@punktfunk/native';
+import { ClientFeedback } from '../dist/streaming/client-feedback.js';
+import { ControlBlock } from '../dist/streaming/control-block.js';
+import { VirtualClock } from '../dist/streaming/frame-clock.js';
+import { runFrameLoop } from '../dist/streaming/frame-loop.js';
+import { TracePipeline } from '../dist/streaming/native-pipelines.js';
+import { SessionManager } from '../dist/streaming/session-manager.js';
+import { StatsWindow } from '../dist/streaming/stats-window.js';
+import { readTrace } from '../dist/streaming/trace.js';
+
+const steady = readTrace(new URL('../traces/steady-60fps.jsonl', import.meta.url).pathname);
+const longTrace = { header: steady.header, frames: Array.from({ length: 10 }, () => steady.frames).flat() };
+
+function loopFramesPerSecond(armed) {
+  const key = randomBytes(32);
+  const salt = randomBytes(4);
+  const receiver = new MediaReceiver({ localPort: 0, key, salt, windowFrames: 64 });
+  const sender = new MediaSender({
+    remoteHost: '127.0.0.1',
+    remotePort: receiver.localPort,
+    key,
+    salt,
+    spreadUs: 0,
+  });
+  const control = new ControlBlock();
+  control.setArmed(armed);
+  const session = control.session(0);
+  session.reset(0);
+  const clock = new VirtualClock(monotonicUs());
+  let samples = 0;
+  const t0 = process.hrtime.bigint();
+  const summary = runFrameLoop({
+    sessionId: 'bench',
+    kind: 'native',
+    fps: 60,
+    windowMs: 2000,
+    perf: false,
+    control,
+    session,
+    clock,
+    pipeline: new TracePipeline(longTrace, sender, clock, monotonicUs),
+    feedback: new ClientFeedback(),
+    drainFeedback: () => {},
+    onSample: () => samples++,
+    log: () => {},
+    afterFrame: () => receiver.poll(0),
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  sender.close();
+  receiver.close();
+  return { fps: summary.frames / seconds, samples };
+}
+
+const RUNS = 12;
+
+function benchArmedCost() {
+  loopFramesPerSecond(false); // warm-up
+  const armed = [];
+  const disarmed = [];
+  // Alternating runs, best of each: on a shared machine the slow runs are
+  // other processes' noise, the fastest run is the code's own cost.
+  for (let i = 0; i < RUNS; i++) {
+    if (i % 2 === 0) disarmed.push(loopFramesPerSecond(false).fps);
+    armed.push(loopFramesPerSecond(true).fps);
+    if (i % 2 === 1) disarmed.push(loopFramesPerSecond(false).fps);
+  }
+  const best = (xs) => Math.max(...xs);
+  const ratio = best(armed) / best(disarmed);
+  console.log(
+    `\n(a) frame loop, 6000 trace frames through the real send path (virtual clock, no pacing), best of ${RUNS} alternating runs each`,
+  );
+  console.log(
+    `  disarmed: ${Math.round(best(disarmed))} frames/s   armed: ${Math.round(best(armed))} frames/s`,
+  );
+  console.log(`  ratio armed/disarmed: ${ratio.toFixed(3)} (target >= 0.99)`);
+  return ratio;
+}
+
+async function hostLatency(width, height, bitrateKbps, seconds) {
+  const key = randomBytes(32);
+  const salt = randomBytes(4);
+  const receiver = new MediaReceiver({ localPort: 0, key, salt, windowFrames: 64 });
+  const control = new ControlBlock();
+  const samples = [];
+  const manager = new SessionManager({
+    control,
+    perf: false,
+    sink: { addSample: (s) => samples.push(s), noteSession: () => {} },
+    log: () => {},
+  });
+  const cpu0 = process.cpuUsage();
+  const session = manager.start({
+    kind: 'native',
+    client: 'bench',
+    windowMs: 1000,
+    source: { kind: 'engine', codec: 'h264', backend: 'software', width, height, fps: 60, bitrateKbps },
+    send: {
+      remoteHost: '127.0.0.1',
+      remotePort: receiver.localPort,
+      key,
+      salt,
+      shardBytes: 1200,
+      fecPercent: 20,
+    },
+  });
+  await session.started;
+  let received = 0;
+  const drain = (ms) =>
+    new Promise((resolve) => {
+      const end = Date.now() + ms;
+      const step = () => {
+        received += receiver.poll(2).frames.length;
+        if (Date.now() < end) setImmediate(step);
+        else resolve();
+      };
+      step();
+    });
+  await drain(1000); // warm-up, not armed
+  control.setArmed(true);
+  await drain(seconds * 1000);
+  control.setArmed(false);
+  const end = await session.stop();
+  const cpu = process.cpuUsage(cpu0);
+  receiver.close();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {
+    hostP50Ms: median(samples.map((s) => s.hostP50Us)) / 1000,
+    hostP99Ms: median(samples.map((s) => s.hostP99Us)) / 1000,
+    worstP99Ms: Math.max(...samples.map((s) => s.hostP99Us)) / 1000,
+    fps: median(samples.map((s) => s.fps)),
+    dropped: samples.reduce((n, s) => n + s.framesDropped, 0),
+    // Whole process (host worker + this receiver): an upper bound of the host's CPU per frame.
+    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / end.frames,
+    windows: samples.length,
+    received,
+  };
+}
+
+/** The measuring work alone (what arming adds per frame), timed in isolation: steadier than the loop ratio. */
+function measuringCostNsPerFrame() {
+  const window = new StatsWindow(['capture', 'submit', 'encode', 'send']);
+  const frame = {
+    captureStartUs: 1,
+    stagesUs: [800, 4000, 30, 150],
+    hostUs: 5000,
+    repeated: false,
+    wireBytes: 26000,
+    refused: 0,
+    fecUs: 3,
+    sealUs: 10,
+    socketUs: 45,
+  };
+  const feedback = {
+    packetsLost: null,
+    fecRecovered: null,
+    rttUs: null,
+    clientDecodeP50Us: null,
+    e2eP50Us: null,
+    e2eP99Us: null,
+  };
+  const context = { sessionId: 'bench', kind: 'native', bitrateKbps: null, repeatsKnown: true, feedback };
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 240_000; i++) {
+      window.add(frame);
+      if (i % 120 === 119) {
+        window.build(i, context);
+        window.reset();
+      }
+    }
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 240_000);
+  }
+  return best;
+}
+
+const ratio = benchArmedCost();
+const costNs = measuringCostNsPerFrame();
+const realFrameNs = 1e9 / 60;
+console.log(`  measuring alone: ${costNs.toFixed(0)} ns per frame (window add + sample build amortised)`);
+console.log(
+  `  = ${((costNs / realFrameNs) * 100).toFixed(4)} % of a 60 fps frame interval; ratio 1 - cost/frame-time at 60 fps: ${(1 - costNs / realFrameNs).toFixed(5)}`,
+);
+console.log(
+  '\n(d) host processing latency, libx264 superfast/zerolatency, synthetic desktop, FEC 20 %, one worker, median of 1 s windows',
+);
+for (const [w, h, kbps] of [
+  [1280, 720, 10000],
+  [1920, 1080, 20000],
+]) {
+  const r = await hostLatency(w, h, kbps, 10);
+  console.log(
+    `  ${w}x${h}@60 ${kbps} kb/s: host p50 ${r.hostP50Ms.toFixed(2)} ms, p99 ${r.hostP99Ms.toFixed(2)} ms (worst window p99 ${r.worstP99Ms.toFixed(2)} ms), fps ${r.fps}, dropped ${r.dropped}, CPU ${r.cpuMsPerFrame.toFixed(2)} ms/frame incl. receiver, ${r.windows} windows`,
+  );
+}
+console.log(`\nJSON ${JSON.stringify({ armedRatio: ratio, measuringNsPerFrame: costNs })}`);

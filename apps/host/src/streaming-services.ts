@@ -1,0 +1,62 @@
+// Wires the streaming paths into the host: one control block whose armed
+// flag mirrors the recorder, one session manager that relays worker samples
+// to the recorder, and the native punktfunk/1 control server.
+import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import type { HostConfig } from './config.js';
+import { loadNativeConfig } from './native/native-config.js';
+import { startNativeService } from './native/native-service.js';
+import { ControlBlock } from './streaming/control-block.js';
+import { SessionManager } from './streaming/session-manager.js';
+
+/** The recorder as the streaming side sees it (the host passes its one StatsRecorder). */
+export interface RecorderPort {
+  isArmed(): boolean;
+  onArmedChange(listener: (armed: boolean) => void): () => void;
+  noteSession(info: SessionInfo): void;
+  noteSessionEnd(sessionId: string): void;
+  addSample(sample: WorkerStatsSample): void;
+}
+
+export interface StreamingServicesOptions {
+  config: HostConfig;
+  recorder: RecorderPort;
+  certPem: string;
+  keyPem: string;
+  encoderName: string;
+  isPaired(fingerprint256: string): boolean;
+  log(line: string): void;
+}
+
+export interface StreamingServices {
+  sessions: SessionManager;
+  nativePort: number;
+  close(): Promise<void>;
+}
+
+export async function startStreamingServices(o: StreamingServicesOptions): Promise<StreamingServices> {
+  const control = new ControlBlock();
+  control.setArmed(o.recorder.isArmed());
+  const unsubscribe = o.recorder.onArmedChange((armed) => control.setArmed(armed));
+  const sessions = new SessionManager({ control, sink: o.recorder, perf: o.config.perf, log: o.log });
+  const nativeConfig = loadNativeConfig();
+  const native = await startNativeService({
+    host: o.config,
+    native: nativeConfig,
+    sessions,
+    cert: o.certPem,
+    key: o.keyPem,
+    encoderName: o.encoderName,
+    isPaired: o.isPaired,
+    log: o.log,
+  });
+  o.log(`native punktfunk/1 control on ${nativeConfig.bind}:${native.port} (TLS)`);
+  return {
+    sessions,
+    nativePort: native.port,
+    close: async () => {
+      await native.server.close();
+      await sessions.stopAll();
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// The whole thing, as an operator and a user would do it: start the host,
+// arm a capture over HTTP, stream with the native client, stop, list, load,
+// restart the host, and find the capture again.
+import { join } from 'node:path';
+import type { CaptureMeta, RecordingsListResponse, StatsSample } from '@punktfunk/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newConfigDir, type RunningHost, runClient, startHost } from '../helpers/host-process.js';
+
+interface Summary {
+  framesReceived: number;
+  framesDecoded: number;
+  decodeErrors: number;
+  counterMismatches: number;
+  framesLost: number;
+  fecRecovered: number;
+  datagramsDroppedOnPurpose: number;
+  framesSkippedUntilIdr: number;
+  fps: number;
+  e2eP50Ms: number | null;
+  width: number;
+  height: number;
+}
+
+const configDir = newConfigDir();
+const clientDir = join(configDir, 'client');
+let host: RunningHost | null = null;
+afterAll(async () => {
+  await host?.stop();
+});
+
+async function client(extra: string[]): Promise<Summary> {
+  if (!host) throw new Error('no host');
+  const run = await runClient(
+    ['--host', '127.0.0.1', '--port', String(host.nativePort), '--seconds', '10', '--json', ...extra],
+    { PUNKTFUNK_CLIENT_DIR: clientDir },
+  );
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Summary;
+}
+
+describe('native punktfunk/1 session, end to end', () => {
+  let savedId = '';
+
+  it('a 10 s loopback session at 1280x720@60 decodes every frame, with a capture armed', async () => {
+    host = await startHost(configDir);
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+    const summary = await client([]);
+    console.info(`loopback 10 s: ${JSON.stringify(summary)}`);
+    expect([summary.width, summary.height]).toEqual([1280, 720]);
+    expect(summary.framesReceived).toBeGreaterThan(500);
+    expect(summary.framesDecoded).toBe(summary.framesReceived);
+    expect(summary.decodeErrors).toBe(0);
+    expect(summary.counterMismatches).toBe(0);
+    expect(summary.framesLost).toBe(0);
+    expect(summary.e2eP50Ms).toBeGreaterThan(0);
+    const stop = await host.api('/stats/capture/stop', { method: 'POST' });
+    expect(stop.status).toBe(200);
+    const meta = (await stop.json()) as CaptureMeta;
+    savedId = meta.id;
+    expect(meta).toMatchObject({
+      kind: 'native',
+      width: 1280,
+      height: 720,
+      fps: 60,
+      codec: 'h264',
+      encoderName: 'libx264',
+    });
+    expect(meta.sampleCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the saved capture holds native samples with client figures', async () => {
+    if (!host) throw new Error('no host');
+    const list = (await (await host.api('/stats/recordings')).json()) as RecordingsListResponse;
+    expect(list.recordings.map((m) => m.id)).toContain(savedId);
+    const capture = (await (await host.api(`/stats/recordings/${savedId}`)).json()) as {
+      samples: StatsSample[];
+    };
+    const samples = capture.samples;
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    for (const s of samples)
+      expect(s.stages.map((st) => st.name)).toEqual(['capture', 'submit', 'encode', 'send']);
+    // Windows in the middle of the session carry what the client reported.
+    const middle = samples[1] as StatsSample;
+    expect(middle.fps).toBeGreaterThan(50);
+    expect(middle.hostP50Us).toBeGreaterThan(0);
+    expect(middle.packetsLost).toBe(0);
+    expect(middle.rttUs).toBeGreaterThan(0);
+    expect(middle.e2eP50Us).toBeGreaterThan(middle.hostP50Us as number);
+    expect(middle.clientDecodeP50Us).toBeGreaterThan(0);
+  });
+
+  it('with 5 % datagram loss the FEC recovers and frames still decode', async () => {
+    const summary = await client(['--drop-rate', '0.05']);
+    console.info(`5 % loss 10 s: ${JSON.stringify(summary)}`);
+    expect(summary.datagramsDroppedOnPurpose).toBeGreaterThan(100);
+    expect(summary.fecRecovered).toBeGreaterThan(100);
+    expect(summary.framesDecoded).toBeGreaterThan(400);
+    // A frame FEC could not repair is lost; the client skips what depends on it,
+    // asks for an IDR and goes on. What it shows is always the right frame.
+    expect(summary.framesLost).toBeLessThan(summary.framesReceived * 0.05);
+    expect(summary.framesSkippedUntilIdr).toBeLessThan(summary.framesReceived * 0.2);
+    expect(summary.counterMismatches).toBe(0);
+    expect(summary.decodeErrors).toBe(0);
+  });
+
+  it('the capture survives a host restart', async () => {
+    await host?.stop();
+    host = await startHost(configDir);
+    const list = (await (await host.api('/stats/recordings')).json()) as RecordingsListResponse;
+    expect(list.recordings.map((m) => m.id)).toContain(savedId);
+  });
+
+  it('an unpaired client is refused when loopback pairing is required', async () => {
+    await host?.stop();
+    host = await startHost(configDir, { PUNKTFUNK_NATIVE_LOOPBACK_PAIRING: '1' });
+    const run = await runClient(
+      ['--host', '127.0.0.1', '--port', String(host.nativePort), '--seconds', '2', '--json'],
+      {
+        PUNKTFUNK_CLIENT_DIR: clientDir,
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).stopReason).toMatch(/pairing required/);
+  });
+});

@@ -1,0 +1,113 @@
+// Starts the real host process (apps/host/dist/main.js) on free ports with a
+// private config directory, and the real client CLI against it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const hostMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const clientMain = fileURLToPath(new URL('../../../client/dist/main.js', import.meta.url));
+export const HOST_TOKEN = 'e2e-token-0123456789abcdef';
+
+export interface RunningHost {
+  process: ChildProcess;
+  output(): string;
+  configDir: string;
+  apiBase: string;
+  nativePort: number;
+  /** Fetches a management API path with the bearer token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<number | null>;
+}
+
+export function newConfigDir(): string {
+  return mkdtempSync(join(tmpdir(), 'punktfunk-e2e-'));
+}
+
+function waitFor(
+  proc: ChildProcess,
+  read: () => string,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`host did not print ${pattern} in ${timeoutMs} ms:\n${read()}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      const m = read().match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    proc.stdout?.on('data', check);
+    proc.stderr?.on('data', check);
+    proc.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`host exited early:\n${read()}`));
+    });
+    check();
+  });
+}
+
+export async function startHost(configDir: string, env: Record<string, string> = {}): Promise<RunningHost> {
+  const proc = spawn(process.execPath, [hostMain], {
+    env: {
+      ...process.env,
+      PUNKTFUNK_CONFIG_DIR: configDir,
+      PUNKTFUNK_MGMT_PORT: '0',
+      PUNKTFUNK_MGMT_TLS_PORT: '0',
+      PUNKTFUNK_NATIVE_PORT: '0',
+      PUNKTFUNK_MGMT_TOKEN: HOST_TOKEN,
+      ...env,
+    },
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const read = () => output;
+  const [, apiBase] = await waitFor(
+    proc,
+    read,
+    /management API on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/,
+    30_000,
+  );
+  const [, nativePort] = await waitFor(proc, read, /native punktfunk\/1 control on [^:]+:(\d+)/, 30_000);
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return {
+    process: proc,
+    output: read,
+    configDir,
+    apiBase: apiBase as string,
+    nativePort: Number(nativePort),
+    api: (path, init = {}) =>
+      fetch(`${apiBase}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${HOST_TOKEN}`, ...(init.headers ?? {}) },
+      }),
+    stop: () => {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+export interface ClientRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runClient(args: string[], env: Record<string, string> = {}): Promise<ClientRun> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [clientMain, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => (stdout += d));
+    proc.stderr.on('data', (d) => (stderr += d));
+    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
