@@ -17,6 +17,10 @@ export interface ControlServerOptions extends ControlConnectionDeps {
   isPaired(fingerprint256: string): boolean;
 }
 
+/** How long a refused client may take to read the refusal before it is cut off. */
+const REFUSED_LINGER_MS = 5000;
+const SHUTDOWN_GRACE_MS = 2000;
+
 export function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
@@ -30,6 +34,7 @@ export function plainAddress(address: string): string {
 export class ControlServer {
   private readonly server: Server;
   private readonly connections = new Set<ControlConnection>();
+  private readonly sockets = new Set<TLSSocket>();
 
   constructor(private readonly o: ControlServerOptions) {
     this.server = createServer({
@@ -56,6 +61,8 @@ export class ControlServer {
   }
 
   private admit(socket: TLSSocket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
     const remote = plainAddress(socket.remoteAddress ?? '');
     const fingerprint = socket.getPeerCertificate()?.fingerprint256?.replaceAll(':', '').toLowerCase() ?? '';
     const allowed =
@@ -66,6 +73,10 @@ export class ControlServer {
       socket.end(
         encodeFrame({ type: 'error', message: 'pairing required: this client is not paired with the host' }),
       );
+      // Read (and discard) what the client already sent, or its FIN is never
+      // seen and the socket, and the server's close(), would wait forever.
+      socket.resume();
+      socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
       return;
     }
     const connection = new ControlConnection(socket, remote, randomUUID().slice(0, 8), this.o);
@@ -75,6 +86,12 @@ export class ControlServer {
 
   async close(): Promise<void> {
     for (const c of this.connections) c.shutdown();
+    // Clients get a moment to read their 'stopped' message; then whatever is
+    // still open is cut, so shutting down never hangs on a silent peer.
+    const cutOff = setTimeout(() => {
+      for (const socket of this.sockets) socket.destroy();
+    }, SHUTDOWN_GRACE_MS);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    clearTimeout(cutOff);
   }
 }
