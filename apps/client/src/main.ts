@@ -2,6 +2,7 @@
 // punktfunk/1 client CLI: connects, streams for --seconds, prints a summary
 // (JSON with --json), and exits non-zero if nothing decoded.
 import { ArgsError, parseClientArgs, USAGE } from './args.js';
+import { loadOrCreateClientIdentity } from './client-identity.js';
 import { clientConfigDir, KnownHosts } from './known-hosts.js';
 import { ClientSession } from './session.js';
 import { formatSummary } from './summary.js';
@@ -15,7 +16,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.error(`punktfunk client: ${line}`);
-  const session = new ClientSession(args, new KnownHosts(clientConfigDir()), log);
+  const dir = clientConfigDir();
+  const session = new ClientSession(args, new KnownHosts(dir), await loadOrCreateClientIdentity(dir), log);
   const summary = await session.run();
   console.log(args.json ? JSON.stringify(summary) : formatSummary(summary));
   return summary.framesDecoded > 0 ? 0 : 1;

@@ -1,15 +1,19 @@
 // One client run: TLS control connection, media over UDP, decode, feedback.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
+import type { CertificateAndKey } from '@punktfunk/identity';
 import { MediaReceiver, monotonicUs, VideoDecoder } from '@punktfunk/native';
 import {
   type ClientMessage,
   deriveMediaKeying,
   encodeFrame,
   FrameDecoder,
+  generatePin,
   type HostMessage,
   PROTOCOL_NAME,
+  pairingProof,
   parseHostMessage,
+  proofsEqual,
   type WelcomeMessage,
 } from '@punktfunk/protocol';
 import type { ClientArgs } from './args.js';
@@ -62,9 +66,12 @@ export class ClientSession {
   private nextFrameIndex: number | null = null;
   private framesSkippedUntilIdr = 0;
 
+  private pin: string | null = null;
+
   constructor(
     private readonly args: ClientArgs,
     private readonly knownHosts: KnownHosts,
+    private readonly identity: CertificateAndKey,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -73,8 +80,12 @@ export class ClientSession {
       this.socket = connect({
         host: this.args.host,
         port: this.args.port,
+        // Self-signed host: trust is the pinned fingerprint (known-hosts), checked below.
         rejectUnauthorized: false,
         minVersion: 'TLSv1.3',
+        // Our own certificate: what the host remembers once this client is paired.
+        cert: this.identity.certPem,
+        key: this.identity.keyPem,
       });
       this.socket.once('secureConnect', () => {
         try {
@@ -112,6 +123,10 @@ export class ClientSession {
       dropRate: this.args.dropRate,
       dropSeed: 1,
     });
+    this.sendHello();
+  }
+
+  private sendHello(): void {
     this.send({
       type: 'hello',
       protocol: PROTOCOL_NAME,
@@ -146,10 +161,38 @@ export class ClientSession {
       this.send({ type: 'pong', hostUs: message.hostUs, clientUs: nowUs });
       return;
     }
+    if (this.onPairingMessage(message)) return;
     if (message.type === 'stopped') this.stopReason = `host stopped: ${message.reason}`;
-    else this.stopReason = `host error: ${message.message}`;
+    else if (message.type === 'error') this.stopReason = `host error: ${message.message}`;
+    else this.stopReason = `unexpected '${message.type}' from the host`;
     this.hostEnded = true;
     this.socket.end();
+  }
+
+  /** Pairing with a host that does not know this client yet; true if the message was part of it. */
+  private onPairingMessage(message: HostMessage): boolean {
+    if (message.type === 'pairing-required') {
+      this.pin = generatePin();
+      this.log(
+        `this host asks to pair: enter PIN ${this.pin} on its Pairing page (web console) to accept this client`,
+      );
+      this.send({ type: 'pair', clientName: this.args.name });
+    } else if (message.type === 'pair-pending') {
+      this.log(`waiting for the operator to enter the PIN (request ${message.requestId})`);
+    } else if (message.type === 'pair-proof' && this.pin !== null) {
+      if (!proofsEqual(message.proof, pairingProof(this.socket, this.pin, 'host'))) {
+        this.send({ type: 'pair-fail', reason: 'the PIN entered on the host was wrong' });
+        this.stop('pairing failed: the PIN entered on the host was wrong; run the client again to retry');
+        return true;
+      }
+      this.send({ type: 'pair-proof', proof: pairingProof(this.socket, this.pin, 'client') });
+    } else if (message.type === 'paired') {
+      this.log('paired with the host');
+      this.sendHello();
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private onWelcome(welcome: WelcomeMessage): void {

@@ -104,3 +104,32 @@ export function loadManagementConfig(env: NodeJS.ProcessEnv = process.env): Mana
     hostName: env.PUNKTFUNK_HOST_NAME || hostname(),
   };
 }
+
+/** GameStream (Moonlight) lanes and discovery. */
+export interface GameStreamConfig {
+  /** PUNKTFUNK_GAMESTREAM=0 switches GameStream off entirely (no ports, no mDNS). */
+  enabled: boolean;
+  httpPort: number;
+  httpsPort: number;
+  bind: string;
+  /** PUNKTFUNK_MDNS=0: do not advertise _nvstream._tcp on the LAN. */
+  mdns: boolean;
+}
+
+function onOff(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const value = env[key];
+  if (value === undefined || value === '') return fallback;
+  if (value !== '0' && value !== '1') throw new ConfigError(`${key} must be 0 or 1, got '${value}'`);
+  return value === '1';
+}
+
+export function loadGameStreamConfig(env: NodeJS.ProcessEnv = process.env): GameStreamConfig {
+  return {
+    enabled: onOff(env, 'PUNKTFUNK_GAMESTREAM', true),
+    // Moonlight clients find these two by default; other ports must be typed in.
+    httpPort: port(env, 'PUNKTFUNK_GS_HTTP_PORT', 47989),
+    httpsPort: port(env, 'PUNKTFUNK_GS_HTTPS_PORT', 47984),
+    bind: address(env, 'PUNKTFUNK_GS_BIND', '0.0.0.0'),
+    mdns: onOff(env, 'PUNKTFUNK_MDNS', true),
+  };
+}

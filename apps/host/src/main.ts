@@ -3,20 +3,25 @@
 // Streaming paths attach here as they are built.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monotonicUs } from '@punktfunk/native';
 import { API_BASE_PATH } from '@punktfunk/shared';
+import { serveConsole } from './api/console.js';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
 import {
   ConfigError,
   type HostConfig,
   loadConfig,
+  loadGameStreamConfig,
   loadManagementConfig,
   type ManagementConfig,
 } from './config.js';
 import { type EngineProbe, probeEngine } from './engine-probe.js';
+import { type GameStreamService, startGameStreamService } from './gamestream/service.js';
 import { loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
 import { StatsRecorder } from './recorder/index.js';
+import { PendingPairings } from './pairing/pending-pairings.js';
 import { startStreamingServices } from './streaming-services.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -66,6 +71,9 @@ async function startServices(
     log,
   });
   const token = await loadOrCreateToken(mgmt.token, mgmt.configDir, log);
+  // Pairing requests of every kind wait here for the operator's PIN.
+  const pendingPairings = new PendingPairings();
+  let gamestream: GameStreamService | null = null;
   const app = createApi({
     recorder,
     host: {
@@ -80,7 +88,12 @@ async function startServices(
       sessions: recorder.sessions(),
     }),
     tickets: new EventTickets(),
+    pairings: pendingPairings,
+    pairedClients,
+    gamestreamApps: () => gamestream?.apps.list() ?? null,
     auth: { token: token.token, pairedClients },
+    // The web console, built by `pnpm run build:console` (apps/console/dist).
+    console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
     log,
   });
   const servers = await listenApi(app, { ...mgmt, certPem: identity.certPem, keyPem: identity.keyPem });
@@ -92,10 +105,22 @@ async function startServices(
     keyPem: identity.keyPem,
     encoderName: probe.encoder.encoderName,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),
+    pairing: { broker: pendingPairings, store: pairedClients },
     log: (line) => console.info(`punktfunk host: ${line}`),
+  });
+  gamestream = await startGameStreamService({
+    config: loadGameStreamConfig(),
+    host: config,
+    configDir: mgmt.configDir,
+    identity,
+    pairedClients,
+    pending: pendingPairings,
+    encoderName: probe.encoder.encoderName,
+    log: log.info,
   });
   return {
     close: async () => {
+      await gamestream?.close();
       await streaming.close();
       // An armed capture is saved, not lost, when the host stops.
       await recorder.stop().catch((error: Error) => log.error(error.message));

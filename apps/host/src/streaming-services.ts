@@ -4,6 +4,7 @@
 import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import type { HostConfig } from './config.js';
 import { loadNativeConfig } from './native/native-config.js';
+import type { PairingStore, PinBroker } from './native/native-pairing.js';
 import { startNativeService } from './native/native-service.js';
 import { ControlBlock } from './streaming/control-block.js';
 import { SessionManager } from './streaming/session-manager.js';
@@ -24,6 +25,8 @@ export interface StreamingServicesOptions {
   keyPem: string;
   encoderName: string;
   isPaired(fingerprint256: string): boolean;
+  /** Where native clients that must pair wait for the operator's PIN. */
+  pairing: { broker: PinBroker; store: PairingStore };
   log(line: string): void;
 }
 
@@ -47,6 +50,7 @@ export async function startStreamingServices(o: StreamingServicesOptions): Promi
     key: o.keyPem,
     encoderName: o.encoderName,
     isPaired: o.isPaired,
+    pairing: o.pairing,
     log: o.log,
   });
   o.log(`native punktfunk/1 control on ${nativeConfig.bind}:${native.port} (TLS)`);

@@ -51,3 +51,66 @@ export interface EventsTicketResponse {
  * `sample` (StatsSample) for every sample the recorder appends.
  */
 export type CaptureEvent = { event: 'status'; data: CaptureStatus } | { event: 'sample'; data: StatsSample };
+
+/** Which protocol a pairing request or a paired client came through. */
+export type PairingKind = 'gamestream' | 'native';
+
+/** A client waiting for the operator to enter the PIN it shows (GET /pairing/pending). */
+export interface PendingPairing {
+  requestId: string;
+  kind: PairingKind;
+  clientName: string;
+  /** Where the request came from (IP address). */
+  address: string;
+  /** SHA-256 of the client's certificate, lowercase hex. */
+  fingerprint: string;
+  requestedUnixMs: number;
+}
+
+export interface PendingPairingsResponse {
+  requests: PendingPairing[];
+}
+
+/** POST /gamestream/pair/pin. Without requestId: the one pending GameStream request. */
+export interface PairPinRequest {
+  pin: string;
+  requestId?: string;
+}
+
+/** How a pairing request ended, as far as the host knows. */
+export interface PairingOutcome {
+  requestId: string;
+  outcome: 'paired' | 'failed';
+  detail: string;
+}
+
+/**
+ * Server-sent events on GET /pairing/events:
+ * `pending` (PendingPairingsResponse) on connect and whenever the list changes,
+ * `outcome` (PairingOutcome) when a request ends in a pairing or a failure.
+ */
+export type PairingEvent =
+  | { event: 'pending'; data: PendingPairingsResponse }
+  | { event: 'outcome'; data: PairingOutcome };
+
+export interface PairedClientInfo {
+  /** SHA-256 of the client's certificate, lowercase hex: the key to unpair with. */
+  fingerprint: string;
+  name: string;
+  pairedUnixMs: number;
+}
+
+export interface PairedClientsResponse {
+  clients: PairedClientInfo[];
+}
+
+export interface GameStreamAppInfo {
+  id: number;
+  title: string;
+}
+
+export interface GameStreamAppsResponse {
+  /** false when GameStream is switched off (PUNKTFUNK_GAMESTREAM=0); apps is then empty. */
+  enabled: boolean;
+  apps: GameStreamAppInfo[];
+}

@@ -9,8 +9,10 @@ import { type ConsoleHandler, consolePlaceholder } from './console.js';
 import type { ApiDeps, ApiEnv, ApiResource } from './context.js';
 import { toApiError } from './errors.js';
 import { captureResource } from './routes/capture.js';
+import { gamestreamResource } from './routes/gamestream.js';
 import { healthResource } from './routes/health.js';
 import { openapiResource } from './routes/openapi.js';
+import { pairingResource } from './routes/pairing.js';
 import { recordingsResource } from './routes/recordings.js';
 import { statusResource } from './routes/status.js';
 
@@ -20,6 +22,8 @@ export const API_RESOURCES: readonly ApiResource[] = [
   statusResource,
   captureResource,
   recordingsResource,
+  pairingResource,
+  gamestreamResource,
   openapiResource(() => API_RESOURCES),
 ];
 

@@ -16,8 +16,11 @@ export const PAIRED_CLIENT_READ_ALLOWLIST: readonly string[] = [
   `${API_BASE_PATH}/health`,
   `${API_BASE_PATH}/status`,
 ];
-/** The only route that accepts `?ticket=`. */
-export const TICKET_ROUTE = `${API_BASE_PATH}/stats/capture/events`;
+/** The only routes that accept `?ticket=`: the event streams the console opens with EventSource. */
+export const TICKET_ROUTES: readonly string[] = [
+  `${API_BASE_PATH}/stats/capture/events`,
+  `${API_BASE_PATH}/pairing/events`,
+];
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="punktfunk"' };
 // A ticket lives long enough for the console to open the stream right after asking.
@@ -84,7 +87,7 @@ function identify(c: Context<ApiEnv>, options: AuthOptions, tokenDigest: Buffer)
     return 'operator';
   }
   const ticket = c.req.query('ticket');
-  if (ticket !== undefined && c.req.path === TICKET_ROUTE && c.req.method === 'GET') {
+  if (ticket !== undefined && TICKET_ROUTES.includes(c.req.path) && c.req.method === 'GET') {
     if (!options.tickets.redeem(ticket)) throw new ApiError(401, 'invalid or expired ticket', CHALLENGE);
     return 'operator';
   }

@@ -1,8 +1,10 @@
 // What every API resource gets: the host's shared objects, and the Hono
 // environment (the Node request, for the TLS client certificate).
 import type { HttpBindings } from '@hono/node-server';
-import type { SessionInfo } from '@punktfunk/shared';
+import type { GameStreamAppInfo, SessionInfo } from '@punktfunk/shared';
 import type { Hono } from 'hono';
+import type { PairedClient } from '../identity/paired-clients.js';
+import type { PendingPairings } from '../pairing/pending-pairings.js';
 import type { StatsRecorder } from '../recorder/index.js';
 import type { EventTickets } from './auth.js';
 import type { PathSpecs } from './openapi.js';
@@ -32,6 +34,15 @@ export interface ApiDeps {
   host: { name: string; version: string; uniqueId: string; certFingerprintSha256: string };
   statusProvider: () => StreamingStatus;
   tickets: EventTickets;
+  /** Clients waiting for the operator's PIN. */
+  pairings: PendingPairings;
+  /** Certificates paired through either protocol (GameStream or punktfunk/1). */
+  pairedClients: {
+    list(): PairedClient[];
+    remove(fingerprint: string): Promise<boolean>;
+  };
+  /** GameStream's apps; null while GameStream is switched off (PUNKTFUNK_GAMESTREAM=0). */
+  gamestreamApps: () => GameStreamAppInfo[] | null;
   log: ApiLog;
 }
 

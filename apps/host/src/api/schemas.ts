@@ -4,8 +4,11 @@
 import type {
   ApiErrorBody,
   EventsTicketResponse,
+  GameStreamAppsResponse,
   HealthResponse,
   HostStatusResponse,
+  PairedClientsResponse,
+  PairPinRequest,
   RecordingPatchRequest,
   RecordingsListResponse,
 } from '@punktfunk/shared';
@@ -66,6 +69,24 @@ export const recordingPatchSchema = z
 
 export const ticketSchema = z.object({ ticket: z.string(), expiresInMs: z.number() });
 
+export const pairPinSchema = z.strictObject({
+  pin: z.string().regex(/^[0-9]{4}$/, 'pin must be the 4 digits the client shows'),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'not a pairing request id')
+    .optional(),
+});
+export const pairPinAcceptedSchema = z.object({ requestId: z.string(), accepted: z.literal(true) });
+
+export const pairedClientsSchema = z.object({
+  clients: z.array(z.object({ fingerprint: z.string(), name: z.string(), pairedUnixMs: z.number() })),
+});
+
+export const gamestreamAppsSchema = z.object({
+  enabled: z.boolean(),
+  apps: z.array(z.object({ id: z.number(), title: z.string() })),
+});
+
 const schemasMatchTypes: [
   Same<z.output<typeof errorSchema>, ApiErrorBody>,
   Same<z.output<typeof healthSchema>, HealthResponse>,
@@ -73,5 +94,8 @@ const schemasMatchTypes: [
   Same<z.output<typeof recordingsListSchema>, RecordingsListResponse>,
   Same<z.output<typeof recordingPatchSchema>, RecordingPatchRequest>,
   Same<z.output<typeof ticketSchema>, EventsTicketResponse>,
-] = [true, true, true, true, true, true];
+  Same<z.output<typeof pairPinSchema>, PairPinRequest>,
+  Same<z.output<typeof pairedClientsSchema>, PairedClientsResponse>,
+  Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
+] = [true, true, true, true, true, true, true, true, true];
 void schemasMatchTypes;

@@ -11,20 +11,13 @@ import {
   type HelloMessage,
   type HostMessage,
   parseClientMessage,
+  type WelcomeMessage,
 } from '@punktfunk/protocol';
-import type { Codec } from '@punktfunk/shared';
 import type { StreamingSession } from '../streaming/session-manager.js';
+import { NativePairing, type PairingStore, type PinBroker } from './native-pairing.js';
 
-export interface StreamOffer {
-  codec: Codec;
-  width: number;
-  height: number;
-  fps: number;
-  bitrateKbps: number;
-  fecPercent: number;
-  shardBytes: number;
-  encoderName: string;
-}
+/** The stream the host offers: the welcome message without its envelope. */
+export type StreamOffer = Omit<WelcomeMessage, 'type' | 'sessionId'>;
 
 export interface ControlConnectionDeps {
   monotonicUs(): number;
@@ -41,6 +34,16 @@ export interface ControlConnectionDeps {
   }): StreamingSession;
   log(line: string): void;
   pingIntervalMs: number;
+  /** Pairing of clients that are not admitted yet; null: such clients are refused. */
+  pairing: { broker: PinBroker; store: PairingStore } | null;
+}
+
+export interface ConnectionPeer {
+  address: string;
+  /** SHA-256 of the client certificate, lowercase hex; '' without one. */
+  fingerprint: string;
+  /** Loopback (when allowed) or a paired certificate. */
+  admitted: boolean;
 }
 
 type Phase = 'awaiting-hello' | 'awaiting-start' | 'streaming' | 'closed';
@@ -53,13 +56,19 @@ export class ControlConnection {
   private session: StreamingSession | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
   private rttUs: number | null = null;
+  private admitted: boolean;
+  private pairing: NativePairing | null = null;
+  private readonly remoteAddress: string;
 
   constructor(
     private readonly socket: TLSSocket,
-    private readonly remoteAddress: string,
+    private readonly peer: ConnectionPeer,
     private readonly sessionId: string,
     private readonly deps: ControlConnectionDeps,
   ) {
+    this.remoteAddress = peer.address;
+    this.admitted = peer.admitted;
+    const remoteAddress = peer.address;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.close('connection closed'));
     socket.on('error', (error) => deps.log(`native client ${remoteAddress}: ${error.message}`));
@@ -96,6 +105,10 @@ export class ControlConnection {
   }
 
   private handle(message: ClientMessage): void {
+    if (!this.admitted) {
+      this.handleUnpaired(message);
+      return;
+    }
     switch (message.type) {
       case 'hello':
         this.onHello(message);
@@ -116,6 +129,60 @@ export class ControlConnection {
     else if (message.type === 'bitrate') session.setTargetBitrateKbps(message.kbps);
     else if (message.type === 'loss') session.feedback(message);
     else if (message.type === 'timing') session.feedback({ type: 'frame-timing', frames: message.frames });
+  }
+
+  /** Before admission only pairing is possible. */
+  private handleUnpaired(message: ClientMessage): void {
+    if (message.type === 'hello') {
+      this.send({ type: 'pairing-required' });
+      return;
+    }
+    if (message.type === 'pair') {
+      this.startPairing(message.clientName);
+      return;
+    }
+    if (message.type === 'pair-proof' && this.pairing) {
+      this.finishPairing(this.pairing, message.proof);
+      return;
+    }
+    if (message.type === 'pair-fail' && this.pairing) {
+      this.pairing.fail(message.reason);
+      this.fail(`pairing failed: ${message.reason}`);
+      return;
+    }
+    throw new Error('pairing required: this client is not paired with the host');
+  }
+
+  private startPairing(clientName: string): void {
+    const pairing = this.deps.pairing;
+    if (!pairing) throw new Error('pairing required, but this host does not accept pairing requests here');
+    if (this.pairing) throw new Error('a pairing is already in progress on this connection');
+    if (!this.peer.fingerprint) throw new Error('pairing needs a client certificate');
+    const info = {
+      kind: 'native' as const,
+      clientName,
+      address: this.remoteAddress,
+      fingerprint: this.peer.fingerprint,
+    };
+    this.pairing = new NativePairing(this.socket, info, pairing.broker, pairing.store);
+    this.deps.log(
+      `native client ${this.remoteAddress} (${clientName}) asks to pair; waiting for the operator's PIN`,
+    );
+    this.pairing
+      .begin((m) => this.send(m))
+      .catch((error: Error) => this.fail(`pairing ended: ${error.message}`));
+  }
+
+  private finishPairing(pairing: NativePairing, proof: string): void {
+    pairing.finish(proof).then(
+      (ok) => {
+        if (!ok) return this.fail('pairing failed: wrong PIN');
+        this.admitted = true;
+        this.deps.log(`native client ${this.remoteAddress} paired`);
+        this.send({ type: 'paired' });
+      },
+      (error: Error) => this.fail(`pairing failed: ${error.message}`),
+    );
   }
 
   private onHello(hello: HelloMessage): void {
@@ -172,6 +239,7 @@ export class ControlConnection {
   private close(reason: string): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
+    this.pairing?.cancel();
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.session) {
       this.deps.log(`native session ${this.sessionId} (${this.remoteAddress}): ${reason}`);

@@ -65,23 +65,28 @@ export class ControlServer {
     socket.on('close', () => this.sockets.delete(socket));
     const remote = plainAddress(socket.remoteAddress ?? '');
     const fingerprint = socket.getPeerCertificate()?.fingerprint256?.replaceAll(':', '').toLowerCase() ?? '';
-    const allowed =
+    const admitted =
       (this.o.loopbackWithoutPairing && isLoopback(remote)) ||
       (fingerprint !== '' && this.o.isPaired(fingerprint));
-    if (!allowed) {
-      this.o.log(`native control: refused ${remote}: not paired`);
-      socket.end(
-        encodeFrame({ type: 'error', message: 'pairing required: this client is not paired with the host' }),
-      );
-      // Read (and discard) what the client already sent, or its FIN is never
-      // seen and the socket, and the server's close(), would wait forever.
-      socket.resume();
-      socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
+    if (!admitted && !this.o.pairing) {
+      this.refuse(socket, remote);
       return;
     }
-    const connection = new ControlConnection(socket, remote, randomUUID().slice(0, 8), this.o);
+    const peer = { address: remote, fingerprint, admitted };
+    const connection = new ControlConnection(socket, peer, randomUUID().slice(0, 8), this.o);
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
+  }
+
+  private refuse(socket: TLSSocket, remote: string): void {
+    this.o.log(`native control: refused ${remote}: not paired`);
+    socket.end(
+      encodeFrame({ type: 'error', message: 'pairing required: this client is not paired with the host' }),
+    );
+    // Read (and discard) what the client already sent, or its FIN is never
+    // seen and the socket, and the server's close(), would wait forever.
+    socket.resume();
+    socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
   }
 
   async close(): Promise<void> {

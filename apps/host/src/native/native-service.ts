@@ -6,7 +6,7 @@ import type { HelloMessage } from '@punktfunk/protocol';
 import type { HostConfig } from '../config.js';
 import type { SessionManager } from '../streaming/session-manager.js';
 import type { StreamOffer } from './control-connection.js';
-import { ControlServer } from './control-server.js';
+import { ControlServer, type ControlServerOptions } from './control-server.js';
 import type { NativeConfig } from './native-config.js';
 
 export interface NativeServiceOptions {
@@ -17,6 +17,7 @@ export interface NativeServiceOptions {
   key: string;
   encoderName: string;
   isPaired(fingerprint256: string): boolean;
+  pairing: ControlServerOptions['pairing'];
   log(line: string): void;
 }
 
@@ -46,6 +47,7 @@ export async function startNativeService(
     bind: o.native.bind,
     loopbackWithoutPairing: o.native.loopbackWithoutPairing,
     isPaired: o.isPaired,
+    pairing: o.pairing,
     monotonicUs,
     pingIntervalMs: 1000,
     log: o.log,

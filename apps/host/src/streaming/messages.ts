@@ -3,7 +3,7 @@
 // aggregation window.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { Codec, EncoderBackend, PathKind, WorkerStatsSample } from '@punktfunk/shared';
+import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 
 export type FrameSourceSpec =
   | {
@@ -43,15 +43,11 @@ export interface NativeSessionSpec {
   traceOutPath: string | null;
 }
 
-export interface SessionStartedInfo {
-  width: number;
-  height: number;
-  fps: number;
-  codec: string;
-  encoderName: string;
-  encoderBackend: string;
-  bitrateKbps: number;
-}
+/** What the worker knows once its encoder is open: the session's media settings. */
+export type SessionStartedInfo = Pick<
+  SessionInfo,
+  'width' | 'height' | 'fps' | 'codec' | 'encoderName' | 'encoderBackend' | 'bitrateKbps'
+>;
 
 export type WorkerMessage =
   | { type: 'started'; info: SessionStartedInfo }

@@ -2,24 +2,18 @@
 // EnginePipeline drives the real capture and encoder; TracePipeline replays a
 // trace's frame sizes (and, on a virtual clock, its stage costs) through the
 // same send path.
-import type { FrameCapture, VideoEncoder } from '@punktfunk/native';
+import type { FrameCapture, FrameSendReport, VideoEncoder } from '@punktfunk/native';
 import { NATIVE_STAGES } from '@punktfunk/shared';
 import type { FrameClock } from './frame-clock.js';
 import type { FramePipeline } from './frame-loop.js';
 import type { FrameResult } from './frame-result.js';
 import type { Trace, TraceRecorder } from './trace.js';
 
-/** What the send path reports per frame (the addon's MediaSender). */
-export interface SendReport {
-  wireBytes: number;
-  fecUs: number;
-  sealUs: number;
-  socketUs: number;
-  sendUs: number;
-  refused: number;
-  /** Engine monotonic µs when the frame's last datagram went to the kernel. */
-  lastPacketMonoUs: number;
-}
+/** What the loop needs of the send path's per-frame report (the addon's MediaSender). */
+export type SendReport = Pick<
+  FrameSendReport,
+  'wireBytes' | 'fecUs' | 'sealUs' | 'socketUs' | 'sendUs' | 'refused' | 'lastPacketMonoUs'
+>;
 
 export interface FrameSender {
   sendFrame(data: Uint8Array, frameIndex: number, keyframe: boolean, captureStartUs: number): SendReport;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { type ApiEnv, createApi, EventTickets, type StreamingStatus } from '../../src/api/index.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
+import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
@@ -28,6 +29,9 @@ export async function apiHarness(): Promise<ApiHarness> {
     host: { name: 'test-host', version: '0.1.0', uniqueId: 'uid', certFingerprintSha256: 'ab'.repeat(32) },
     statusProvider: () => streaming,
     tickets: new EventTickets(() => ticketClock.ms),
+    pairings: new PendingPairings(),
+    pairedClients: paired,
+    gamestreamApps: () => [{ id: 1, title: 'Desktop' }],
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
   });

@@ -14,6 +14,7 @@ import {
 } from '../../src/identity/certificate.js';
 import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
+import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
 import { TOKEN } from './helpers.js';
 
@@ -44,6 +45,7 @@ beforeAll(async () => {
     },
     statusProvider: () => ({ encoderBackend: null, encoderName: null, sessions: [] }),
     tickets: new EventTickets(),
+    pairings: new PendingPairings(),
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
   });

@@ -16,6 +16,8 @@ export interface RunningHost {
   configDir: string;
   apiBase: string;
   nativePort: number;
+  /** GameStream ports; null when PUNKTFUNK_GAMESTREAM=0. */
+  gamestream: { httpPort: number; httpsPort: number } | null;
   /** Fetches a management API path with the bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<number | null>;
@@ -62,6 +64,10 @@ export async function startHost(configDir: string, env: Record<string, string> =
       PUNKTFUNK_MGMT_TLS_PORT: '0',
       PUNKTFUNK_NATIVE_PORT: '0',
       PUNKTFUNK_MGMT_TOKEN: HOST_TOKEN,
+      // Free ports, and no mDNS: tests must not announce themselves on the LAN.
+      PUNKTFUNK_GS_HTTP_PORT: '0',
+      PUNKTFUNK_GS_HTTPS_PORT: '0',
+      PUNKTFUNK_MDNS: '0',
       ...env,
     },
   });
@@ -76,6 +82,10 @@ export async function startHost(configDir: string, env: Record<string, string> =
     30_000,
   );
   const [, nativePort] = await waitFor(proc, read, /native punktfunk\/1 control on [^:]+:(\d+)/, 30_000);
+  const gamestreamOn = (env.PUNKTFUNK_GAMESTREAM ?? '1') !== '0';
+  const gs = gamestreamOn
+    ? await waitFor(proc, read, /GameStream HTTP on [^:]+:(\d+), HTTPS on [^:]+:(\d+)/, 30_000)
+    : null;
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     process: proc,
@@ -83,6 +93,7 @@ export async function startHost(configDir: string, env: Record<string, string> =
     configDir,
     apiBase: apiBase as string,
     nativePort: Number(nativePort),
+    gamestream: gs ? { httpPort: Number(gs[1]), httpsPort: Number(gs[2]) } : null,
     api: (path, init = {}) =>
       fetch(`${apiBase}${path}`, {
         ...init,

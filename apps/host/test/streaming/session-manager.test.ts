@@ -1,11 +1,16 @@
 // Real streaming workers: the engine captures, encodes and sends over UDP to a
 // receiver in this test; samples come back through the sink only while armed.
 import { randomBytes } from 'node:crypto';
-import { MediaReceiver } from '@punktfunk/native';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MediaReceiver, monotonicUs } from '@punktfunk/native';
 import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlBlock } from '../../src/streaming/control-block.js';
+import { replayTrace } from '../../src/streaming/replay.js';
 import { SessionManager, type StartSessionOptions } from '../../src/streaming/session-manager.js';
+import { readTrace } from '../../src/streaming/trace.js';
 
 const receivers: MediaReceiver[] = [];
 afterEach(() => {
@@ -117,5 +122,43 @@ describe('streaming sessions in worker threads', () => {
     const end = await session.ended;
     expect(end.error).toMatch(/ENOENT.*nonexistent/);
     expect(manager.list()).toEqual([]);
+  });
+
+  it('a bitrate change through the control block reaches the encoder and the samples', async () => {
+    const { control, manager, samples } = setUp();
+    const { options, receiver } = engineSession();
+    const session = manager.start(options);
+    await session.started;
+    control.setArmed(true);
+    await receiveFor(receiver, 1200);
+    session.setTargetBitrateKbps(500);
+    await receiveFor(receiver, 1500);
+    await session.stop();
+    const targets = samples.map((s) => s.bitrateKbps);
+    expect(targets[0]).toBe(2000);
+    expect(targets.at(-1)).toBe(500);
+    const wire = samples.map((s) => s.wireMbps as number);
+    expect(wire.at(-1)).toBeLessThan(wire[0] as number);
+  });
+
+  it('a live session can be recorded as a trace and replayed', async () => {
+    const { manager } = setUp();
+    const { options, receiver } = engineSession();
+    const traceOutPath = join(mkdtempSync(join(tmpdir(), 'punktfunk-trace-')), 'session.trace.jsonl');
+    const session = manager.start({ ...options, traceOutPath });
+    await session.started;
+    await receiveFor(receiver, 1500);
+    const end = await session.stop();
+    const trace = readTrace(traceOutPath);
+    expect(trace.header).toMatchObject({ width: 640, height: 360, fps: 30, codec: 'h264' });
+    expect(trace.frames.length).toBe(end.frames);
+    expect(trace.frames[0]?.keyframe).toBe(true);
+    for (const f of trace.frames) {
+      expect(f.submitUs).toBeGreaterThan(0);
+      expect(f.bytes).toBeGreaterThan(0);
+    }
+    const replayed = replayTrace(trace, { virtualClock: true, monotonicUs, windowMs: 500 });
+    expect(replayed.framesReceived).toBe(trace.frames.length);
+    expect(replayed.samples.length).toBeGreaterThan(0);
   });
 });

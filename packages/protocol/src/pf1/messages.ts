@@ -52,7 +52,24 @@ export interface PongMessage {
 export interface StopMessage {
   type: 'stop';
 }
+/** An unpaired client asks to pair; it shows the user a PIN to give the operator. */
+export interface PairMessage {
+  type: 'pair';
+  clientName: string;
+}
+/** The client's half of the PIN proof (see pairing.ts), or its verdict that the host's was wrong. */
+export interface ClientPairProofMessage {
+  type: 'pair-proof';
+  proof: string;
+}
+export interface PairFailMessage {
+  type: 'pair-fail';
+  reason: string;
+}
 export type ClientMessage =
+  | PairMessage
+  | ClientPairProofMessage
+  | PairFailMessage
   | HelloMessage
   | StartMessage
   | IdrRequestMessage
@@ -90,7 +107,32 @@ export interface ErrorMessage {
   type: 'error';
   message: string;
 }
-export type HostMessage = WelcomeMessage | PingMessage | StoppedMessage | ErrorMessage;
+/** Sent instead of a welcome to a client that must pair first. */
+export interface PairingRequiredMessage {
+  type: 'pairing-required';
+}
+/** The operator was asked for the PIN; waiting. */
+export interface PairPendingMessage {
+  type: 'pair-pending';
+  requestId: string;
+}
+export interface HostPairProofMessage {
+  type: 'pair-proof';
+  proof: string;
+}
+/** Pairing done: this client's certificate is paired; it may say hello now. */
+export interface PairedMessage {
+  type: 'paired';
+}
+export type HostMessage =
+  | WelcomeMessage
+  | PingMessage
+  | StoppedMessage
+  | ErrorMessage
+  | PairingRequiredMessage
+  | PairPendingMessage
+  | HostPairProofMessage
+  | PairedMessage;
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -117,6 +159,14 @@ function str(o: Obj, key: string, maxLength: number): string {
   const v = o[key];
   if (typeof v !== 'string' || v.length === 0 || v.length > maxLength) {
     throw new ProtocolError(`${String(o.type)}.${key} must be a string of 1..${maxLength} characters`);
+  }
+  return v;
+}
+
+function hex(o: Obj, key: string, length: number): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length !== length || !/^[0-9a-f]+$/.test(v)) {
+    throw new ProtocolError(`${String(o.type)}.${key} must be ${length} lowercase hex characters`);
   }
   return v;
 }
@@ -170,6 +220,12 @@ export function parseClientMessage(value: unknown): ClientMessage {
     case 'idr':
     case 'stop':
       return { type: o.type };
+    case 'pair':
+      return { type: 'pair', clientName: str(o, 'clientName', 64) };
+    case 'pair-proof':
+      return { type: 'pair-proof', proof: hex(o, 'proof', 64) };
+    case 'pair-fail':
+      return { type: 'pair-fail', reason: str(o, 'reason', 256) };
     case 'bitrate':
       return { type: 'bitrate', kbps: int(o, 'kbps', 100, 1_000_000) };
     case 'loss':
@@ -209,6 +265,13 @@ export function parseHostMessage(value: unknown): HostMessage {
       };
     case 'ping':
       return { type: 'ping', hostUs: int(o, 'hostUs', 0, MAX_US), rttUs: optionalInt(o, 'rttUs', 0, MAX_US) };
+    case 'pairing-required':
+    case 'paired':
+      return { type: o.type };
+    case 'pair-pending':
+      return { type: 'pair-pending', requestId: str(o, 'requestId', 64) };
+    case 'pair-proof':
+      return { type: 'pair-proof', proof: hex(o, 'proof', 64) };
     case 'stopped':
       return { type: 'stopped', reason: str(o, 'reason', 256) };
     case 'error':

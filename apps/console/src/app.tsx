@@ -1,0 +1,108 @@
+// The console shell: sign-in when there is no token, else the header, a
+// banner while the host is unreachable, and the page for the address.
+import { createMemo, Match, Show, Switch } from 'solid-js';
+import { createHostStatus, createLiveCapture, createRecordings, settled } from './data/resources.js';
+import { ComparePage } from './pages/compare.js';
+import { PerformancePage } from './pages/performance.js';
+import { RecordingPage } from './pages/recording.js';
+import { SignInPage } from './pages/sign-in.js';
+import { HostProvider, useHost } from './providers/host.js';
+import { Link, RouterProvider, useRouter } from './providers/router.js';
+import { Notice } from './ui/controls.js';
+
+function SignedIn() {
+  const host = useHost();
+  const router = useRouter();
+  const hostStatus = createHostStatus(host);
+  const { recordings, refetch } = createRecordings(host);
+  const live = createLiveCapture(host, () => void refetch());
+  const path = () => router.route().path;
+  const recordingId = createMemo(() => {
+    const m = /^\/recordings\/([^/]+)\/?$/.exec(path());
+    return m ? decodeURIComponent(m[1]!) : null;
+  });
+  const armed = () => live.status()?.armed ?? false;
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <Link href="/" class="brand">
+          <span class="brand-dot" />
+          punktfunk
+        </Link>
+        <nav>
+          <Link href="/" class={path() === '/' ? 'active' : ''}>
+            Performance
+          </Link>
+          <Link href="/compare" class={path() === '/compare' ? 'active' : ''}>
+            Compare
+          </Link>
+        </nav>
+        <div class="topbar-right">
+          <Show when={armed()}>
+            <span class="badge badge-recording badge-small">
+              <span class="badge-dot" />
+              Recording
+            </span>
+          </Show>
+          <span class="host-name" title={settled(hostStatus)?.uniqueId}>
+            <span class={`conn-dot ${host.reachable() ? 'ok' : 'down'}`} />
+            {settled(hostStatus)?.hostName ?? 'host'}
+            <span class="muted"> {settled(hostStatus)?.hostVersion ?? ''}</span>
+          </span>
+          <button type="button" class="btn btn-ghost btn-small" onClick={() => host.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <Show when={!host.reachable()}>
+        <div class="banner" data-testid="unreachable">
+          <Notice kind="error">
+            <b>The host is not reachable.</b> It may be restarting or stopped. Retrying every 2 s; this page recovers by
+            itself when the host is back. Nothing is lost: an armed capture is saved when the host stops.
+          </Notice>
+        </div>
+      </Show>
+      <main class="content">
+        <Switch fallback={<Notice kind="warn">No page at {path()}. <Link href="/">Go to Performance</Link></Notice>}>
+          <Match when={path() === '/'}>
+            <PerformancePage
+              live={live}
+              hostStatus={settled(hostStatus)}
+              recordings={{
+                list: () => settled(recordings),
+                loading: () => recordings.loading,
+                error: () => recordings.error,
+                refetch,
+              }}
+            />
+          </Match>
+          <Match when={recordingId()} keyed>
+            {(id) => <RecordingPage id={id} onChanged={() => void refetch()} />}
+          </Match>
+          <Match when={path() === '/compare'}>
+            <ComparePage recordings={settled(recordings)} />
+          </Match>
+        </Switch>
+      </main>
+    </div>
+  );
+}
+
+function Gate() {
+  const host = useHost();
+  return (
+    <Show when={host.token()} keyed fallback={<SignInPage />}>
+      {(_token: string) => <SignedIn />}
+    </Show>
+  );
+}
+
+export function App() {
+  return (
+    <HostProvider>
+      <RouterProvider>
+        <Gate />
+      </RouterProvider>
+    </HostProvider>
+  );
+}

@@ -1,0 +1,199 @@
+// The console's one API client: every /api/v1 call goes through here with the
+// bearer token. Failures become typed errors the providers react to: a 401
+// brings the sign-in back, a network failure marks the host unreachable.
+import {
+  API_BASE_PATH,
+  type Capture,
+  type CaptureMeta,
+  type CaptureStatus,
+  type EventsTicketResponse,
+  type HostStatusResponse,
+  type RecordingPatchRequest,
+  type RecordingsListResponse,
+  type StatsSample,
+} from '@punktfunk/shared';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The host did not answer at all (stopped, restarting, network down). */
+export class UnreachableError extends Error {
+  constructor(message = 'the host is not reachable') {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+export interface ApiHooks {
+  token(): string | null;
+  onUnauthorized(): void;
+  onUnreachable(): void;
+  onReachable(): void;
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: unknown };
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON: fall through to the status line
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
+export interface CaptureEventHandlers {
+  status(status: CaptureStatus): void;
+  sample(sample: StatsSample): void;
+  /** The stream is open (again). */
+  open(): void;
+}
+
+export class ApiClient {
+  constructor(private readonly hooks: ApiHooks) {}
+
+  async request(path: string, init: RequestInit = {}, token = this.hooks.token()): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    let response: Response;
+    try {
+      response = await fetch(`${API_BASE_PATH}${path}`, { ...init, headers, cache: 'no-store' });
+    } catch {
+      this.hooks.onUnreachable();
+      throw new UnreachableError();
+    }
+    // A proxy or a restarting host may answer 502/503 before the API is up.
+    if (response.status === 502 || response.status === 503 || response.status === 504) {
+      this.hooks.onUnreachable();
+      throw new UnreachableError(`the host answered ${response.status}`);
+    }
+    this.hooks.onReachable();
+    if (response.status === 401) {
+      this.hooks.onUnauthorized();
+      throw new ApiError(401, await errorMessage(response));
+    }
+    if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+    return response;
+  }
+
+  private async json<T>(path: string, init?: RequestInit): Promise<T> {
+    return (await (await this.request(path, init)).json()) as T;
+  }
+
+  /** Checks a token before keeping it; false when the host refuses it. */
+  async tokenAccepted(token: string): Promise<boolean> {
+    const response = await fetch(`${API_BASE_PATH}/status`, {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    }).catch(() => {
+      throw new UnreachableError();
+    });
+    if (response.status === 401) return false;
+    if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+    return true;
+  }
+
+  hostStatus = () => this.json<HostStatusResponse>('/status');
+  health = () => this.json<{ status: 'ok' }>('/health');
+  captureStatus = () => this.json<CaptureStatus>('/stats/capture/status');
+  startCapture = () => this.json<CaptureStatus>('/stats/capture/start', { method: 'POST' });
+
+  async stopCapture(): Promise<CaptureMeta | null> {
+    const response = await this.request('/stats/capture/stop', { method: 'POST' });
+    return response.status === 204 ? null : ((await response.json()) as CaptureMeta);
+  }
+
+  async liveCapture(): Promise<Capture | null> {
+    try {
+      return await this.json<Capture>('/stats/capture/live');
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async recordings(): Promise<CaptureMeta[]> {
+    return (await this.json<RecordingsListResponse>('/stats/recordings')).recordings;
+  }
+
+  recording = (id: string) => this.json<Capture>(`/stats/recordings/${encodeURIComponent(id)}`);
+
+  patchRecording = (id: string, patch: RecordingPatchRequest) =>
+    this.json<CaptureMeta>(`/stats/recordings/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    });
+
+  async deleteRecording(id: string): Promise<void> {
+    await this.request(`/stats/recordings/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  /** Downloads an export with the token (a plain link could not carry it) and hands it to the browser. */
+  async download(id: string, format: 'json' | 'csv'): Promise<void> {
+    const response = await this.request(`/stats/recordings/${encodeURIComponent(id)}/export.${format}`);
+    const blob = await response.blob();
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `punktfunk-${id}.${format}`;
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /**
+   * Follows the capture's event stream, reconnecting with a fresh ticket
+   * (tickets are single-use) after a drop. Returns a function that stops it.
+   */
+  captureEvents(handlers: CaptureEventHandlers): () => void {
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const connect = async () => {
+      if (stopped) return;
+      try {
+        const { ticket } = await this.json<EventsTicketResponse>('/stats/capture/events/ticket', {
+          method: 'POST',
+        });
+        if (stopped) return;
+        source = new EventSource(
+          `${API_BASE_PATH}/stats/capture/events?ticket=${encodeURIComponent(ticket)}`,
+        );
+        source.onopen = () => handlers.open();
+        source.addEventListener('status', (e) => handlers.status(JSON.parse((e as MessageEvent).data)));
+        source.addEventListener('sample', (e) => handlers.sample(JSON.parse((e as MessageEvent).data)));
+        source.onerror = () => {
+          // EventSource would retry with the same (spent) ticket; start over instead.
+          source?.close();
+          source = null;
+          this.hooks.onUnreachable();
+          schedule();
+        };
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return;
+        schedule();
+      }
+    };
+    const schedule = () => {
+      if (stopped) return;
+      clearTimeout(retry);
+      retry = setTimeout(connect, 2000);
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }
+}

@@ -1,0 +1,298 @@
+// Compare: two or more recordings overlaid on one time axis, their summary
+// figures side by side with the differences, and how their settings differ.
+import type { Capture, CaptureMeta, StatsSample } from '@punktfunk/shared';
+import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { createRecordingsById } from '../data/resources.js';
+import { stageUs, timeline, usToMs } from '../data/series.js';
+import { type CaptureSummary, stageNames, summarize } from '../data/summary.js';
+import { useHost } from '../providers/host.js';
+import { Link, useRouter } from '../providers/router.js';
+import { LineChart } from '../ui/chart.js';
+import { Card, errorText, Notice, Segmented } from '../ui/controls.js';
+import { formatDateTime, formatDuration, formatKbps, formatMode, formatNumber, formatPercent, formatUs } from '../ui/format.js';
+import { overlayConfig, SERIES_COLORS } from './charts.js';
+
+interface Metric {
+  value: string;
+  label: string;
+  unit: 'ms' | 'fps' | 'Mb/s';
+  pick: (s: StatsSample) => number | null;
+}
+
+function metricsFor(stages: readonly string[]): Metric[] {
+  return [
+    { value: 'host-p50', label: 'host p50', unit: 'ms', pick: (s) => usToMs(s.hostP50Us) },
+    { value: 'host-p99', label: 'host p99', unit: 'ms', pick: (s) => usToMs(s.hostP99Us) },
+    ...stages.map((name) => ({
+      value: `stage-${name}`,
+      label: `${name} p50`,
+      unit: 'ms' as const,
+      pick: (s: StatsSample) => usToMs(stageUs(s, name, 'p50')),
+    })),
+    { value: 'fps', label: 'fps', unit: 'fps', pick: (s) => s.fps },
+    { value: 'wire', label: 'wire Mb/s', unit: 'Mb/s', pick: (s) => s.wireMbps },
+  ];
+}
+
+const labelOf = (m: CaptureMeta) => m.name ?? m.id;
+
+interface FigureRow {
+  label: string;
+  /** Lower is better (latency) or higher is better (fps). */
+  better: 'lower' | 'higher';
+  value: (s: CaptureSummary) => number | null;
+  format: (v: number | null) => string;
+  formatDelta: (d: number) => string;
+}
+
+function figureRows(stages: readonly string[]): FigureRow[] {
+  const us = (label: string, value: FigureRow['value']): FigureRow => ({
+    label,
+    better: 'lower',
+    value,
+    format: (v) => formatUs(v),
+    formatDelta: (d) => `${d > 0 ? '+' : d < 0 ? '−' : '±'}${formatUs(Math.abs(d))}`,
+  });
+  const stat = (name: string) => (s: CaptureSummary) => s.latency.find((l) => l.name === name);
+  return [
+    us('host total median', (s) => stat('host')(s)?.medianUs ?? null),
+    us('host total p95', (s) => stat('host')(s)?.p95Us ?? null),
+    us('host total p99', (s) => stat('host')(s)?.p99Us ?? null),
+    ...stages.map((name) => us(`${name} median`, (s) => stat(name)(s)?.medianUs ?? null)),
+    {
+      label: 'fps average',
+      better: 'higher',
+      value: (s) => s.averageFps,
+      format: (v) => formatNumber(v, 1),
+      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d), 1)}`,
+    },
+    {
+      label: 'fps 1 % low',
+      better: 'higher',
+      value: (s) => s.onePercentLowFps,
+      format: (v) => formatNumber(v, 1),
+      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d), 1)}`,
+    },
+    {
+      label: 'windows over budget',
+      better: 'lower',
+      value: (s) => s.overBudgetShare,
+      format: (v) => formatPercent(v),
+      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${(Math.abs(d) * 100).toFixed(1)} pt`,
+    },
+    {
+      label: 'wire average',
+      better: 'lower',
+      value: (s) => s.averageWireMbps,
+      format: (v) => formatNumber(v, 1, 'Mb/s'),
+      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d), 1)} Mb/s`,
+    },
+  ];
+}
+
+function Delta(props: { row: FigureRow; base: number | null; value: number | null }) {
+  const delta = () => (props.base === null || props.value === null ? null : props.value - props.base);
+  const share = () => {
+    const d = delta();
+    return d === null || !props.base ? null : d / props.base;
+  };
+  const tone = () => {
+    const d = delta();
+    if (d === null || Math.abs(share() ?? 0) < 0.02) return 'same';
+    return (d < 0) === (props.row.better === 'lower') ? 'better' : 'worse';
+  };
+  return (
+    <Show when={delta() !== null}>
+      <span class={`delta delta-${tone()}`}>
+        {props.row.formatDelta(delta()!)}
+        <Show when={share() !== null && Number.isFinite(share())}> ({share()! >= 0 ? '+' : '−'}{Math.abs(share()! * 100).toFixed(0)} %)</Show>
+      </span>
+    </Show>
+  );
+}
+
+/** Settings that differ between the recordings are highlighted. */
+function settingRows(captures: readonly Capture[]): { label: string; values: string[] }[] {
+  const first = (c: Capture) => c.meta.sessions[0];
+  const rows: { label: string; values: string[] }[] = [
+    { label: 'path', values: captures.map((c) => c.meta.kinds.join(' + ') || '—') },
+    { label: 'resolution', values: captures.map((c) => formatMode(c.meta.width, c.meta.height, null)) },
+    { label: 'fps', values: captures.map((c) => String(c.meta.fps ?? '—')) },
+    { label: 'codec', values: captures.map((c) => c.meta.codec ?? '—') },
+    { label: 'bitrate', values: captures.map((c) => formatKbps(first(c)?.bitrateKbps)) },
+    { label: 'encoder', values: captures.map((c) => `${c.meta.encoderName ?? '—'} (${c.meta.encoderBackend ?? '—'})`) },
+    { label: 'client', values: captures.map((c) => c.meta.client ?? '—') },
+    { label: 'host', values: captures.map((c) => `${c.meta.hostName} ${c.meta.hostVersion}`) },
+  ];
+  const keys = new Set<string>();
+  for (const c of captures) for (const k of Object.keys(first(c)?.settings ?? {})) keys.add(k);
+  for (const k of [...keys].sort()) {
+    rows.push({ label: k, values: captures.map((c) => String(first(c)?.settings[k] ?? '—')) });
+  }
+  return rows;
+}
+
+function Picker(props: { ids: readonly string[]; onChange: (ids: string[]) => void; recordings: CaptureMeta[] | undefined }) {
+  return (
+    <div class="picker">
+      <For each={props.recordings ?? []}>
+        {(r) => (
+          <label class="pick-chip" classList={{ active: props.ids.includes(r.id) }}>
+            <input
+              type="checkbox"
+              checked={props.ids.includes(r.id)}
+              onChange={() =>
+                props.onChange(props.ids.includes(r.id) ? props.ids.filter((x) => x !== r.id) : [...props.ids, r.id])
+              }
+            />
+            {labelOf(r)} <span class="muted small">{formatDateTime(r.startedUnixMs)}</span>
+          </label>
+        )}
+      </For>
+    </div>
+  );
+}
+
+function ComparePanels(props: { captures: Capture[] }) {
+  const stages = createMemo(() => stageNames(props.captures.flatMap((c) => c.samples.slice(0, 50))));
+  const metrics = createMemo(() => metricsFor(stages()));
+  const [metric, setMetric] = createSignal('host-p50');
+  const current = () => metrics().find((m) => m.value === metric()) ?? metrics()[0]!;
+  const timelines = createMemo(() =>
+    props.captures.map((c, i) => ({
+      label: labelOf(c.meta),
+      color: SERIES_COLORS[i % SERIES_COLORS.length]!,
+      rows: timeline(c.samples),
+    })),
+  );
+  const summaries = createMemo(() => props.captures.map((c) => summarize(c)));
+  const rows = createMemo(() => figureRows(stages()));
+  const settings = createMemo(() => settingRows(props.captures));
+  const headers = (): JSX.Element => (
+    <For each={props.captures}>
+      {(c, i) => (
+        <th class="num">
+          <span class="swatch" style={{ background: SERIES_COLORS[i() % SERIES_COLORS.length] }} />
+          {labelOf(c.meta)}
+        </th>
+      )}
+    </For>
+  );
+  return (
+    <>
+      <Card
+        title="Over time"
+        testId="compare-chart-card"
+        subtitle="Each recording from its own start, on one time axis"
+        actions={
+          <Segmented label="figure" value={metric()} onChange={setMetric} options={metrics().map((m) => ({ value: m.value, label: m.label }))} />
+        }
+      >
+        <LineChart
+          label="compare"
+          testId="chart-compare"
+          height={320}
+          config={() => overlayConfig({ series: timelines(), pick: current().pick, unit: current().unit, title: current().label })}
+        />
+      </Card>
+      <div class="grid-2 grid-wide-left">
+        <Card title="Summary" testId="compare-summary" subtitle="Differences against the first recording">
+          <div class="table-wrap">
+            <table class="table table-compact">
+              <thead>
+                <tr>
+                  <th>Figure</th>
+                  {headers()}
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rows()}>
+                  {(row) => (
+                    <tr>
+                      <td>{row.label}</td>
+                      <For each={summaries()}>
+                        {(s, i) => (
+                          <td class="num">
+                            {row.format(row.value(s))}
+                            <Show when={i() > 0}>
+                              <div>
+                                <Delta row={row} base={row.value(summaries()[0]!)} value={row.value(s)} />
+                              </div>
+                            </Show>
+                          </td>
+                        )}
+                      </For>
+                    </tr>
+                  )}
+                </For>
+                <tr>
+                  <td>duration · samples</td>
+                  <For each={props.captures}>
+                    {(c) => (
+                      <td class="num">
+                        {formatDuration(c.meta.durationMs)} · {c.meta.sampleCount}
+                      </td>
+                    )}
+                  </For>
+                </tr>
+              </tbody>
+            </table>
+          </div>
+        </Card>
+        <Card title="Settings" testId="compare-settings" subtitle="Highlighted where the recordings differ">
+          <div class="table-wrap">
+            <table class="table table-compact">
+              <thead>
+                <tr>
+                  <th>Setting</th>
+                  {headers()}
+                </tr>
+              </thead>
+              <tbody>
+                <For each={settings()}>
+                  {(row) => (
+                    <tr classList={{ differs: new Set(row.values).size > 1 }} data-differs={new Set(row.values).size > 1}>
+                      <td>{row.label}</td>
+                      <For each={row.values}>{(v) => <td class="num">{v}</td>}</For>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}
+
+export function ComparePage(props: { recordings: CaptureMeta[] | undefined }) {
+  const host = useHost();
+  const router = useRouter();
+  const ids = createMemo(() =>
+    (router.route().query.get('ids') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  const captures = createRecordingsById(host, ids);
+  const setIds = (next: string[]) =>
+    router.navigate(next.length ? `/compare?ids=${next.map(encodeURIComponent).join(',')}` : '/compare', { replace: true });
+  return (
+    <div class="page" data-testid="compare-page">
+      <div class="crumbs">
+        <Link href="/">← Performance</Link>
+      </div>
+      <Card title="Compare recordings" subtitle="Pick two or more">
+        <Picker ids={ids()} onChange={setIds} recordings={props.recordings} />
+      </Card>
+      <Show when={ids().length >= 2} fallback={<div class="empty">Pick at least two recordings to compare.</div>}>
+        <Show when={!captures.error} fallback={<Notice kind="error">Could not load: {errorText(captures.error)}</Notice>}>
+          <Show when={captures()} fallback={<div class="empty">Loading…</div>}>
+            {(list) => <ComparePanels captures={list()} />}
+          </Show>
+        </Show>
+      </Show>
+    </div>
+  );
+}

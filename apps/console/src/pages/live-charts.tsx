@@ -1,0 +1,56 @@
+// The live charts: the armed capture's last ten minutes, redrawn as samples arrive.
+import type { StatsSample } from '@punktfunk/shared';
+import { createMemo, Show } from 'solid-js';
+import { timeline } from '../data/series.js';
+import { stageNames } from '../data/summary.js';
+import { LineChart } from '../ui/chart.js';
+import { latencyConfig, throughputConfig } from './charts.js';
+import { StageLegend } from './stage-legend.js';
+
+export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: number | null }) {
+  const rows = createMemo(() => timeline(props.samples));
+  const range = createMemo(() => {
+    const r = rows();
+    const last = r.length ? r[r.length - 1]!.x : 0;
+    // Ten minutes at most; a fresh capture starts with a one-minute axis that grows.
+    return { xMin: Math.max(0, last - 600), xMax: Math.max(last, 60) };
+  });
+  const stages = createMemo(() => stageNames(props.samples));
+  const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
+  return (
+    <Show
+      when={props.samples.length > 0}
+      fallback={
+        <div class="empty" data-testid="live-waiting">
+          Waiting for the first sample… A streaming session reports one every 1–2 s.
+        </div>
+      }
+    >
+      <div class="chart-grid">
+        <div>
+          <h3 class="chart-title">Latency by stage (p50)</h3>
+          <LineChart
+            label="live latency"
+            testId="live-latency"
+            height={230}
+            config={() =>
+              latencyConfig({ rows: rows(), stages: stages(), which: 'p50', frameBudgetUs: budgetUs(), range: range() })
+            }
+          />
+          <StageLegend stages={stages()} compact />
+        </div>
+        <div>
+          <h3 class="chart-title">Throughput</h3>
+          <LineChart
+            label="live throughput"
+            testId="live-throughput"
+            height={230}
+            config={() =>
+              throughputConfig({ rows: rows(), samples: props.samples, streamFps: props.streamFps, range: range() })
+            }
+          />
+        </div>
+      </div>
+    </Show>
+  );
+}

@@ -1,0 +1,226 @@
+// Every GameStream request, on either lane, goes through here: the path
+// picks the handler, the query is validated (packages/protocol), and the
+// answer is XML. HTTPS routes that start or control a stream demand that
+// the certificate presented on this very TLS connection is a paired one.
+// Problems are answered as `<root status_code="4xx" status_message="…">`
+// with HTTP 200: clients (curl with FAILONERROR in moonlight-embedded)
+// show status_message only when the HTTP exchange itself succeeded.
+import { networkInterfaces } from 'node:os';
+import {
+  appListXml,
+  cancelXml,
+  type DisplayMode,
+  GameStreamRequestError,
+  launchXml,
+  parseLaunchRequest,
+  parsePairRequest,
+  pairedXml,
+  serverInfoXml,
+  clientUniqueId,
+  xmlError,
+  xmlReply,
+} from '@punktfunk/protocol';
+import type { GameStreamApps } from './apps.js';
+import type { GameStreamPairing } from './pairing.js';
+import type { GameStreamSessions } from './sessions.js';
+
+export type Lane = 'http' | 'https';
+
+export interface GameStreamContext {
+  uniqueId: string;
+  hostName: string;
+  ports(): { http: number; https: number };
+  /** ServerCodecModeSupport bits of the codecs the encoder opened at start. */
+  codecModeSupport: number;
+  displayModes: readonly DisplayMode[];
+  gpuType: string;
+  pairedClients: { has(fingerprint: string): boolean; remove(fingerprint: string): Promise<boolean> };
+  pairing: GameStreamPairing;
+  apps: GameStreamApps;
+  sessions: GameStreamSessions;
+  log(line: string): void;
+}
+
+export interface RequestInfo {
+  lane: Lane;
+  method: string;
+  url: string;
+  /** SHA-256 of the client certificate on this TLS connection; null on HTTP or without one. */
+  peerFingerprint: string | null;
+  localAddress: string;
+  remoteAddress: string;
+  /** Fires when the client closes the connection (ends a wait for the PIN). */
+  clientGone: AbortSignal;
+}
+
+export interface Reply {
+  httpStatus: number;
+  body: string;
+}
+
+type Handler = (ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams) => Promise<string> | string;
+
+const NOT_PAIRED = 'the client is not paired: its certificate on this connection is unknown to the host';
+const ZERO_MAC = '00:00:00:00:00:00';
+
+/** IPv4-mapped IPv6 (::ffff:1.2.3.4) as the plain IPv4 address clients expect. */
+export function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function macOf(address: string): string {
+  for (const list of Object.values(networkInterfaces())) {
+    const match = list?.find((entry) => entry.address === address);
+    if (match) return match.mac;
+  }
+  return ZERO_MAC;
+}
+
+function isPaired(ctx: GameStreamContext, req: RequestInfo): boolean {
+  return req.lane === 'https' && req.peerFingerprint !== null && ctx.pairedClients.has(req.peerFingerprint);
+}
+
+function requirePaired(ctx: GameStreamContext, req: RequestInfo): string {
+  if (!isPaired(ctx, req)) throw new GameStreamRequestError(401, NOT_PAIRED);
+  return req.peerFingerprint as string;
+}
+
+function serverInfo(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+  clientUniqueId(query);
+  const localIp = plainAddress(req.localAddress);
+  const ports = ctx.ports();
+  return serverInfoXml({
+    hostName: ctx.hostName,
+    uniqueId: ctx.uniqueId,
+    httpPort: ports.http,
+    httpsPort: ports.https,
+    mac: macOf(localIp),
+    localIp,
+    codecModeSupport: ctx.codecModeSupport,
+    displayModes: ctx.displayModes,
+    gpuType: ctx.gpuType,
+    paired: isPaired(ctx, req),
+    currentGameId: ctx.sessions.current()?.appId ?? 0,
+  });
+}
+
+async function pair(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
+  const request = parsePairRequest(query);
+  switch (request.phase) {
+    case 'getservercert':
+      return ctx.pairing.getServerCert(request, plainAddress(req.remoteAddress), req.clientGone);
+    case 'clientchallenge':
+      return ctx.pairing.clientChallenge(request);
+    case 'serverchallengeresp':
+      return ctx.pairing.serverChallengeResponse(request);
+    case 'clientpairingsecret':
+      return ctx.pairing.clientPairingSecret(request);
+    case 'pairchallenge':
+      // Phase 5 proves the stored certificate opens the HTTPS lane.
+      if (req.lane !== 'https') throw new GameStreamRequestError(400, 'pairchallenge is sent over HTTPS');
+      return pairedXml(isPaired(ctx, req));
+  }
+}
+
+/**
+ * Over HTTP there is no proof of who asks, so /unpair only ends that
+ * client's pairing in progress (what clients do after a failed pairing).
+ * Over HTTPS it also forgets the certificate presented on the connection.
+ */
+async function unpair(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
+  const uniqueId = clientUniqueId(query);
+  ctx.pairing.cancel(uniqueId);
+  if (isPaired(ctx, req)) {
+    await ctx.pairedClients.remove(req.peerFingerprint as string);
+    ctx.log(`GameStream client ${uniqueId} unpaired itself`);
+  }
+  return xmlReply([]);
+}
+
+function appList(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+  requirePaired(ctx, req);
+  clientUniqueId(query);
+  return appListXml(ctx.apps.list());
+}
+
+function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+  const fingerprint = requirePaired(ctx, req);
+  const request = parseLaunchRequest(query);
+  const app = ctx.apps.find(request.appId);
+  if (!app) throw new GameStreamRequestError(404, `no app with id ${request.appId}`);
+  const { uniqueId, appId, ...stream } = request;
+  const session = ctx.sessions.launch({
+    ...stream,
+    appId,
+    appTitle: app.title,
+    clientUniqueId: uniqueId,
+    clientFingerprint: fingerprint,
+    clientAddress: plainAddress(req.remoteAddress),
+  });
+  if (!session) throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
+  ctx.log(`GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps}`);
+  return launchXml('launch', null);
+}
+
+function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+  requirePaired(ctx, req);
+  const request = parseLaunchRequest(query);
+  const running = ctx.sessions.current();
+  if (!running) throw new GameStreamRequestError(409, 'no app is running; launch one');
+  if (running.appId !== request.appId) {
+    throw new GameStreamRequestError(409, `app ${running.appId} is running, not ${request.appId}`);
+  }
+  const { width, height, fps, rikey, rikeyId, surroundAudioInfo, localAudioPlayMode } = request;
+  const clientAddress = plainAddress(req.remoteAddress);
+  ctx.sessions.resume({ width, height, fps, rikey, rikeyId, surroundAudioInfo, localAudioPlayMode, clientAddress });
+  return launchXml('resume', null);
+}
+
+function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+  requirePaired(ctx, req);
+  clientUniqueId(query);
+  if (ctx.sessions.cancel()) ctx.log('GameStream session ended by the client (cancel)');
+  return cancelXml();
+}
+
+const ROUTES: Record<Lane, Record<string, Handler>> = {
+  http: { '/serverinfo': serverInfo, '/pair': pair, '/unpair': unpair },
+  https: {
+    '/serverinfo': serverInfo,
+    '/pair': pair,
+    '/unpair': unpair,
+    '/applist': appList,
+    '/launch': launch,
+    '/resume': resume,
+    '/cancel': cancel,
+  },
+};
+
+function route(req: RequestInfo): { handler: Handler; query: URLSearchParams } | Reply {
+  if (req.method !== 'GET') return { httpStatus: 405, body: xmlError(405, 'GameStream requests are GET') };
+  let url: URL;
+  try {
+    url = new URL(req.url, 'http://gamestream.invalid');
+  } catch {
+    return { httpStatus: 400, body: xmlError(400, 'the request URL cannot be read') };
+  }
+  const handler = ROUTES[req.lane][url.pathname];
+  if (handler) return { handler, query: url.searchParams };
+  const onHttps = req.lane === 'http' && ROUTES.https[url.pathname] !== undefined;
+  const message = onHttps ? `${url.pathname} is served over HTTPS only` : `no such GameStream request`;
+  return { httpStatus: 404, body: xmlError(404, message) };
+}
+
+export async function handleGameStreamRequest(ctx: GameStreamContext, req: RequestInfo): Promise<Reply> {
+  const routed = route(req);
+  if ('httpStatus' in routed) return routed;
+  try {
+    return { httpStatus: 200, body: await routed.handler(ctx, req, routed.query) };
+  } catch (error) {
+    if (error instanceof GameStreamRequestError) {
+      return { httpStatus: 200, body: xmlError(error.statusCode, error.message) };
+    }
+    ctx.log(`GameStream ${req.lane} ${req.url.split('?')[0]} failed: ${(error as Error).stack ?? error}`);
+    return { httpStatus: 500, body: xmlError(500, 'internal error') };
+  }
+}

@@ -1,0 +1,152 @@
+// Pairing a native client by PIN, as a user and an operator do it: the client
+// prints a PIN, the operator enters it through the management API, the client
+// streams; next time it is let in at once. A wrong PIN fails cleanly and the
+// client can try again. Loopback pairing is switched on so this runs locally.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
+
+const clientMain = fileURLToPath(new URL('../../../client/dist/main.js', import.meta.url));
+const configDir = newConfigDir();
+let host: RunningHost;
+
+beforeAll(async () => {
+  host = await startHost(configDir, { PUNKTFUNK_NATIVE_LOOPBACK_PAIRING: '1' });
+});
+afterAll(async () => {
+  await host?.stop();
+});
+
+interface Pending {
+  requestId: string;
+  kind: string;
+  clientName: string;
+  state: string;
+  detail: string;
+}
+
+function startClient(
+  clientDir: string,
+  seconds: number,
+): {
+  proc: ChildProcess;
+  stderr: () => string;
+  done: Promise<{ code: number | null; summary: Record<string, unknown> }>;
+} {
+  const proc = spawn(
+    process.execPath,
+    [
+      clientMain,
+      '--port',
+      String(host.nativePort),
+      '--seconds',
+      String(seconds),
+      '--json',
+      '--width',
+      '640',
+      '--height',
+      '360',
+      '--name',
+      'e2e-laptop',
+    ],
+    {
+      env: { ...process.env, PUNKTFUNK_CLIENT_DIR: clientDir },
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  proc.stdout?.on('data', (d) => (stdout += d));
+  proc.stderr?.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; summary: Record<string, unknown> }>((resolve) =>
+    proc.on('exit', (code) => resolve({ code, summary: stdout ? JSON.parse(stdout) : {} })),
+  );
+  return { proc, stderr: () => stderr, done };
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function waitingRequest(): Promise<Pending> {
+  return until(async () => {
+    const body = (await (await host.api('/pairing/pending')).json()) as { requests: Pending[] };
+    return body.requests.find((r) => r.state === 'waiting');
+  }, 'a waiting pairing request');
+}
+
+async function enterPin(requestId: string, pin: string): Promise<number> {
+  const res = await host.api(`/pairing/${requestId}/pin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ pin }),
+  });
+  return res.status;
+}
+
+describe('native pairing by PIN', () => {
+  const clientDir = join(configDir, 'laptop');
+
+  it('a new client shows a PIN; the operator enters it; the client streams', async () => {
+    const client = startClient(clientDir, 2);
+    const pin = (await until(
+      () => client.stderr().match(/enter PIN (\d{4})/)?.[1],
+      'the PIN on the client',
+    )) as string;
+    const request = await waitingRequest();
+    expect(request).toMatchObject({ kind: 'native', clientName: 'e2e-laptop', state: 'waiting' });
+    expect(await enterPin(request.requestId, pin)).toBe(200);
+    const { code, summary } = await client.done;
+    expect(code).toBe(0);
+    expect(summary.framesDecoded).toBeGreaterThan(30);
+    expect(client.stderr()).toMatch(/paired with the host/);
+    const after = (await (await host.api('/pairing/pending')).json()) as { requests: Pending[] };
+    expect(after.requests.find((r) => r.requestId === request.requestId)?.state).toBe('paired');
+  });
+
+  it('the paired client is let in at once next time', async () => {
+    const client = startClient(clientDir, 1);
+    const { code, summary } = await client.done;
+    expect(code).toBe(0);
+    expect(summary.framesDecoded).toBeGreaterThan(10);
+    expect(client.stderr()).not.toMatch(/enter PIN/);
+  });
+
+  it('a wrong PIN fails on both ends, and the client can try again', async () => {
+    const otherDir = join(configDir, 'phone');
+    const first = startClient(otherDir, 1);
+    const pin = (await until(() => first.stderr().match(/enter PIN (\d{4})/)?.[1], 'the PIN')) as string;
+    const wrong = pin === '0000' ? '1111' : '0000';
+    const request = await waitingRequest();
+    expect(await enterPin(request.requestId, wrong)).toBe(200);
+    const failed = await first.done;
+    expect(failed.code).toBe(1);
+    expect(failed.summary.stopReason).toMatch(/pairing failed: the PIN entered on the host was wrong/);
+    const state = await until(async () => {
+      const body = (await (await host.api('/pairing/pending')).json()) as { requests: Pending[] };
+      const r = body.requests.find((x) => x.requestId === request.requestId);
+      return r && r.state !== 'waiting' ? r : undefined;
+    }, 'the failed outcome');
+    expect(state.state).toBe('failed');
+    // A PIN for a request that is not waiting any more is refused.
+    expect(await enterPin(request.requestId, pin)).toBe(404);
+
+    const retry = startClient(otherDir, 1);
+    const pin2 = (await until(() => retry.stderr().match(/enter PIN (\d{4})/)?.[1], 'the new PIN')) as string;
+    const request2 = await waitingRequest();
+    expect(await enterPin(request2.requestId, pin2)).toBe(200);
+    expect((await retry.done).code).toBe(0);
+  });
+
+  it('refuses malformed PINs and unknown requests', async () => {
+    expect(await enterPin('nope', '12345')).toBe(400);
+    expect(await enterPin('../x', '1234')).toBe(404);
+    expect(await enterPin('abcdef12', '1234')).toBe(404);
+  });
+});
