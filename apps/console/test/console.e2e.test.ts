@@ -21,6 +21,7 @@ let host: RunningHost;
 let browser: Browser;
 let page: Page;
 let origin = '';
+const pageErrors: string[] = [];
 
 function stream(seconds: number, extra: string[] = []) {
   return runClient(
@@ -38,9 +39,12 @@ beforeAll(async () => {
   origin = new URL(host.apiBase).origin;
   browser = await openBrowser();
   page = browser.page;
+  // Anything the page throws fails the run with its message.
+  page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 afterAll(async () => {
+  expect(pageErrors).toEqual([]);
   await browser?.close();
   await host?.stop();
   rmSync(configDir, { recursive: true, force: true });

@@ -81,7 +81,17 @@ export function HostProvider(props: { children: JSX.Element }) {
       setReconnects((n) => n + 1);
     },
   });
-  onCleanup(() => clearInterval(poll));
+  // The sign-in link opened in a tab where the console is already loaded
+  // changes only the fragment: no reload, so take the token from here too.
+  const onHashChange = () => {
+    const next = tokenFromAddressBar();
+    if (next) session.signIn(next);
+  };
+  window.addEventListener('hashchange', onHashChange);
+  onCleanup(() => {
+    clearInterval(poll);
+    window.removeEventListener('hashchange', onHashChange);
+  });
 
   const session: HostSession = {
     api,

@@ -15,7 +15,11 @@ const fileSchema = z.object({
   apps: z
     .array(
       z.object({
-        id: z.number().int().min(1).max(2 ** 31 - 1),
+        id: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1),
         title: z
           .string()
           .min(1)
@@ -54,7 +58,8 @@ export class GameStreamApps {
       await ensurePrivateFile(path, log);
       return new GameStreamApps(path, parsed.apps);
     } catch (error) {
-      const why = error instanceof z.ZodError ? (error.issues[0]?.message ?? 'invalid') : (error as Error).message;
+      const why =
+        error instanceof z.ZodError ? (error.issues[0]?.message ?? 'invalid') : (error as Error).message;
       throw new AppsFileError(`${path} is damaged (${why}); fix or remove it`);
     }
   }

@@ -1,7 +1,7 @@
 // GameStream's plain-HTTP lane (default 47989): serverinfo, the pairing
 // phases 1-4 and unpair. Nothing here can prove who the client is.
 import { createServer, type Server } from 'node:http';
-import { listen, serveRequests } from './listen.js';
+import { listen, MAX_REQUEST_HEADER_BYTES, serveRequests } from './listen.js';
 import type { GameStreamContext } from './requests.js';
 
 export async function startGameStreamHttp(
@@ -9,7 +9,7 @@ export async function startGameStreamHttp(
   port: number,
   bind: string,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer();
+  const server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES });
   serveRequests(server, ctx, 'http', () => null);
   return { server, port: await listen(server, port, bind, 'GameStream HTTP port (PUNKTFUNK_GS_HTTP_PORT)') };
 }

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { createServer } from 'node:https';
 import { TLSSocket } from 'node:tls';
 import { certificateFingerprint } from '../identity/certificate.js';
-import { listen, serveRequests } from './listen.js';
+import { listen, MAX_REQUEST_HEADER_BYTES, serveRequests } from './listen.js';
 import type { GameStreamContext } from './requests.js';
 
 function peerFingerprint(req: IncomingMessage): string | null {
@@ -25,6 +25,7 @@ export async function startGameStreamHttps(
   const server = createServer({
     cert: o.certPem,
     key: o.keyPem,
+    maxHeaderSize: MAX_REQUEST_HEADER_BYTES,
     requestCert: true,
     // Client certificates are self-signed; they are checked against the
     // paired store, not a CA, so the handshake must not reject them.

@@ -4,6 +4,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type GameStreamContext, handleGameStreamRequest, type Lane } from './requests.js';
 
+/**
+ * Pairing sends the client certificate hex-encoded in the URL (about 2.3 kB,
+ * up to the 16 kB the validator accepts); Node's 16 kB default header limit
+ * would cut that off with a bare 431 before the validator could answer in XML.
+ */
+export const MAX_REQUEST_HEADER_BYTES = 32 * 1024;
+
 export function serveRequests(
   server: Server,
   ctx: GameStreamContext,

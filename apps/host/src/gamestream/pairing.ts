@@ -91,7 +91,9 @@ export class GameStreamPairing {
     };
     const { requestId, pin } = this.deps.pending.requestPin(info, signal);
     state.requestId = requestId;
-    this.deps.log(`GameStream pairing request from ${request.deviceName} (${address}); enter the PIN it shows`);
+    this.deps.log(
+      `GameStream pairing request from ${request.deviceName} (${address}); enter the PIN it shows`,
+    );
     let pinText: string;
     try {
       pinText = await pin;
@@ -211,7 +213,10 @@ export class GameStreamPairing {
   private advance(state: PairingState, phase: Phase): void {
     state.phase = phase;
     if (state.stepTimer) clearTimeout(state.stepTimer);
-    state.stepTimer = setTimeout(() => this.end(state, 'failed', 'the client stopped pairing'), STEP_TIMEOUT_MS);
+    state.stepTimer = setTimeout(
+      () => this.end(state, 'failed', 'the client stopped pairing'),
+      STEP_TIMEOUT_MS,
+    );
     state.stepTimer.unref();
   }
 

@@ -9,14 +9,14 @@ import { networkInterfaces } from 'node:os';
 import {
   appListXml,
   cancelXml,
+  clientUniqueId,
   type DisplayMode,
   GameStreamRequestError,
   launchXml,
+  pairedXml,
   parseLaunchRequest,
   parsePairRequest,
-  pairedXml,
   serverInfoXml,
-  clientUniqueId,
   xmlError,
   xmlReply,
 } from '@punktfunk/protocol';
@@ -172,7 +172,16 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
   }
   const { width, height, fps, rikey, rikeyId, surroundAudioInfo, localAudioPlayMode } = request;
   const clientAddress = plainAddress(req.remoteAddress);
-  ctx.sessions.resume({ width, height, fps, rikey, rikeyId, surroundAudioInfo, localAudioPlayMode, clientAddress });
+  ctx.sessions.resume({
+    width,
+    height,
+    fps,
+    rikey,
+    rikeyId,
+    surroundAudioInfo,
+    localAudioPlayMode,
+    clientAddress,
+  });
   return launchXml('resume', null);
 }
 

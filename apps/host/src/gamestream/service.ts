@@ -58,7 +58,8 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
   const apps = await GameStreamApps.load(join(o.configDir, 'apps.json'), { warn: o.log });
   const sessions = new GameStreamSessions();
   const codecs = probeCodecSupport(o.host, o.log);
-  if (codecs.codecModeSupport === 0) throw new Error('GameStream: the encoder opens no codec a client could use');
+  if (codecs.codecModeSupport === 0)
+    throw new Error('GameStream: the encoder opens no codec a client could use');
   const pairing = new GameStreamPairing({
     hostCertPem: o.identity.certPem,
     hostCertDer: new X509Certificate(o.identity.certPem).raw,

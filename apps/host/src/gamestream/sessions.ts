@@ -27,7 +27,14 @@ export interface GameStreamSession {
 export type LaunchInput = Omit<GameStreamSession, 'sessionId' | 'startedUnixMs'>;
 export type ResumeInput = Pick<
   GameStreamSession,
-  'width' | 'height' | 'fps' | 'rikey' | 'rikeyId' | 'surroundAudioInfo' | 'localAudioPlayMode' | 'clientAddress'
+  | 'width'
+  | 'height'
+  | 'fps'
+  | 'rikey'
+  | 'rikeyId'
+  | 'surroundAudioInfo'
+  | 'localAudioPlayMode'
+  | 'clientAddress'
 >;
 
 export class GameStreamSessions {

@@ -27,7 +27,10 @@ export type PinRefusalReason = 'refused' | 'cancelled' | 'full';
 
 /** The operator refused the request, or the client went away first. */
 export class PinRefused extends Error {
-  constructor(readonly reason: PinRefusalReason, message: string) {
+  constructor(
+    readonly reason: PinRefusalReason,
+    message: string,
+  ) {
     super(message);
     this.name = 'PinRefused';
   }

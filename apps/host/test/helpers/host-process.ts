@@ -83,9 +83,10 @@ export async function startHost(configDir: string, env: Record<string, string> =
   );
   const [, nativePort] = await waitFor(proc, read, /native punktfunk\/1 control on [^:]+:(\d+)/, 30_000);
   const gamestreamOn = (env.PUNKTFUNK_GAMESTREAM ?? '1') !== '0';
+  // The last start-up line: the host is fully up once it is printed.
   const gs = gamestreamOn
     ? await waitFor(proc, read, /GameStream HTTP on [^:]+:(\d+), HTTPS on [^:]+:(\d+)/, 30_000)
-    : null;
+    : await waitFor(proc, read, /GameStream is switched off/, 30_000).then(() => null);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     process: proc,

@@ -16,7 +16,7 @@ import {
   createSign,
   createVerify,
   timingSafeEqual,
-  X509Certificate,
+  type X509Certificate,
 } from 'node:crypto';
 
 export const PAIRING_SALT_BYTES = 16;

@@ -3,7 +3,12 @@
 // a GameStreamRequestError carrying the XML status code and a message that
 // says which parameter was wrong; the host answers with it and stores nothing.
 import { X509Certificate } from 'node:crypto';
-import { PAIRING_CHALLENGE_BYTES, PAIRING_SALT_BYTES, PAIRING_SECRET_BYTES, SHA256_BYTES } from './pairing-crypto.js';
+import {
+  PAIRING_CHALLENGE_BYTES,
+  PAIRING_SALT_BYTES,
+  PAIRING_SECRET_BYTES,
+  SHA256_BYTES,
+} from './pairing-crypto.js';
 
 export class GameStreamRequestError extends Error {
   constructor(
@@ -57,7 +62,9 @@ export function hexParam(query: URLSearchParams, name: string, bytes: ByteBounds
   }
   const length = text.length / 2;
   if (bytes.exact !== undefined && length !== bytes.exact) {
-    throw bad(`parameter '${name}' must be ${bytes.exact} bytes (${bytes.exact * 2} hex digits), got ${length}`);
+    throw bad(
+      `parameter '${name}' must be ${bytes.exact} bytes (${bytes.exact * 2} hex digits), got ${length}`,
+    );
   }
   if ((bytes.min !== undefined && length < bytes.min) || (bytes.max !== undefined && length > bytes.max)) {
     throw bad(`parameter '${name}' must be ${bytes.min ?? 0}..${bytes.max ?? '∞'} bytes, got ${length}`);
@@ -74,7 +81,13 @@ const MAX_SIGNATURE_BYTES = 1024;
 const DEVICE_NAME = /^[\x20-\x7e]{1,64}$/;
 
 export type PairRequest =
-  | { phase: 'getservercert'; uniqueId: string; deviceName: string; salt: Buffer; clientCert: X509Certificate }
+  | {
+      phase: 'getservercert';
+      uniqueId: string;
+      deviceName: string;
+      salt: Buffer;
+      clientCert: X509Certificate;
+    }
   | { phase: 'clientchallenge'; uniqueId: string; encryptedChallenge: Buffer }
   | { phase: 'serverchallengeresp'; uniqueId: string; encryptedHash: Buffer }
   | { phase: 'clientpairingsecret'; uniqueId: string; clientSecret: Buffer; signature: Buffer }
@@ -84,7 +97,8 @@ const PHASE_PARAMS = ['phrase', 'clientchallenge', 'serverchallengeresp', 'clien
 
 function clientCertificate(query: URLSearchParams): X509Certificate {
   const pem = hexParam(query, 'clientcert', { min: 1, max: MAX_CLIENT_CERT_BYTES }).toString('latin1');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw bad("parameter 'clientcert' is not a PEM certificate");
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw bad("parameter 'clientcert' is not a PEM certificate");
   try {
     return new X509Certificate(pem);
   } catch {
@@ -196,5 +210,13 @@ export function parseLaunchRequest(query: URLSearchParams): LaunchRequest {
   if (localAudio !== null && localAudio !== '0' && localAudio !== '1') {
     throw bad("parameter 'localAudioPlayMode' must be 0 or 1");
   }
-  return { uniqueId, appId, ...mode, rikey, rikeyId, surroundAudioInfo, localAudioPlayMode: localAudio === '1' };
+  return {
+    uniqueId,
+    appId,
+    ...mode,
+    rikey,
+    rikeyId,
+    surroundAudioInfo,
+    localAudioPlayMode: localAudio === '1',
+  };
 }

@@ -27,8 +27,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 function renderNode([name, content]: XmlNode): string {
   if (!NAME.test(name)) throw new Error(`not an XML element name: '${name}'`);
-  const inner =
-    typeof content === 'object' ? content.map(renderNode).join('') : escapeXml(String(content));
+  const inner = typeof content === 'object' ? content.map(renderNode).join('') : escapeXml(String(content));
   return `<${name}>${inner}</${name}>`;
 }
 
@@ -73,7 +72,10 @@ function attribute(attrs: string, name: string): string | null {
 }
 
 function leavesOf(xml: string): [string, string][] {
-  return [...xml.matchAll(/<([A-Za-z_][\w.-]*)>([^<]*)<\/\1>/g)].map((m) => [m[1] ?? '', unescapeXml(m[2] ?? '')]);
+  return [...xml.matchAll(/<([A-Za-z_][\w.-]*)>([^<]*)<\/\1>/g)].map((m) => [
+    m[1] ?? '',
+    unescapeXml(m[2] ?? ''),
+  ]);
 }
 
 /** Reads a reply of the shape xmlReply/xmlError produce. */

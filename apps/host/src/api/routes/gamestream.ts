@@ -26,7 +26,9 @@ export const gamestreamResource: ApiResource = {
       .post('/pair/pin', async (c) => {
         const { pin, requestId } = await jsonBody(c, pairPinSchema);
         // GameStream pairs one client at a time, so without an id the one waiting is meant.
-        const waiting = pairings.list().filter((r) => (requestId ? r.requestId === requestId : r.kind === 'gamestream'));
+        const waiting = pairings
+          .list()
+          .filter((r) => (requestId ? r.requestId === requestId : r.kind === 'gamestream'));
         const target = waiting[0];
         if (!target) throw new ApiError(409, 'no pairing request is waiting for a PIN');
         if (waiting.length > 1) throw new ApiError(409, 'several requests are waiting; send requestId');
@@ -42,7 +44,8 @@ export const gamestreamResource: ApiResource = {
       .delete('/clients/:fingerprint', async (c) => {
         const fingerprint = normalizeFingerprint(c.req.param('fingerprint'));
         if (fingerprint === null) throw new ApiError(400, 'not a SHA-256 fingerprint (64 hex digits)');
-        if (!(await pairedClients.remove(fingerprint))) throw new ApiError(404, 'no paired client has that fingerprint');
+        if (!(await pairedClients.remove(fingerprint)))
+          throw new ApiError(404, 'no paired client has that fingerprint');
         return c.body(null, 204);
       })
       .get('/apps', (c) => {

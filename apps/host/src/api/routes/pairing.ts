@@ -19,9 +19,7 @@ const pendingPairingSchema = z.object({
   clientName: z.string(),
   address: z.string(),
   fingerprint: z.string(),
-  createdUnixMs: z.number(),
-  state: z.enum(['waiting', 'paired', 'failed', 'cancelled']),
-  detail: z.string(),
+  requestedUnixMs: z.number(),
 });
 
 async function relayPairingEvents(stream: SSEStreamingApi, pairings: PendingPairings, closed: AbortSignal) {
@@ -70,7 +68,7 @@ export const pairingResource: ApiResource = {
   openapi: {
     '/pairing/pending': {
       get: {
-        summary: 'Pairing requests waiting for a PIN, and recent outcomes',
+        summary: 'Pairing requests waiting for a PIN (native and GameStream)',
         responses: {
           200: { description: 'requests', schema: z.object({ requests: z.array(pendingPairingSchema) }) },
         },
@@ -98,7 +96,8 @@ export const pairingResource: ApiResource = {
     },
     '/pairing/events': {
       get: {
-        summary: 'Server-sent events: `pending` on connect, `pairing` on every new request and outcome',
+        summary:
+          'Server-sent events: `pending` (the waiting requests) on connect, `pairing` on every new request and outcome (with `state` and `detail`)',
         query: { ticket: z.string() },
         responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
       },

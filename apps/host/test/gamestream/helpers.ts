@@ -1,0 +1,35 @@
+// Starting a host with GameStream on free ports, and the operator's side of
+// pairing through the management API.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PendingPairingsResponse } from '@punktfunk/shared';
+import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
+import { GameStreamTestClient } from './gs-client.js';
+
+export async function startGameStreamHost(configDir = newConfigDir()) {
+  const host = await startHost(configDir);
+  if (!host.gamestream) throw new Error('GameStream did not start');
+  const ports = { http: host.gamestream.httpPort, https: host.gamestream.httpsPort };
+  return { host, ports, newClient: (uniqueId?: string) => GameStreamTestClient.create(ports, uniqueId) };
+}
+
+/** Waits (without a deadline of its own) until a GameStream request is pending, as the console would learn of it. */
+export async function waitForPendingRequest(
+  host: RunningHost,
+): Promise<PendingPairingsResponse['requests'][number]> {
+  for (;;) {
+    const body = (await (await host.api('/pairing/pending')).json()) as PendingPairingsResponse;
+    const request = body.requests.find((r) => r.kind === 'gamestream');
+    if (request) return request;
+    await sleep(20);
+  }
+}
+
+/** The operator types `pin` into the console once the request shows. */
+export async function enterPin(host: RunningHost, pin: string): Promise<Response> {
+  await waitForPendingRequest(host);
+  return host.api('/gamestream/pair/pin', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ pin }),
+  });
+}
