@@ -13,9 +13,12 @@ import { Notice } from './ui/controls.js';
 function SignedIn() {
   const host = useHost();
   const router = useRouter();
-  const hostStatus = createHostStatus(host);
+  const { status: hostStatus, refetch: refetchHostStatus } = createHostStatus(host);
   const { recordings, refetch } = createRecordings(host);
-  const live = createLiveCapture(host, () => void refetch());
+  const live = createLiveCapture(host, () => {
+    void refetch();
+    void refetchHostStatus();
+  });
   const path = () => router.route().path;
   const recordingId = createMemo(() => {
     const m = /^\/recordings\/([^/]+)\/?$/.exec(path());
@@ -57,13 +60,20 @@ function SignedIn() {
       <Show when={!host.reachable()}>
         <div class="banner" data-testid="unreachable">
           <Notice kind="error">
-            <b>The host is not reachable.</b> It may be restarting or stopped. Retrying every 2 s; this page recovers by
-            itself when the host is back. Nothing is lost: an armed capture is saved when the host stops.
+            <b>The host is not reachable.</b> It may be restarting or stopped. Retrying every 2 s; this page
+            recovers by itself when the host is back. Nothing is lost: an armed capture is saved when the host
+            stops.
           </Notice>
         </div>
       </Show>
       <main class="content">
-        <Switch fallback={<Notice kind="warn">No page at {path()}. <Link href="/">Go to Performance</Link></Notice>}>
+        <Switch
+          fallback={
+            <Notice kind="warn">
+              No page at {path()}. <Link href="/">Go to Performance</Link>
+            </Notice>
+          }
+        >
           <Match when={path() === '/'}>
             <PerformancePage
               live={live}

@@ -25,7 +25,16 @@ const pageErrors: string[] = [];
 
 function stream(seconds: number, extra: string[] = []) {
   return runClient(
-    ['--host', '127.0.0.1', '--port', String(host.nativePort), '--seconds', String(seconds), '--json', ...extra],
+    [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(host.nativePort),
+      '--seconds',
+      String(seconds),
+      '--json',
+      ...extra,
+    ],
     { PUNKTFUNK_CLIENT_DIR: clientDir },
   );
 }
@@ -99,7 +108,8 @@ describe('web console, end to end', () => {
     await page.getByTestId('capture-badge').getByText('Recording').waitFor();
     const client = stream(8);
     await page.waitForFunction(
-      () => Number(document.querySelector('[data-testid=live-latency]')?.getAttribute('data-points') ?? 0) >= 2,
+      () =>
+        Number(document.querySelector('[data-testid=live-latency]')?.getAttribute('data-points') ?? 0) >= 2,
       undefined,
       { timeout: 30_000 },
     );
@@ -128,15 +138,18 @@ describe('web console, end to end', () => {
     const charts = await page.locator('[data-testid=recording-page] canvas[data-points]').all();
     expect(charts.length).toBeGreaterThanOrEqual(3);
     for (const chart of charts) {
-      expect(Number(await chart.getAttribute('data-points')), await chart.getAttribute('data-chart') ?? '').toBe(
-        capture.samples.length,
-      );
+      expect(
+        Number(await chart.getAttribute('data-points')),
+        (await chart.getAttribute('data-chart')) ?? '',
+      ).toBe(capture.samples.length);
     }
     expect(await chartPoints(page, 'chart-latency')).toBe(capture.meta.sampleCount);
     await expect(page.getByTestId('summary-table').textContent()).resolves.toContain('host total');
     // Counters the native path does not see are said so, not drawn as zero.
     if (capture.samples.every((s) => s.packetsLost === null)) {
-      await expect(page.getByTestId('health-missing').textContent()).resolves.toMatch(/Not measured.*packets lost/);
+      await expect(page.getByTestId('health-missing').textContent()).resolves.toMatch(
+        /Not measured.*packets lost/,
+      );
     }
     await screenshot(page, '05-recording');
     await page.getByRole('button', { name: 'p99' }).click();
@@ -150,13 +163,21 @@ describe('web console, end to end', () => {
     await page.getByTestId('recording-title').getByText('baseline 720p60').waitFor();
     expect((await recordings())[0]?.name).toBe('baseline 720p60');
 
-    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-json').click(),
+    ]);
     expect(json.suggestedFilename()).toBe(`punktfunk-${firstId}.json`);
     const saved = JSON.parse(readFileSync((await json.path())!, 'utf8')) as Capture;
     expect(saved.meta.id).toBe(firstId);
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-csv').click(),
+    ]);
     expect(csv.suggestedFilename()).toBe(`punktfunk-${firstId}.csv`);
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^t_ms,session_id,kind/);
     expect(lines.length - 1).toBe(saved.samples.length);
   });
@@ -169,23 +190,27 @@ describe('web console, end to end', () => {
     const list = await recordings();
     expect(list).toHaveLength(2);
 
-    await page.getByRole('link', { name: 'Performance' }).click();
+    await page.getByRole('link', { name: 'Performance', exact: true }).click();
     for (const r of list) {
       await page.locator(`[data-testid=recording-row][data-id="${r.id}"] input[type=checkbox]`).check();
     }
     await page.getByTestId('compare-selected').click();
     await page.getByTestId('compare-page').waitFor();
     await page.getByTestId('chart-compare').waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=chart-compare]')?.getAttribute('data-drawn'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=chart-compare]')?.getAttribute('data-drawn'),
+    );
     expect(await chartPoints(page, 'chart-compare')).toBe(Math.max(...list.map((r) => r.sampleCount)));
-    const differing = await page.locator('[data-testid=compare-settings] tr[data-differs=true] td:first-child').allTextContents();
+    const differing = await page
+      .locator('[data-testid=compare-settings] tr[data-differs=true] td:first-child')
+      .allTextContents();
     expect(differing).toEqual(expect.arrayContaining(['resolution', 'fps']));
     await expect(page.getByTestId('compare-summary').textContent()).resolves.toContain('baseline 720p60');
     await screenshot(page, '06-compare');
   });
 
   it('deletes a recording after confirmation', async () => {
-    await page.getByRole('link', { name: 'Performance' }).click();
+    await page.getByRole('link', { name: 'Performance', exact: true }).click();
     const row = page.locator(`[data-testid=recording-row][data-id="${firstId}"]`);
     await row.getByTestId('delete').click();
     await page.getByRole('dialog').waitFor();

@@ -159,7 +159,9 @@ function main(): void {
     services = startServices(config, mgmt, probe).catch((error) => {
       clearInterval(keepAlive);
       fail(error);
-      return null;
+      // Some listeners may already be open (a port further down was taken):
+      // a half-started host must not linger, so it exits outright.
+      process.exit(1);
     });
   } catch (error) {
     clearInterval(keepAlive);

@@ -43,6 +43,9 @@ function runHost(env: Record<string, string>): Promise<{ code: number | null; ou
       PUNKTFUNK_MGMT_PORT: '0',
       PUNKTFUNK_MGMT_TLS_PORT: '0',
       PUNKTFUNK_NATIVE_PORT: '0',
+      PUNKTFUNK_GS_HTTP_PORT: '0',
+      PUNKTFUNK_GS_HTTPS_PORT: '0',
+      PUNKTFUNK_MDNS: '0',
     };
     const child = spawn(process.execPath, [mainJs], { env: { ...process.env, ...isolated, ...env } });
     let output = '';

@@ -43,11 +43,13 @@ export function createHostStatus(deps: Deps) {
   const [status, { refetch }] = createResource<HostStatusResponse>(keepLast(() => deps.api.hostStatus()));
   refetchOnReconnect(deps, refetch);
   every(5000, refetch);
-  return status;
+  return { status, refetch };
 }
 
 export function createRecordings(deps: Deps) {
-  const [recordings, { refetch, mutate }] = createResource<CaptureMeta[]>(keepLast(() => deps.api.recordings()));
+  const [recordings, { refetch, mutate }] = createResource<CaptureMeta[]>(
+    keepLast(() => deps.api.recordings()),
+  );
   refetchOnReconnect(deps, refetch);
   return { recordings, refetch, mutate };
 }

@@ -38,7 +38,11 @@ export interface LatencySummary {
   p99Us: number | null;
 }
 
-export function latencySummary(name: string, p50s: readonly (number | null)[], p99s: readonly (number | null)[]) {
+export function latencySummary(
+  name: string,
+  p50s: readonly (number | null)[],
+  p99s: readonly (number | null)[],
+) {
   const mid = present(p50s);
   const tail = present(p99s);
   return {

@@ -33,7 +33,12 @@ function pointRadius(rows: readonly TimelineRow[]): number {
   return rows.length <= 60 ? 2.5 : 0;
 }
 
-export function line(label: string, color: string, data: Point[], extra: Partial<LineDataset> = {}): LineDataset {
+export function line(
+  label: string,
+  color: string,
+  data: Point[],
+  extra: Partial<LineDataset> = {},
+): LineDataset {
   return {
     label,
     data,
@@ -72,12 +77,17 @@ export function rangeOf(rows: readonly TimelineRow[], minSpanS = 10): AxisRange 
   return { xMin: 0, xMax: Math.max(last, minSpanS) };
 }
 
+// Tick steps in seconds that read well as clock times (0:30, 5:00, 1:00:00).
+const TIME_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+
 function timeAxis(range: AxisRange): ScaleOptions<'linear'> {
+  const span = range.xMax - range.xMin;
+  const stepSize = TIME_STEPS_S.find((step) => span / step <= 10) ?? 14_400;
   return {
     type: 'linear',
     min: range.xMin,
     max: range.xMax,
-    ticks: { callback: (v) => formatSeconds(Number(v)), maxTicksLimit: 10, maxRotation: 0 },
+    ticks: { callback: (v) => formatSeconds(Number(v)), stepSize, maxTicksLimit: 12, maxRotation: 0 },
     grid: { display: false },
   };
 }
@@ -92,7 +102,10 @@ function valueAxis(format: (v: number) => string, title: string, extra = {}): Sc
   };
 }
 
-function baseOptions(tooltipValue: (item: TooltipItem<'line'>) => string, legend: boolean): LineConfig['options'] {
+function baseOptions(
+  tooltipValue: (item: TooltipItem<'line'>) => string,
+  legend: boolean,
+): LineConfig['options'] {
   return {
     animation: false,
     parsing: false,
@@ -161,9 +174,7 @@ export function latencyConfig(opts: {
     ),
   );
   if (opts.frameBudgetUs) {
-    datasets.push(
-      reference('one frame', BUDGET.color, opts.frameBudgetUs / 1000, range.xMin, range.xMax),
-    );
+    datasets.push(reference('one frame', BUDGET.color, opts.frameBudgetUs / 1000, range.xMin, range.xMax));
     (datasets[datasets.length - 1] as LineDataset).stack = 'budget';
   }
   const options = baseOptions((item) => formatMs(item.parsed.y), false)!;
@@ -183,22 +194,44 @@ export function throughputConfig(opts: {
   const { rows, samples, range } = opts;
   const radius = pointRadius(rows);
   const datasets: LineDataset[] = [
-    line('new fps', '#38bdf8', series(rows, (s) => s.fps), { yAxisID: 'y', pointRadius: radius }),
+    line(
+      'new fps',
+      '#38bdf8',
+      series(rows, (s) => s.fps),
+      { yAxisID: 'y', pointRadius: radius },
+    ),
   ];
   if (measured(samples, (s) => s.repeatFps))
-    datasets.push(line('repeated fps', '#a78bfa', series(rows, (s) => s.repeatFps), { pointRadius: radius }));
+    datasets.push(
+      line(
+        'repeated fps',
+        '#a78bfa',
+        series(rows, (s) => s.repeatFps),
+        { pointRadius: radius },
+      ),
+    );
   if (measured(samples, (s) => s.wireMbps))
     datasets.push(
-      line('wire Mb/s', '#34d399', series(rows, (s) => s.wireMbps), { yAxisID: 'y1', pointRadius: radius }),
+      line(
+        'wire Mb/s',
+        '#34d399',
+        series(rows, (s) => s.wireMbps),
+        { yAxisID: 'y1', pointRadius: radius },
+      ),
     );
   if (measured(samples, (s) => s.bitrateKbps))
     datasets.push(
-      line('target Mb/s', '#f59e0b', series(rows, (s) => (s.bitrateKbps === null ? null : s.bitrateKbps / 1000)), {
-        yAxisID: 'y1',
-        stepped: true,
-        borderDash: [2, 2],
-        pointRadius: 0,
-      }),
+      line(
+        'target Mb/s',
+        '#f59e0b',
+        series(rows, (s) => (s.bitrateKbps === null ? null : s.bitrateKbps / 1000)),
+        {
+          yAxisID: 'y1',
+          stepped: true,
+          borderDash: [2, 2],
+          pointRadius: 0,
+        },
+      ),
     );
   if (opts.streamFps) {
     const ref = reference(`stream ${opts.streamFps} fps`, '#64748b', opts.streamFps, range.xMin, range.xMax);
@@ -214,7 +247,10 @@ export function throughputConfig(opts: {
     y: valueAxis((v) => formatNumber(v, 0), 'frames / s', {
       suggestedMax: opts.streamFps ? opts.streamFps * 1.15 : undefined,
     }),
-    y1: valueAxis((v) => formatNumber(v, v < 10 ? 1 : 0), 'Mb/s', { position: 'right', grid: { display: false } }),
+    y1: valueAxis((v) => formatNumber(v, v < 10 ? 1 : 0), 'Mb/s', {
+      position: 'right',
+      grid: { display: false },
+    }),
   };
   return { type: 'line', data: { datasets }, options };
 }
@@ -228,7 +264,12 @@ export interface Figure {
 
 export const HEALTH_FIGURES: Figure[] = [
   { key: 'framesDropped', label: 'frames dropped', color: '#f87171', pick: (s) => s.framesDropped },
-  { key: 'sendRefused', label: 'packets refused by the kernel', color: '#f59e0b', pick: (s) => s.sendRefused },
+  {
+    key: 'sendRefused',
+    label: 'packets refused by the kernel',
+    color: '#f59e0b',
+    pick: (s) => s.sendRefused,
+  },
   { key: 'packetsLost', label: 'packets lost (client)', color: '#f472b6', pick: (s) => s.packetsLost },
   { key: 'fecRecovered', label: 'recovered by FEC', color: '#34d399', pick: (s) => s.fecRecovered },
 ];
@@ -236,7 +277,12 @@ export const NETWORK_FIGURES: Figure[] = [
   { key: 'rttUs', label: 'RTT', color: '#38bdf8', pick: (s) => usToMs(s.rttUs) },
   { key: 'e2eP50Us', label: 'end-to-end p50', color: '#a78bfa', pick: (s) => usToMs(s.e2eP50Us) },
   { key: 'e2eP99Us', label: 'end-to-end p99', color: '#f472b6', pick: (s) => usToMs(s.e2eP99Us) },
-  { key: 'clientDecodeP50Us', label: 'client decode p50', color: '#f59e0b', pick: (s) => usToMs(s.clientDecodeP50Us) },
+  {
+    key: 'clientDecodeP50Us',
+    label: 'client decode p50',
+    color: '#f59e0b',
+    pick: (s) => usToMs(s.clientDecodeP50Us),
+  },
 ];
 export const SEND_FIGURES: Figure[] = [
   { key: 'fecUs', label: 'FEC parity', color: '#34d399', pick: (s) => usToMs(s.fecUs) },
@@ -260,7 +306,10 @@ export function figuresConfig(opts: {
 }): LineConfig {
   const radius = pointRadius(opts.rows);
   const datasets = opts.figures.map((f) =>
-    line(f.label, f.color, series(opts.rows, f.pick), { pointRadius: radius, stepped: opts.unit === 'count' }),
+    line(f.label, f.color, series(opts.rows, f.pick), {
+      pointRadius: radius,
+      stepped: opts.unit === 'count' ? 'before' : false,
+    }),
   );
   const format = opts.unit === 'ms' ? (v: number) => formatMs(v, 1) : (v: number) => formatNumber(v, 0);
   const options = baseOptions(
@@ -269,7 +318,11 @@ export function figuresConfig(opts: {
   )!;
   options.scales = {
     x: timeAxis(opts.range),
-    y: valueAxis(format, opts.unit === 'ms' ? 'time' : 'per window', opts.unit === 'count' ? { suggestedMax: 4 } : {}),
+    y: valueAxis(
+      format,
+      opts.unit === 'ms' ? 'time' : 'per window',
+      opts.unit === 'count' ? { suggestedMax: 4 } : {},
+    ),
   };
   return { type: 'line', data: { datasets }, options };
 }
@@ -291,9 +344,10 @@ export function overlayConfig(opts: {
   );
   const last = Math.max(10, ...opts.series.map((o) => (o.rows.length ? o.rows[o.rows.length - 1]!.x : 0)));
   const format =
-    opts.unit === 'ms' ? (v: number) => formatMs(v, 1) : (v: number) => formatNumber(v, 0) + ` ${opts.unit}`;
+    opts.unit === 'ms' ? (v: number) => formatMs(v, 1) : (v: number) => `${formatNumber(v, 0)} ${opts.unit}`;
   const options = baseOptions(
-    (item) => (opts.unit === 'ms' ? formatMs(item.parsed.y) : `${formatNumber(item.parsed.y, 1)} ${opts.unit}`),
+    (item) =>
+      opts.unit === 'ms' ? formatMs(item.parsed.y) : `${formatNumber(item.parsed.y, 1)} ${opts.unit}`,
     true,
   )!;
   options.scales = { x: timeAxis({ xMin: 0, xMax: last }), y: valueAxis(format, opts.title) };

@@ -9,7 +9,15 @@ import { useHost } from '../providers/host.js';
 import { Link, useRouter } from '../providers/router.js';
 import { LineChart } from '../ui/chart.js';
 import { Card, errorText, Notice, Segmented } from '../ui/controls.js';
-import { formatDateTime, formatDuration, formatKbps, formatMode, formatNumber, formatPercent, formatUs } from '../ui/format.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatKbps,
+  formatMode,
+  formatNumber,
+  formatPercent,
+  formatUs,
+} from '../ui/format.js';
 import { overlayConfig, SERIES_COLORS } from './charts.js';
 
 interface Metric {
@@ -98,14 +106,19 @@ function Delta(props: { row: FigureRow; base: number | null; value: number | nul
   };
   const tone = () => {
     const d = delta();
-    if (d === null || Math.abs(share() ?? 0) < 0.02) return 'same';
-    return (d < 0) === (props.row.better === 'lower') ? 'better' : 'worse';
+    const s = share();
+    if (d === null || d === 0 || (s !== null && Math.abs(s) < 0.02)) return 'same';
+    return d < 0 === (props.row.better === 'lower') ? 'better' : 'worse';
   };
   return (
     <Show when={delta() !== null}>
       <span class={`delta delta-${tone()}`}>
         {props.row.formatDelta(delta()!)}
-        <Show when={share() !== null && Number.isFinite(share())}> ({share()! >= 0 ? '+' : '−'}{Math.abs(share()! * 100).toFixed(0)} %)</Show>
+        <Show when={share() !== null && Number.isFinite(share())}>
+          {' '}
+          ({share()! >= 0 ? '+' : '−'}
+          {Math.abs(share()! * 100).toFixed(0)} %)
+        </Show>
       </span>
     </Show>
   );
@@ -120,7 +133,10 @@ function settingRows(captures: readonly Capture[]): { label: string; values: str
     { label: 'fps', values: captures.map((c) => String(c.meta.fps ?? '—')) },
     { label: 'codec', values: captures.map((c) => c.meta.codec ?? '—') },
     { label: 'bitrate', values: captures.map((c) => formatKbps(first(c)?.bitrateKbps)) },
-    { label: 'encoder', values: captures.map((c) => `${c.meta.encoderName ?? '—'} (${c.meta.encoderBackend ?? '—'})`) },
+    {
+      label: 'encoder',
+      values: captures.map((c) => `${c.meta.encoderName ?? '—'} (${c.meta.encoderBackend ?? '—'})`),
+    },
     { label: 'client', values: captures.map((c) => c.meta.client ?? '—') },
     { label: 'host', values: captures.map((c) => `${c.meta.hostName} ${c.meta.hostVersion}`) },
   ];
@@ -132,7 +148,11 @@ function settingRows(captures: readonly Capture[]): { label: string; values: str
   return rows;
 }
 
-function Picker(props: { ids: readonly string[]; onChange: (ids: string[]) => void; recordings: CaptureMeta[] | undefined }) {
+function Picker(props: {
+  ids: readonly string[];
+  onChange: (ids: string[]) => void;
+  recordings: CaptureMeta[] | undefined;
+}) {
   return (
     <div class="picker">
       <For each={props.recordings ?? []}>
@@ -142,7 +162,9 @@ function Picker(props: { ids: readonly string[]; onChange: (ids: string[]) => vo
               type="checkbox"
               checked={props.ids.includes(r.id)}
               onChange={() =>
-                props.onChange(props.ids.includes(r.id) ? props.ids.filter((x) => x !== r.id) : [...props.ids, r.id])
+                props.onChange(
+                  props.ids.includes(r.id) ? props.ids.filter((x) => x !== r.id) : [...props.ids, r.id],
+                )
               }
             />
             {labelOf(r)} <span class="muted small">{formatDateTime(r.startedUnixMs)}</span>
@@ -185,14 +207,26 @@ function ComparePanels(props: { captures: Capture[] }) {
         testId="compare-chart-card"
         subtitle="Each recording from its own start, on one time axis"
         actions={
-          <Segmented label="figure" value={metric()} onChange={setMetric} options={metrics().map((m) => ({ value: m.value, label: m.label }))} />
+          <Segmented
+            label="figure"
+            value={metric()}
+            onChange={setMetric}
+            options={metrics().map((m) => ({ value: m.value, label: m.label }))}
+          />
         }
       >
         <LineChart
           label="compare"
           testId="chart-compare"
           height={320}
-          config={() => overlayConfig({ series: timelines(), pick: current().pick, unit: current().unit, title: current().label })}
+          config={() =>
+            overlayConfig({
+              series: timelines(),
+              pick: current().pick,
+              unit: current().unit,
+              title: current().label,
+            })
+          }
         />
       </Card>
       <div class="grid-2 grid-wide-left">
@@ -251,7 +285,10 @@ function ComparePanels(props: { captures: Capture[] }) {
               <tbody>
                 <For each={settings()}>
                   {(row) => (
-                    <tr classList={{ differs: new Set(row.values).size > 1 }} data-differs={new Set(row.values).size > 1}>
+                    <tr
+                      classList={{ differs: new Set(row.values).size > 1 }}
+                      data-differs={new Set(row.values).size > 1}
+                    >
                       <td>{row.label}</td>
                       <For each={row.values}>{(v) => <td class="num">{v}</td>}</For>
                     </tr>
@@ -277,7 +314,9 @@ export function ComparePage(props: { recordings: CaptureMeta[] | undefined }) {
   );
   const captures = createRecordingsById(host, ids);
   const setIds = (next: string[]) =>
-    router.navigate(next.length ? `/compare?ids=${next.map(encodeURIComponent).join(',')}` : '/compare', { replace: true });
+    router.navigate(next.length ? `/compare?ids=${next.map(encodeURIComponent).join(',')}` : '/compare', {
+      replace: true,
+    });
   return (
     <div class="page" data-testid="compare-page">
       <div class="crumbs">
@@ -286,8 +325,14 @@ export function ComparePage(props: { recordings: CaptureMeta[] | undefined }) {
       <Card title="Compare recordings" subtitle="Pick two or more">
         <Picker ids={ids()} onChange={setIds} recordings={props.recordings} />
       </Card>
-      <Show when={ids().length >= 2} fallback={<div class="empty">Pick at least two recordings to compare.</div>}>
-        <Show when={!captures.error} fallback={<Notice kind="error">Could not load: {errorText(captures.error)}</Notice>}>
+      <Show
+        when={ids().length >= 2}
+        fallback={<div class="empty">Pick at least two recordings to compare.</div>}
+      >
+        <Show
+          when={!captures.error}
+          fallback={<Notice kind="error">Could not load: {errorText(captures.error)}</Notice>}
+        >
           <Show when={captures()} fallback={<div class="empty">Loading…</div>}>
             {(list) => <ComparePanels captures={list()} />}
           </Show>

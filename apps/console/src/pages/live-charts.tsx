@@ -34,7 +34,13 @@ export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: 
             testId="live-latency"
             height={230}
             config={() =>
-              latencyConfig({ rows: rows(), stages: stages(), which: 'p50', frameBudgetUs: budgetUs(), range: range() })
+              latencyConfig({
+                rows: rows(),
+                stages: stages(),
+                which: 'p50',
+                frameBudgetUs: budgetUs(),
+                range: range(),
+              })
             }
           />
           <StageLegend stages={stages()} compact />
@@ -46,7 +52,12 @@ export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: 
             testId="live-throughput"
             height={230}
             config={() =>
-              throughputConfig({ rows: rows(), samples: props.samples, streamFps: props.streamFps, range: range() })
+              throughputConfig({
+                rows: rows(),
+                samples: props.samples,
+                streamFps: props.streamFps,
+                range: range(),
+              })
             }
           />
         </div>

@@ -2,7 +2,7 @@
 // saved recordings.
 import type { CaptureMeta, HostStatusResponse } from '@punktfunk/shared';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
-import { type LiveCapture } from '../data/resources.js';
+import type { LiveCapture } from '../data/resources.js';
 import { useHost } from '../providers/host.js';
 import { Link } from '../providers/router.js';
 import { Button, Card, errorText, Notice, Stat } from '../ui/controls.js';
@@ -76,8 +76,17 @@ function CaptureControl(props: {
           <span class="badge-dot" />
           {armed() ? 'Recording' : 'Idle'}
         </div>
-        <Stat label="Elapsed" value={armed() ? formatDuration(elapsed()) : '—'} testId="capture-elapsed" hint="on the host's clock" />
-        <Stat label="Samples" value={String(props.live.status()?.sampleCount ?? 0)} testId="capture-samples" />
+        <Stat
+          label="Elapsed"
+          value={armed() ? formatDuration(elapsed()) : '—'}
+          testId="capture-elapsed"
+          hint="on the host's clock"
+        />
+        <Stat
+          label="Samples"
+          value={String(props.live.status()?.sampleCount ?? 0)}
+          testId="capture-samples"
+        />
         <Stat
           label="Paths"
           value={
@@ -92,7 +101,9 @@ function CaptureControl(props: {
       <div class="sessions" data-testid="sessions">
         <Show
           when={sessions().length}
-          fallback={<span class="muted">No session is streaming. Samples arrive once a client connects.</span>}
+          fallback={
+            <span class="muted">No session is streaming. Samples arrive once a client connects.</span>
+          }
         >
           <For each={sessions()}>
             {(s) => (
@@ -146,7 +157,11 @@ export function PerformancePage(props: {
         <Card
           title="Live"
           testId="live-card"
-          subtitle={props.live.status()?.armed ? 'Last 10 minutes, updated as samples arrive' : 'The capture just saved'}
+          subtitle={
+            props.live.status()?.armed
+              ? 'Last 10 minutes, updated as samples arrive'
+              : 'The capture just saved'
+          }
         >
           <LiveCharts samples={props.live.samples()} streamFps={streamFps()} />
         </Card>

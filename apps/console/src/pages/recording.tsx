@@ -9,7 +9,15 @@ import { useHost } from '../providers/host.js';
 import { Link, useRouter } from '../providers/router.js';
 import { LineChart } from '../ui/chart.js';
 import { Button, Card, Confirm, errorText, Notice, Segmented, Stat } from '../ui/controls.js';
-import { formatDateTime, formatDuration, formatKbps, formatMode, formatNumber, formatPercent, formatUs } from '../ui/format.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatKbps,
+  formatMode,
+  formatNumber,
+  formatPercent,
+  formatUs,
+} from '../ui/format.js';
 import {
   figuresConfig,
   HEALTH_FIGURES,
@@ -105,7 +113,11 @@ function SummaryCard(props: { capture: Capture }) {
     <Card title="Summary" testId="summary-card" subtitle="Per-window figures over the whole recording">
       <div class="stat-row">
         <Stat label="fps average" value={formatNumber(summary().averageFps, 1)} testId="sum-fps" />
-        <Stat label="fps 1 % low" value={formatNumber(summary().onePercentLowFps, 1)} hint="99 % of the time ran at this fps or above" />
+        <Stat
+          label="fps 1 % low"
+          value={formatNumber(summary().onePercentLowFps, 1)}
+          hint="99 % of the time ran at this fps or above"
+        />
         <Stat
           label="windows over budget"
           value={`${summary().overBudgetCount} · ${formatPercent(summary().overBudgetShare)}`}
@@ -139,8 +151,8 @@ function SummaryCard(props: { capture: Capture }) {
         </tbody>
       </table>
       <p class="footnote">
-        The host keeps each window’s median and p99 frame time. Average, median and p95 are over the windows’ medians;
-        p99 is over the windows’ p99s.
+        The host keeps each window’s median and p99 frame time. Average, median and p95 are over the windows’
+        medians; p99 is over the windows’ p99s.
       </p>
     </Card>
   );
@@ -193,29 +205,49 @@ function Charts(props: { capture: Capture; onAllDrawn: () => void }) {
           height={300}
           onDrawn={onDrawn}
           config={() =>
-            latencyConfig({ rows: rows(), stages: stages(), which: which(), frameBudgetUs: budget(), range: range() })
+            latencyConfig({
+              rows: rows(),
+              stages: stages(),
+              which: which(),
+              frameBudgetUs: budget(),
+              range: range(),
+            })
           }
         />
         <StageLegend stages={stages()} />
       </Card>
       <div class="grid-2">
-        <Card title="Throughput" testId="throughput-card" subtitle="New and repeated frames, wire rate and encoder target">
+        <Card
+          title="Throughput"
+          testId="throughput-card"
+          subtitle="New and repeated frames, wire rate and encoder target"
+        >
           <LineChart
             label="throughput"
             testId="chart-throughput"
             onDrawn={onDrawn}
             config={() =>
-              throughputConfig({ rows: rows(), samples: samples(), streamFps: props.capture.meta.fps, range: range() })
+              throughputConfig({
+                rows: rows(),
+                samples: samples(),
+                streamFps: props.capture.meta.fps,
+                range: range(),
+              })
             }
           />
         </Card>
         <Card title="Health" testId="health-card" subtitle="Counters per window">
-          <Show when={health().shown.length} fallback={<div class="empty">No health counter was measured on this path.</div>}>
+          <Show
+            when={health().shown.length}
+            fallback={<div class="empty">No health counter was measured on this path.</div>}
+          >
             <LineChart
               label="health"
               testId="chart-health"
               onDrawn={onDrawn}
-              config={() => figuresConfig({ rows: rows(), figures: health().shown, range: range(), unit: 'count' })}
+              config={() =>
+                figuresConfig({ rows: rows(), figures: health().shown, range: range(), unit: 'count' })
+              }
             />
           </Show>
           <Show when={health().missing.length}>
@@ -224,7 +256,11 @@ function Charts(props: { capture: Capture; onAllDrawn: () => void }) {
             </p>
           </Show>
         </Card>
-        <Card title="Network & client" testId="network-card" subtitle="Round trip and what the client reported">
+        <Card
+          title="Network & client"
+          testId="network-card"
+          subtitle="Round trip and what the client reported"
+        >
           <Show
             when={network().shown.length}
             fallback={
@@ -237,7 +273,9 @@ function Charts(props: { capture: Capture; onAllDrawn: () => void }) {
               label="network"
               testId="chart-network"
               onDrawn={onDrawn}
-              config={() => figuresConfig({ rows: rows(), figures: network().shown, range: range(), unit: 'ms' })}
+              config={() =>
+                figuresConfig({ rows: rows(), figures: network().shown, range: range(), unit: 'ms' })
+              }
             />
             <Show when={network().missing.length}>
               <p class="footnote">{notMeasured(network().missing)}</p>
@@ -245,12 +283,18 @@ function Charts(props: { capture: Capture; onAllDrawn: () => void }) {
           </Show>
         </Card>
         <Show when={send().shown.length}>
-          <Card title="Send cost per frame" testId="send-card" subtitle="Mean time spent inside the send stage">
+          <Card
+            title="Send cost per frame"
+            testId="send-card"
+            subtitle="Mean time spent inside the send stage"
+          >
             <LineChart
               label="send cost"
               testId="chart-send"
               onDrawn={onDrawn}
-              config={() => figuresConfig({ rows: rows(), figures: send().shown, range: range(), unit: 'ms' })}
+              config={() =>
+                figuresConfig({ rows: rows(), figures: send().shown, range: range(), unit: 'ms' })
+              }
             />
           </Card>
         </Show>
@@ -308,10 +352,16 @@ export function RecordingPage(props: { id: string; onChanged: () => void }) {
                 subtitle={<MetaLine meta={capture().meta} />}
                 actions={
                   <>
-                    <Button onClick={() => act('Download failed', () => host.api.download(props.id, 'json'))} testId="download-json">
+                    <Button
+                      onClick={() => act('Download failed', () => host.api.download(props.id, 'json'))}
+                      testId="download-json"
+                    >
                       Download JSON
                     </Button>
-                    <Button onClick={() => act('Download failed', () => host.api.download(props.id, 'csv'))} testId="download-csv">
+                    <Button
+                      onClick={() => act('Download failed', () => host.api.download(props.id, 'csv'))}
+                      testId="download-csv"
+                    >
                       Download CSV
                     </Button>
                     <Button kind="ghost-danger" onClick={() => setDeleting(true)}>
@@ -333,7 +383,9 @@ export function RecordingPage(props: { id: string; onChanged: () => void }) {
               </Card>
               <Show
                 when={capture().samples.length}
-                fallback={<Notice>This recording holds no samples: no session streamed while it was armed.</Notice>}
+                fallback={
+                  <Notice>This recording holds no samples: no session streamed while it was armed.</Notice>
+                }
               >
                 <SummaryCard capture={capture()} />
                 <Charts capture={capture()} onAllDrawn={allDrawn} />
@@ -352,8 +404,8 @@ export function RecordingPage(props: { id: string; onChanged: () => void }) {
                   }
                 >
                   <p>
-                    <b>{capture().meta.name ?? capture().meta.id}</b> will be removed from the host. This cannot be
-                    undone.
+                    <b>{capture().meta.name ?? capture().meta.id}</b> will be removed from the host. This
+                    cannot be undone.
                   </p>
                 </Confirm>
               </Show>
@@ -364,4 +416,3 @@ export function RecordingPage(props: { id: string; onChanged: () => void }) {
     </div>
   );
 }
-

@@ -89,7 +89,11 @@ export function RecordingsTable(props: {
             <tbody>
               <For each={rows()}>
                 {(r) => (
-                  <tr data-testid="recording-row" data-id={r.id} classList={{ picked: picked().includes(r.id) }}>
+                  <tr
+                    data-testid="recording-row"
+                    data-id={r.id}
+                    classList={{ picked: picked().includes(r.id) }}
+                  >
                     <td class="col-pick">
                       <input
                         type="checkbox"
@@ -117,22 +121,45 @@ export function RecordingsTable(props: {
                     <td class="num">
                       {r.sampleCount}
                       <Show when={r.truncated}>
-                        <span class="tag tag-warn" title="the capture hit its 5400-sample limit; later samples were not kept">
+                        <span
+                          class="tag tag-warn"
+                          title="the capture hit its 5400-sample limit; later samples were not kept"
+                        >
                           truncated
                         </span>
                       </Show>
                     </td>
                     <td class="col-actions">
-                      <Button small kind="ghost" onClick={() => router.navigate(`/recordings/${encodeURIComponent(r.id)}`)}>
+                      <Button
+                        small
+                        kind="ghost"
+                        onClick={() => router.navigate(`/recordings/${encodeURIComponent(r.id)}`)}
+                      >
                         View
                       </Button>
-                      <Button small kind="ghost" title="download JSON" onClick={() => run('Download failed', () => host.api.download(r.id, 'json'))}>
+                      <Button
+                        small
+                        kind="ghost"
+                        title="download JSON"
+                        onClick={() => run('Download failed', () => host.api.download(r.id, 'json'))}
+                      >
                         JSON
                       </Button>
-                      <Button small kind="ghost" title="download CSV" onClick={() => run('Download failed', () => host.api.download(r.id, 'csv'))}>
+                      <Button
+                        small
+                        kind="ghost"
+                        title="download CSV"
+                        onClick={() => run('Download failed', () => host.api.download(r.id, 'csv'))}
+                      >
                         CSV
                       </Button>
-                      <Button small kind="ghost-danger" title="delete this recording" testId="delete" onClick={() => setDeleting(r)}>
+                      <Button
+                        small
+                        kind="ghost-danger"
+                        title="delete this recording"
+                        testId="delete"
+                        onClick={() => setDeleting(r)}
+                      >
                         Delete
                       </Button>
                     </td>
@@ -152,8 +179,8 @@ export function RecordingsTable(props: {
             onCancel={() => setDeleting(null)}
           >
             <p>
-              <b>{meta().name ?? meta().id}</b> ({meta().sampleCount} samples, {formatDuration(meta().durationMs)}) will be
-              removed from the host. This cannot be undone.
+              <b>{meta().name ?? meta().id}</b> ({meta().sampleCount} samples,{' '}
+              {formatDuration(meta().durationMs)}) will be removed from the host. This cannot be undone.
             </p>
           </Confirm>
         )}

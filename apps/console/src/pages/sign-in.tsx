@@ -63,9 +63,9 @@ export function SignInPage() {
           {busy() ? 'Checking…' : 'Sign in'}
         </button>
         <p class="hint">
-          The host prints a one-time sign-in link when it starts (<code>http://127.0.0.1:47990/#token=…</code>). The
-          token is in <code>~/.config/punktfunk/mgmt-token</code> or <code>PUNKTFUNK_MGMT_TOKEN</code>. It is kept
-          for this browser tab only.
+          The host prints a one-time sign-in link when it starts (<code>http://127.0.0.1:47990/#token=…</code>
+          ). The token is in <code>~/.config/punktfunk/mgmt-token</code> or <code>PUNKTFUNK_MGMT_TOKEN</code>.
+          It is kept for this browser tab only.
         </p>
       </form>
     </main>

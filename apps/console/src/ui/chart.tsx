@@ -73,7 +73,13 @@ export function LineChart(props: {
 
   return (
     <div class="chart-box" style={{ height: `${props.height ?? 260}px` }}>
-      <canvas ref={canvas} role="img" aria-label={props.label} data-testid={props.testId} data-chart={props.label} />
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={props.label}
+        data-testid={props.testId}
+        data-chart={props.label}
+      />
     </div>
   );
 }

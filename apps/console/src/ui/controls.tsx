@@ -1,5 +1,5 @@
 // Small presentational pieces shared by the pages.
-import { createSignal, type JSX, Show } from 'solid-js';
+import { createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
 
 export function Card(props: {
   title?: JSX.Element;
@@ -67,7 +67,7 @@ export function Segmented<T extends string>(props: {
   label: string;
 }) {
   return (
-    <div class="segmented" role="group" aria-label={props.label}>
+    <fieldset class="segmented" aria-label={props.label}>
       {props.options.map((o) => (
         <button
           type="button"
@@ -78,7 +78,7 @@ export function Segmented<T extends string>(props: {
           {o.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
@@ -95,7 +95,11 @@ export function Stat(props: { label: string; value: JSX.Element; testId?: string
 
 export function Notice(props: { kind?: 'error' | 'info' | 'warn'; children: JSX.Element; testId?: string }) {
   return (
-    <div class={`notice notice-${props.kind ?? 'info'}`} role={props.kind === 'error' ? 'alert' : 'status'} data-testid={props.testId}>
+    <div
+      class={`notice notice-${props.kind ?? 'info'}`}
+      role={props.kind === 'error' ? 'alert' : 'status'}
+      data-testid={props.testId}
+    >
       {props.children}
     </div>
   );
@@ -109,8 +113,11 @@ export function Confirm(props: {
   onConfirm: () => unknown;
   onCancel: () => void;
 }) {
+  const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onCancel();
+  onMount(() => window.addEventListener('keydown', onKey));
+  onCleanup(() => window.removeEventListener('keydown', onKey));
   return (
-    <div class="modal-backdrop" onClick={(e) => e.target === e.currentTarget && props.onCancel()}>
+    <div class="modal-backdrop">
       <div class="modal" role="dialog" aria-modal="true" aria-label={props.title}>
         <h3>{props.title}</h3>
         <div class="modal-body">{props.children}</div>
