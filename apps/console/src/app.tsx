@@ -1,8 +1,15 @@
 // The console shell: sign-in when there is no token, else the header, a
 // banner while the host is unreachable, and the page for the address.
 import { createMemo, Match, Show, Switch } from 'solid-js';
-import { createHostStatus, createLiveCapture, createRecordings, settled } from './data/resources.js';
+import {
+  createHostStatus,
+  createLiveCapture,
+  createPairings,
+  createRecordings,
+  settled,
+} from './data/resources.js';
 import { ComparePage } from './pages/compare.js';
+import { PairingPage } from './pages/pairing.js';
 import { PerformancePage } from './pages/performance.js';
 import { RecordingPage } from './pages/recording.js';
 import { SignInPage } from './pages/sign-in.js';
@@ -19,6 +26,9 @@ function SignedIn() {
     void refetch();
     void refetchHostStatus();
   });
+  // Followed on every page, so the header can say a client is waiting to pair.
+  const pairings = createPairings(host);
+  const waitingCount = () => pairings.waiting().length;
   const path = () => router.route().path;
   const recordingId = createMemo(() => {
     const m = /^\/recordings\/([^/]+)\/?$/.exec(path());
@@ -38,6 +48,18 @@ function SignedIn() {
           </Link>
           <Link href="/compare" class={path() === '/compare' ? 'active' : ''}>
             Compare
+          </Link>
+          <Link
+            href="/pairing"
+            class={path() === '/pairing' ? 'active' : ''}
+            title={waitingCount() ? `${waitingCount()} pairing request(s) waiting for a PIN` : undefined}
+          >
+            Pairing
+            <Show when={waitingCount()}>
+              <span class="nav-count" data-testid="nav-pairing-count">
+                {waitingCount()}
+              </span>
+            </Show>
           </Link>
         </nav>
         <div class="topbar-right">
@@ -91,6 +113,9 @@ function SignedIn() {
           </Match>
           <Match when={path() === '/compare'}>
             <ComparePage recordings={settled(recordings)} />
+          </Match>
+          <Match when={path() === '/pairing'}>
+            <PairingPage pairings={pairings} />
           </Match>
         </Switch>
       </main>

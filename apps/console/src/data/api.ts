@@ -7,7 +7,12 @@ import {
   type CaptureMeta,
   type CaptureStatus,
   type EventsTicketResponse,
+  type GameStreamAppsResponse,
   type HostStatusResponse,
+  type PairedClientInfo,
+  type PairedClientsResponse,
+  type PendingPairing,
+  type PendingPairingsResponse,
   type RecordingPatchRequest,
   type RecordingsListResponse,
   type StatsSample,
@@ -54,6 +59,23 @@ export interface CaptureEventHandlers {
   /** The stream is open (again). */
   open(): void;
 }
+
+/**
+ * One request as it changes, on GET /pairing/events (`pairing` event): the
+ * host sends it when a request starts waiting and when it ends.
+ */
+export interface PairingUpdate extends PendingPairing {
+  state: 'waiting' | 'paired' | 'failed' | 'cancelled';
+  detail: string;
+}
+
+export interface PairingEventHandlers {
+  /** The requests waiting now: on connect and on every reconnect. */
+  pending(requests: PendingPairing[]): void;
+  pairing(update: PairingUpdate): void;
+}
+
+type EventListeners = Record<string, (data: unknown) => void>;
 
 export class ApiClient {
   constructor(private readonly hooks: ApiHooks) {}
@@ -135,6 +157,40 @@ export class ApiClient {
     await this.request(`/stats/recordings/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }
 
+  async pendingPairings(): Promise<PendingPairing[]> {
+    return (await this.json<PendingPairingsResponse>('/pairing/pending')).requests;
+  }
+
+  /**
+   * Hands the PIN the client shows to its waiting request. The route follows
+   * the protocol (GameStream's own route, or the registry's for punktfunk/1);
+   * whether the PIN was right is known only later, from the `pairing` event.
+   */
+  async submitPin(request: PendingPairing, pin: string): Promise<void> {
+    const json = { method: 'POST', headers: { 'content-type': 'application/json' } };
+    if (request.kind === 'gamestream') {
+      await this.request('/gamestream/pair/pin', {
+        ...json,
+        body: JSON.stringify({ pin, requestId: request.requestId }),
+      });
+    } else {
+      await this.request(`/pairing/${encodeURIComponent(request.requestId)}/pin`, {
+        ...json,
+        body: JSON.stringify({ pin }),
+      });
+    }
+  }
+
+  async pairedClients(): Promise<PairedClientInfo[]> {
+    return (await this.json<PairedClientsResponse>('/gamestream/clients')).clients;
+  }
+
+  async unpair(fingerprint: string): Promise<void> {
+    await this.request(`/gamestream/clients/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
+  }
+
+  gamestreamApps = () => this.json<GameStreamAppsResponse>('/gamestream/apps');
+
   /** Downloads an export with the token (a plain link could not carry it) and hands it to the browser. */
   async download(id: string, format: 'json' | 'csv'): Promise<void> {
     const response = await this.request(`/stats/recordings/${encodeURIComponent(id)}/export.${format}`);
@@ -151,27 +207,40 @@ export class ApiClient {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
-  /**
-   * Follows the capture's event stream, reconnecting with a fresh ticket
-   * (tickets are single-use) after a drop. Returns a function that stops it.
-   */
+  /** Follows the capture's event stream. Returns a function that stops it. */
   captureEvents(handlers: CaptureEventHandlers): () => void {
+    return this.follow('/stats/capture/events', handlers.open, {
+      status: (data) => handlers.status(data as CaptureStatus),
+      sample: (data) => handlers.sample(data as StatsSample),
+    });
+  }
+
+  /** Follows pairing requests as they arrive and end. Returns a function that stops it. */
+  pairingEvents(handlers: PairingEventHandlers): () => void {
+    return this.follow('/pairing/events', () => {}, {
+      pending: (data) => handlers.pending((data as PendingPairingsResponse).requests),
+      pairing: (data) => handlers.pairing(data as PairingUpdate),
+    });
+  }
+
+  /**
+   * An event stream opened with a single-use ticket (EventSource cannot send
+   * the token), reconnecting with a fresh ticket after a drop.
+   */
+  private follow(path: string, open: () => void, listeners: EventListeners): () => void {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const connect = async () => {
       if (stopped) return;
       try {
-        const { ticket } = await this.json<EventsTicketResponse>('/stats/capture/events/ticket', {
-          method: 'POST',
-        });
+        const { ticket } = await this.json<EventsTicketResponse>(`${path}/ticket`, { method: 'POST' });
         if (stopped) return;
-        source = new EventSource(
-          `${API_BASE_PATH}/stats/capture/events?ticket=${encodeURIComponent(ticket)}`,
-        );
-        source.onopen = () => handlers.open();
-        source.addEventListener('status', (e) => handlers.status(JSON.parse((e as MessageEvent).data)));
-        source.addEventListener('sample', (e) => handlers.sample(JSON.parse((e as MessageEvent).data)));
+        source = new EventSource(`${API_BASE_PATH}${path}?ticket=${encodeURIComponent(ticket)}`);
+        source.onopen = () => open();
+        for (const [event, listener] of Object.entries(listeners)) {
+          source.addEventListener(event, (e) => listener(JSON.parse((e as MessageEvent).data)));
+        }
         source.onerror = () => {
           // EventSource would retry with the same (spent) ticket; start over instead.
           source?.close();

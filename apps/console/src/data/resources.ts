@@ -1,9 +1,18 @@
 // One resource per entity the console shows. Each refetches when the host
 // comes back after being unreachable; the capture status and the live
 // samples also follow the event stream.
-import type { Capture, CaptureMeta, CaptureStatus, HostStatusResponse, StatsSample } from '@punktfunk/shared';
+import type {
+  Capture,
+  CaptureMeta,
+  CaptureStatus,
+  GameStreamAppsResponse,
+  HostStatusResponse,
+  PairedClientInfo,
+  PendingPairing,
+  StatsSample,
+} from '@punktfunk/shared';
 import { type Accessor, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
-import type { ApiClient } from './api.js';
+import type { ApiClient, PairingUpdate } from './api.js';
 import { lastWindow } from './series.js';
 
 interface Deps {
@@ -139,4 +148,74 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
   every(5000, refreshStatus);
   refetchOnReconnect(deps, refreshStatus);
   return { status, statusAt, samples, refreshStatus, setStatus };
+}
+
+/** How many ended pairing attempts the Pairing page keeps showing. */
+const OUTCOMES_KEPT = 6;
+
+export interface PairingOutcomeLine extends PairingUpdate {
+  /** When the console heard of it (browser clock). */
+  receivedUnixMs: number;
+}
+
+export interface Pairings {
+  /** Requests waiting for a PIN, oldest first. */
+  waiting: Accessor<readonly PendingPairing[]>;
+  /** How the latest attempts ended, newest first; one line per request. */
+  outcomes: Accessor<readonly PairingOutcomeLine[]>;
+  /** Counts pairings that succeeded; the paired-clients list refetches on it. */
+  pairedCount: Accessor<number>;
+}
+
+/**
+ * Pairing requests as they happen, pushed by the host (no polling): the
+ * waiting list on (re)connect, then each request as it arrives and ends.
+ */
+export function createPairings(deps: Deps): Pairings {
+  const [waiting, setWaiting] = createSignal<readonly PendingPairing[]>([]);
+  const [outcomes, setOutcomes] = createSignal<readonly PairingOutcomeLine[]>([]);
+  const [pairedCount, setPairedCount] = createSignal(0);
+  const byAge = (list: PendingPairing[]) => list.sort((a, b) => a.requestedUnixMs - b.requestedUnixMs);
+
+  const stop = deps.api.pairingEvents({
+    pending: (requests) => setWaiting(byAge([...requests])),
+    pairing: (update) => {
+      const { state, detail, ...request } = update;
+      if (state === 'waiting') {
+        setWaiting((list) =>
+          list.some((r) => r.requestId === request.requestId) ? list : byAge([...list, request]),
+        );
+        return;
+      }
+      setWaiting((list) => list.filter((r) => r.requestId !== request.requestId));
+      // A request can end twice (a GameStream wait that times out is cancelled, then failed): keep the last.
+      setOutcomes((list) =>
+        [
+          { ...update, receivedUnixMs: Date.now() },
+          ...list.filter((o) => o.requestId !== update.requestId),
+        ].slice(0, OUTCOMES_KEPT),
+      );
+      if (state === 'paired') setPairedCount((n) => n + 1);
+    },
+  });
+  onCleanup(stop);
+  return { waiting, outcomes, pairedCount };
+}
+
+/** Paired clients (both protocols share one store); refetched whenever `changes` moves. */
+export function createPairedClients(deps: Deps, changes: Accessor<number>) {
+  const [clients, { refetch, mutate }] = createResource<PairedClientInfo[], number>(
+    () => changes() + 1,
+    keepLast(() => deps.api.pairedClients()),
+  );
+  refetchOnReconnect(deps, refetch);
+  return { clients, refetch, mutate };
+}
+
+export function createGameStreamApps(deps: Deps) {
+  const [apps, { refetch }] = createResource<GameStreamAppsResponse>(
+    keepLast(() => deps.api.gamestreamApps()),
+  );
+  refetchOnReconnect(deps, refetch);
+  return { apps, refetch };
 }

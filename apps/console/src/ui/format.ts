@@ -53,3 +53,21 @@ export function formatKbps(kbps: number | null | undefined): string {
 
 /** Seconds on the x axis: 0:42, 12:05, 1:02:03. */
 export const formatSeconds = (s: number): string => formatDuration(s * 1000);
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+export const formatTime = (unixMs: number): string => timeOfDay.format(new Date(unixMs));
+
+/** How long something has waited: "4 s", "2 min 05 s". The host's and the browser's clocks may differ a little. */
+export function formatWaited(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  if (total < 60) return `${total} s`;
+  return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`;
+}
+
+/** A SHA-256 fingerprint short enough for a table cell: first and last 8 hex digits. */
+export const shortFingerprint = (hex: string): string =>
+  hex.length > 20 ? `${hex.slice(0, 8)}…${hex.slice(-8)}` : hex;

@@ -1,53 +1,12 @@
 // /api/v1/stats/capture: arm, stop and watch the capture. Operator only.
 import { Hono } from 'hono';
-import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { captureMetaSchema, captureSchema, captureStatusSchema } from '../../recorder/capture-schema.js';
-import type { StatsRecorder } from '../../recorder/index.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ticketSchema } from '../schemas.js';
-
-// Proxies and browsers close event streams that stay silent; a comment line
-// every 15 s keeps it open and finds dead clients.
-const HEARTBEAT_MS = 15_000;
-
-/** Relays status changes and samples until the client goes away or the server closes. */
-async function relayEvents(
-  stream: SSEStreamingApi,
-  recorder: StatsRecorder,
-  closed: AbortSignal,
-): Promise<void> {
-  // Writes are chained so events arrive in the order they happened.
-  let chain: Promise<void> = Promise.resolve();
-  const send = (write: () => Promise<void>) => {
-    chain = chain.then(write).catch(() => stream.abort());
-  };
-  const sendStatus = () =>
-    send(() => stream.writeSSE({ event: 'status', data: JSON.stringify(recorder.status()) }));
-  const offArmed = recorder.onArmedChange(sendStatus);
-  const offSample = recorder.onSample((sample) =>
-    send(() => stream.writeSSE({ event: 'sample', data: JSON.stringify(sample) })),
-  );
-  const heartbeat = setInterval(
-    () => send(() => stream.write(': heartbeat\n\n').then(() => {})),
-    HEARTBEAT_MS,
-  );
-  try {
-    sendStatus();
-    await new Promise<void>((resolve) => {
-      stream.onAbort(resolve);
-      // A closed socket shows on the stream only at its next write (up to a
-      // heartbeat later); the request's signal fires at once, so shutdown is prompt.
-      if (closed.aborted) resolve();
-      closed.addEventListener('abort', () => resolve(), { once: true });
-    });
-  } finally {
-    clearInterval(heartbeat);
-    offArmed();
-    offSample();
-  }
-}
+import { relayEvents } from '../sse.js';
 
 export const captureResource: ApiResource = {
   base: '/stats/capture',
@@ -65,7 +24,20 @@ export const captureResource: ApiResource = {
         return c.json(live);
       })
       .post('/events/ticket', (c) => c.json(tickets.issue()))
-      .get('/events', (c) => streamSSE(c, (stream) => relayEvents(stream, recorder, c.req.raw.signal))),
+      .get('/events', (c) =>
+        streamSSE(c, (stream) =>
+          relayEvents(stream, c.req.raw.signal, (send) => {
+            const sendStatus = () => send('status', recorder.status());
+            const offArmed = recorder.onArmedChange(sendStatus);
+            const offSample = recorder.onSample((sample) => send('sample', sample));
+            sendStatus();
+            return () => {
+              offArmed();
+              offSample();
+            };
+          }),
+        ),
+      ),
   openapi: {
     '/stats/capture/start': {
       post: {

@@ -1,15 +1,14 @@
 // /api/v1/pairing: clients waiting to pair (native punktfunk/1 now; the
 // GameStream path uses the same registry), and the operator's PIN for them.
 import { Hono } from 'hono';
-import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { PendingPairings } from '../../pairing/pending-pairings.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ticketSchema } from '../schemas.js';
+import { relayEvents } from '../sse.js';
 import { jsonBody } from '../validate.js';
-
-const HEARTBEAT_MS = 15_000;
 
 const pinBodySchema = z.object({ pin: z.string().regex(/^[0-9]{4}$/, 'pin must be 4 digits') }).strict();
 const requestIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a pairing request id');
@@ -21,30 +20,6 @@ const pendingPairingSchema = z.object({
   fingerprint: z.string(),
   requestedUnixMs: z.number(),
 });
-
-async function relayPairingEvents(stream: SSEStreamingApi, pairings: PendingPairings, closed: AbortSignal) {
-  let chain: Promise<void> = Promise.resolve();
-  const send = (event: string, data: unknown) => {
-    chain = chain
-      .then(() => stream.writeSSE({ event, data: JSON.stringify(data) }))
-      .catch(() => stream.abort());
-  };
-  const off = pairings.onChange((request) => send('pairing', request));
-  const heartbeat = setInterval(() => {
-    chain = chain.then(() => stream.write(': heartbeat\n\n').then(() => {})).catch(() => stream.abort());
-  }, HEARTBEAT_MS);
-  try {
-    send('pending', { requests: pairings.list() });
-    await new Promise<void>((resolve) => {
-      stream.onAbort(resolve);
-      if (closed.aborted) resolve();
-      closed.addEventListener('abort', () => resolve(), { once: true });
-    });
-  } finally {
-    clearInterval(heartbeat);
-    off();
-  }
-}
 
 export const pairingResource: ApiResource = {
   base: '/pairing',
@@ -63,7 +38,12 @@ export const pairingResource: ApiResource = {
       })
       .post('/events/ticket', (c) => c.json(tickets.issue()))
       .get('/events', (c) =>
-        streamSSE(c, (stream) => relayPairingEvents(stream, pairings, c.req.raw.signal)),
+        streamSSE(c, (stream) =>
+          relayEvents(stream, c.req.raw.signal, (send) => {
+            send('pending', { requests: pairings.list() });
+            return pairings.onChange((request) => send('pairing', request));
+          }),
+        ),
       ),
   openapi: {
     '/pairing/pending': {

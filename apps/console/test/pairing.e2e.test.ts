@@ -1,0 +1,179 @@
+// The Pairing page in a real browser against the real host: a native client
+// and a GameStream client pair with the PIN typed into the page, a wrong PIN
+// fails cleanly and the retry works, and Unpair removes a client. Requests
+// must appear on the page without a reload (they are pushed, not polled).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PairedClientInfo } from '@punktfunk/shared';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GameStreamTestClient } from '../../host/test/gamestream/gs-client.js';
+import {
+  HOST_TOKEN,
+  newConfigDir,
+  type RunningHost,
+  startHost,
+} from '../../host/test/helpers/host-process.js';
+import { type Browser, openBrowser, screenshot } from './browser.js';
+
+const clientMain = fileURLToPath(new URL('../../client/dist/main.js', import.meta.url));
+const configDir = newConfigDir();
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  host = await startHost(configDir, { PUNKTFUNK_NATIVE_LOOPBACK_PAIRING: '1' });
+  browser = await openBrowser({ width: 1280, height: 800 });
+  page = browser.page;
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await browser?.close();
+  await host?.stop();
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+async function pairedClients(): Promise<PairedClientInfo[]> {
+  return ((await (await host.api('/gamestream/clients')).json()) as { clients: PairedClientInfo[] }).clients;
+}
+
+/** The native client CLI, pairing on its first run; it prints the PIN on stderr. */
+function nativeClient(name: string, seconds: number) {
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    [
+      clientMain,
+      '--port',
+      String(host.nativePort),
+      '--seconds',
+      String(seconds),
+      '--json',
+      '--width',
+      '640',
+      '--height',
+      '360',
+      '--name',
+      name,
+    ],
+    { env: { ...process.env, PUNKTFUNK_CLIENT_DIR: join(configDir, name) } },
+  );
+  let stdout = '';
+  let stderr = '';
+  proc.stdout?.on('data', (d) => (stdout += d));
+  proc.stderr?.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; summary: Record<string, unknown> }>((resolve) =>
+    proc.on('exit', (code) => resolve({ code, summary: stdout ? JSON.parse(stdout) : {} })),
+  );
+  const pin = new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const m = /enter PIN (\d{4})/.exec(stderr);
+      if (m) resolve(m[1]!);
+    };
+    proc.stderr?.on('data', check);
+    proc.on('exit', () => reject(new Error(`the client exited without a PIN:\n${stderr}`)));
+  });
+  return { done, pin, stderr: () => stderr };
+}
+
+/** The waiting request of this kind and name, as the page shows it. */
+function requestRow(kind: 'native' | 'gamestream', name: string) {
+  return page.locator(`[data-testid=pairing-request][data-kind=${kind}]`, {
+    has: page.getByTestId('request-name').getByText(name, { exact: true }),
+  });
+}
+
+async function typePin(kind: 'native' | 'gamestream', name: string, pin: string, shot?: string) {
+  const row = requestRow(kind, name);
+  await row.waitFor();
+  if (shot) await screenshot(page, shot);
+  await row.getByTestId('pin-input').fill(pin);
+  await row.getByTestId('pin-input').press('Enter');
+}
+
+/** The outcome line of the latest attempt by this client. */
+function outcome(name: string) {
+  return page.getByTestId('pairing-outcome').filter({ hasText: name }).first();
+}
+
+describe('Pairing page, end to end', () => {
+  it('opens from the header and says what to do while nothing waits', async () => {
+    await page.goto(`${new URL(host.apiBase).origin}/#token=${HOST_TOKEN}`);
+    await page.getByTestId('performance-page').waitFor();
+    await page.getByRole('link', { name: 'Pairing' }).click();
+    await page.getByTestId('pairing-page').waitFor();
+    await expect(page.getByTestId('requests-empty').textContent()).resolves.toMatch(
+      /In Moonlight, add this host.*enter it here/,
+    );
+    await page.getByTestId('paired-empty').waitFor();
+    await expect(page.getByTestId('apps-list').textContent()).resolves.toContain('Desktop');
+    // Marks this document: if the page reloaded, the mark would be gone.
+    await page.evaluate(() => Object.assign(window, { pairingPageMark: true }));
+    await screenshot(page, '10-pairing-empty');
+  });
+
+  it('a native client asks; the request appears at once; the PIN typed here pairs it and it streams', async () => {
+    const client = nativeClient('e2e-laptop', 2);
+    const pin = await client.pin;
+    await page.getByTestId('nav-pairing-count').getByText('1').waitFor();
+    await typePin('native', 'e2e-laptop', pin, '10-pairing-native-request');
+    await expect(outcome('e2e-laptop').textContent()).resolves.toMatch(/paired$/);
+    const run = await client.done;
+    expect(run.code, client.stderr()).toBe(0);
+    expect(run.summary.framesDecoded).toBeGreaterThan(0);
+    await page.locator('[data-testid=paired-row]', { hasText: 'e2e-laptop' }).waitFor();
+    expect(await page.evaluate(() => 'pairingPageMark' in window)).toBe(true);
+    await screenshot(page, '10-pairing-native-paired');
+  });
+
+  it('a GameStream client pairs with the PIN typed here', async () => {
+    const gs = await GameStreamTestClient.create({
+      http: host.gamestream!.httpPort,
+      https: host.gamestream!.httpsPort,
+    });
+    const result = await gs.pair('4821', () =>
+      typePin('gamestream', 'gs-test', '4821', '10-pairing-gs-request'),
+    );
+    expect(result).toMatchObject({ paired: true });
+    await expect(outcome('gs-test').textContent()).resolves.toMatch(/paired$/);
+    await page.locator(`[data-testid=paired-row][data-fingerprint="${gs.fingerprint}"]`).waitFor();
+    expect((await pairedClients()).map((c) => c.fingerprint)).toContain(gs.fingerprint);
+  });
+
+  it('a wrong PIN fails cleanly and says so; the retry with the right PIN pairs', async () => {
+    const gs = await GameStreamTestClient.create(
+      { http: host.gamestream!.httpPort, https: host.gamestream!.httpsPort },
+      'FEDCBA9876543210',
+    );
+    const failed = await gs.pair('1357', () => typePin('gamestream', 'gs-test', '2468'));
+    expect(failed.paired).toBe(false);
+    await outcome('gs-test').getByText('wrong PIN — the client can try again').waitFor();
+    await page.getByTestId('requests-empty').waitFor();
+    expect((await pairedClients()).map((c) => c.fingerprint)).not.toContain(gs.fingerprint);
+    await screenshot(page, '10-pairing-wrong-pin');
+
+    const retry = await gs.pair('1357', () => typePin('gamestream', 'gs-test', '1357'));
+    expect(retry).toMatchObject({ paired: true });
+    await expect(outcome('gs-test').textContent()).resolves.toMatch(/paired$/);
+    await page.locator(`[data-testid=paired-row][data-fingerprint="${gs.fingerprint}"]`).waitFor();
+    await expect(page.getByTestId('paired-row').count()).resolves.toBe(3);
+    await screenshot(page, '10-pairing-paired-list');
+  });
+
+  it('Unpair asks first, then removes the client from the page and the host', async () => {
+    const [first] = await pairedClients();
+    const row = page.locator(`[data-testid=paired-row][data-fingerprint="${first!.fingerprint}"]`);
+    await row.getByTestId('unpair').click();
+    await page.getByRole('dialog').waitFor();
+    await screenshot(page, '10-pairing-unpair-confirm');
+    await page.getByTestId('confirm').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await pairedClients()).map((c) => c.fingerprint)).not.toContain(first!.fingerprint);
+    await expect(page.getByTestId('paired-row').count()).resolves.toBe(2);
+  });
+});
