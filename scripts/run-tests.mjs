@@ -21,33 +21,52 @@ function runNative(path) {
   };
 }
 
-const natives = ['native/build/engine_test', 'native/build/net_test'].map(runNative);
+const natives = ['native/build/engine_test', 'native/build/net_test', 'native/build/gs_test'].map(runNative);
 const engine = { code: natives.some((n) => n.code !== 0) ? 1 : 0 };
 const enginePassed = natives.reduce((sum, n) => sum + n.passed, 0);
 const engineFailed = natives.reduce((sum, n) => sum + n.failed, 0);
 
 mkdirSync('test-results', { recursive: true });
-const vitest = spawnSync(
-  'pnpm',
-  [
-    'exec',
-    'vitest',
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    '--outputFile.json=test-results/vitest.json',
-  ],
-  { stdio: 'inherit' },
-);
-let vitestPassed = 0;
-let vitestFailed = vitest.status === 0 ? 0 : 1;
-try {
-  const report = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
-  vitestPassed = report.numPassedTests;
-  vitestFailed = Math.max(report.numFailedTests, vitest.status === 0 ? 0 : 1);
-} catch {
-  // No report: vitest itself failed to run; counted as one failure above.
+
+// Two vitest runs: the unit and component suites in parallel, then the
+// end-to-end suites (real host processes streaming in real time, Chromium)
+// one file at a time, so that on a 2-core machine they do not starve each
+// other of CPU and the real-time figures they check stay meaningful.
+const E2E_FILES = ['apps/host/test/e2e/', 'apps/console/test/'];
+function runVitest(name, args) {
+  const outputFile = `test-results/vitest-${name}.json`;
+  const result = spawnSync(
+    'pnpm',
+    [
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${outputFile}`,
+      ...args,
+    ],
+    { stdio: 'inherit' },
+  );
+  let passed = 0;
+  let failed = result.status === 0 ? 0 : 1;
+  try {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8'));
+    passed = report.numPassedTests;
+    failed = Math.max(report.numFailedTests, result.status === 0 ? 0 : 1);
+  } catch {
+    // No report: vitest itself failed to run; counted as one failure above.
+  }
+  return { code: result.status ?? 1, passed, failed };
 }
+const unit = runVitest(
+  'unit',
+  E2E_FILES.flatMap((f) => ['--exclude', `${f}**`]),
+);
+const e2e = runVitest('e2e', ['--no-file-parallelism', ...E2E_FILES]);
+const vitest = { status: unit.code === 0 && e2e.code === 0 ? 0 : 1 };
+const vitestPassed = unit.passed + e2e.passed;
+const vitestFailed = unit.failed + e2e.failed;
 
 const passed = enginePassed + vitestPassed;
 const failed = engineFailed + vitestFailed;

@@ -5,6 +5,7 @@
 #include "binding/capture_wrap.h"
 #include "binding/decoder_wrap.h"
 #include "binding/encoder_wrap.h"
+#include "binding/gs_sender_wrap.h"
 #include "binding/media_receiver_wrap.h"
 #include "binding/media_sender_wrap.h"
 #include "binding/module_functions.h"
@@ -22,6 +23,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   binding::DecoderWrap::Init(env, exports);
   binding::MediaSenderWrap::Init(env, exports);
   binding::MediaReceiverWrap::Init(env, exports);
+  binding::GsVideoSenderWrap::Init(env, exports);
+  binding::GsAudioSenderWrap::Init(env, exports);
   return exports;
 }
 

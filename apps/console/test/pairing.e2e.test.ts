@@ -156,6 +156,9 @@ describe('Pairing page, end to end', () => {
     await page.getByTestId('requests-empty').waitFor();
     expect((await pairedClients()).map((c) => c.fingerprint)).not.toContain(gs.fingerprint);
     await screenshot(page, '10-pairing-wrong-pin');
+    // The failed pair() sends /unpair without waiting (as Moonlight does); were it
+    // to land after the retry's first phase it would cancel the retry.
+    await gs.http('/unpair');
 
     const retry = await gs.pair('1357', () => typePin('gamestream', 'gs-test', '1357'));
     expect(retry).toMatchObject({ paired: true });

@@ -111,6 +111,8 @@ export interface GameStreamConfig {
   enabled: boolean;
   httpPort: number;
   httpsPort: number;
+  /** PUNKTFUNK_GS_RTSP_PORT: the RTSP handshake (TCP); announced to clients in the launch reply's sessionUrl0. */
+  rtspPort: number;
   bind: string;
   /** PUNKTFUNK_MDNS=0: do not advertise _nvstream._tcp on the LAN. */
   mdns: boolean;
@@ -129,6 +131,7 @@ export function loadGameStreamConfig(env: NodeJS.ProcessEnv = process.env): Game
     // Moonlight clients find these two by default; other ports must be typed in.
     httpPort: port(env, 'PUNKTFUNK_GS_HTTP_PORT', 47989),
     httpsPort: port(env, 'PUNKTFUNK_GS_HTTPS_PORT', 47984),
+    rtspPort: port(env, 'PUNKTFUNK_GS_RTSP_PORT', 48010),
     bind: address(env, 'PUNKTFUNK_GS_BIND', '0.0.0.0'),
     mdns: onOff(env, 'PUNKTFUNK_MDNS', true),
   };

@@ -35,7 +35,10 @@ export async function createSelfSignedCertificate(commonName: string): Promise<C
   const cert = new pkijs.Certificate();
   cert.version = 2; // X.509 v3
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // serial numbers must be positive
+  // Positive (top bit clear) and minimally encoded (first byte non-zero): a
+  // leading 0x00 before a byte < 0x80 is invalid DER, which OpenSSL rejects
+  // as "illegal padding" (1 start in 256 before this).
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial });
   const name = () =>
     new pkijs.AttributeTypeAndValue({

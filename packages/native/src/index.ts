@@ -22,6 +22,7 @@ import {
 
 export type { CaptureTiming, CollectResult, DecodedFrame, DecodeResult } from './binding.js';
 export { NativeError, type NativeErrorCode } from './errors.js';
+export * from './gamestream.js';
 export * from './net.js';
 export * from './options.js';
 

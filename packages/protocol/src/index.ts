@@ -1,3 +1,4 @@
+export * from './enet/index.js';
 export * from './gamestream/index.js';
 export * from './pf1/framing.js';
 export * from './pf1/keying.js';

@@ -1,7 +1,7 @@
 // The Performance page: capture control, the live charts while armed, and the
 // saved recordings.
 import type { CaptureMeta, HostStatusResponse } from '@punktfunk/shared';
-import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { LiveCapture } from '../data/resources.js';
 import { useHost } from '../providers/host.js';
 import { Link } from '../providers/router.js';
@@ -134,6 +134,11 @@ export function PerformancePage(props: {
   };
 }) {
   const [saved, setSaved] = createSignal<CaptureMeta | null>(null);
+  // Opening the page shows the list as it is now: a capture stopped elsewhere
+  // (the API, another tab) is announced before its recording is saved.
+  onMount(() => {
+    if (!props.recordings.loading()) void props.recordings.refetch();
+  });
   const streamFps = () => props.hostStatus?.sessions[0]?.fps ?? null;
   return (
     <div class="page" data-testid="performance-page">

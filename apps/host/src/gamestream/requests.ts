@@ -5,6 +5,8 @@
 // Problems are answered as `<root status_code="4xx" status_message="…">`
 // with HTTP 200: clients (curl with FAILONERROR in moonlight-embedded)
 // show status_message only when the HTTP exchange itself succeeded.
+
+import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import {
   appListXml,
@@ -29,7 +31,7 @@ export type Lane = 'http' | 'https';
 export interface GameStreamContext {
   uniqueId: string;
   hostName: string;
-  ports(): { http: number; https: number };
+  ports(): { http: number; https: number; rtsp: number };
   /** ServerCodecModeSupport bits of the codecs the encoder opened at start. */
   codecModeSupport: number;
   displayModes: readonly DisplayMode[];
@@ -143,6 +145,13 @@ function appList(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParam
   return appListXml(ctx.apps.list());
 }
 
+/** Where the client finds RTSP (it falls back to 48010 without it): the address it reached us on. */
+function sessionUrl(ctx: GameStreamContext, req: RequestInfo): string {
+  const local = plainAddress(req.localAddress);
+  const host = isIPv6(local) ? `[${local}]` : local;
+  return `rtsp://${host}:${ctx.ports().rtsp}`;
+}
+
 function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
   const fingerprint = requirePaired(ctx, req);
   const request = parseLaunchRequest(query);
@@ -159,7 +168,7 @@ function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
   });
   if (!session) throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
   ctx.log(`GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps}`);
-  return launchXml('launch', null);
+  return launchXml('launch', sessionUrl(ctx, req));
 }
 
 function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
@@ -182,7 +191,7 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     localAudioPlayMode,
     clientAddress,
   });
-  return launchXml('resume', null);
+  return launchXml('resume', sessionUrl(ctx, req));
 }
 
 function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {

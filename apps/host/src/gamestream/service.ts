@@ -4,7 +4,7 @@
 // the paired store through the returned object.
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import type { DisplayMode } from '@punktfunk/protocol';
+import { type DisplayMode, SS_ENC_CONTROL_V2 } from '@punktfunk/protocol';
 import type { GameStreamConfig, HostConfig } from '../config.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
@@ -16,6 +16,7 @@ import { closeServer } from './listen.js';
 import { advertiseGameStream, type MdnsAdvertisement } from './mdns.js';
 import { GameStreamPairing } from './pairing.js';
 import type { GameStreamContext } from './requests.js';
+import { startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
 
 export interface GameStreamServiceOptions {
@@ -34,8 +35,12 @@ export interface GameStreamService {
   sessions: GameStreamSessions;
   httpPort: number;
   httpsPort: number;
+  rtspPort: number;
   close(): Promise<void>;
 }
+
+// ServerCodecModeSupport bit for HEVC Main; the same test decides whether DESCRIBE offers HEVC.
+const HEVC_MODE = 0x100;
 
 // Offered besides the configured mode so common client defaults are listed.
 const COMMON_MODES: readonly DisplayMode[] = [
@@ -68,7 +73,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     store: o.pairedClients,
     log: o.log,
   });
-  const ports = { http: o.config.httpPort, https: o.config.httpsPort };
+  const ports = { http: o.config.httpPort, https: o.config.httpsPort, rtsp: o.config.rtspPort };
   const ctx: GameStreamContext = {
     uniqueId: o.identity.uniqueId,
     hostName: o.identity.hostName,
@@ -94,9 +99,27 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     throw error;
   });
   ports.https = https.port;
+  const rtsp = await startGameStreamRtsp({
+    port: o.config.rtspPort,
+    bind: o.config.bind,
+    sessions,
+    sdp: {
+      hevc: (codecs.codecModeSupport & HEVC_MODE) !== 0,
+      av1: false,
+      featureFlags: 0,
+      // The control stream is only spoken encrypted (control v2), so it is asked for, not just offered.
+      encryptionSupported: SS_ENC_CONTROL_V2,
+      encryptionRequested: SS_ENC_CONTROL_V2,
+    },
+    log: o.log,
+  }).catch(async (error) => {
+    await Promise.all([closeServer(http.server), closeServer(https.server)]);
+    throw error;
+  });
+  ports.rtsp = rtsp.port;
   o.log(
-    `GameStream HTTP on ${o.config.bind}:${ports.http}, HTTPS on ${o.config.bind}:${ports.https} ` +
-      `(codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+    `GameStream HTTP on ${o.config.bind}:${ports.http}, HTTPS on ${o.config.bind}:${ports.https}, ` +
+      `RTSP on ${o.config.bind}:${ports.rtsp} (codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
   );
   const mdns: MdnsAdvertisement | null = o.config.mdns
     ? advertiseGameStream({ hostName: o.identity.hostName, httpPort: ports.http, log: o.log })
@@ -106,10 +129,11 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     sessions,
     httpPort: ports.http,
     httpsPort: ports.https,
+    rtspPort: ports.rtsp,
     close: async () => {
       pairing.close();
       await mdns?.close().catch((error: Error) => o.log(`mDNS: ${error.message}`));
-      await Promise.all([closeServer(http.server), closeServer(https.server)]);
+      await Promise.all([closeServer(http.server), closeServer(https.server), rtsp.close()]);
     },
   };
 }

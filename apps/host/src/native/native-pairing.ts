@@ -32,6 +32,7 @@ export class NativePairing {
   private readonly abort = new AbortController();
   private pin: string | null = null;
   private requestId: string | null = null;
+  private settled = false;
 
   constructor(
     private readonly socket: KeyingMaterialExporter,
@@ -54,6 +55,7 @@ export class NativePairing {
     if (this.pin === null || this.requestId === null)
       throw new Error('pair-proof before the host sent its proof');
     const ok = proofsEqual(clientProof, pairingProof(this.socket, this.pin, 'client'));
+    this.settled = true;
     if (!ok) {
       this.broker.settle(this.requestId, 'failed', "the client's proof did not match");
       return false;
@@ -65,10 +67,15 @@ export class NativePairing {
 
   /** The client found the host's proof wrong: the operator typed another PIN. */
   fail(reason: string): void {
+    this.settled = true;
     if (this.requestId) this.broker.settle(this.requestId, 'failed', reason);
   }
 
+  /** The connection closed: a waiting request is withdrawn; one past its PIN is reported as failed. */
   cancel(): void {
     this.abort.abort();
+    if (this.pin !== null && this.requestId !== null && !this.settled) {
+      this.broker.settle(this.requestId, 'failed', 'the client went away before finishing the pairing');
+    }
   }
 }

@@ -17,7 +17,7 @@ export interface RunningHost {
   apiBase: string;
   nativePort: number;
   /** GameStream ports; null when PUNKTFUNK_GAMESTREAM=0. */
-  gamestream: { httpPort: number; httpsPort: number } | null;
+  gamestream: { httpPort: number; httpsPort: number; rtspPort: number | null } | null;
   /** Fetches a management API path with the bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<number | null>;
@@ -67,6 +67,7 @@ export async function startHost(configDir: string, env: Record<string, string> =
       // Free ports, and no mDNS: tests must not announce themselves on the LAN.
       PUNKTFUNK_GS_HTTP_PORT: '0',
       PUNKTFUNK_GS_HTTPS_PORT: '0',
+      PUNKTFUNK_GS_RTSP_PORT: '0',
       PUNKTFUNK_MDNS: '0',
       ...env,
     },
@@ -87,6 +88,7 @@ export async function startHost(configDir: string, env: Record<string, string> =
   const gs = gamestreamOn
     ? await waitFor(proc, read, /GameStream HTTP on [^:]+:(\d+), HTTPS on [^:]+:(\d+)/, 30_000)
     : await waitFor(proc, read, /GameStream is switched off/, 30_000).then(() => null);
+  const rtsp = gs ? /GameStream HTTP on [^\n]*, RTSP on [^:]+:(\d+)/.exec(read()) : null;
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     process: proc,
@@ -94,7 +96,9 @@ export async function startHost(configDir: string, env: Record<string, string> =
     configDir,
     apiBase: apiBase as string,
     nativePort: Number(nativePort),
-    gamestream: gs ? { httpPort: Number(gs[1]), httpsPort: Number(gs[2]) } : null,
+    gamestream: gs
+      ? { httpPort: Number(gs[1]), httpsPort: Number(gs[2]), rtspPort: rtsp ? Number(rtsp[1]) : null }
+      : null,
     api: (path, init = {}) =>
       fetch(`${apiBase}${path}`, {
         ...init,

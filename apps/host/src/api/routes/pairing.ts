@@ -3,7 +3,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { PendingPairings } from '../../pairing/pending-pairings.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ticketSchema } from '../schemas.js';

@@ -1,0 +1,181 @@
+#include "binding/gs_sender_wrap.h"
+
+#include <string>
+#include <vector>
+
+#include "binding/net_options.h"
+
+namespace binding {
+namespace {
+
+void invalid(const std::string& message) {
+  throw media::MediaError(media::code::kInvalidArgument, message);
+}
+
+Napi::Object optionsOf(const Napi::CallbackInfo& info) {
+  if (!info[0].IsObject()) invalid("options must be an object");
+  return info[0].As<Napi::Object>();
+}
+
+// The key is optional: absent means the stream is not encrypted.
+std::vector<uint8_t> optionalKey(const Napi::Object& options) {
+  if (options.Get("key").IsUndefined()) return {};
+  return requireBytes(options, "key");
+}
+
+uint32_t requireUint32(const Napi::Object& options, const char* key) {
+  const double value = requireNumber(options, key, 0);
+  if (!(value >= 0 && value <= 4294967295.0)) invalid(std::string(key) + " must be a uint32");
+  return static_cast<uint32_t>(value);
+}
+
+net::UdpSenderOptions udpOptions(const Napi::Object& options) {
+  net::UdpSenderOptions o;
+  o.remoteHost = requireString(options, "remoteHost", "");
+  o.remotePort = requireInt(options, "remotePort", 0);
+  o.spreadUs = requireInt(options, "spreadUs", 0);
+  o.burstPackets = requireInt(options, "burstPackets", 64);
+  return o;
+}
+
+Napi::Object videoResultToJs(Napi::Env env, const net::GsFrameSendResult& r) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("packets", r.packed.packets);
+  out.Set("parityPackets", r.packed.parityPackets);
+  out.Set("blocks", r.packed.blocks);
+  out.Set("wireBytes", static_cast<double>(r.packed.wireBytes));
+  out.Set("strippedBytes", static_cast<double>(r.packed.strippedBytes));
+  out.Set("fecUs", static_cast<double>(r.packed.fecUs));
+  out.Set("sealUs", static_cast<double>(r.packed.sealUs));
+  out.Set("socketUs", static_cast<double>(r.socketUs));
+  out.Set("sendUs", static_cast<double>(r.sendUs));
+  out.Set("refused", r.refused);
+  out.Set("unsent", r.unsent);
+  out.Set("lastPacketMonoUs", static_cast<double>(r.lastPacketMonoUs));
+  out.Set("firstSequence", r.firstSequence);
+  return out;
+}
+
+}  // namespace
+
+void GsVideoSenderWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = DefineClass(
+      env, "GameStreamVideoSender",
+      {InstanceMethod<&GsVideoSenderWrap::SendFrame>("sendFrame"),
+       InstanceMethod<&GsVideoSenderWrap::SetFecPercent>("setFecPercent"),
+       InstanceMethod<&GsVideoSenderWrap::LocalPort>("localPort"),
+       InstanceMethod<&GsVideoSenderWrap::DatagramBytes>("datagramBytes"), closeMethod()});
+  exports.Set("GameStreamVideoSender", cls);
+}
+
+GsVideoSenderWrap::GsVideoSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
+  guarded(info.Env(), [&]() -> Napi::Value {
+    Napi::Object options = optionsOf(info);
+    net::GsVideoSenderOptions o;
+    o.packetizer.packetSize = requireInt(options, "packetSize", 1392);
+    o.packetizer.fecPercent = requireInt(options, "fecPercent", 20);
+    o.packetizer.minRequiredFecPackets = requireInt(options, "minRequiredFecPackets", 2);
+    const int payloadType = requireInt(options, "payloadType", 0);
+    if (payloadType < 0 || payloadType > 127) invalid("payloadType must be 0..127");
+    o.packetizer.payloadType = static_cast<uint8_t>(payloadType);
+    o.packetizer.ssrc = requireUint32(options, "ssrc");
+    o.packetizer.codec = requireString(options, "codec", "h264");
+    o.packetizer.key = optionalKey(options);
+    const int initialSequence = requireInt(options, "initialSequence", 0);
+    if (initialSequence < 0 || initialSequence > 65535) invalid("initialSequence must be 0..65535");
+    o.packetizer.initialSequence = static_cast<uint16_t>(initialSequence);
+    o.udp = udpOptions(options);
+    engine_ = std::make_unique<net::GsVideoSender>(o);
+    return info.Env().Undefined();
+  });
+}
+
+// sendFrame(data, frameIndex, frameType, hostLatencyUs, rtpTimestamp): reads `data` in place.
+Napi::Value GsVideoSenderWrap::SendFrame(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (!info[0].IsTypedArray() || !info[1].IsNumber() || !info[2].IsNumber() ||
+        !info[3].IsNumber() || !info[4].IsNumber()) {
+      invalid("sendFrame(data, frameIndex, frameType, hostLatencyUs, rtpTimestamp)");
+    }
+    Napi::TypedArray array = info[0].As<Napi::TypedArray>();
+    const auto* bytes =
+        static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+    net::GsFrameMeta meta;
+    meta.frameIndex = info[1].As<Napi::Number>().Uint32Value();
+    meta.frameType = static_cast<uint8_t>(info[2].As<Napi::Number>().Uint32Value());
+    meta.hostLatencyUs = info[3].As<Napi::Number>().Int64Value();
+    meta.rtpTimestamp = info[4].As<Napi::Number>().Uint32Value();
+    return videoResultToJs(env, engine().sendFrame(bytes, array.ByteLength(), meta));
+  });
+}
+
+Napi::Value GsVideoSenderWrap::SetFecPercent(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) invalid("fecPercent must be a number");
+    engine().setFecPercent(info[0].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GsVideoSenderWrap::LocalPort(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::Number::New(info.Env(), engine().localPort());
+  });
+}
+
+Napi::Value GsVideoSenderWrap::DatagramBytes(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<double>(engine().datagramBytes()));
+  });
+}
+
+void GsAudioSenderWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls =
+      DefineClass(env, "GameStreamAudioSender",
+                  {InstanceMethod<&GsAudioSenderWrap::SendTone>("sendTone"),
+                   InstanceMethod<&GsAudioSenderWrap::LocalPort>("localPort"), closeMethod()});
+  exports.Set("GameStreamAudioSender", cls);
+}
+
+GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
+  guarded(info.Env(), [&]() -> Napi::Value {
+    Napi::Object options = optionsOf(info);
+    net::GsAudioSenderOptions o;
+    o.packetizer.key = optionalKey(options);
+    o.packetizer.keyId = requireUint32(options, "keyId");
+    o.packetizer.packetDurationMs = requireInt(options, "packetDurationMs", 5);
+    o.opus.frameSamples = o.packetizer.packetDurationMs * 48;
+    o.opus.bitrateBps = requireInt(options, "bitrateBps", 96000);
+    o.toneHz = requireNumber(options, "toneHz", 440);
+    if (!(o.toneHz > 0 && o.toneHz < 24000)) invalid("toneHz must be in (0, 24000)");
+    o.udp = udpOptions(options);
+    engine_ = std::make_unique<net::GsAudioSender>(o);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GsAudioSenderWrap::SendTone(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) invalid("sendTone(count)");
+    const net::GsAudioSendResult r = engine().sendTone(info[0].As<Napi::Number>().Int32Value());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("packets", r.packets);
+    out.Set("fecPackets", r.fecPackets);
+    out.Set("wireBytes", static_cast<double>(r.wireBytes));
+    out.Set("encodeUs", static_cast<double>(r.encodeUs));
+    out.Set("sendUs", static_cast<double>(r.sendUs));
+    out.Set("unsent", r.unsent);
+    out.Set("nextSequence", r.nextSequence);
+    return out;
+  });
+}
+
+Napi::Value GsAudioSenderWrap::LocalPort(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::Number::New(info.Env(), engine().localPort());
+  });
+}
+
+}  // namespace binding

@@ -1,0 +1,303 @@
+// The typed facade over the native GameStream media senders (native/src/net/gs_*):
+// video datagrams as Moonlight's RtpVideoQueue/VideoDepacketizer expect them,
+// and a test-tone audio stream (Opus, RTP, audio FEC). Options are checked here
+// before any native call; docs/gamestream.md describes the packets.
+import { isIP } from 'node:net';
+import { addon } from './binding.js';
+import { invalidArgument } from './errors.js';
+
+export const GAMESTREAM_LIMITS = {
+  // The client's packetSize (SDP), NV header + payload; Moonlight sends 1024 or 1392.
+  minPacketSize: 256,
+  maxPacketSize: 4096,
+  // fecInfo carries the percentage in 8 bits.
+  maxFecPercent: 255,
+  maxMinRequiredFecPackets: 64,
+  maxSpreadUs: 100_000,
+  maxBurstPackets: 1024,
+  maxToneCount: 10_000,
+} as const;
+
+/** Frame types of the 8-byte frame header: P, IDR, intra refresh, P after RFI. */
+export const GAMESTREAM_FRAME_TYPES = { p: 1, idr: 2, intraRefresh: 4, pAfterRfi: 5 } as const;
+export type GameStreamFrameType = (typeof GAMESTREAM_FRAME_TYPES)[keyof typeof GAMESTREAM_FRAME_TYPES];
+
+export interface GameStreamVideoSenderOptions {
+  /** The client's address (numeric; learned from its video pings). */
+  remoteHost: string;
+  remotePort: number;
+  /** The client's packetSize from its ANNOUNCE (already 32 smaller when encrypting). Default 1392. */
+  packetSize?: number;
+  /** Parity per FEC block as a percentage of its data packets, 0..255; default 20. */
+  fecPercent?: number;
+  /** x-nv-vqos[0].fec.minRequiredFecPackets; default 2. */
+  minRequiredFecPackets?: number;
+  /** RTP payload type, 0..127; default 0. */
+  payloadType?: number;
+  /** RTP ssrc; default 0. */
+  ssrc?: number;
+  /** Whose encoder version SEI to strip from IDRs; default 'h264'. */
+  codec?: 'h264' | 'hevc';
+  /** The 16-byte rikey when video encryption was negotiated; absent = plaintext. */
+  key?: Uint8Array;
+  /** First RTP sequence number; default 0. */
+  initialSequence?: number;
+  /** Spread each frame's datagrams over this many µs; 0 (default) = no pacing. */
+  spreadUs?: number;
+  /** Datagrams per paced burst, 1..1024; default 64. */
+  burstPackets?: number;
+}
+
+export interface GameStreamFrameReport {
+  /** Datagrams of the frame, parity included. */
+  packets: number;
+  parityPackets: number;
+  /** FEC blocks, 1..4. */
+  blocks: number;
+  /** packets × (packetSize + 16, + 32 when encrypted). */
+  wireBytes: number;
+  /** Bytes of encoder version SEI removed from an IDR. */
+  strippedBytes: number;
+  /** Headers, payload copy and Reed-Solomon parity. */
+  fecUs: number;
+  /** AES-GCM (0 without encryption). */
+  sealUs: number;
+  socketUs: number;
+  /** The whole call. */
+  sendUs: number;
+  refused: number;
+  unsent: number;
+  lastPacketMonoUs: number;
+  /** RTP sequence number of the frame's first datagram. */
+  firstSequence: number;
+}
+
+export interface GameStreamAudioSenderOptions {
+  remoteHost: string;
+  remotePort: number;
+  /** The 16-byte rikey when audio encryption is on (featureFlags & 0x20); absent = plaintext. */
+  key?: Uint8Array;
+  /** rikeyid, the CBC IV base; default 0. */
+  keyId?: number;
+  /** x-nv-aqos.packetDuration: 5 (default) or 10 ms. */
+  packetDurationMs?: 5 | 10;
+  /** Opus CBR bitrate, 6000..510000; default 96000. */
+  bitrateBps?: number;
+  /** Test tone frequency; default 440. */
+  toneHz?: number;
+}
+
+export interface GameStreamAudioReport {
+  /** Data packets (one per Opus frame). */
+  packets: number;
+  /** pt 127 parity packets (2 per 4 data packets). */
+  fecPackets: number;
+  wireBytes: number;
+  encodeUs: number;
+  sendUs: number;
+  unsent: number;
+  nextSequence: number;
+}
+
+interface NativeGsVideoSender {
+  sendFrame(
+    data: Uint8Array,
+    frameIndex: number,
+    frameType: number,
+    hostLatencyUs: number,
+    rtpTimestamp: number,
+  ): GameStreamFrameReport;
+  setFecPercent(fecPercent: number): void;
+  localPort(): number;
+  datagramBytes(): number;
+  close(): void;
+}
+
+interface NativeGsAudioSender {
+  sendTone(count: number): GameStreamAudioReport;
+  localPort(): number;
+  close(): void;
+}
+
+interface GameStreamAddon {
+  GameStreamVideoSender: new (options: object) => NativeGsVideoSender;
+  GameStreamAudioSender: new (options: object) => NativeGsAudioSender;
+}
+
+const gsAddon = addon as unknown as GameStreamAddon;
+
+function fail(what: string, problem: string): never {
+  throw invalidArgument(`invalid ${what}: ${problem}`);
+}
+
+function checkInteger(what: string, name: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    fail(what, `${name} must be an integer, got ${JSON.stringify(value)}`);
+  }
+  if (value < min || value > max) fail(what, `${name} must be in ${min}..${max}, got ${value}`);
+}
+
+function checkRemote(what: string, o: { remoteHost: unknown; remotePort: unknown }): void {
+  if (typeof o.remoteHost !== 'string' || isIP(o.remoteHost) === 0) {
+    fail(what, `remoteHost must be a numeric IPv4 or IPv6 address, got ${JSON.stringify(o.remoteHost)}`);
+  }
+  checkInteger(what, 'remotePort', o.remotePort, 1, 65535);
+}
+
+function checkKey(what: string, key: unknown): void {
+  if (key === undefined) return;
+  if (!(key instanceof Uint8Array)) fail(what, 'key must be a Uint8Array (Buffer)');
+  if (key.length !== 16) fail(what, `key must be 16 bytes (the rikey), got ${key.length}`);
+}
+
+export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) {
+  const what = 'GameStream video sender options';
+  if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
+  checkRemote(what, o);
+  const packetSize = o.packetSize ?? 1392;
+  checkInteger(
+    what,
+    'packetSize',
+    packetSize,
+    GAMESTREAM_LIMITS.minPacketSize,
+    GAMESTREAM_LIMITS.maxPacketSize,
+  );
+  const fecPercent = o.fecPercent ?? 20;
+  checkInteger(what, 'fecPercent', fecPercent, 0, GAMESTREAM_LIMITS.maxFecPercent);
+  const minRequiredFecPackets = o.minRequiredFecPackets ?? 2;
+  checkInteger(
+    what,
+    'minRequiredFecPackets',
+    minRequiredFecPackets,
+    0,
+    GAMESTREAM_LIMITS.maxMinRequiredFecPackets,
+  );
+  const payloadType = o.payloadType ?? 0;
+  checkInteger(what, 'payloadType', payloadType, 0, 127);
+  const ssrc = o.ssrc ?? 0;
+  checkInteger(what, 'ssrc', ssrc, 0, 2 ** 32 - 1);
+  const codec = o.codec ?? 'h264';
+  if (codec !== 'h264' && codec !== 'hevc')
+    fail(what, `codec must be 'h264' or 'hevc', got ${JSON.stringify(codec)}`);
+  checkKey(what, o.key);
+  const initialSequence = o.initialSequence ?? 0;
+  checkInteger(what, 'initialSequence', initialSequence, 0, 65535);
+  const spreadUs = o.spreadUs ?? 0;
+  checkInteger(what, 'spreadUs', spreadUs, 0, GAMESTREAM_LIMITS.maxSpreadUs);
+  const burstPackets = o.burstPackets ?? 64;
+  checkInteger(what, 'burstPackets', burstPackets, 1, GAMESTREAM_LIMITS.maxBurstPackets);
+  return {
+    remoteHost: o.remoteHost,
+    remotePort: o.remotePort,
+    packetSize,
+    fecPercent,
+    minRequiredFecPackets,
+    payloadType,
+    ssrc,
+    codec,
+    ...(o.key ? { key: o.key } : {}),
+    initialSequence,
+    spreadUs,
+    burstPackets,
+  };
+}
+
+export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) {
+  const what = 'GameStream audio sender options';
+  if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
+  checkRemote(what, o);
+  checkKey(what, o.key);
+  const keyId = o.keyId ?? 0;
+  checkInteger(what, 'keyId', keyId, 0, 2 ** 32 - 1);
+  const packetDurationMs = o.packetDurationMs ?? 5;
+  if (packetDurationMs !== 5 && packetDurationMs !== 10) {
+    fail(what, `packetDurationMs must be 5 or 10, got ${JSON.stringify(packetDurationMs)}`);
+  }
+  const bitrateBps = o.bitrateBps ?? 96_000;
+  checkInteger(what, 'bitrateBps', bitrateBps, 6000, 510_000);
+  const toneHz = o.toneHz ?? 440;
+  if (typeof toneHz !== 'number' || !(toneHz > 0 && toneHz < 24_000)) {
+    fail(what, `toneHz must be a number in (0, 24000), got ${JSON.stringify(toneHz)}`);
+  }
+  return {
+    remoteHost: o.remoteHost,
+    remotePort: o.remotePort,
+    ...(o.key ? { key: o.key } : {}),
+    keyId,
+    packetDurationMs,
+    bitrateBps,
+    toneHz,
+  };
+}
+
+const FRAME_TYPES: readonly number[] = Object.values(GAMESTREAM_FRAME_TYPES);
+
+/** Sends encoded frames as GameStream video datagrams: FEC, optional AES-GCM, sendmmsg. */
+export class GameStreamVideoSender {
+  private readonly handle: NativeGsVideoSender;
+  /** Bytes of every datagram this sender writes. */
+  readonly datagramBytes: number;
+
+  constructor(options: GameStreamVideoSenderOptions) {
+    this.handle = new gsAddon.GameStreamVideoSender(validateGameStreamVideoOptions(options));
+    this.datagramBytes = this.handle.datagramBytes();
+  }
+
+  /**
+   * Packetizes and sends one access unit (Annex B), synchronously. `data` (the
+   * encoder's Buffer) is read in place, not copied. frameIndex starts at 1;
+   * rtpTimestamp is on the 90 kHz clock.
+   */
+  sendFrame(
+    data: Uint8Array,
+    frameIndex: number,
+    frameType: GameStreamFrameType,
+    hostLatencyUs: number,
+    rtpTimestamp: number,
+  ): GameStreamFrameReport {
+    const what = 'sendFrame arguments';
+    if (!(data instanceof Uint8Array) || data.length === 0) fail(what, 'data must be a non-empty Uint8Array');
+    checkInteger(what, 'frameIndex', frameIndex, 1, 2 ** 32 - 1);
+    if (!FRAME_TYPES.includes(frameType)) fail(what, `frameType must be one of ${FRAME_TYPES.join(', ')}`);
+    checkInteger(what, 'hostLatencyUs', hostLatencyUs, 0, Number.MAX_SAFE_INTEGER);
+    checkInteger(what, 'rtpTimestamp', rtpTimestamp, 0, 2 ** 32 - 1);
+    return this.handle.sendFrame(data, frameIndex, frameType, hostLatencyUs, rtpTimestamp);
+  }
+
+  /** Takes effect from the next frame. */
+  setFecPercent(fecPercent: number): void {
+    checkInteger('fecPercent', 'fecPercent', fecPercent, 0, GAMESTREAM_LIMITS.maxFecPercent);
+    this.handle.setFecPercent(fecPercent);
+  }
+
+  get localPort(): number {
+    return this.handle.localPort();
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+/** Sends a test tone as GameStream audio: Opus CBR → RTP (pt 97) + audio FEC (pt 127). */
+export class GameStreamAudioSender {
+  private readonly handle: NativeGsAudioSender;
+
+  constructor(options: GameStreamAudioSenderOptions) {
+    this.handle = new gsAddon.GameStreamAudioSender(validateGameStreamAudioOptions(options));
+  }
+
+  /** Encodes and sends `count` packets back to back; the caller paces them. */
+  sendTone(count: number): GameStreamAudioReport {
+    checkInteger('sendTone arguments', 'count', count, 0, GAMESTREAM_LIMITS.maxToneCount);
+    return this.handle.sendTone(count);
+  }
+
+  get localPort(): number {
+    return this.handle.localPort();
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './codec.js';
+export * from './peer.js';
+export * from './wire.js';
