@@ -148,4 +148,20 @@ describe('native pairing by PIN', () => {
     expect(await enterPin('../x', '1234')).toBe(404);
     expect(await enterPin('abcdef12', '1234')).toBe(404);
   });
+
+  it('the operator can refuse a request: the client is told, nothing is stored', async () => {
+    const pairedBefore = ((await (await host.api('/gamestream/clients')).json()) as { clients: unknown[] })
+      .clients.length;
+    const client = startClient(join(configDir, 'stranger'), 1);
+    await until(() => client.stderr().match(/enter PIN (\d{4})/)?.[1], 'the PIN');
+    const request = await waitingRequest();
+    const res = await host.api(`/pairing/${request.requestId}/refuse`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const { code, summary } = await client.done;
+    expect(code).toBe(1);
+    expect(summary.stopReason).toMatch(/refused/);
+    const clients = (await (await host.api('/gamestream/clients')).json()) as { clients: unknown[] };
+    expect(clients.clients).toHaveLength(pairedBefore);
+    expect((await host.api(`/pairing/${request.requestId}/refuse`, { method: 'POST' })).status).toBe(404);
+  });
 });

@@ -35,6 +35,14 @@ export const pairingResource: ApiResource = {
         }
         return c.json({ requestId, accepted: true });
       })
+      .post('/:requestId/refuse', (c) => {
+        const parsedId = requestIdSchema.safeParse(c.req.param('requestId'));
+        if (!parsedId.success) throw new ApiError(400, 'invalid pairing request id');
+        if (!pairings.refuse(parsedId.data)) {
+          throw new ApiError(404, `no pairing request ${parsedId.data} is waiting for a PIN`);
+        }
+        return c.json({ requestId: parsedId.data, refused: true });
+      })
       .post('/events/ticket', (c) => c.json(tickets.issue()))
       .get('/events', (c) =>
         streamSSE(c, (stream) =>
@@ -63,6 +71,16 @@ export const pairingResource: ApiResource = {
             description: 'PIN handed to the waiting pairing',
             schema: z.object({ requestId: z.string(), accepted: z.boolean() }),
           },
+          404: { description: 'no such request waiting' },
+        },
+      },
+    },
+    '/pairing/{requestId}/refuse': {
+      post: {
+        summary: 'Refuse a waiting pairing request; the client is told and nothing is stored',
+        pathParams: { requestId: requestIdSchema },
+        responses: {
+          200: { description: 'refused', schema: z.object({ requestId: z.string(), refused: z.boolean() }) },
           404: { description: 'no such request waiting' },
         },
       },
