@@ -168,6 +168,19 @@ describe('Pairing page, end to end', () => {
     await screenshot(page, '10-pairing-paired-list');
   });
 
+  it('Refuse turns a client away: it is told, nothing is stored', async () => {
+    const before = (await pairedClients()).length;
+    const client = nativeClient('e2e-stranger', 1);
+    await client.pin;
+    const row = page.getByTestId('pairing-request').filter({ hasText: 'e2e-stranger' });
+    await row.getByTestId('pin-refuse').click();
+    await expect(outcome('e2e-stranger').textContent()).resolves.toMatch(/refused by you$/);
+    const run = await client.done;
+    expect(run.code).toBe(1);
+    expect(String(run.summary.stopReason)).toMatch(/refused/);
+    expect((await pairedClients()).length).toBe(before);
+  });
+
   it('Unpair asks first, then removes the client from the page and the host', async () => {
     const [first] = await pairedClients();
     const row = page.locator(`[data-testid=paired-row][data-fingerprint="${first!.fingerprint}"]`);

@@ -181,6 +181,11 @@ export class ApiClient {
     }
   }
 
+  /** Refuses a waiting request: the client is told, nothing is stored. */
+  async refusePairing(request: PendingPairing): Promise<void> {
+    await this.request(`/pairing/${encodeURIComponent(request.requestId)}/refuse`, { method: 'POST' });
+  }
+
   async pairedClients(): Promise<PairedClientInfo[]> {
     return (await this.json<PairedClientsResponse>('/gamestream/clients')).clients;
   }

@@ -41,6 +41,13 @@ function RequestRow(props: { request: PendingPairing; now: number }) {
       setError(`Could not hand over the PIN: ${errorText(e)}`);
     }
   };
+  const refuse = async () => {
+    try {
+      await host.api.refusePairing(props.request);
+    } catch (e) {
+      setError(`Could not refuse: ${errorText(e)}`);
+    }
+  };
   const r = () => props.request;
   let input: HTMLInputElement | undefined;
   // A new request takes the focus unless the operator is typing somewhere else.
@@ -96,6 +103,15 @@ function RequestRow(props: { request: PendingPairing; now: number }) {
           <Button type="submit" kind="primary" disabled={pin().length !== 4} testId="pin-submit">
             Pair
           </Button>
+          <Button
+            type="button"
+            kind="ghost-danger"
+            onClick={refuse}
+            testId="pin-refuse"
+            title="Do not let this client in"
+          >
+            Refuse
+          </Button>
         </form>
       </Show>
       <Show when={error()}>
@@ -112,6 +128,7 @@ function outcomeText(o: PairingOutcomeLine): string {
   if (o.state === 'paired') return 'paired';
   if (o.state === 'cancelled') return 'stopped waiting (the client left or the wait timed out)';
   if (/wrong|did not match/i.test(o.detail)) return 'wrong PIN — the client can try again';
+  if (/refused/i.test(o.detail)) return 'refused by you';
   return `failed: ${o.detail} — the client can try again`;
 }
 
