@@ -2,9 +2,8 @@
 // video datagrams as Moonlight's RtpVideoQueue/VideoDepacketizer expect them,
 // and a test-tone audio stream (Opus, RTP, audio FEC). Options are checked here
 // before any native call; docs/gamestream.md describes the packets.
-import { isIP } from 'node:net';
 import { addon } from './binding.js';
-import { invalidArgument } from './errors.js';
+import { checkAddress, checkBytes, checkInteger, fail } from './checks.js';
 
 export const GAMESTREAM_LIMITS = {
   // The client's packetSize (SDP), NV header + payload; Moonlight sends 1024 or 1392.
@@ -126,28 +125,14 @@ interface GameStreamAddon {
 
 const gsAddon = addon as unknown as GameStreamAddon;
 
-function fail(what: string, problem: string): never {
-  throw invalidArgument(`invalid ${what}: ${problem}`);
-}
-
-function checkInteger(what: string, name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    fail(what, `${name} must be an integer, got ${JSON.stringify(value)}`);
-  }
-  if (value < min || value > max) fail(what, `${name} must be in ${min}..${max}, got ${value}`);
-}
-
 function checkRemote(what: string, o: { remoteHost: unknown; remotePort: unknown }): void {
-  if (typeof o.remoteHost !== 'string' || isIP(o.remoteHost) === 0) {
-    fail(what, `remoteHost must be a numeric IPv4 or IPv6 address, got ${JSON.stringify(o.remoteHost)}`);
-  }
+  checkAddress(what, 'remoteHost', o.remoteHost);
   checkInteger(what, 'remotePort', o.remotePort, 1, 65535);
 }
 
+/** The rikey from /launch, when the stream is encrypted. */
 function checkKey(what: string, key: unknown): void {
-  if (key === undefined) return;
-  if (!(key instanceof Uint8Array)) fail(what, 'key must be a Uint8Array (Buffer)');
-  if (key.length !== 16) fail(what, `key must be 16 bytes (the rikey), got ${key.length}`);
+  if (key !== undefined) checkBytes(what, 'key', key, [16]);
 }
 
 export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) {

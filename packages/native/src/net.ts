@@ -1,9 +1,8 @@
 // The typed facade over the native punktfunk/1 media path (native/src/net):
 // MediaSender on the host, MediaReceiver on the client. Options are checked
 // here before any native call; docs/protocol-punktfunk1.md is the wire format.
-import { isIP } from 'node:net';
 import { addon } from './binding.js';
-import { invalidArgument } from './errors.js';
+import { checkAddress, checkBytes, checkInteger, checkNumber, fail } from './checks.js';
 
 export const NET_LIMITS = {
   minShardBytes: 256,
@@ -126,36 +125,6 @@ interface NetAddon {
 }
 
 const netAddon = addon as unknown as NetAddon;
-
-function fail(what: string, problem: string): never {
-  throw invalidArgument(`invalid ${what}: ${problem}`);
-}
-
-function checkInteger(what: string, name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    fail(what, `${name} must be an integer, got ${JSON.stringify(value)}`);
-  }
-  if (value < min || value > max) fail(what, `${name} must be in ${min}..${max}, got ${value}`);
-}
-
-function checkNumber(what: string, name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    fail(what, `${name} must be a number in ${min}..${max}, got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkBytes(what: string, name: string, value: unknown, lengths: readonly number[]): void {
-  if (!(value instanceof Uint8Array)) fail(what, `${name} must be a Uint8Array (Buffer)`);
-  if (!lengths.includes(value.length)) {
-    fail(what, `${name} must be ${lengths.join(' or ')} bytes, got ${value.length}`);
-  }
-}
-
-function checkAddress(what: string, name: string, value: unknown): void {
-  if (typeof value !== 'string' || isIP(value) === 0) {
-    fail(what, `${name} must be a numeric IPv4 or IPv6 address, got ${JSON.stringify(value)}`);
-  }
-}
 
 function checkKeys(what: string, o: { key: unknown; salt: unknown }): void {
   checkBytes(what, 'key', o.key, [16, 32]);

@@ -7,7 +7,7 @@ import {
   type EncoderBackend,
   type PixelFormat,
 } from '@punktfunk/shared';
-import { invalidArgument } from './errors.js';
+import { checkInteger, checkOneOf, fail } from './checks.js';
 
 export const LIMITS = {
   minSizePx: 16,
@@ -51,23 +51,6 @@ export interface DecoderOptions {
   threads?: number;
 }
 
-function fail(what: string, problem: string): never {
-  throw invalidArgument(`invalid ${what} options: ${problem}`);
-}
-
-function checkInteger(what: string, name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    fail(what, `${name} must be an integer, got ${JSON.stringify(value)}`);
-  }
-  if (value < min || value > max) fail(what, `${name} must be in ${min}..${max}, got ${value}`);
-}
-
-function checkOneOf<T>(what: string, name: string, value: unknown, allowed: readonly T[]): void {
-  if (!allowed.includes(value as T)) {
-    fail(what, `${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-}
-
 /** Width and height: integers, even (4:2:0 chroma needs it), within limits. */
 function checkSize(what: string, width: unknown, height: unknown): void {
   checkInteger(what, 'width', width, LIMITS.minSizePx, LIMITS.maxWidthPx);
@@ -78,7 +61,7 @@ function checkSize(what: string, width: unknown, height: unknown): void {
 }
 
 export function validateEncoderOptions(o: EncoderOptions): Required<EncoderOptions> {
-  const what = 'encoder';
+  const what = 'encoder options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   checkOneOf(what, 'codec', o.codec, CODECS);
   checkOneOf(what, 'backend', o.backend ?? 'auto', ENCODER_BACKENDS);
@@ -94,11 +77,11 @@ export function validateEncoderOptions(o: EncoderOptions): Required<EncoderOptio
 }
 
 export function validateBitrateKbps(bitrateKbps: number): void {
-  checkInteger('bitrate', 'bitrateKbps', bitrateKbps, LIMITS.minBitrateKbps, LIMITS.maxBitrateKbps);
+  checkInteger('bitrate options', 'bitrateKbps', bitrateKbps, LIMITS.minBitrateKbps, LIMITS.maxBitrateKbps);
 }
 
 export function validateCaptureOptions(o: CaptureOptions): Required<CaptureOptions> {
-  const what = 'capture';
+  const what = 'capture options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   checkOneOf(what, 'source', o.source ?? 'synthetic', ['synthetic']);
   checkSize(what, o.width, o.height);
@@ -109,7 +92,7 @@ export function validateCaptureOptions(o: CaptureOptions): Required<CaptureOptio
 }
 
 export function validateDecoderOptions(o: DecoderOptions): Required<DecoderOptions> {
-  const what = 'decoder';
+  const what = 'decoder options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   checkOneOf(what, 'codec', o.codec, CODECS);
   checkInteger(what, 'threads', o.threads ?? 1, 0, LIMITS.maxThreads);
