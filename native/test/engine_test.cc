@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "check.h"
 #include "media/capture.h"
 #include "media/color_converter.h"
 #include "media/decoder.h"
@@ -15,14 +16,7 @@
 
 namespace {
 
-int checks = 0;
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-  ++checks;
-  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  if (!ok) ++failures;
-}
+using testkit::check;
 
 void counterRoundTrip() {
   const int w = 640, h = 64;
@@ -124,6 +118,5 @@ int main() {
   badOptionsThrowCodes();
   convertersAgree(AV_PIX_FMT_YUV420P, "yuv420p");
   convertersAgree(AV_PIX_FMT_NV12, "nv12");
-  std::printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return testkit::finish();
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "media/capture.h"
 #include "media/decoder.h"
 #include "media/encoder.h"
@@ -29,14 +30,7 @@
 
 namespace {
 
-int checks = 0;
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-  ++checks;
-  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  if (!ok) ++failures;
-}
+using testkit::check;
 
 uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 uint32_t be32(const uint8_t* p) { return static_cast<uint32_t>(be16(p)) << 16 | be16(p + 2); }
@@ -850,6 +844,5 @@ int main() {
   audioToneRoundTrip(std::vector<uint8_t>(16, 0x42), "audio encrypted");
   audioFecRecovery();
   cbcKnownAnswerAndRoundTrip();
-  std::printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures == 0 ? 0 : 1;
+  return testkit::finish();
 }

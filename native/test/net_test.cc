@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "net/aes_gcm.h"
 #include "net/gf256.h"
 #include "net/media_receiver.h"
@@ -21,14 +22,7 @@
 
 namespace {
 
-int checks = 0;
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-  ++checks;
-  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  if (!ok) ++failures;
-}
+using testkit::check;
 
 // Reference GF(2^8) arithmetic, shift and add with 0x11d, nothing shared
 // with the code under test.
@@ -431,6 +425,5 @@ int main() {
   hostileInputCounted();
   udpLoopback("127.0.0.1");
   udpLoopback("::1");
-  std::printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return testkit::finish();
 }
