@@ -71,4 +71,16 @@ describe('the addon in several worker_threads', () => {
     const growthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
     expect(growthMb).toBeLessThan(100);
   });
+
+  it('terminating a worker while its native calls throw never takes the process down', async () => {
+    // Without care, napi_throw fails in a terminating worker and node-addon-api
+    // aborts the whole process; here the host must survive every time.
+    for (let i = 0; i < 25; i++) {
+      const worker = new Worker(new URL('./fixtures/throwing-worker.mjs', import.meta.url));
+      await new Promise((resolve) => worker.once('message', resolve));
+      await new Promise((resolve) => setTimeout(resolve, i % 5));
+      const exitCode = await worker.terminate();
+      expect(exitCode).toBe(1);
+    }
+  });
 });
