@@ -9,6 +9,7 @@
 #include "binding/media_receiver_wrap.h"
 #include "binding/media_sender_wrap.h"
 #include "binding/module_functions.h"
+#include "binding/opus_decoder_wrap.h"
 
 namespace {
 
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   binding::MediaReceiverWrap::Init(env, exports);
   binding::GsVideoSenderWrap::Init(env, exports);
   binding::GsAudioSenderWrap::Init(env, exports);
+  binding::OpusDecoderWrap::Init(env, exports);
   return exports;
 }
 

@@ -2,8 +2,13 @@
 // side is verified by a client written here from moonlight-common-c's
 // behaviour (RtpVideoQueue.c's shard index math and recovery, then
 // VideoDepacketizer.c's frame header and tail handling); the audio side by
-// decoding the Opus back and measuring the tone.
+// decoding the Opus back and measuring the tone. Pings (how the senders learn
+// the client) are parsed here and read over loopback.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <opus.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -19,11 +24,13 @@
 #include "media/capture.h"
 #include "media/decoder.h"
 #include "media/encoder.h"
+#include "media/opus_decoder.h"
 #include "media/opus_encoder.h"
 #include "net/aes_gcm.h"
 #include "net/gf256.h"
 #include "net/gs_aes_cbc.h"
 #include "net/gs_audio_packetizer.h"
+#include "net/gs_ping.h"
 #include "net/gs_video_packetizer.h"
 #include "net/net_error.h"
 #include "net/reed_solomon.h"
@@ -829,6 +836,115 @@ void cbcKnownAnswerAndRoundTrip() {
         "cbc: audio IV = BE32(rikeyid + seq) (wrapping), then 12 zero bytes");
 }
 
+void opusDecoderRoundTrip() {
+  const AudioRun run = makeAudio(100, {}, 0);
+  media::OpusAudioDecoder decoder(media::OpusDecoderOptions{});
+  std::vector<float> left;
+  bool sizes = true;
+  for (const auto& packet : run.opus) {
+    const int n = decoder.decode(packet.data(), packet.size());
+    sizes &= n == 240;
+    for (int i = 0; i < n; ++i) left.push_back(decoder.pcm()[i * 2] / 32768.0f);
+  }
+  const std::vector<float> steady(left.begin() + 4800, left.end());
+  check(sizes && goertzelPower(steady, 440, 48000) > 100 * goertzelPower(steady, 1000, 48000),
+        "opus decoder: 240 samples a packet, the tone at 440 Hz");
+  const uint8_t noFrames[2] = {0x03, 0x00};  // code 3 with a frame count of 0
+  std::string message;
+  try {
+    decoder.decode(noFrames, sizeof(noFrames));
+  } catch (const media::MediaError& e) {
+    message = e.code() + std::string(" ") + e.what();
+  }
+  check(message == "DECODER_FAILED opus: opus_decode: corrupted stream",
+        "opus decoder: a malformed packet is DECODER_FAILED with libopus's reason: " + message);
+  bool invalid = false;
+  try {
+    decoder.decodeLost(100);
+  } catch (const media::MediaError& e) {
+    invalid = e.code() == media::code::kInvalidArgument;
+  }
+  check(invalid && decoder.decodeLost(240) == 240,
+        "opus decoder: loss concealment in 2.5 ms steps only");
+}
+
+// ---- pings ----
+
+const std::string kPayload = "0123456789ABCDEF";
+
+std::vector<uint8_t> pingBytes(const std::string& payload, uint32_t counter) {
+  std::vector<uint8_t> ping(payload.begin(), payload.end());
+  for (int shift = 24; shift >= 0; shift -= 8)
+    ping.push_back(static_cast<uint8_t>(counter >> shift));
+  return ping;
+}
+
+bool ignored(const std::vector<uint8_t>& datagram, const std::string& payload) {
+  return !net::gs::checkPing(datagram.data(), datagram.size(), payload).valid;
+}
+
+void pingParsing() {
+  const auto ping = pingBytes(kPayload, 0x01020304);
+  const auto c = net::gs::checkPing(ping.data(), ping.size(), kPayload);
+  check(c.valid && c.hasCounter && c.counter == 0x01020304,
+        "ping: 16 payload characters + BE32 counter is valid; the counter is big-endian");
+  std::vector<uint8_t> longer = ping;
+  longer.push_back(0);
+  const std::vector<uint8_t> legacy = {'P', 'I', 'N', 'G'};
+  check(ignored(std::vector<uint8_t>(ping.begin(), ping.end() - 1), kPayload) &&
+            ignored(longer, kPayload) && ignored(pingBytes("FEDCBA9876543210", 1), kPayload) &&
+            ignored(legacy, kPayload) && ignored({}, kPayload),
+        "ping: truncated, oversized, another session's payload, legacy PING, empty: ignored");
+  const auto old = net::gs::checkPing(legacy.data(), legacy.size(), "");
+  check(old.valid && !old.hasCounter && ignored(ping, "") && ignored({'P', 'I', 'N', 'g'}, ""),
+        "ping: without a payload only the exact 4 bytes PING count, with no counter");
+  auto rejects = [](const std::string& payload) {
+    try {
+      net::gs::validatePingPayload(payload);
+    } catch (const media::MediaError& e) {
+      return e.code() == media::code::kInvalidArgument;
+    }
+    return false;
+  };
+  check(rejects("0123456789ABCDE") && rejects(kPayload + "0") && rejects("0123456789ABCDE\n") &&
+            !rejects("") && !rejects(kPayload),
+        "ping: the payload option is \"\" or 16 printable ASCII characters");
+}
+
+// A client socket pings a sender bound to 127.0.0.1; pollPings() reports them.
+void pingsOverLoopback() {
+  net::UdpSenderOptions o;
+  o.localHost = "127.0.0.1";
+  net::UdpSender sender(o);
+  const int client = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(static_cast<uint16_t>(sender.localPort()));
+  const std::vector<std::vector<uint8_t>> datagrams = {
+      pingBytes(kPayload, 1), std::vector<uint8_t>(3000, 0x41), pingBytes(kPayload, 2), {}};
+  for (const auto& d : datagrams) {
+    sendto(client, d.data(), d.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+  }
+  sockaddr_in self{};
+  socklen_t length = sizeof(self);
+  getsockname(client, reinterpret_cast<sockaddr*>(&self), &length);
+  int pings = 0, ignoredCount = 0;
+  net::gs::PingPoll newest;  // the last poll that read a ping
+  for (int spins = 0; spins < 1000 && pings + ignoredCount < 4; ++spins) {
+    const net::gs::PingPoll r = net::gs::pollPings(sender, kPayload);
+    pings += r.pings;
+    ignoredCount += r.ignored;
+    if (r.pings > 0) newest = r;
+    usleep(1000);
+  }
+  close(client);
+  check(
+      pings == 2 && ignoredCount == 2 && newest.remoteHost == "127.0.0.1" &&
+          newest.remotePort == ntohs(self.sin_port) && newest.hasCounter && newest.lastCounter == 2,
+      "pings over loopback: 2 pings, an oversized and an empty datagram ignored, source reported");
+}
+
 }  // namespace
 
 int main() {
@@ -844,5 +960,8 @@ int main() {
   audioToneRoundTrip(std::vector<uint8_t>(16, 0x42), "audio encrypted");
   audioFecRecovery();
   cbcKnownAnswerAndRoundTrip();
+  opusDecoderRoundTrip();
+  pingParsing();
+  pingsOverLoopback();
   return testkit::finish();
 }

@@ -1,7 +1,13 @@
 // Plain C++ checks of the network engine, without Node: GF(2^8) kernels
 // against a bit-by-bit reference, the Reed-Solomon matrix against rs.c's
 // construction, AES-GCM against NIST vectors, packetizer → reassembler with
-// loss, hostile input, and real UDP over loopback.
+// loss, hostile input, and real UDP over loopback (including a sender bound
+// first and connected later, as GameStream's senders are).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +18,7 @@
 
 #include "check.h"
 #include "net/aes_gcm.h"
+#include "net/endpoint.h"
 #include "net/gf256.h"
 #include "net/media_receiver.h"
 #include "net/media_sender.h"
@@ -19,6 +26,7 @@
 #include "net/pf1_packetizer.h"
 #include "net/pf1_reassembler.h"
 #include "net/reed_solomon.h"
+#include "net/udp_sender.h"
 
 namespace {
 
@@ -410,6 +418,102 @@ void udpLoopback(const char* host) {
   check(exact, std::string("udp ") + host + ": 30 paced frames received byte-exact, in order");
 }
 
+// ---- a sender bound before it knows its remote ----
+
+// Runs fn; the engine error code it threw, or "" if none.
+template <typename Fn>
+std::string errorCode(Fn fn, std::string* message = nullptr) {
+  try {
+    fn();
+  } catch (const net::MediaError& e) {
+    if (message) *message = e.what();
+    return e.code();
+  }
+  return "";
+}
+
+// A plain IPv4 socket on 127.0.0.1 standing in for a client.
+struct LoopbackPeer {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  int port = 0;
+  LoopbackPeer() {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof(a);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), n);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+    port = ntohs(a.sin_port);
+  }
+  ~LoopbackPeer() { close(fd); }
+  // Waits up to 1 s for a datagram; its length (-1 if none) and source port.
+  int receive(int& fromPort) {
+    uint8_t buffer[2048];
+    for (int spins = 0; spins < 1000; ++spins) {
+      sockaddr_in from{};
+      socklen_t n = sizeof(from);
+      const ssize_t rc =
+          recvfrom(fd, buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&from), &n);
+      if (rc >= 0) {
+        fromPort = ntohs(from.sin_port);
+        return static_cast<int>(rc);
+      }
+      usleep(1000);
+    }
+    return -1;
+  }
+};
+
+void udpSenderBindsThenConnects() {
+  net::UdpSenderOptions o;
+  o.localHost = "127.0.0.1";
+  net::UdpSender sender(o);
+  const uint8_t datagram[100] = {};
+  std::string message;
+  check(!sender.connected() && sender.localPort() != 0 &&
+            errorCode([&] { sender.send(datagram, sizeof(datagram), 1); }, &message) ==
+                net::code::kNotConnected &&
+            message.find("has not pinged yet") != std::string::npos,
+        "udp sender: bound without a remote, a send is NOT_CONNECTED (not a crash, not "
+        "EDESTADDRREQ)");
+
+  net::UdpSenderOptions same = o;
+  same.localPort = sender.localPort();
+  const std::string inUse = errorCode([&] { net::UdpSender second(same); }, &message);
+  check(inUse == net::code::kBindFailed &&
+            message == "127.0.0.1:" + std::to_string(same.localPort) + " is in use",
+        "udp sender: a port in use is BIND_FAILED '127.0.0.1:<port> is in use': " + message);
+
+  LoopbackPeer a, b;
+  int fromPort = 0;
+  sender.connectTo("127.0.0.1", a.port);
+  sender.send(datagram, sizeof(datagram), 1);
+  const bool toA = a.receive(fromPort) == 100 && fromPort == sender.localPort();
+  sender.connectTo("127.0.0.1", b.port);
+  sender.send(datagram, sizeof(datagram), 1);
+  const bool toB = b.receive(fromPort) == 100 && fromPort == sender.localPort();
+  check(sender.connected() && toA && toB,
+        "udp sender: connectTo sends from the bound port; a second connectTo moves the stream");
+
+  check(
+      errorCode([&] { sender.connectTo("::1", 9); }) == media::code::kInvalidArgument &&
+          errorCode([&] { sender.connectTo("127.0.0.1", 0); }) == media::code::kInvalidArgument &&
+          errorCode([&] { sender.connectTo("host.example", 9); }) == media::code::kInvalidArgument,
+      "udp sender: IPv6 on an IPv4 socket, port 0, a name: INVALID_ARGUMENT");
+}
+
+void endpointConversions() {
+  const net::SocketAddress mapped = net::numericAddress("::ffff:10.1.2.3", 48000);
+  const net::SocketAddress v4 = net::inFamily(mapped, AF_INET);
+  const net::SocketAddress back = net::inFamily(v4, AF_INET6);
+  check(net::hostText(mapped) == "10.1.2.3" && v4.family() == AF_INET &&
+            net::endpointText(v4) == "10.1.2.3:48000" && back.family() == AF_INET6 &&
+            net::portOf(back) == 48000 && net::hostText(back) == "10.1.2.3",
+        "endpoint: IPv4-mapped <-> IPv4, shown as plain IPv4");
+  check(net::endpointText(net::numericAddress("::1", 47998)) == "[::1]:47998",
+        "endpoint: IPv6 is written [::1]:47998");
+}
+
 }  // namespace
 
 int main() {
@@ -425,5 +529,7 @@ int main() {
   hostileInputCounted();
   udpLoopback("127.0.0.1");
   udpLoopback("::1");
+  udpSenderBindsThenConnects();
+  endpointConversions();
   return testkit::finish();
 }

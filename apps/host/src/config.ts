@@ -116,13 +116,43 @@ export interface GameStreamConfig {
   bind: string;
   /** PUNKTFUNK_MDNS=0: do not advertise _nvstream._tcp on the LAN. */
   mdns: boolean;
+  /**
+   * PUNKTFUNK_GS_STREAM_PORT: the UDP ports of a stream, video at this port,
+   * control at +1, audio at +2 (GameStream's 47998/47999/48000); clients
+   * learn them in the RTSP SETUP replies.
+   */
+  streamPortBase: number;
+  /**
+   * PUNKTFUNK_GS_ENCRYPTION: video and audio encryption. off: not offered
+   * (the control stream is always encrypted); optional (default): offered,
+   * the client decides; required: asked of the client.
+   */
+  encryption: GameStreamEncryption;
+  /** PUNKTFUNK_GS_FEC_PERCENT: video parity per FEC block, % of its data packets (raised to the client's minimum). */
+  fecPercent: number;
+  /** PUNKTFUNK_GS_CLIENT_TIMEOUT_MS: a client that sends no pings for this long is gone. */
+  clientTimeoutMs: number;
 }
+
+export const GAMESTREAM_ENCRYPTION = ['off', 'optional', 'required'] as const;
+export type GameStreamEncryption = (typeof GAMESTREAM_ENCRYPTION)[number];
 
 function onOff(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
   const value = env[key];
   if (value === undefined || value === '') return fallback;
   if (value !== '0' && value !== '1') throw new ConfigError(`${key} must be 0 or 1, got '${value}'`);
   return value === '1';
+}
+
+function bounded(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
+  const value = integer(env, key, fallback);
+  if (value < min || value > max) throw new ConfigError(`${key} must be ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function streamPortBase(env: NodeJS.ProcessEnv): number {
+  // Three consecutive ports from the base; 0 is not allowed, the client must be told fixed ports.
+  return bounded(env, 'PUNKTFUNK_GS_STREAM_PORT', 47998, 1, 65533);
 }
 
 export function loadGameStreamConfig(env: NodeJS.ProcessEnv = process.env): GameStreamConfig {
@@ -134,5 +164,9 @@ export function loadGameStreamConfig(env: NodeJS.ProcessEnv = process.env): Game
     rtspPort: port(env, 'PUNKTFUNK_GS_RTSP_PORT', 48010),
     bind: address(env, 'PUNKTFUNK_GS_BIND', '0.0.0.0'),
     mdns: onOff(env, 'PUNKTFUNK_MDNS', true),
+    streamPortBase: streamPortBase(env),
+    encryption: pick(env, 'PUNKTFUNK_GS_ENCRYPTION', GAMESTREAM_ENCRYPTION, 'optional'),
+    fecPercent: bounded(env, 'PUNKTFUNK_GS_FEC_PERCENT', 20, 0, 255),
+    clientTimeoutMs: bounded(env, 'PUNKTFUNK_GS_CLIENT_TIMEOUT_MS', 10_000, 1000, 600_000),
   };
 }

@@ -115,6 +115,7 @@ async function startServices(
     identity,
     pairedClients,
     pending: pendingPairings,
+    manager: streaming.sessions,
     encoderName: probe.encoder.encoderName,
     log: log.info,
   });

@@ -33,9 +33,32 @@ net::UdpSenderOptions udpOptions(const Napi::Object& options) {
   net::UdpSenderOptions o;
   o.remoteHost = requireString(options, "remoteHost", "");
   o.remotePort = requireInt(options, "remotePort", 0);
+  o.localHost = requireString(options, "localHost", "");
+  o.localPort = requireInt(options, "localPort", 0);
   o.spreadUs = requireInt(options, "spreadUs", 0);
   o.burstPackets = requireInt(options, "burstPackets", 64);
   return o;
+}
+
+// {pings, ignored, remoteHost, remotePort, lastCounter}: null where there was no ping.
+Napi::Object pingPollToJs(Napi::Env env, const net::gs::PingPoll& r) {
+  const bool heard = r.pings > 0;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pings", r.pings);
+  out.Set("ignored", r.ignored);
+  out.Set("remoteHost", heard ? Napi::Value(Napi::String::New(env, r.remoteHost)) : env.Null());
+  out.Set("remotePort", heard ? Napi::Value(Napi::Number::New(env, r.remotePort)) : env.Null());
+  out.Set("lastCounter",
+          r.hasCounter ? Napi::Value(Napi::Number::New(env, r.lastCounter)) : env.Null());
+  return out;
+}
+
+// connectTo(remoteHost, remotePort) on either sender.
+template <typename Sender>
+Napi::Value connectSender(const Napi::CallbackInfo& info, Sender& sender) {
+  if (!info[0].IsString() || !info[1].IsNumber()) invalid("connectTo(remoteHost, remotePort)");
+  sender.connectTo(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
 }
 
 Napi::Object videoResultToJs(Napi::Env env, const net::GsFrameSendResult& r) {
@@ -59,12 +82,15 @@ Napi::Object videoResultToJs(Napi::Env env, const net::GsFrameSendResult& r) {
 }  // namespace
 
 void GsVideoSenderWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = DefineClass(
-      env, "GameStreamVideoSender",
-      {InstanceMethod<&GsVideoSenderWrap::SendFrame>("sendFrame"),
-       InstanceMethod<&GsVideoSenderWrap::SetFecPercent>("setFecPercent"),
-       InstanceMethod<&GsVideoSenderWrap::LocalPort>("localPort"),
-       InstanceMethod<&GsVideoSenderWrap::DatagramBytes>("datagramBytes"), closeMethod()});
+  Napi::Function cls =
+      DefineClass(env, "GameStreamVideoSender",
+                  {InstanceMethod<&GsVideoSenderWrap::SendFrame>("sendFrame"),
+                   InstanceMethod<&GsVideoSenderWrap::SetFecPercent>("setFecPercent"),
+                   InstanceMethod<&GsVideoSenderWrap::LocalPort>("localPort"),
+                   InstanceMethod<&GsVideoSenderWrap::DatagramBytes>("datagramBytes"),
+                   InstanceMethod<&GsVideoSenderWrap::PollPings>("pollPings"),
+                   InstanceMethod<&GsVideoSenderWrap::ConnectTo>("connectTo"),
+                   InstanceMethod<&GsVideoSenderWrap::Connected>("connected"), closeMethod()});
   exports.Set("GameStreamVideoSender", cls);
 }
 
@@ -85,6 +111,7 @@ GsVideoSenderWrap::GsVideoSenderWrap(const Napi::CallbackInfo& info) : EngineWra
     if (initialSequence < 0 || initialSequence > 65535) invalid("initialSequence must be 0..65535");
     o.packetizer.initialSequence = static_cast<uint16_t>(initialSequence);
     o.udp = udpOptions(options);
+    o.pingPayload = requireString(options, "pingPayload", "");
     engine_ = std::make_unique<net::GsVideoSender>(o);
     return info.Env().Undefined();
   });
@@ -130,11 +157,29 @@ Napi::Value GsVideoSenderWrap::DatagramBytes(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value GsVideoSenderWrap::PollPings(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(),
+                 [&]() -> Napi::Value { return pingPollToJs(info.Env(), engine().pollPings()); });
+}
+
+Napi::Value GsVideoSenderWrap::ConnectTo(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value { return connectSender(info, engine()); });
+}
+
+Napi::Value GsVideoSenderWrap::Connected(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::Boolean::New(info.Env(), engine().connected());
+  });
+}
+
 void GsAudioSenderWrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function cls =
       DefineClass(env, "GameStreamAudioSender",
                   {InstanceMethod<&GsAudioSenderWrap::SendTone>("sendTone"),
-                   InstanceMethod<&GsAudioSenderWrap::LocalPort>("localPort"), closeMethod()});
+                   InstanceMethod<&GsAudioSenderWrap::LocalPort>("localPort"),
+                   InstanceMethod<&GsAudioSenderWrap::PollPings>("pollPings"),
+                   InstanceMethod<&GsAudioSenderWrap::ConnectTo>("connectTo"),
+                   InstanceMethod<&GsAudioSenderWrap::Connected>("connected"), closeMethod()});
   exports.Set("GameStreamAudioSender", cls);
 }
 
@@ -150,6 +195,7 @@ GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWra
     o.toneHz = requireNumber(options, "toneHz", 440);
     if (!(o.toneHz > 0 && o.toneHz < 24000)) invalid("toneHz must be in (0, 24000)");
     o.udp = udpOptions(options);
+    o.pingPayload = requireString(options, "pingPayload", "");
     engine_ = std::make_unique<net::GsAudioSender>(o);
     return info.Env().Undefined();
   });
@@ -175,6 +221,21 @@ Napi::Value GsAudioSenderWrap::SendTone(const Napi::CallbackInfo& info) {
 Napi::Value GsAudioSenderWrap::LocalPort(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     return Napi::Number::New(info.Env(), engine().localPort());
+  });
+}
+
+Napi::Value GsAudioSenderWrap::PollPings(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(),
+                 [&]() -> Napi::Value { return pingPollToJs(info.Env(), engine().pollPings()); });
+}
+
+Napi::Value GsAudioSenderWrap::ConnectTo(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value { return connectSender(info, engine()); });
+}
+
+Napi::Value GsAudioSenderWrap::Connected(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::Boolean::New(info.Env(), engine().connected());
   });
 }
 

@@ -6,9 +6,9 @@
 
 namespace binding {
 
-// JS: new GameStreamVideoSender({remoteHost, remotePort, packetSize, fecPercent,
-//   minRequiredFecPackets, payloadType, ssrc, codec, key?, initialSequence,
-//   spreadUs, burstPackets})
+// JS: new GameStreamVideoSender({remoteHost?, remotePort?, localHost?, localPort?,
+//   pingPayload?, packetSize, fecPercent, minRequiredFecPackets, payloadType, ssrc,
+//   codec, key?, initialSequence, spreadUs, burstPackets})
 class GsVideoSenderWrap : public EngineWrap<GsVideoSenderWrap, net::GsVideoSender> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
@@ -19,10 +19,13 @@ class GsVideoSenderWrap : public EngineWrap<GsVideoSenderWrap, net::GsVideoSende
   Napi::Value SetFecPercent(const Napi::CallbackInfo& info);
   Napi::Value LocalPort(const Napi::CallbackInfo& info);
   Napi::Value DatagramBytes(const Napi::CallbackInfo& info);
+  Napi::Value PollPings(const Napi::CallbackInfo& info);
+  Napi::Value ConnectTo(const Napi::CallbackInfo& info);
+  Napi::Value Connected(const Napi::CallbackInfo& info);
 };
 
-// JS: new GameStreamAudioSender({remoteHost, remotePort, key?, keyId,
-//   packetDurationMs, bitrateBps, toneHz})
+// JS: new GameStreamAudioSender({remoteHost?, remotePort?, localHost?, localPort?,
+//   pingPayload?, key?, keyId, packetDurationMs, bitrateBps, toneHz})
 class GsAudioSenderWrap : public EngineWrap<GsAudioSenderWrap, net::GsAudioSender> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
@@ -31,6 +34,9 @@ class GsAudioSenderWrap : public EngineWrap<GsAudioSenderWrap, net::GsAudioSende
  private:
   Napi::Value SendTone(const Napi::CallbackInfo& info);
   Napi::Value LocalPort(const Napi::CallbackInfo& info);
+  Napi::Value PollPings(const Napi::CallbackInfo& info);
+  Napi::Value ConnectTo(const Napi::CallbackInfo& info);
+  Napi::Value Connected(const Napi::CallbackInfo& info);
 };
 
 }  // namespace binding

@@ -18,18 +18,21 @@ GsAudioSender::GsAudioSender(const GsAudioSenderOptions& o)
       encoder_(o.opus),
       packetizer_(o.packetizer),
       udp_(unpaced(o.udp)),
+      pingPayload_(o.pingPayload),
       pcm_(static_cast<size_t>(o.opus.frameSamples) * o.opus.channels),
       opus_(media::OpusAudioEncoder::kMaxPacketBytes) {
   if (o.packetizer.packetDurationMs * o.opus.sampleRate / 1000 != o.opus.frameSamples) {
     throw MediaError(media::code::kInvalidArgument,
                      "gamestream audio: packetDurationMs must match the Opus frame length");
   }
+  gs::validatePingPayload(pingPayload_);
 }
 
 GsAudioSendResult GsAudioSender::sendTone(int count) {
   if (count < 0 || count > 10000) {
     throw MediaError(media::code::kInvalidArgument, "gamestream audio: count must be 0..10000");
   }
+  udp_.requireConnected();
   media::StageTimer timer;
   GsAudioSendResult r;
   for (int i = 0; i < count; ++i) {

@@ -4,8 +4,14 @@
 
 namespace net {
 
+GsVideoSender::GsVideoSender(const GsVideoSenderOptions& options)
+    : pingPayload_(options.pingPayload), packetizer_(options.packetizer), udp_(options.udp) {
+  gs::validatePingPayload(pingPayload_);
+}
+
 GsFrameSendResult GsVideoSender::sendFrame(const uint8_t* frame, size_t frameBytes,
                                            const GsFrameMeta& meta) {
+  udp_.requireConnected();
   media::StageTimer timer;
   GsFrameSendResult r;
   r.firstSequence = packetizer_.nextSequence();

@@ -11,6 +11,10 @@ inline constexpr const char* kCryptoFailed = "CRYPTO_FAILED";
 // 2^32 datagrams were sealed under one key: the next nonce would repeat, which
 // breaks AES-GCM completely. The control channel must rekey before that.
 inline constexpr const char* kKeyExhausted = "KEY_EXHAUSTED";
+// The local address:port is taken (another host, a second session) or not ours.
+inline constexpr const char* kBindFailed = "BIND_FAILED";
+// A send before the client's address is known (GameStream: before its first ping).
+inline constexpr const char* kNotConnected = "NOT_CONNECTED";
 }  // namespace code
 
 using media::MediaError;

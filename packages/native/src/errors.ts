@@ -12,6 +12,8 @@ export type NativeErrorCode =
   | 'NETWORK_FAILED'
   | 'CRYPTO_FAILED'
   | 'KEY_EXHAUSTED'
+  | 'BIND_FAILED'
+  | 'NOT_CONNECTED'
   | 'ADDON_NOT_BUILT';
 
 /**

@@ -2,6 +2,11 @@
 // video datagrams as Moonlight's RtpVideoQueue/VideoDepacketizer expect them,
 // and a test-tone audio stream (Opus, RTP, audio FEC). Options are checked here
 // before any native call; docs/gamestream.md describes the packets.
+//
+// How a sender finds its client: it binds the well-known port (video 47998,
+// audio 48000: localPort), the client pings that port from the socket it
+// receives on, pollPings() reports the pings' source, and connectTo() streams
+// there, from the same port, which is what the client's NAT lets back in.
 import { addon } from './binding.js';
 import { checkAddress, checkBytes, checkInteger, fail } from './checks.js';
 
@@ -21,10 +26,39 @@ export const GAMESTREAM_LIMITS = {
 export const GAMESTREAM_FRAME_TYPES = { p: 1, idr: 2, intraRefresh: 4, pAfterRfi: 5 } as const;
 export type GameStreamFrameType = (typeof GAMESTREAM_FRAME_TYPES)[keyof typeof GAMESTREAM_FRAME_TYPES];
 
-export interface GameStreamVideoSenderOptions {
-  /** The client's address (numeric; learned from its video pings). */
-  remoteHost: string;
-  remotePort: number;
+/** Where a sender listens for pings, and whose pings count. */
+export interface GameStreamPingOptions {
+  /**
+   * The client's address (numeric), when already known; both or neither. Without
+   * them the sender waits for connectTo(), normally with what pollPings() learned.
+   */
+  remoteHost?: string;
+  remotePort?: number;
+  /** Numeric local address; default: the wildcard of remoteHost's family, or 0.0.0.0. '::' serves IPv4 too. */
+  localHost?: string;
+  /** Local port, 0..65535; the well-known 47998 (video) / 48000 (audio) for a real client. Default 0: any. */
+  localPort?: number;
+  /**
+   * The session's X-SS-Ping-Payload (16 printable ASCII characters): only 20-byte
+   * pings starting with it count. Absent: only legacy "PING" datagrams count.
+   */
+  pingPayload?: string;
+}
+
+/** What pollPings() read since the last call. */
+export interface GameStreamPingReport {
+  /** Valid pings read. */
+  pings: number;
+  /** Other datagrams (wrong payload, wrong size) and queued ICMP errors. */
+  ignored: number;
+  /** Source of the newest valid ping (IPv4-mapped IPv6 given as IPv4); null without one. */
+  remoteHost: string | null;
+  remotePort: number | null;
+  /** The newest valid ping's counter (from 1); null without one, and for legacy "PING". */
+  lastCounter: number | null;
+}
+
+export interface GameStreamVideoSenderOptions extends GameStreamPingOptions {
   /** The client's packetSize from its ANNOUNCE (already 32 smaller when encrypting). Default 1392. */
   packetSize?: number;
   /** Parity per FEC block as a percentage of its data packets, 0..255; default 20. */
@@ -71,9 +105,7 @@ export interface GameStreamFrameReport {
   firstSequence: number;
 }
 
-export interface GameStreamAudioSenderOptions {
-  remoteHost: string;
-  remotePort: number;
+export interface GameStreamAudioSenderOptions extends GameStreamPingOptions {
   /** The 16-byte rikey when audio encryption is on (featureFlags & 0x20); absent = plaintext. */
   key?: Uint8Array;
   /** rikeyid, the CBC IV base; default 0. */
@@ -109,12 +141,18 @@ interface NativeGsVideoSender {
   setFecPercent(fecPercent: number): void;
   localPort(): number;
   datagramBytes(): number;
+  pollPings(): GameStreamPingReport;
+  connectTo(remoteHost: string, remotePort: number): void;
+  connected(): boolean;
   close(): void;
 }
 
 interface NativeGsAudioSender {
   sendTone(count: number): GameStreamAudioReport;
   localPort(): number;
+  pollPings(): GameStreamPingReport;
+  connectTo(remoteHost: string, remotePort: number): void;
+  connected(): boolean;
   close(): void;
 }
 
@@ -125,9 +163,39 @@ interface GameStreamAddon {
 
 const gsAddon = addon as unknown as GameStreamAddon;
 
-function checkRemote(what: string, o: { remoteHost: unknown; remotePort: unknown }): void {
-  checkAddress(what, 'remoteHost', o.remoteHost);
-  checkInteger(what, 'remotePort', o.remotePort, 1, 65535);
+// Printable ASCII, as X-SS-Ping-Payload is compared byte for byte.
+const PING_PAYLOAD = /^[\x20-\x7e]{16}$/;
+
+/** The options every sender shares: remote (both or neither), local address, ping payload. */
+function validatePingOptions(what: string, o: GameStreamPingOptions) {
+  const hasHost = o.remoteHost !== undefined;
+  if (hasHost !== (o.remotePort !== undefined)) {
+    fail(what, 'remoteHost and remotePort go together (give neither to connectTo() later)');
+  }
+  if (hasHost) {
+    checkAddress(what, 'remoteHost', o.remoteHost);
+    checkInteger(what, 'remotePort', o.remotePort, 1, 65535);
+  }
+  if (o.localHost !== undefined) checkAddress(what, 'localHost', o.localHost);
+  const localPort = o.localPort ?? 0;
+  checkInteger(what, 'localPort', localPort, 0, 65535);
+  if (
+    o.pingPayload !== undefined &&
+    (typeof o.pingPayload !== 'string' || !PING_PAYLOAD.test(o.pingPayload))
+  ) {
+    fail(what, `pingPayload must be 16 printable ASCII characters, got ${JSON.stringify(o.pingPayload)}`);
+  }
+  return {
+    ...(hasHost ? { remoteHost: o.remoteHost, remotePort: o.remotePort } : {}),
+    ...(o.localHost !== undefined ? { localHost: o.localHost } : {}),
+    localPort,
+    ...(o.pingPayload !== undefined ? { pingPayload: o.pingPayload } : {}),
+  };
+}
+
+function checkConnectTo(remoteHost: unknown, remotePort: unknown): void {
+  checkAddress('connectTo arguments', 'remoteHost', remoteHost);
+  checkInteger('connectTo arguments', 'remotePort', remotePort, 1, 65535);
 }
 
 /** The rikey from /launch, when the stream is encrypted. */
@@ -138,7 +206,7 @@ function checkKey(what: string, key: unknown): void {
 export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) {
   const what = 'GameStream video sender options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
-  checkRemote(what, o);
+  const ping = validatePingOptions(what, o);
   const packetSize = o.packetSize ?? 1392;
   checkInteger(
     what,
@@ -172,8 +240,7 @@ export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) 
   const burstPackets = o.burstPackets ?? 64;
   checkInteger(what, 'burstPackets', burstPackets, 1, GAMESTREAM_LIMITS.maxBurstPackets);
   return {
-    remoteHost: o.remoteHost,
-    remotePort: o.remotePort,
+    ...ping,
     packetSize,
     fecPercent,
     minRequiredFecPackets,
@@ -190,7 +257,7 @@ export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) 
 export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) {
   const what = 'GameStream audio sender options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
-  checkRemote(what, o);
+  const ping = validatePingOptions(what, o);
   checkKey(what, o.key);
   const keyId = o.keyId ?? 0;
   checkInteger(what, 'keyId', keyId, 0, 2 ** 32 - 1);
@@ -205,8 +272,7 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) 
     fail(what, `toneHz must be a number in (0, 24000), got ${JSON.stringify(toneHz)}`);
   }
   return {
-    remoteHost: o.remoteHost,
-    remotePort: o.remotePort,
+    ...ping,
     ...(o.key ? { key: o.key } : {}),
     keyId,
     packetDurationMs,
@@ -231,7 +297,8 @@ export class GameStreamVideoSender {
   /**
    * Packetizes and sends one access unit (Annex B), synchronously. `data` (the
    * encoder's Buffer) is read in place, not copied. frameIndex starts at 1;
-   * rtpTimestamp is on the 90 kHz clock.
+   * rtpTimestamp is on the 90 kHz clock. Before connectTo() (and without remote
+   * options) it throws NativeError NOT_CONNECTED and uses up no sequence number.
    */
   sendFrame(
     data: Uint8Array,
@@ -255,6 +322,25 @@ export class GameStreamVideoSender {
     this.handle.setFecPercent(fecPercent);
   }
 
+  /**
+   * Reads the pings queued on the sender's port, without blocking (at most 256
+   * datagrams a call). Once connected, the kernel passes on only the client's.
+   */
+  pollPings(): GameStreamPingReport {
+    return this.handle.pollPings();
+  }
+
+  /** Streams to this address from now on; call again to move to a new client address. */
+  connectTo(remoteHost: string, remotePort: number): void {
+    checkConnectTo(remoteHost, remotePort);
+    this.handle.connectTo(remoteHost, remotePort);
+  }
+
+  /** True once there is an address to send to. */
+  get connected(): boolean {
+    return this.handle.connected();
+  }
+
   get localPort(): number {
     return this.handle.localPort();
   }
@@ -272,10 +358,28 @@ export class GameStreamAudioSender {
     this.handle = new gsAddon.GameStreamAudioSender(validateGameStreamAudioOptions(options));
   }
 
-  /** Encodes and sends `count` packets back to back; the caller paces them. */
+  /**
+   * Encodes and sends `count` packets back to back; the caller paces them.
+   * Throws NativeError NOT_CONNECTED before connectTo(), with no packet made.
+   */
   sendTone(count: number): GameStreamAudioReport {
     checkInteger('sendTone arguments', 'count', count, 0, GAMESTREAM_LIMITS.maxToneCount);
     return this.handle.sendTone(count);
+  }
+
+  /** As GameStreamVideoSender.pollPings, on the audio port. */
+  pollPings(): GameStreamPingReport {
+    return this.handle.pollPings();
+  }
+
+  /** Streams to this address from now on; call again to move to a new client address. */
+  connectTo(remoteHost: string, remotePort: number): void {
+    checkConnectTo(remoteHost, remotePort);
+    this.handle.connectTo(remoteHost, remotePort);
+  }
+
+  get connected(): boolean {
+    return this.handle.connected();
   }
 
   get localPort(): number {

@@ -25,6 +25,7 @@ export { NativeError, type NativeErrorCode } from './errors.js';
 export * from './gamestream.js';
 export * from './net.js';
 export * from './options.js';
+export * from './opus.js';
 
 /** Grabs frames from a source and converts them into the encoder's format. */
 export class FrameCapture {

@@ -30,6 +30,57 @@ describe('GameStream senders: validation and lifecycle', () => {
   });
 
   it.each([
+    ['remoteHost without remotePort', { remotePort: undefined }, /remoteHost and remotePort go together/],
+    ['remotePort without remoteHost', { remoteHost: undefined }, /remoteHost and remotePort go together/],
+    ['localHost as a name', { localHost: 'localhost' }, /localHost must be a numeric IPv4 or IPv6 address/],
+    ['localPort over 65535', { localPort: 65536 }, /localPort must be in 0\.\.65535/],
+    ['negative localPort', { localPort: -1 }, /localPort must be in 0\.\.65535/],
+    ['fractional localPort', { localPort: 1.5 }, /localPort must be an integer/],
+    ['pingPayload of 15', { pingPayload: 'A'.repeat(15) }, /pingPayload must be 16 printable ASCII/],
+    ['pingPayload of 17', { pingPayload: 'A'.repeat(17) }, /pingPayload must be 16 printable ASCII/],
+    ['pingPayload not ASCII', { pingPayload: 'é'.repeat(16) }, /pingPayload must be 16 printable ASCII/],
+    ['pingPayload with a control character', { pingPayload: `${'A'.repeat(15)}\n` }, /pingPayload/],
+    ['pingPayload as bytes', { pingPayload: new Uint8Array(16) }, /pingPayload/],
+  ])('both senders reject %s with a message naming the option', (_, bad, message) => {
+    for (const Sender of [GameStreamVideoSender, GameStreamAudioSender]) {
+      const options = { ...remote, ...(bad as object) };
+      expect(code(() => new Sender(options))).toBe('INVALID_ARGUMENT');
+      expect(() => new Sender(options)).toThrow(message);
+    }
+  });
+
+  it('rejects bad connectTo arguments before the native call; closed senders say CLOSED', () => {
+    for (const tx of [new GameStreamVideoSender({}), new GameStreamAudioSender({})]) {
+      expect(code(() => tx.connectTo('localhost', 5000))).toBe('INVALID_ARGUMENT');
+      expect(code(() => tx.connectTo('127.0.0.1', 0))).toBe('INVALID_ARGUMENT');
+      expect(code(() => tx.connectTo('127.0.0.1', 70000))).toBe('INVALID_ARGUMENT');
+      expect(code(() => tx.connectTo(5000 as unknown as string, 5000))).toBe('INVALID_ARGUMENT');
+      expect(tx.connected).toBe(false);
+      tx.close();
+      expect(code(() => tx.connectTo('127.0.0.1', 5000))).toBe('CLOSED');
+      expect(code(() => tx.pollPings())).toBe('CLOSED');
+      expect(code(() => tx.connected)).toBe('CLOSED');
+    }
+  });
+
+  it('the native side checks the ping options too (the facade bypassed)', async () => {
+    const { addon } = await import('../src/binding.js');
+    const raw = addon as unknown as Record<string, new (o: object) => { close(): void }>;
+    for (const name of ['GameStreamVideoSender', 'GameStreamAudioSender']) {
+      const Native = raw[name]!;
+      expect(code(() => new Native({ pingPayload: 'short' }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ localHost: 'not an address' }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ localPort: 70000 }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ remoteHost: '127.0.0.1' }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ localHost: '0.0.0.0', remoteHost: '::1', remotePort: 9 }))).toBe(
+        'INVALID_ARGUMENT',
+      );
+      const unconnected = new Native({});
+      unconnected.close();
+    }
+  });
+
+  it.each([
     ['packetDurationMs 20', { packetDurationMs: 20 }],
     ['bitrate too low', { bitrateBps: 100 }],
     ['toneHz 0', { toneHz: 0 }],

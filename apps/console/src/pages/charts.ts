@@ -10,8 +10,11 @@ export const STAGE_INFO: Record<string, { color: string; text: string }> = {
   capture: { color: '#38bdf8', text: 'grab the frame and convert its colours' },
   submit: { color: '#a78bfa', text: 'hand the frame to the encoder' },
   encode: { color: '#f59e0b', text: 'the encoder works until the bitstream is out' },
-  packetize: { color: '#f472b6', text: 'split the frame into RTP packets' },
-  send: { color: '#34d399', text: 'packetize, FEC, encrypt, pace and hand to the kernel' },
+  packetize: { color: '#f472b6', text: 'GameStream: RTP packets, Reed-Solomon parity, encryption' },
+  send: {
+    color: '#34d399',
+    text: 'pace and hand to the kernel (native path: packetize, FEC and encrypt too)',
+  },
 };
 export const HOST_TOTAL = {
   color: '#f8fafc',

@@ -40,6 +40,8 @@ export interface GameStreamContext {
   pairing: GameStreamPairing;
   apps: GameStreamApps;
   sessions: GameStreamSessions;
+  /** True while a client is being streamed to (video flowing or about to). */
+  isStreaming(): boolean;
   log(line: string): void;
 }
 
@@ -166,16 +168,24 @@ function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     clientFingerprint: fingerprint,
     clientAddress: plainAddress(req.remoteAddress),
   });
-  if (!session) throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
+  if (!session) {
+    const busy = ctx.isStreaming() && ctx.sessions.current()?.clientFingerprint !== fingerprint;
+    if (busy) throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
+    throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
+  }
   ctx.log(`GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps}`);
   return launchXml('launch', sessionUrl(ctx, req));
 }
 
 function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
-  requirePaired(ctx, req);
+  const fingerprint = requirePaired(ctx, req);
   const request = parseLaunchRequest(query);
   const running = ctx.sessions.current();
   if (!running) throw new GameStreamRequestError(409, 'no app is running; launch one');
+  if (ctx.isStreaming() && running.clientFingerprint !== fingerprint) {
+    // One stream at a time: a second client may not take over a live one.
+    throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
+  }
   if (running.appId !== request.appId) {
     throw new GameStreamRequestError(409, `app ${running.appId} is running, not ${request.appId}`);
   }

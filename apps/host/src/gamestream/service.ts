@@ -4,12 +4,14 @@
 // the paired store through the returned object.
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { type DisplayMode, SS_ENC_CONTROL_V2 } from '@punktfunk/protocol';
-import type { GameStreamConfig, HostConfig } from '../config.js';
+import { type DisplayMode, SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
+import type { GameStreamConfig, GameStreamEncryption, HostConfig } from '../config.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
+import type { SessionManager } from '../streaming/session-manager.js';
 import { GameStreamApps } from './apps.js';
 import { probeCodecSupport } from './codecs.js';
+import { GameStreamControlServer } from './control-stream.js';
 import { startGameStreamHttp } from './http-server.js';
 import { startGameStreamHttps } from './https-server.js';
 import { closeServer } from './listen.js';
@@ -18,6 +20,7 @@ import { GameStreamPairing } from './pairing.js';
 import type { GameStreamContext } from './requests.js';
 import { startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
+import { GameStreamStreamer } from './streamer.js';
 
 export interface GameStreamServiceOptions {
   config: GameStreamConfig;
@@ -26,6 +29,8 @@ export interface GameStreamServiceOptions {
   identity: { uniqueId: string; hostName: string; certPem: string; keyPem: string };
   pairedClients: PairedClients;
   pending: PendingPairings;
+  /** Runs the streaming workers (shared with the native path). */
+  manager: SessionManager;
   encoderName: string;
   log(line: string): void;
 }
@@ -42,11 +47,23 @@ export interface GameStreamService {
 // ServerCodecModeSupport bit for HEVC Main; the same test decides whether DESCRIBE offers HEVC.
 const HEVC_MODE = 0x100;
 
+// The GameStream path's aggregation window (the native path's is about 2 s).
+const GAMESTREAM_WINDOW_MS = 1000;
+
 // Offered besides the configured mode so common client defaults are listed.
 const COMMON_MODES: readonly DisplayMode[] = [
   { width: 1280, height: 720, fps: 60 },
   { width: 1920, height: 1080, fps: 60 },
 ];
+
+/** What DESCRIBE offers and asks for. The control stream is only spoken encrypted (control v2), so it is always asked for. */
+function encryptionOffer(mode: GameStreamEncryption): { supported: number; requested: number } {
+  const media = mode === 'off' ? 0 : SS_ENC_VIDEO | SS_ENC_AUDIO;
+  return {
+    supported: SS_ENC_CONTROL_V2 | media,
+    requested: SS_ENC_CONTROL_V2 | (mode === 'required' ? media : 0),
+  };
+}
 
 function displayModes(host: HostConfig): DisplayMode[] {
   const modes = [{ width: host.width, height: host.height, fps: host.fps }, ...COMMON_MODES];
@@ -85,8 +102,10 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     pairing,
     apps,
     sessions,
+    isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
+  let streamer: GameStreamStreamer | null = null;
   const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind);
   ports.http = http.port;
   const https = await startGameStreamHttps(ctx, {
@@ -99,17 +118,23 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     throw error;
   });
   ports.https = https.port;
+  const streamPorts = {
+    video: o.config.streamPortBase,
+    control: o.config.streamPortBase + 1,
+    audio: o.config.streamPortBase + 2,
+  };
+  const encryption = encryptionOffer(o.config.encryption);
   const rtsp = await startGameStreamRtsp({
     port: o.config.rtspPort,
     bind: o.config.bind,
     sessions,
+    streamPorts,
     sdp: {
       hevc: (codecs.codecModeSupport & HEVC_MODE) !== 0,
       av1: false,
       featureFlags: 0,
-      // The control stream is only spoken encrypted (control v2), so it is asked for, not just offered.
-      encryptionSupported: SS_ENC_CONTROL_V2,
-      encryptionRequested: SS_ENC_CONTROL_V2,
+      encryptionSupported: encryption.supported,
+      encryptionRequested: encryption.requested,
     },
     log: o.log,
   }).catch(async (error) => {
@@ -117,9 +142,29 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     throw error;
   });
   ports.rtsp = rtsp.port;
+  const control = await GameStreamControlServer.listen(o.config.bind, streamPorts.control, o.log).catch(
+    async (error) => {
+      await Promise.all([closeServer(http.server), closeServer(https.server), rtsp.close()]);
+      throw error;
+    },
+  );
+  streamer = new GameStreamStreamer({
+    sessions,
+    manager: o.manager,
+    control,
+    host: o.host,
+    bind: o.config.bind,
+    ports: { video: streamPorts.video, audio: streamPorts.audio },
+    fecPercent: o.config.fecPercent,
+    windowMs: GAMESTREAM_WINDOW_MS,
+    clientTimeoutMs: o.config.clientTimeoutMs,
+    log: o.log,
+  });
+  const liveStreamer = streamer;
   o.log(
     `GameStream HTTP on ${o.config.bind}:${ports.http}, HTTPS on ${o.config.bind}:${ports.https}, ` +
-      `RTSP on ${o.config.bind}:${ports.rtsp} (codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+      `RTSP on ${o.config.bind}:${ports.rtsp}, streams on ${streamPorts.video}-${streamPorts.audio}/udp ` +
+      `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
   );
   const mdns: MdnsAdvertisement | null = o.config.mdns
     ? advertiseGameStream({ hostName: o.identity.hostName, httpPort: ports.http, log: o.log })
@@ -131,6 +176,8 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     httpsPort: ports.https,
     rtspPort: ports.rtsp,
     close: async () => {
+      await liveStreamer.close();
+      await control.close();
       pairing.close();
       await mdns?.close().catch((error: Error) => o.log(`mDNS: ${error.message}`));
       await Promise.all([closeServer(http.server), closeServer(https.server), rtsp.close()]);

@@ -43,6 +43,40 @@ export interface NativeSessionSpec {
   traceOutPath: string | null;
 }
 
+/** The GameStream video and audio lanes of one session (docs/gamestream.md). */
+export interface GameStreamSendSpec {
+  /** Local address the stream sockets bind to (the GameStream bind address). */
+  bindHost: string;
+  videoPort: number;
+  audioPort: number;
+  /** X-SS-Ping-Payload: only pings carrying it can claim the stream. */
+  pingPayload: string;
+  /** The client's ANNOUNCE: NV header + payload bytes per video packet. */
+  packetSize: number;
+  fecPercent: number;
+  minRequiredFecPackets: number;
+  /** rikey: set for video (and audio) only when that encryption was negotiated. */
+  videoKey: Uint8Array | null;
+  audioKey: Uint8Array | null;
+  /** rikeyid, the audio IV base. */
+  audioKeyId: number;
+  audioPacketDurationMs: 5 | 10;
+  /** Without a video ping for this long the client is gone and the stream ends. */
+  clientTimeoutMs: number;
+}
+
+/** workerData of a GameStream streaming worker. */
+export interface GameStreamSessionSpec {
+  sessionId: string;
+  slot: number;
+  controlBuffer: SharedArrayBuffer;
+  feedbackPort: MessagePort;
+  perf: boolean;
+  windowMs: number;
+  source: Extract<FrameSourceSpec, { kind: 'engine' }>;
+  send: GameStreamSendSpec;
+}
+
 /** What the worker knows once its encoder is open: the session's media settings. */
 export type SessionStartedInfo = Pick<
   SessionInfo,
@@ -53,4 +87,7 @@ export type WorkerMessage =
   | { type: 'started'; info: SessionStartedInfo }
   | { type: 'sample'; sample: WorkerStatsSample }
   | { type: 'log'; line: string }
-  | { type: 'ended'; frames: number; samplesPosted: number };
+  /** GameStream: the client's address, learned from its pings. */
+  | { type: 'client'; address: string }
+  /** `reason` says why a session ended on its own (a client that went silent); null when asked to stop. */
+  | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null };

@@ -9,6 +9,8 @@ import type { FeedbackMessage } from './client-feedback.js';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
 import type {
   FrameSourceSpec,
+  GameStreamSendSpec,
+  GameStreamSessionSpec,
   NativeSessionSpec,
   SendSpec,
   SessionStartedInfo,
@@ -28,6 +30,8 @@ export interface SessionEnd {
   frames: number;
   /** Set when the worker threw or died instead of ending normally. */
   error: string | null;
+  /** Why a session ended on its own (e.g. the client went silent); null when it was stopped or failed. */
+  reason: string | null;
 }
 
 export interface StartSessionOptions {
@@ -39,6 +43,27 @@ export interface StartSessionOptions {
   settings?: SessionInfo['settings'];
   traceOutPath?: string | null;
   sessionId?: string;
+}
+
+export interface StartGameStreamOptions {
+  client: string | null;
+  source: Extract<FrameSourceSpec, { kind: 'engine' }>;
+  send: GameStreamSendSpec;
+  windowMs: number;
+  settings?: SessionInfo['settings'];
+  sessionId?: string;
+  /** The worker learned the client's address from its first video ping. */
+  onClient?(address: string): void;
+}
+
+/** What spawn() needs besides the worker's own spec. */
+interface SpawnMeta {
+  kind: PathKind;
+  client: string | null;
+  sessionId: string;
+  targetBitrateKbps: number;
+  settings: SessionInfo['settings'];
+  onClient?(address: string): void;
 }
 
 export interface StreamingSession {
@@ -75,32 +100,78 @@ export class SessionManager {
   }
 
   start(options: StartSessionOptions): StreamingSession {
+    const sessionId = options.sessionId ?? randomUUID().slice(0, 8);
+    const meta: SpawnMeta = {
+      kind: options.kind,
+      client: options.client,
+      sessionId,
+      targetBitrateKbps: options.source.kind === 'engine' ? options.source.bitrateKbps : 0,
+      settings: {
+        fecPercent: options.send.fecPercent,
+        shardBytes: options.send.shardBytes,
+        encryption: 'aes-256-gcm',
+        ...options.settings,
+      },
+    };
+    return this.spawn('native-worker.js', meta, (slot, feedbackPort) => {
+      const spec: NativeSessionSpec = {
+        sessionId,
+        kind: options.kind,
+        slot,
+        controlBuffer: this.o.control.buffer,
+        feedbackPort,
+        perf: this.o.perf,
+        windowMs: options.windowMs,
+        source: options.source,
+        send: options.send,
+        traceOutPath: options.traceOutPath ?? null,
+      };
+      return spec;
+    });
+  }
+
+  /** A GameStream (Moonlight) session: its worker waits for the client's pings, then streams. */
+  startGameStream(options: StartGameStreamOptions): StreamingSession {
+    const sessionId = options.sessionId ?? randomUUID().slice(0, 8);
+    const meta: SpawnMeta = {
+      kind: 'gamestream',
+      client: options.client,
+      sessionId,
+      targetBitrateKbps: options.source.bitrateKbps,
+      settings: options.settings ?? {},
+      onClient: options.onClient,
+    };
+    return this.spawn('gamestream-worker.js', meta, (slot, feedbackPort) => {
+      const spec: GameStreamSessionSpec = {
+        sessionId,
+        slot,
+        controlBuffer: this.o.control.buffer,
+        feedbackPort,
+        perf: this.o.perf,
+        windowMs: options.windowMs,
+        source: options.source,
+        send: options.send,
+      };
+      return spec;
+    });
+  }
+
+  private spawn(
+    script: string,
+    meta: SpawnMeta,
+    buildSpec: (slot: number, feedbackPort: MessagePort) => object,
+  ): StreamingSession {
     const slot = this.freeSlots.pop();
     if (slot === undefined) throw new Error(`at most ${MAX_SESSIONS} sessions can stream at once`);
-    const sessionId = options.sessionId ?? randomUUID().slice(0, 8);
     const control = this.o.control.session(slot);
-    control.reset(options.source.kind === 'engine' ? options.source.bitrateKbps : 0);
+    control.reset(meta.targetBitrateKbps);
     const channel = new MessageChannel();
-    const spec: NativeSessionSpec = {
-      sessionId,
-      kind: options.kind,
-      slot,
-      controlBuffer: this.o.control.buffer,
-      feedbackPort: channel.port2,
-      perf: this.o.perf,
-      windowMs: options.windowMs,
-      source: options.source,
-      send: options.send,
-      traceOutPath: options.traceOutPath ?? null,
-    };
-    const worker = new Worker(workerUrl('native-worker.js', import.meta.url), {
-      workerData: spec,
+    const worker = new Worker(workerUrl(script, import.meta.url), {
+      workerData: buildSpec(slot, channel.port2),
       transferList: [channel.port2],
     });
-    const session = this.track(worker, control, channel.port1, options, sessionId, () =>
-      this.freeSlots.push(slot),
-    );
-    this.running.set(sessionId, session);
+    const session = this.track(worker, control, channel.port1, meta, () => this.freeSlots.push(slot));
+    this.running.set(meta.sessionId, session);
     return session;
   }
 
@@ -112,12 +183,13 @@ export class SessionManager {
     worker: Worker,
     control: SessionControl,
     feedbackPort: MessagePort,
-    options: StartSessionOptions,
-    sessionId: string,
+    meta: SpawnMeta,
     releaseSlot: () => void,
   ): StreamingSession {
+    const { sessionId } = meta;
     let frames = 0;
     let failure: string | null = null;
+    let reason: string | null = null;
     let resolveStarted!: (info: SessionStartedInfo) => void;
     let rejectStarted!: (error: Error) => void;
     const started = new Promise<SessionStartedInfo>((res, rej) => {
@@ -128,10 +200,14 @@ export class SessionManager {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
         resolveStarted(m.info);
-        this.o.sink.noteSession(sessionInfo(sessionId, options, m.info));
+        this.o.sink.noteSession(sessionInfo(meta, m.info));
       } else if (m.type === 'sample') this.o.sink.addSample(m.sample);
       else if (m.type === 'log') this.o.log(m.line);
-      else if (m.type === 'ended') frames = m.frames;
+      else if (m.type === 'client') meta.onClient?.(m.address);
+      else if (m.type === 'ended') {
+        frames = m.frames;
+        reason = m.reason ?? null;
+      }
     });
     worker.on('error', (error) => {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -147,13 +223,13 @@ export class SessionManager {
         this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
-        resolve({ sessionId, frames, error: failure });
+        resolve({ sessionId, frames, error: failure, reason: failure ? null : reason });
       });
     });
     return {
       sessionId,
-      kind: options.kind,
-      client: options.client,
+      kind: meta.kind,
+      client: meta.client,
       started,
       ended,
       feedback: (message) => feedbackPort.postMessage(message),
@@ -172,18 +248,13 @@ export class SessionManager {
   }
 }
 
-function sessionInfo(sessionId: string, o: StartSessionOptions, info: SessionStartedInfo): SessionInfo {
+function sessionInfo(meta: SpawnMeta, info: SessionStartedInfo): SessionInfo {
   return {
-    sessionId,
-    kind: o.kind,
-    client: o.client,
+    sessionId: meta.sessionId,
+    kind: meta.kind,
+    client: meta.client,
     ...info,
     startedUnixMs: Date.now(),
-    settings: {
-      fecPercent: o.send.fecPercent,
-      shardBytes: o.send.shardBytes,
-      encryption: 'aes-256-gcm',
-      ...o.settings,
-    },
+    settings: meta.settings,
   };
 }

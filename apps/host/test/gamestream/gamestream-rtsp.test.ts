@@ -42,7 +42,8 @@ describe('GameStream RTSP against the real host', () => {
     expect((await rtsp.request('OPTIONS', rtsp.url())).statusCode).toBe(200);
     const describe_ = await rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp' });
     expect(describe_.statusCode).toBe(200);
-    expect(describe_.body).toContain('a=x-ss-general.encryptionSupported:1');
+    // Control v2, video and audio offered (PUNKTFUNK_GS_ENCRYPTION=optional); only control asked for.
+    expect(describe_.body).toContain('a=x-ss-general.encryptionSupported:7');
     expect(describe_.body).toContain('a=x-ss-general.encryptionRequested:1');
     expect(describe_.headers.get('cseq')).toBe('2');
 
@@ -53,14 +54,15 @@ describe('GameStream RTSP against the real host', () => {
     const audio = await rtsp.request('SETUP', 'streamid=audio/0/0', transport);
     expect(audio.statusCode).toBe(200);
     expect(audio.headers.get('session')).toMatch(/^[0-9A-F]+;timeout = 90$/);
-    expect(audio.headers.get('transport')).toBe('server_port=48000');
+    const base = host.gamestream?.streamPortBase ?? 0;
+    expect(audio.headers.get('transport')).toBe(`server_port=${base + 2}`);
     const pingPayload = audio.headers.get('x-ss-ping-payload');
     expect(pingPayload).toMatch(/^[0-9a-f]{16}$/);
     const video = await rtsp.request('SETUP', 'streamid=video/0/0', transport);
-    expect(video.headers.get('transport')).toBe('server_port=47998');
+    expect(video.headers.get('transport')).toBe(`server_port=${base}`);
     expect(video.headers.get('x-ss-ping-payload')).toBe(pingPayload);
     const control = await rtsp.request('SETUP', 'streamid=control/13/0', transport);
-    expect(control.headers.get('transport')).toBe('server_port=47999');
+    expect(control.headers.get('transport')).toBe(`server_port=${base + 1}`);
     expect(Number(control.headers.get('x-ss-connect-data'))).toBeLessThanOrEqual(0xffffffff);
 
     const sdp = announceSdp({ width: 1280, height: 720, fps: 60, bitrateKbps: 10000, encryption: 1 });

@@ -1,6 +1,7 @@
 // Starts the real host process (apps/host/dist/main.js) on free ports with a
 // private config directory, and the real client CLI against it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,13 @@ export interface RunningHost {
   apiBase: string;
   nativePort: number;
   /** GameStream ports; null when PUNKTFUNK_GAMESTREAM=0. */
-  gamestream: { httpPort: number; httpsPort: number; rtspPort: number | null } | null;
+  gamestream: {
+    httpPort: number;
+    httpsPort: number;
+    rtspPort: number | null;
+    /** Video; control is +1, audio +2. */
+    streamPortBase: number;
+  } | null;
   /** Fetches a management API path with the bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<number | null>;
@@ -55,7 +62,30 @@ function waitFor(
   });
 }
 
+function udpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '0.0.0.0', () => socket.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Three consecutive free UDP ports for a host's GameStream streams: the
+ * client is told fixed ports, so 0 cannot be used, and test files run hosts
+ * in parallel.
+ */
+export async function freeStreamPortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + 3 * Math.floor(Math.random() * 10_000);
+    const free = await Promise.all([0, 1, 2].map((i) => udpPortFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no three consecutive free UDP ports found');
+}
+
 export async function startHost(configDir: string, env: Record<string, string> = {}): Promise<RunningHost> {
+  const streamPortBase = Number(env.PUNKTFUNK_GS_STREAM_PORT ?? (await freeStreamPortBase()));
   const proc = spawn(process.execPath, [hostMain], {
     env: {
       ...process.env,
@@ -69,6 +99,7 @@ export async function startHost(configDir: string, env: Record<string, string> =
       PUNKTFUNK_GS_HTTPS_PORT: '0',
       PUNKTFUNK_GS_RTSP_PORT: '0',
       PUNKTFUNK_MDNS: '0',
+      PUNKTFUNK_GS_STREAM_PORT: String(streamPortBase),
       ...env,
     },
   });
@@ -97,7 +128,12 @@ export async function startHost(configDir: string, env: Record<string, string> =
     apiBase: apiBase as string,
     nativePort: Number(nativePort),
     gamestream: gs
-      ? { httpPort: Number(gs[1]), httpsPort: Number(gs[2]), rtspPort: rtsp ? Number(rtsp[1]) : null }
+      ? {
+          httpPort: Number(gs[1]),
+          httpsPort: Number(gs[2]),
+          rtspPort: rtsp ? Number(rtsp[1]) : null,
+          streamPortBase,
+        }
       : null,
     api: (path, init = {}) =>
       fetch(`${apiBase}${path}`, {

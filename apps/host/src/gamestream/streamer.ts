@@ -1,0 +1,197 @@
+// The GameStream session lifecycle on the main thread. After the client's
+// RTSP PLAY it starts the streaming worker (which binds the video and audio
+// ports and waits for the client's pings) and expects the client on the
+// control stream. It forwards IDR requests into the worker's control slot and
+// turns FEC status reports and the ENet round trip into the feedback the
+// worker puts in its samples. /cancel, a new launch or resume, or the host
+// stopping ends the stream gracefully (termination 0x80030023); a client that
+// went silent ends it from the worker's side, and the launch record stays so
+// the client can resume.
+
+import type { FecStatus } from '@punktfunk/protocol';
+import { SS_ENC_AUDIO, SS_ENC_VIDEO, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import type { HostConfig } from '../config.js';
+import type { SessionManager, StreamingSession } from '../streaming/session-manager.js';
+import type { ControlLink, GameStreamControlServer } from './control-stream.js';
+import type { GameStreamSession, GameStreamSessions } from './sessions.js';
+
+export interface StreamerOptions {
+  sessions: GameStreamSessions;
+  manager: SessionManager;
+  control: GameStreamControlServer;
+  host: HostConfig;
+  bind: string;
+  ports: { video: number; audio: number };
+  /** Parity per FEC block, % of its data packets (at least the client's minimum). */
+  fecPercent: number;
+  /** Aggregation window of the GameStream samples. */
+  windowMs: number;
+  /** A client silent for this long (no pings) is gone. */
+  clientTimeoutMs: number;
+  log(line: string): void;
+}
+
+interface ActiveStream {
+  launchId: string;
+  pingPayload: string;
+  stream: StreamingSession;
+  link: ControlLink;
+  feedbackTimer: NodeJS.Timeout;
+  ending: Promise<void> | null;
+}
+
+/** How often FEC reports and the round trip are handed to the worker. */
+const FEEDBACK_INTERVAL_MS = 250;
+// The encoder's share of the client's bitrate: parity rides on top of the
+// encoded stream, so the wire carries about what the user configured.
+const encoderKbps = (clientKbps: number, fecPercent: number) =>
+  Math.max(100, Math.round((clientKbps * 100) / (100 + fecPercent)));
+
+/** Per feedback interval: missing data packets and the frames FEC rebuilt, from the client's reports. */
+class FecTally {
+  private lostPackets = 0;
+  private readonly recoveredFrames = new Set<number>();
+
+  add(s: FecStatus): void {
+    this.lostPackets += Math.max(0, s.totalDataPackets - s.receivedDataPackets);
+    const recovered = s.receivedDataPackets + s.receivedParityPackets >= s.totalDataPackets;
+    if (recovered && s.receivedDataPackets < s.totalDataPackets) this.recoveredFrames.add(s.frameIndex);
+  }
+
+  take(): { packetsLost: number; fecRecovered: number } {
+    const figures = { packetsLost: this.lostPackets, fecRecovered: this.recoveredFrames.size };
+    this.lostPackets = 0;
+    this.recoveredFrames.clear();
+    return figures;
+  }
+}
+
+export class GameStreamStreamer {
+  private active: ActiveStream | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly o: StreamerOptions) {
+    this.unsubscribe = o.sessions.onChange((session) => this.onSessionChange(session));
+  }
+
+  /** The running stream's session, for /serverinfo's busy state and the console. */
+  streaming(): StreamingSession | null {
+    return this.active?.stream ?? null;
+  }
+
+  private onSessionChange(session: GameStreamSession | null): void {
+    const active = this.active;
+    if (
+      active &&
+      (session?.sessionId !== active.launchId || session.stream.pingPayload !== active.pingPayload)
+    ) {
+      void this.end(active, session ? 'a new handshake replaced the stream' : 'the session was cancelled');
+    }
+    if (session?.stream.playing && session.stream.announced && !this.active) this.begin(session);
+  }
+
+  private begin(session: GameStreamSession): void {
+    const announced = session.stream.announced;
+    if (!announced) return;
+    const fecPercent = this.o.fecPercent;
+    const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
+    const videoEncrypted = (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0;
+    const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
+    const tally = new FecTally();
+    let reportsFec = false;
+    const stream = this.o.manager.startGameStream({
+      client: `${session.clientUniqueId}@${session.clientAddress}`,
+      windowMs: this.o.windowMs,
+      source: {
+        kind: 'engine',
+        codec: announced.codec === 'hevc' ? 'hevc' : 'h264',
+        backend: this.o.host.encoderBackend,
+        width: announced.width,
+        height: announced.height,
+        fps: announced.fps,
+        bitrateKbps: encoderKbps(clientKbps, fecPercent),
+      },
+      send: {
+        bindHost: this.o.bind,
+        videoPort: this.o.ports.video,
+        audioPort: this.o.ports.audio,
+        pingPayload: session.stream.pingPayload,
+        packetSize: announced.packetSize,
+        fecPercent,
+        minRequiredFecPackets: announced.minRequiredFecPackets,
+        videoKey: videoEncrypted ? session.rikey : null,
+        audioKey: audioEncrypted ? session.rikey : null,
+        audioKeyId: session.rikeyId,
+        audioPacketDurationMs: announced.audioPacketDurationMs === 10 ? 10 : 5,
+        clientTimeoutMs: this.o.clientTimeoutMs,
+      },
+      settings: {
+        app: session.appTitle,
+        packetSize: announced.packetSize,
+        fecPercent,
+        minRequiredFecPackets: announced.minRequiredFecPackets,
+        clientBitrateKbps: clientKbps,
+        videoEncryption: videoEncrypted ? 'aes-128-gcm' : 'none',
+        audioEncryption: audioEncrypted ? 'aes-128-cbc' : 'none',
+        controlEncryption: 'aes-128-gcm',
+        audio: 'opus test tone',
+      },
+      onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
+    });
+    const link = this.o.control.expect({
+      connectData: session.stream.controlConnectData,
+      key: session.rikey,
+      timeoutMs: this.o.clientTimeoutMs,
+      events: {
+        onConnected: (address) => this.o.log(`GameStream control: client connected from ${address}`),
+        onIdrRequest: () => stream.requestIdr(),
+        onFecStatus: (status) => {
+          reportsFec = true;
+          tally.add(status);
+        },
+        onDisconnected: (reason) => this.o.log(`GameStream control: link ended (${reason})`),
+      },
+    });
+    // A client that promised FEC reports (x-ml-general.featureFlags 0x1) and sent none had no loss: 0, not "not measured".
+    const promisesFecReports = (announced.mlFeatureFlags & 0x1) !== 0;
+    const feedbackTimer = setInterval(() => {
+      if (promisesFecReports || reportsFec) stream.feedback({ type: 'loss', ...tally.take() });
+      const rttMs = link.roundTripMs();
+      if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: rttMs * 1000 });
+    }, FEEDBACK_INTERVAL_MS);
+    const active: ActiveStream = {
+      launchId: session.sessionId,
+      pingPayload: session.stream.pingPayload,
+      stream,
+      link,
+      feedbackTimer,
+      ending: null,
+    };
+    this.active = active;
+    this.o.log(
+      `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
+        `${announced.codec}, waiting for the client's pings on ${this.o.ports.video}/udp`,
+    );
+    void stream.ended.then((end) => {
+      clearInterval(feedbackTimer);
+      if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
+      else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
+      if (!active.ending) link.close();
+      if (this.active === active) this.active = null;
+    });
+  }
+
+  private end(active: ActiveStream, why: string): Promise<void> {
+    active.ending ??= (async () => {
+      this.o.log(`GameStream: ending stream ${active.stream.sessionId} (${why})`);
+      if (this.active === active) this.active = null;
+      await Promise.all([active.link.terminate(TERMINATION_GRACEFUL), active.stream.stop()]);
+    })();
+    return active.ending;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    if (this.active) await this.end(this.active, 'the host is stopping');
+  }
+}

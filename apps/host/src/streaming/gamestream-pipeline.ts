@@ -1,0 +1,101 @@
+// The GameStream path's pipeline: capture → encode → packetize → send.
+// "packetize" is the native sender's header, payload-copy, Reed-Solomon and
+// AES-GCM work; "send" is what remains of its call (pacing and sendmmsg).
+// The host processing latency written into each frame's header (what
+// Moonlight shows as "host processing latency") is capture start → encoded
+// frame ready to packetize, as Sunshine defines it; the sample's host figure
+// runs on to the last datagram handed to the kernel.
+import type { FrameCapture, GameStreamFrameReport, VideoEncoder } from '@punktfunk/native';
+import { GAMESTREAM_FRAME_TYPES, type GameStreamFrameType } from '@punktfunk/native';
+import { GAMESTREAM_STAGES } from '@punktfunk/shared';
+import type { FramePipeline } from './frame-loop.js';
+import type { FrameResult } from './frame-result.js';
+
+/** What the pipeline needs of the addon's GameStreamVideoSender. */
+export interface GameStreamVideoPort {
+  sendFrame(
+    data: Uint8Array,
+    frameIndex: number,
+    frameType: GameStreamFrameType,
+    hostLatencyUs: number,
+    rtpTimestamp: number,
+  ): GameStreamFrameReport;
+}
+
+const RTP_CLOCK_HZ = 90_000;
+
+export class GameStreamPipeline implements FramePipeline {
+  readonly stageNames = GAMESTREAM_STAGES;
+  // The synthetic source draws a new picture every frame.
+  readonly repeatsKnown = true;
+  /** GameStream frame numbers start at 1 and must have no gaps: the client counts a gap as loss. */
+  private nextWireFrame = 1;
+  private streamStartUs: number | null = null;
+  /** Host latency (µs) of the last frame, as written into its header. */
+  lastReportedLatencyUs: number | null = null;
+
+  constructor(
+    private readonly capture: FrameCapture,
+    private readonly encoder: VideoEncoder,
+    private readonly video: GameStreamVideoPort,
+    private readonly monotonicUs: () => number,
+  ) {}
+
+  runFrame(_frameIndex: number, forceIdr: boolean): FrameResult {
+    const grabbed = this.capture.capture();
+    this.streamStartUs ??= grabbed.startUs;
+    const submitUs = this.encoder.submit(this.capture, forceIdr);
+    const encoded = this.encoder.collect();
+    const encodeUs = submitUs + encoded.encodeUs;
+    if (!encoded.data) return this.unsent(grabbed, encodeUs);
+    const latencyUs = Math.max(0, this.monotonicUs() - grabbed.startUs);
+    this.lastReportedLatencyUs = latencyUs;
+    const sent = this.video.sendFrame(
+      encoded.data,
+      this.nextWireFrame++,
+      encoded.keyframe ? GAMESTREAM_FRAME_TYPES.idr : GAMESTREAM_FRAME_TYPES.p,
+      latencyUs,
+      this.rtpTimestamp(grabbed.startUs),
+    );
+    const packetizeUs = sent.fecUs + sent.sealUs;
+    return {
+      captureStartUs: grabbed.startUs,
+      stagesUs: [grabbed.captureUs, encodeUs, packetizeUs, Math.max(0, sent.sendUs - packetizeUs)],
+      hostUs: sent.lastPacketMonoUs - grabbed.startUs,
+      repeated: grabbed.repeated,
+      wireBytes: sent.wireBytes,
+      refused: sent.refused,
+      fecUs: sent.fecUs,
+      sealUs: sent.sealUs,
+      socketUs: sent.socketUs,
+    };
+  }
+
+  private unsent(grabbed: { startUs: number; captureUs: number; repeated: boolean }, encodeUs: number) {
+    return {
+      captureStartUs: grabbed.startUs,
+      stagesUs: [grabbed.captureUs, encodeUs, 0, 0],
+      hostUs: null,
+      repeated: grabbed.repeated,
+      wireBytes: 0,
+      refused: 0,
+      fecUs: null,
+      sealUs: null,
+      socketUs: null,
+    };
+  }
+
+  /** 90 kHz since the stream's first capture, wrapping at 2^32 like RTP. */
+  private rtpTimestamp(captureStartUs: number): number {
+    const elapsedUs = captureStartUs - (this.streamStartUs ?? captureStartUs);
+    return Math.floor((elapsedUs * RTP_CLOCK_HZ) / 1e6) % 2 ** 32;
+  }
+
+  setBitrateKbps(kbps: number): void {
+    this.encoder.setBitrateKbps(kbps);
+  }
+
+  bitrateKbps(): number {
+    return this.encoder.bitrateKbps;
+  }
+}

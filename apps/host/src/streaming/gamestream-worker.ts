@@ -1,0 +1,167 @@
+// Entry of a GameStream streaming worker. It binds the session's video and
+// audio ports, waits for the client's first video ping (which tells where the
+// client is), then runs the streaming core's frame loop with the GameStream
+// pipeline (capture / encode / packetize / send, 1 s windows), sending the
+// audio lane and watching the pings in the loop's idle time. A client whose
+// pings stop for clientTimeoutMs is gone: the worker ends with that reason.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import {
+  FrameCapture,
+  GameStreamAudioSender,
+  GameStreamVideoSender,
+  monotonicUs,
+  VideoEncoder,
+} from '@punktfunk/native';
+import { ClientFeedback, type FeedbackMessage } from './client-feedback.js';
+import { ControlBlock, type SessionControl } from './control-block.js';
+import { runFrameLoop } from './frame-loop.js';
+import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
+import { GameStreamPipeline } from './gamestream-pipeline.js';
+import type { GameStreamSessionSpec, WorkerMessage } from './messages.js';
+
+const spec = workerData as GameStreamSessionSpec;
+const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+const log = (line: string) => post({ type: 'log', line: `GameStream ${spec.sessionId}: ${line}` });
+const closers: (() => void)[] = [];
+
+// Sunshine's default: large keyframes are spread instead of hitting the
+// client's socket buffer in one line-rate burst; typical frames fit one burst.
+const VIDEO_SPREAD_US = 2000;
+const VIDEO_BURST_PACKETS = 64;
+const FIRST_PING_POLL_MS = 5;
+
+function openVideo(): GameStreamVideoSender {
+  const { send, source } = spec;
+  const video = new GameStreamVideoSender({
+    localHost: send.bindHost,
+    localPort: send.videoPort,
+    pingPayload: send.pingPayload,
+    packetSize: send.packetSize,
+    fecPercent: send.fecPercent,
+    minRequiredFecPackets: send.minRequiredFecPackets,
+    codec: source.codec === 'hevc' ? 'hevc' : 'h264',
+    ...(send.videoKey ? { key: send.videoKey } : {}),
+    spreadUs: VIDEO_SPREAD_US,
+    burstPackets: VIDEO_BURST_PACKETS,
+  });
+  closers.push(() => video.close());
+  return video;
+}
+
+function openAudio(): GameStreamAudioSender {
+  const { send } = spec;
+  const audio = new GameStreamAudioSender({
+    localHost: send.bindHost,
+    localPort: send.audioPort,
+    pingPayload: send.pingPayload,
+    ...(send.audioKey ? { key: send.audioKey } : {}),
+    keyId: send.audioKeyId,
+    packetDurationMs: send.audioPacketDurationMs,
+  });
+  closers.push(() => audio.close());
+  return audio;
+}
+
+/** Polls the video port until the client's first valid ping; false when stopped or timed out first. */
+function awaitFirstPing(watch: PingWatch, session: SessionControl): boolean {
+  const deadlineUs = monotonicUs() + spec.send.clientTimeoutMs * 1000;
+  while (!session.stopRequested()) {
+    const now = monotonicUs();
+    watch.poll(now);
+    if (watch.connected) return true;
+    if (now >= deadlineUs) return false;
+    session.sleep(FIRST_PING_POLL_MS);
+  }
+  return false;
+}
+
+function openEncoder(): { capture: FrameCapture; encoder: VideoEncoder } {
+  const encoder = new VideoEncoder(spec.source, { info: log });
+  const capture = new FrameCapture({
+    width: spec.source.width,
+    height: spec.source.height,
+    pixelFormat: encoder.info.pixelFormat,
+  });
+  closers.push(
+    () => capture.close(),
+    () => encoder.close(),
+  );
+  return { capture, encoder };
+}
+
+function drainFeedback(feedback: ClientFeedback): void {
+  for (let m = receiveMessageOnPort(spec.feedbackPort); m; m = receiveMessageOnPort(spec.feedbackPort)) {
+    feedback.apply(m.message as FeedbackMessage);
+  }
+}
+
+function stream(
+  session: SessionControl,
+  control: ControlBlock,
+): { frames: number; samples: number; reason: string | null } {
+  const video = openVideo();
+  const audio = openAudio();
+  const videoWatch = new PingWatch(video, (address) => {
+    post({ type: 'client', address });
+    log(`video to ${address}`);
+  });
+  const pump = new AudioPump(audio, spec.send.audioPacketDurationMs * 1000, (address) =>
+    log(`audio to ${address}`),
+  );
+  if (!awaitFirstPing(videoWatch, session)) {
+    const reason = session.stopRequested() ? null : 'the client never pinged the video port';
+    return { frames: 0, samples: 0, reason };
+  }
+  const { capture, encoder } = openEncoder();
+  const { source } = spec;
+  post({
+    type: 'started',
+    info: {
+      width: source.width,
+      height: source.height,
+      fps: source.fps,
+      codec: source.codec,
+      encoderName: encoder.info.encoderName,
+      encoderBackend: encoder.info.backend,
+      bitrateKbps: source.bitrateKbps,
+    },
+  });
+  // The client cannot show anything before an IDR: the first frame is one.
+  session.requestIdr();
+  let reason: string | null = null;
+  const timeoutUs = spec.send.clientTimeoutMs * 1000;
+  const feedback = new ClientFeedback();
+  const summary = runFrameLoop({
+    sessionId: spec.sessionId,
+    kind: 'gamestream',
+    fps: source.fps,
+    windowMs: spec.windowMs,
+    perf: spec.perf,
+    control,
+    session,
+    clock: new LaneClock(monotonicUs, session, { video: videoWatch, audio: pump }),
+    pipeline: new GameStreamPipeline(capture, encoder, video, monotonicUs),
+    feedback,
+    drainFeedback: () => drainFeedback(feedback),
+    onSample: (sample) => post({ type: 'sample', sample }),
+    log,
+    afterFrame: () => {
+      if (reason === null && videoWatch.silentForUs(monotonicUs()) > timeoutUs) {
+        reason = `no ping from the client for ${spec.send.clientTimeoutMs / 1000} s`;
+        session.requestStop();
+      }
+    },
+  });
+  log(`${summary.frames} video frames, ${pump.packets} audio packets sent`);
+  return { frames: summary.frames, samples: summary.samplesPosted, reason };
+}
+
+try {
+  const control = new ControlBlock(spec.controlBuffer);
+  const session = control.session(spec.slot);
+  const result = stream(session, control);
+  post({ type: 'ended', frames: result.frames, samplesPosted: result.samples, reason: result.reason });
+} finally {
+  for (const close of closers.reverse()) close();
+  spec.feedbackPort.close();
+}
