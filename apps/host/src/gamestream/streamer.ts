@@ -99,6 +99,8 @@ export class GameStreamStreamer {
     const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
     const tally = new FecTally();
     let reportsFec = false;
+    // Assigned below, once the worker and the link exist; the link's events may refer to it.
+    let active: ActiveStream | null = null;
     const stream = this.o.manager.startGameStream({
       client: `${session.clientUniqueId}@${session.clientAddress}`,
       windowMs: this.o.windowMs,
@@ -149,7 +151,13 @@ export class GameStreamStreamer {
           reportsFec = true;
           tally.add(status);
         },
-        onDisconnected: (reason) => this.o.log(`GameStream control: link ended (${reason})`),
+        onDisconnected: (reason) => {
+          this.o.log(`GameStream control: link ended (${reason})`);
+          // The client left (or went silent): stop streaming now; the launch record stays for a resume.
+          if (active && this.active === active) {
+            void this.end(active, `the client's control stream ended (${reason})`, false);
+          }
+        },
       },
     });
     // A client that promised FEC reports (x-ml-general.featureFlags 0x1) and sent none had no loss: 0, not "not measured".
@@ -159,7 +167,7 @@ export class GameStreamStreamer {
       const rttMs = link.roundTripMs();
       if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: rttMs * 1000 });
     }, FEEDBACK_INTERVAL_MS);
-    const active: ActiveStream = {
+    active = {
       launchId: session.sessionId,
       pingPayload: session.stream.pingPayload,
       stream,
@@ -167,7 +175,8 @@ export class GameStreamStreamer {
       feedbackTimer,
       ending: null,
     };
-    this.active = active;
+    const current: ActiveStream = active;
+    this.active = current;
     this.o.log(
       `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
         `${announced.codec}, waiting for the client's pings on ${this.o.ports.video}/udp`,
@@ -176,16 +185,20 @@ export class GameStreamStreamer {
       clearInterval(feedbackTimer);
       if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
       else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
-      if (!active.ending) link.close();
-      if (this.active === active) this.active = null;
+      if (!current.ending) link.close();
+      if (this.active === current) this.active = null;
     });
   }
 
-  private end(active: ActiveStream, why: string): Promise<void> {
+  /** `tellClient`: send the graceful termination first (not when the client already left). */
+  private end(active: ActiveStream, why: string, tellClient = true): Promise<void> {
     active.ending ??= (async () => {
       this.o.log(`GameStream: ending stream ${active.stream.sessionId} (${why})`);
       if (this.active === active) this.active = null;
-      await Promise.all([active.link.terminate(TERMINATION_GRACEFUL), active.stream.stop()]);
+      const farewell = tellClient
+        ? active.link.terminate(TERMINATION_GRACEFUL)
+        : Promise.resolve(active.link.close());
+      await Promise.all([farewell, active.stream.stop()]);
     })();
     return active.ending;
   }

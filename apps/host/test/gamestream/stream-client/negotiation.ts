@@ -1,0 +1,67 @@
+// What the client reads out of the host's RTSP replies and decides from them,
+// as moonlight-common-c RtspConnection.c and SdpGenerator.c do: the ports of
+// the SETUP replies, the ping payload, the encryption bits of DESCRIBE, and
+// the packet size it then announces.
+
+import { SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
+
+/** What ENC_VIDEO_HEADER costs: the client announces a packet size this much smaller. */
+const ENC_VIDEO_HEADER_BYTES = 32;
+
+/** `Transport: server_port=48000-48001;source=…` → 48000; the client falls back to the well-known port. */
+export function serverPort(transport: string | undefined, fallback: number): number {
+  const match = /server_port=(\d+)/.exec(transport ?? '');
+  const port = match ? Number(match[1]) : Number.NaN;
+  return port > 0 && port <= 65535 ? port : fallback;
+}
+
+/** Moonlight's parseSdpAttributeToUInt: a substring search for `name:` and the number after it. */
+export function sdpUint(sdp: string, name: string): number {
+  const at = sdp.indexOf(`${name}:`);
+  if (at < 0) return 0;
+  const value = /^\s*(\d+)/.exec(sdp.slice(at + name.length + 1));
+  return value ? Number(value[1]) >>> 0 : 0;
+}
+
+/** X-SS-Connect-Data as the client reads it (strtoul with base 0: decimal, 0x hex or 0 octal); 0 when absent. */
+export function connectDataOf(value: string | undefined): number {
+  const text = (value ?? '').trim();
+  let n = 0;
+  if (/^0[xX][0-9a-fA-F]+/.test(text)) n = Number.parseInt(text.slice(2), 16);
+  else if (/^0[0-7]+/.test(text)) n = Number.parseInt(text, 8);
+  else if (/^\d+/.test(text)) n = Number.parseInt(text, 10);
+  // The client casts strtoul's result to uint32_t.
+  return Number.isFinite(n) ? n >>> 0 : 0;
+}
+
+/** A ping payload counts only with exactly 16 characters (RtspConnection.c). */
+export function pingPayloadOf(value: string | undefined): string | null {
+  return value && value.length === 16 ? value : null;
+}
+
+/** SdpGenerator.c for a Sunshine host: control v2 whenever offered; video and audio when wanted or requested. */
+export function negotiateEncryption(
+  describeSdp: string,
+  o: { videoEncryption?: boolean; audioEncryption?: boolean },
+): number {
+  const supported = sdpUint(describeSdp, 'x-ss-general.encryptionSupported');
+  const requested = sdpUint(describeSdp, 'x-ss-general.encryptionRequested');
+  if (!(supported & SS_ENC_CONTROL_V2)) {
+    throw new Error('the host does not offer control stream encryption v2');
+  }
+  let enabled = SS_ENC_CONTROL_V2;
+  const wantVideo = o.videoEncryption ?? false;
+  if ((supported & SS_ENC_VIDEO && wantVideo) || (requested & SS_ENC_VIDEO && !wantVideo))
+    enabled |= SS_ENC_VIDEO;
+  const wantAudio = o.audioEncryption ?? true;
+  if ((supported & SS_ENC_AUDIO && wantAudio) || (requested & SS_ENC_AUDIO && !wantAudio))
+    enabled |= SS_ENC_AUDIO;
+  return enabled;
+}
+
+/** The packetSize the client announces for its configured one. */
+export function announcedPacketSize(clientPacketSize: number, encryptionEnabled: number): number {
+  // FEC works in 16-byte units, so the client rounds down first (Connection.c).
+  const rounded = clientPacketSize - (clientPacketSize % 16);
+  return encryptionEnabled & SS_ENC_VIDEO ? rounded - ENC_VIDEO_HEADER_BYTES : rounded;
+}
