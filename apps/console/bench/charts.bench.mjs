@@ -105,6 +105,9 @@ function startHost(configDir) {
         PUNKTFUNK_MGMT_TLS_PORT: '0',
         PUNKTFUNK_NATIVE_PORT: '0',
         PUNKTFUNK_MGMT_TOKEN: TOKEN,
+        // The charts need no streaming: GameStream off keeps its fixed UDP ports free.
+        PUNKTFUNK_GAMESTREAM: '0',
+        PUNKTFUNK_MDNS: '0',
       },
     });
     let out = '';

@@ -86,7 +86,12 @@ async function pingingSocket(port, onPacket) {
   };
   ping();
   const timer = setInterval(ping, 500);
-  return { close: () => (clearInterval(timer), socket.close()) };
+  return {
+    close: () => {
+      clearInterval(timer);
+      socket.close();
+    },
+  };
 }
 
 async function gameStreamRun(armedFrom) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { freeStreamPortBase } from './helpers/host-process.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -35,7 +36,8 @@ describe('host configuration', () => {
   });
 });
 
-function runHost(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+async function runHost(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const streamPortBase = await freeStreamPortBase();
   return new Promise((resolve) => {
     // A private config dir and free ports: the test must not touch the user's host.
     const isolated = {
@@ -45,6 +47,8 @@ function runHost(env: Record<string, string>): Promise<{ code: number | null; ou
       PUNKTFUNK_NATIVE_PORT: '0',
       PUNKTFUNK_GS_HTTP_PORT: '0',
       PUNKTFUNK_GS_HTTPS_PORT: '0',
+      PUNKTFUNK_GS_RTSP_PORT: '0',
+      PUNKTFUNK_GS_STREAM_PORT: String(streamPortBase),
       PUNKTFUNK_MDNS: '0',
     };
     const child = spawn(process.execPath, [mainJs], { env: { ...process.env, ...isolated, ...env } });
