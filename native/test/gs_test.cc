@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -30,6 +31,7 @@
 #include "net/gf256.h"
 #include "net/gs_aes_cbc.h"
 #include "net/gs_audio_packetizer.h"
+#include "net/gs_audio_sender.h"
 #include "net/gs_ping.h"
 #include "net/gs_video_packetizer.h"
 #include "net/net_error.h"
@@ -945,6 +947,27 @@ void pingsOverLoopback() {
       "pings over loopback: 2 pings, an oversized and an empty datagram ignored, source reported");
 }
 
+// Without a sound server, kAuto falls back to the tone with PulseAudio's
+// reason and kPulse refuses; the ring-fed path needs a server (vitest runs it).
+void audioSourceWithoutServer() {
+  setenv("PULSE_SERVER", "unix:/nonexistent/punktfunk-gs-test", 1);
+  net::GsAudioSenderOptions o;
+  o.source = net::GsAudioSource::kAuto;
+  net::GsAudioSender fallback(o);
+  check(std::string(fallback.audioSource()) == "tone" &&
+            fallback.fallbackReason().rfind("PulseAudio: ", 0) == 0,
+        "audio source auto: falls back to the tone, with PulseAudio's reason");
+  o.source = net::GsAudioSource::kPulse;
+  std::string code;
+  try {
+    net::GsAudioSender pulse(o);
+  } catch (const media::MediaError& e) {
+    code = e.code();
+  }
+  check(code == media::code::kAudioSourceUnavailable,
+        "audio source pulse: AUDIO_SOURCE_UNAVAILABLE without a server");
+}
+
 }  // namespace
 
 int main() {
@@ -963,5 +986,6 @@ int main() {
   opusDecoderRoundTrip();
   pingParsing();
   pingsOverLoopback();
+  audioSourceWithoutServer();
   return testkit::finish();
 }

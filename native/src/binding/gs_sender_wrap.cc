@@ -175,7 +175,9 @@ Napi::Value GsVideoSenderWrap::Connected(const Napi::CallbackInfo& info) {
 void GsAudioSenderWrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function cls =
       DefineClass(env, "GameStreamAudioSender",
-                  {InstanceMethod<&GsAudioSenderWrap::SendTone>("sendTone"),
+                  {InstanceMethod<&GsAudioSenderWrap::SendAudio>("sendAudio"),
+                   InstanceMethod<&GsAudioSenderWrap::AudioSource>("audioSource"),
+                   InstanceMethod<&GsAudioSenderWrap::FallbackReason>("fallbackReason"),
                    InstanceMethod<&GsAudioSenderWrap::LocalPort>("localPort"),
                    InstanceMethod<&GsAudioSenderWrap::PollPings>("pollPings"),
                    InstanceMethod<&GsAudioSenderWrap::ConnectTo>("connectTo"),
@@ -192,6 +194,16 @@ GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWra
     o.packetizer.packetDurationMs = requireInt(options, "packetDurationMs", 5);
     o.opus.frameSamples = o.packetizer.packetDurationMs * 48;
     o.opus.bitrateBps = requireInt(options, "bitrateBps", 96000);
+    const std::string source = requireString(options, "source", "tone");
+    if (source == "tone") {
+      o.source = net::GsAudioSource::kTone;
+    } else if (source == "pulse") {
+      o.source = net::GsAudioSource::kPulse;
+    } else if (source == "auto") {
+      o.source = net::GsAudioSource::kAuto;
+    } else {
+      invalid("source must be tone, pulse or auto");
+    }
     o.toneHz = requireNumber(options, "toneHz", 440);
     if (!(o.toneHz > 0 && o.toneHz < 24000)) invalid("toneHz must be in (0, 24000)");
     o.udp = udpOptions(options);
@@ -201,11 +213,11 @@ GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWra
   });
 }
 
-Napi::Value GsAudioSenderWrap::SendTone(const Napi::CallbackInfo& info) {
+Napi::Value GsAudioSenderWrap::SendAudio(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    if (!info[0].IsNumber()) invalid("sendTone(count)");
-    const net::GsAudioSendResult r = engine().sendTone(info[0].As<Napi::Number>().Int32Value());
+    if (!info[0].IsNumber()) invalid("sendAudio(count)");
+    const net::GsAudioSendResult r = engine().sendAudio(info[0].As<Napi::Number>().Int32Value());
     Napi::Object out = Napi::Object::New(env);
     out.Set("packets", r.packets);
     out.Set("fecPackets", r.fecPackets);
@@ -213,8 +225,24 @@ Napi::Value GsAudioSenderWrap::SendTone(const Napi::CallbackInfo& info) {
     out.Set("encodeUs", static_cast<double>(r.encodeUs));
     out.Set("sendUs", static_cast<double>(r.sendUs));
     out.Set("unsent", r.unsent);
+    out.Set("underruns", r.underruns);
     out.Set("nextSequence", r.nextSequence);
     return out;
+  });
+}
+
+Napi::Value GsAudioSenderWrap::AudioSource(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::String::New(info.Env(), engine().audioSource());
+  });
+}
+
+// null unless source 'auto' fell back to the tone.
+Napi::Value GsAudioSenderWrap::FallbackReason(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const std::string& reason = engine().fallbackReason();
+    if (reason.empty()) return info.Env().Null();
+    return Napi::String::New(info.Env(), reason);
   });
 }
 

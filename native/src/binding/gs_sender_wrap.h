@@ -25,14 +25,16 @@ class GsVideoSenderWrap : public EngineWrap<GsVideoSenderWrap, net::GsVideoSende
 };
 
 // JS: new GameStreamAudioSender({remoteHost?, remotePort?, localHost?, localPort?,
-//   pingPayload?, key?, keyId, packetDurationMs, bitrateBps, toneHz})
+//   pingPayload?, key?, keyId, packetDurationMs, bitrateBps, source, toneHz})
 class GsAudioSenderWrap : public EngineWrap<GsAudioSenderWrap, net::GsAudioSender> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
   explicit GsAudioSenderWrap(const Napi::CallbackInfo& info);
 
  private:
-  Napi::Value SendTone(const Napi::CallbackInfo& info);
+  Napi::Value SendAudio(const Napi::CallbackInfo& info);
+  Napi::Value AudioSource(const Napi::CallbackInfo& info);
+  Napi::Value FallbackReason(const Napi::CallbackInfo& info);
   Napi::Value LocalPort(const Napi::CallbackInfo& info);
   Napi::Value PollPings(const Napi::CallbackInfo& info);
   Napi::Value ConnectTo(const Napi::CallbackInfo& info);

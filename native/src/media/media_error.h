@@ -15,6 +15,7 @@ inline constexpr const char* kDecoderFailed = "DECODER_FAILED";
 inline constexpr const char* kConverterFailed = "CONVERTER_FAILED";
 inline constexpr const char* kClosed = "CLOSED";
 inline constexpr const char* kOutOfMemory = "OUT_OF_MEMORY";
+inline constexpr const char* kAudioSourceUnavailable = "AUDIO_SOURCE_UNAVAILABLE";
 }  // namespace code
 
 class MediaError : public std::runtime_error {

@@ -11,6 +11,16 @@ UdpSenderOptions unpaced(UdpSenderOptions o) {
   return o;
 }
 
+std::unique_ptr<media::PulseAudioCapture> openPulse(const GsAudioSenderOptions& o) {
+  media::PulseCaptureOptions p;
+  p.device = o.pulseDevice;
+  p.sampleRate = o.opus.sampleRate;
+  p.channels = o.opus.channels;
+  p.chunkFrames = o.opus.sampleRate / 200;  // 5 ms, whatever the packet duration
+  p.ringFrames = o.opus.sampleRate / 5;     // 200 ms
+  return std::make_unique<media::PulseAudioCapture>(p);
+}
+
 }  // namespace
 
 GsAudioSender::GsAudioSender(const GsAudioSenderOptions& o)
@@ -26,9 +36,26 @@ GsAudioSender::GsAudioSender(const GsAudioSenderOptions& o)
                      "gamestream audio: packetDurationMs must match the Opus frame length");
   }
   gs::validatePingPayload(pingPayload_);
+  if (o.source == GsAudioSource::kTone) return;
+  try {
+    pulse_ = openPulse(o);
+  } catch (const MediaError& e) {
+    if (o.source == GsAudioSource::kPulse || e.code() != media::code::kAudioSourceUnavailable) {
+      throw;
+    }
+    fallbackReason_ = e.what();
+  }
 }
 
-GsAudioSendResult GsAudioSender::sendTone(int count) {
+void GsAudioSender::fillPcm(GsAudioSendResult& r) {
+  if (!pulse_) {
+    tone_.fill(pcm_.data(), encoder_.frameSamples());
+  } else if (!pulse_->read(pcm_.data(), encoder_.frameSamples())) {
+    ++r.underruns;  // read() wrote silence
+  }
+}
+
+GsAudioSendResult GsAudioSender::sendAudio(int count) {
   if (count < 0 || count > 10000) {
     throw MediaError(media::code::kInvalidArgument, "gamestream audio: count must be 0..10000");
   }
@@ -37,7 +64,7 @@ GsAudioSendResult GsAudioSender::sendTone(int count) {
   GsAudioSendResult r;
   for (int i = 0; i < count; ++i) {
     media::StageTimer encodeTimer;
-    tone_.fill(pcm_.data(), encoder_.frameSamples());
+    fillPcm(r);
     const size_t bytes = encoder_.encode(pcm_.data(), opus_.data(), opus_.size());
     r.encodeUs += encodeTimer.elapsedUs();
     const GsAudioDatagrams d = packetizer_.packetize(opus_.data(), bytes);

@@ -1,23 +1,30 @@
 #pragma once
-// The host's GameStream audio send path for a test tone: ToneSource → Opus
-// (CBR, 5 ms) → GsAudioPacketizer → UDP. A real capture source replaces the
-// tone later; the packet path stays the same. Like the video sender it can
-// sit on the well-known audio port and learn the client from its pings.
+// The host's GameStream audio send path: a source (the desktop's PulseAudio
+// monitor, or a test tone) → Opus (CBR, 5 ms) → GsAudioPacketizer → UDP.
+// Like the video sender it can sit on the well-known audio port and learn
+// the client from its pings.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "media/opus_encoder.h"
+#include "media/pulse_capture.h"
 #include "net/gs_audio_packetizer.h"
 #include "net/gs_ping.h"
 #include "net/udp_sender.h"
 
 namespace net {
 
+// kAuto tries PulseAudio and falls back to the tone, keeping the reason.
+enum class GsAudioSource { kTone, kPulse, kAuto };
+
 struct GsAudioSenderOptions {
   GsAudioOptions packetizer;
   media::OpusEncoderOptions opus;
+  GsAudioSource source = GsAudioSource::kTone;
+  std::string pulseDevice = "@DEFAULT_MONITOR@";
   double toneHz = 440;
   UdpSenderOptions udp;     // spreadUs is ignored: audio packets go out as made
   std::string pingPayload;  // X-SS-Ping-Payload; "": legacy "PING" only
@@ -30,23 +37,34 @@ struct GsAudioSendResult {
   int64_t encodeUs = 0;
   int64_t sendUs = 0;  // the whole call
   int unsent = 0;
+  int underruns = 0;  // packets sent as silence: the capture ring was short
   uint16_t nextSequence = 0;
 };
 
 class GsAudioSender {
  public:
+  // Throws AUDIO_SOURCE_UNAVAILABLE for kPulse without a reachable server.
   explicit GsAudioSender(const GsAudioSenderOptions& options);
 
-  // Makes, encodes and sends `count` packets of tone back to back (the
-  // caller paces them, one per packet duration in a real stream). Throws
-  // NOT_CONNECTED before connectTo(), with no packet made.
-  GsAudioSendResult sendTone(int count);
+  // Takes, encodes and sends `count` packets of audio back to back (the
+  // caller paces them, one per packet duration in a real stream); never
+  // waits for the capture. Throws NOT_CONNECTED before connectTo(), with no
+  // packet made.
+  GsAudioSendResult sendAudio(int count);
+  // "pulse" or "tone".
+  const char* audioSource() const { return pulse_ ? "pulse" : "tone"; }
+  // Why kAuto fell back to the tone; "" otherwise.
+  const std::string& fallbackReason() const { return fallbackReason_; }
   gs::PingPoll pollPings() { return gs::pollPings(udp_, pingPayload_); }
   void connectTo(const std::string& host, int port) { udp_.connectTo(host, port); }
   bool connected() const { return udp_.connected(); }
   int localPort() const { return udp_.localPort(); }
 
  private:
+  void fillPcm(GsAudioSendResult& r);
+
+  std::unique_ptr<media::PulseAudioCapture> pulse_;  // null: the tone
+  std::string fallbackReason_;
   media::ToneSource tone_;
   media::OpusAudioEncoder encoder_;
   GsAudioPacketizer packetizer_;

@@ -14,6 +14,7 @@ export type NativeErrorCode =
   | 'KEY_EXHAUSTED'
   | 'BIND_FAILED'
   | 'NOT_CONNECTED'
+  | 'AUDIO_SOURCE_UNAVAILABLE'
   | 'ADDON_NOT_BUILT';
 
 /**

@@ -114,9 +114,20 @@ export interface GameStreamAudioSenderOptions extends GameStreamPingOptions {
   packetDurationMs?: 5 | 10;
   /** Opus CBR bitrate, 6000..510000; default 96000. */
   bitrateBps?: number;
+  /**
+   * Where the audio comes from: 'tone' (default, a test tone), 'pulse' (the
+   * default sink's monitor on PulseAudio / PipeWire-pulse; throws NativeError
+   * AUDIO_SOURCE_UNAVAILABLE without a server) or 'auto' (PulseAudio, else the
+   * tone: see audioSource and fallbackReason).
+   */
+  source?: GameStreamAudioSourceOption;
   /** Test tone frequency; default 440. */
   toneHz?: number;
 }
+
+export type GameStreamAudioSourceOption = 'tone' | 'pulse' | 'auto';
+export type GameStreamAudioSource = 'tone' | 'pulse';
+const AUDIO_SOURCE_OPTIONS: readonly string[] = ['tone', 'pulse', 'auto'];
 
 export interface GameStreamAudioReport {
   /** Data packets (one per Opus frame). */
@@ -127,6 +138,8 @@ export interface GameStreamAudioReport {
   encodeUs: number;
   sendUs: number;
   unsent: number;
+  /** Packets sent as silence because the capture had not delivered enough audio. */
+  underruns: number;
   nextSequence: number;
 }
 
@@ -148,7 +161,9 @@ interface NativeGsVideoSender {
 }
 
 interface NativeGsAudioSender {
-  sendTone(count: number): GameStreamAudioReport;
+  sendAudio(count: number): GameStreamAudioReport;
+  audioSource(): GameStreamAudioSource;
+  fallbackReason(): string | null;
   localPort(): number;
   pollPings(): GameStreamPingReport;
   connectTo(remoteHost: string, remotePort: number): void;
@@ -267,6 +282,10 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) 
   }
   const bitrateBps = o.bitrateBps ?? 96_000;
   checkInteger(what, 'bitrateBps', bitrateBps, 6000, 510_000);
+  const source = o.source ?? 'tone';
+  if (!AUDIO_SOURCE_OPTIONS.includes(source)) {
+    fail(what, `source must be one of ${AUDIO_SOURCE_OPTIONS.join(', ')}, got ${JSON.stringify(source)}`);
+  }
   const toneHz = o.toneHz ?? 440;
   if (typeof toneHz !== 'number' || !(toneHz > 0 && toneHz < 24_000)) {
     fail(what, `toneHz must be a number in (0, 24000), got ${JSON.stringify(toneHz)}`);
@@ -277,6 +296,7 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) 
     keyId,
     packetDurationMs,
     bitrateBps,
+    source,
     toneHz,
   };
 }
@@ -350,21 +370,37 @@ export class GameStreamVideoSender {
   }
 }
 
-/** Sends a test tone as GameStream audio: Opus CBR → RTP (pt 97) + audio FEC (pt 127). */
+/**
+ * Sends desktop audio (PulseAudio) or a test tone as GameStream audio:
+ * Opus CBR → RTP (pt 97) + audio FEC (pt 127).
+ */
 export class GameStreamAudioSender {
   private readonly handle: NativeGsAudioSender;
+  /** The source in use: 'pulse' or 'tone'. */
+  readonly audioSource: GameStreamAudioSource;
+  /** Why source 'auto' fell back to the tone (e.g. "PulseAudio: Connection refused"); null otherwise. */
+  readonly fallbackReason: string | null;
 
   constructor(options: GameStreamAudioSenderOptions) {
     this.handle = new gsAddon.GameStreamAudioSender(validateGameStreamAudioOptions(options));
+    this.audioSource = this.handle.audioSource();
+    this.fallbackReason = this.handle.fallbackReason();
   }
 
   /**
-   * Encodes and sends `count` packets back to back; the caller paces them.
-   * Throws NativeError NOT_CONNECTED before connectTo(), with no packet made.
+   * Takes, encodes and sends `count` packets back to back; the caller paces
+   * them. Never waits for the capture: short of audio, a packet is silence
+   * (counted in `underruns`). Throws NativeError NOT_CONNECTED before
+   * connectTo(), with no packet made.
    */
+  sendAudio(count: number): GameStreamAudioReport {
+    checkInteger('sendAudio arguments', 'count', count, 0, GAMESTREAM_LIMITS.maxToneCount);
+    return this.handle.sendAudio(count);
+  }
+
+  /** The old name of sendAudio, from when the tone was the only source. */
   sendTone(count: number): GameStreamAudioReport {
-    checkInteger('sendTone arguments', 'count', count, 0, GAMESTREAM_LIMITS.maxToneCount);
-    return this.handle.sendTone(count);
+    return this.sendAudio(count);
   }
 
   /** As GameStreamVideoSender.pollPings, on the audio port. */

@@ -165,7 +165,7 @@ export class GameStreamStreamer {
     const feedbackTimer = setInterval(() => {
       if (promisesFecReports || reportsFec) stream.feedback({ type: 'loss', ...tally.take() });
       const rttMs = link.roundTripMs();
-      if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: rttMs * 1000 });
+      if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: Math.round(rttMs * 1000) });
     }, FEEDBACK_INTERVAL_MS);
     active = {
       launchId: session.sessionId,

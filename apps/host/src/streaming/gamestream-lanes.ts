@@ -14,7 +14,7 @@ export interface PingedSocket {
 }
 
 export interface AudioPort extends PingedSocket {
-  sendTone(count: number): GameStreamAudioReport;
+  sendAudio(count: number): GameStreamAudioReport;
 }
 
 const formatAddress = (host: string, port: number) =>
@@ -62,6 +62,8 @@ export class AudioPump {
   private sentPackets = 0;
   readonly watch: PingWatch;
   packets = 0;
+  /** Packets sent as silence because the desktop capture was short of audio. */
+  underruns = 0;
 
   constructor(
     private readonly audio: AudioPort,
@@ -86,7 +88,9 @@ export class AudioPump {
       backlog = 1;
     }
     if (backlog <= 0) return;
-    this.packets += this.audio.sendTone(backlog).packets;
+    const report = this.audio.sendAudio(backlog);
+    this.packets += report.packets;
+    this.underruns += report.underruns;
     this.sentPackets += backlog;
   }
 }

@@ -57,8 +57,16 @@ function openAudio(): GameStreamAudioSender {
     ...(send.audioKey ? { key: send.audioKey } : {}),
     keyId: send.audioKeyId,
     packetDurationMs: send.audioPacketDurationMs,
+    // The desktop's sound through PulseAudio / PipeWire-pulse where there is a
+    // server; a headless host still gets a test tone.
+    source: 'auto',
   });
   closers.push(() => audio.close());
+  log(
+    audio.audioSource === 'pulse'
+      ? 'audio from the default PulseAudio sink monitor'
+      : `audio is a test tone (${audio.fallbackReason ?? 'no capture source'})`,
+  );
   return audio;
 }
 
@@ -152,7 +160,7 @@ function stream(
       }
     },
   });
-  log(`${summary.frames} video frames, ${pump.packets} audio packets sent`);
+  log(`${summary.frames} video frames, ${pump.packets} audio packets sent (${pump.underruns} as silence)`);
   return { frames: summary.frames, samples: summary.samplesPosted, reason };
 }
 

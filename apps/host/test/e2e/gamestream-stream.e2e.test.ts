@@ -197,6 +197,8 @@ describe('GameStream stream against the real host', () => {
     expect(middle.reduce((n, s) => n + (s.packetsLost ?? 0), 0)).toBeGreaterThan(0);
     expect(middle.reduce((n, s) => n + (s.fecRecovered ?? 0), 0)).toBeGreaterThan(0);
     expect(middle.every((s) => s.packetsLost !== null && s.rttUs !== null)).toBe(true);
+    // Timed on the host's clock from ENet's own acknowledgements: a real (sub-ms) loopback figure, never a made-up 0.
+    expect(middle.every((s) => (s.rttUs ?? 0) > 0 && (s.rttUs ?? 0) < 1_000_000)).toBe(true);
   }, 60_000);
 
   it('streams HEVC in the clear with no loss: every frame arrives and decodes in order', async () => {

@@ -309,13 +309,25 @@ class PeerMachine {
     );
     if (index < 0) return; // a late duplicate acknowledgement
     const [acked] = this.s.inFlight.splice(index, 1) as [InFlight];
-    this.s.roundTripMs = (this.o.now() - receivedSentTime) & 0xffff;
+    this.s.roundTripMs = this.roundTrip(acked, receivedSentTime);
     if (acked.command.type === 'verify-connect' && this.s.stage === 'verifying') {
       this.s.stage = 'connected';
       this.o.onConnected?.();
     } else if (acked.command.type === 'disconnect') {
       this.finish('host', acked.command.data);
     }
+  }
+
+  /**
+   * From our own clock when the command went out once (sub-millisecond with a
+   * fine clock such as performance.now()); after a retransmission, which copy
+   * was acknowledged is unknown, so from the echoed 16-bit sent time (whole ms).
+   */
+  private roundTrip(acked: InFlight, receivedSentTime: number): number {
+    const now = this.o.now();
+    const sentOnce = acked.firstSentMs !== null && acked.firstSentMs === acked.lastSentMs;
+    if (sentOnce) return Math.max(0, now - (acked.lastSentMs as number));
+    return (Math.floor(now) - receivedSentTime) & 0xffff;
   }
 
   private channel(channelId: number): Channel | null {

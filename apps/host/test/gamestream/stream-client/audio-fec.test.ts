@@ -17,7 +17,7 @@ async function capture(count: number, options: Partial<GameStreamAudioSenderOpti
   const rx = await UdpCollector.open();
   const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: rx.port, ...options });
   open.push(rx, tx);
-  const report = tx.sendTone(count);
+  const report = tx.sendAudio(count);
   return rx.take(report.packets + report.fecPackets);
 }
 
@@ -103,7 +103,7 @@ describe('AudioReceiver over UDP (sender → lossy relay → receiver)', () => {
     relay.target = receiver.localPort;
     const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: relay.port, ...options });
     open.push(relay, receiver, tx);
-    tx.sendTone(count);
+    tx.sendAudio(count);
     const deadline = Date.now() + 5000;
     while (relay.seen.length < count * 1.5 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));
@@ -151,7 +151,7 @@ describe('AudioReceiver over UDP (sender → lossy relay → receiver)', () => {
     relay.target = receiver.localPort;
     const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: relay.port });
     open.push(relay, receiver, tx);
-    tx.sendTone(120);
+    tx.sendAudio(120);
     const deadline = Date.now() + 5000;
     while (relay.seen.length < 180 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 50));
@@ -177,7 +177,7 @@ describe('AudioReceiver over UDP (sender → lossy relay → receiver)', () => {
     relay.target = receiver.localPort;
     const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: relay.port, toneHz: 440 });
     open.push(relay, receiver, tx);
-    tx.sendTone(80);
+    tx.sendAudio(80);
     const deadline = Date.now() + 5000;
     while (relay.seen.length < 120 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 50));
