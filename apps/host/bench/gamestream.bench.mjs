@@ -20,6 +20,16 @@ const HEIGHT = 720;
 const BITRATE_KBPS = 10000;
 const FLAG_SOF = 0x4;
 const HEADERS_BYTES = 32; // RTP with extension (16) + NV video header (16)
+// Both paths encode the same: the client's bitrate less the 20 % FEC parity.
+const SOURCE = {
+  kind: 'engine',
+  codec: 'h264',
+  backend: 'software',
+  width: WIDTH,
+  height: HEIGHT,
+  fps: 60,
+  bitrateKbps: Math.round((BITRATE_KBPS * 100) / 120),
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => {
@@ -103,15 +113,7 @@ async function gameStreamRun(armedFrom) {
   const session = sessions.startGameStream({
     client: 'bench',
     windowMs: 1000,
-    source: {
-      kind: 'engine',
-      codec: 'h264',
-      backend: 'software',
-      width: WIDTH,
-      height: HEIGHT,
-      fps: 60,
-      bitrateKbps: Math.round((BITRATE_KBPS * 100) / 120),
-    },
+    source: SOURCE,
     send: {
       bindHost: '127.0.0.1',
       videoPort: base,
@@ -170,15 +172,7 @@ async function nativeRun(armedFrom) {
     kind: 'native',
     client: 'bench',
     windowMs: 1000,
-    source: {
-      kind: 'engine',
-      codec: 'h264',
-      backend: 'software',
-      width: WIDTH,
-      height: HEIGHT,
-      fps: 60,
-      bitrateKbps: Math.round((BITRATE_KBPS * 100) / 120),
-    },
+    source: SOURCE,
     send: {
       remoteHost: '127.0.0.1',
       remotePort: receiver.localPort,
