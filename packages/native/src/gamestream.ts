@@ -143,7 +143,16 @@ export interface GameStreamAudioReport {
   nextSequence: number;
 }
 
-interface NativeGsVideoSender {
+/** What both native GameStream senders have: a socket on the stream port that reads the client's pings. */
+interface NativePingedSocket {
+  localPort(): number;
+  pollPings(): GameStreamPingReport;
+  connectTo(remoteHost: string, remotePort: number): void;
+  connected(): boolean;
+  close(): void;
+}
+
+interface NativeGsVideoSender extends NativePingedSocket {
   sendFrame(
     data: Uint8Array,
     frameIndex: number,
@@ -152,23 +161,13 @@ interface NativeGsVideoSender {
     rtpTimestamp: number,
   ): GameStreamFrameReport;
   setFecPercent(fecPercent: number): void;
-  localPort(): number;
   datagramBytes(): number;
-  pollPings(): GameStreamPingReport;
-  connectTo(remoteHost: string, remotePort: number): void;
-  connected(): boolean;
-  close(): void;
 }
 
-interface NativeGsAudioSender {
+interface NativeGsAudioSender extends NativePingedSocket {
   sendAudio(count: number): GameStreamAudioReport;
   audioSource(): GameStreamAudioSource;
   fallbackReason(): string | null;
-  localPort(): number;
-  pollPings(): GameStreamPingReport;
-  connectTo(remoteHost: string, remotePort: number): void;
-  connected(): boolean;
-  close(): void;
 }
 
 interface GameStreamAddon {
@@ -304,13 +303,44 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) 
 const FRAME_TYPES: readonly number[] = Object.values(GAMESTREAM_FRAME_TYPES);
 
 /** Sends encoded frames as GameStream video datagrams: FEC, optional AES-GCM, sendmmsg. */
-export class GameStreamVideoSender {
-  private readonly handle: NativeGsVideoSender;
+/** The ping and address side shared by the video and audio senders. */
+abstract class PingedSender<Handle extends NativePingedSocket> {
+  constructor(protected readonly handle: Handle) {}
+
+  /**
+   * Reads the pings queued on the sender's port, without blocking (at most 256
+   * datagrams a call). Once connected, the kernel passes on only the client's.
+   */
+  pollPings(): GameStreamPingReport {
+    return this.handle.pollPings();
+  }
+
+  /** Streams to this address from now on; call again to move to a new client address. */
+  connectTo(remoteHost: string, remotePort: number): void {
+    checkConnectTo(remoteHost, remotePort);
+    this.handle.connectTo(remoteHost, remotePort);
+  }
+
+  /** True once there is an address to send to. */
+  get connected(): boolean {
+    return this.handle.connected();
+  }
+
+  get localPort(): number {
+    return this.handle.localPort();
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+export class GameStreamVideoSender extends PingedSender<NativeGsVideoSender> {
   /** Bytes of every datagram this sender writes. */
   readonly datagramBytes: number;
 
   constructor(options: GameStreamVideoSenderOptions) {
-    this.handle = new gsAddon.GameStreamVideoSender(validateGameStreamVideoOptions(options));
+    super(new gsAddon.GameStreamVideoSender(validateGameStreamVideoOptions(options)));
     this.datagramBytes = this.handle.datagramBytes();
   }
 
@@ -341,48 +371,20 @@ export class GameStreamVideoSender {
     checkInteger('fecPercent', 'fecPercent', fecPercent, 0, GAMESTREAM_LIMITS.maxFecPercent);
     this.handle.setFecPercent(fecPercent);
   }
-
-  /**
-   * Reads the pings queued on the sender's port, without blocking (at most 256
-   * datagrams a call). Once connected, the kernel passes on only the client's.
-   */
-  pollPings(): GameStreamPingReport {
-    return this.handle.pollPings();
-  }
-
-  /** Streams to this address from now on; call again to move to a new client address. */
-  connectTo(remoteHost: string, remotePort: number): void {
-    checkConnectTo(remoteHost, remotePort);
-    this.handle.connectTo(remoteHost, remotePort);
-  }
-
-  /** True once there is an address to send to. */
-  get connected(): boolean {
-    return this.handle.connected();
-  }
-
-  get localPort(): number {
-    return this.handle.localPort();
-  }
-
-  close(): void {
-    this.handle.close();
-  }
 }
 
 /**
  * Sends desktop audio (PulseAudio) or a test tone as GameStream audio:
  * Opus CBR → RTP (pt 97) + audio FEC (pt 127).
  */
-export class GameStreamAudioSender {
-  private readonly handle: NativeGsAudioSender;
+export class GameStreamAudioSender extends PingedSender<NativeGsAudioSender> {
   /** The source in use: 'pulse' or 'tone'. */
   readonly audioSource: GameStreamAudioSource;
   /** Why source 'auto' fell back to the tone (e.g. "PulseAudio: Connection refused"); null otherwise. */
   readonly fallbackReason: string | null;
 
   constructor(options: GameStreamAudioSenderOptions) {
-    this.handle = new gsAddon.GameStreamAudioSender(validateGameStreamAudioOptions(options));
+    super(new gsAddon.GameStreamAudioSender(validateGameStreamAudioOptions(options)));
     this.audioSource = this.handle.audioSource();
     this.fallbackReason = this.handle.fallbackReason();
   }
@@ -401,28 +403,5 @@ export class GameStreamAudioSender {
   /** The old name of sendAudio, from when the tone was the only source. */
   sendTone(count: number): GameStreamAudioReport {
     return this.sendAudio(count);
-  }
-
-  /** As GameStreamVideoSender.pollPings, on the audio port. */
-  pollPings(): GameStreamPingReport {
-    return this.handle.pollPings();
-  }
-
-  /** Streams to this address from now on; call again to move to a new client address. */
-  connectTo(remoteHost: string, remotePort: number): void {
-    checkConnectTo(remoteHost, remotePort);
-    this.handle.connectTo(remoteHost, remotePort);
-  }
-
-  get connected(): boolean {
-    return this.handle.connected();
-  }
-
-  get localPort(): number {
-    return this.handle.localPort();
-  }
-
-  close(): void {
-    this.handle.close();
   }
 }
