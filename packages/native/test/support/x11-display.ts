@@ -1,0 +1,150 @@
+// Test support: a private Xvfb display, the test window (native/test/tools/
+// x11_test_window: known colour quadrants, reports its input as JSON lines)
+// and xdotool read-backs. Used by the X11 capture and input tests of this
+// package and of the host.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const TEST_WINDOW_PATH = join(REPO_ROOT, 'native/build/x11_test_window');
+
+/** The colours of the test window's quadrants, as [r, g, b]. */
+export const QUADRANT_RGB = {
+  topLeft: [255, 0, 0],
+  topRight: [0, 255, 0],
+  bottomLeft: [0, 0, 255],
+  bottomRight: [255, 255, 255],
+} as const;
+
+const FIRST_DISPLAY = 70;
+const LAST_DISPLAY = 199;
+const START_TIMEOUT_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface XvfbDisplay {
+  /** ":N", for DISPLAY. */
+  name: string;
+  width: number;
+  height: number;
+  stop(): Promise<void>;
+}
+
+function displayFree(n: number): boolean {
+  return !existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`);
+}
+
+async function waitForSocket(n: number, server: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) return false;
+    if (existsSync(`/tmp/.X11-unix/X${n}`)) return true;
+    await sleep(20);
+  }
+  return false;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts Xvfb on a free display number (several test files may run at once). */
+export async function startXvfb(width = 1280, height = 720): Promise<XvfbDisplay> {
+  // A random start spreads parallel test processes over the range.
+  const offset = Math.floor(Math.random() * (LAST_DISPLAY - FIRST_DISPLAY));
+  for (let i = 0; i <= LAST_DISPLAY - FIRST_DISPLAY; i++) {
+    const n = FIRST_DISPLAY + ((offset + i) % (LAST_DISPLAY - FIRST_DISPLAY + 1));
+    if (!displayFree(n)) continue;
+    const server = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp'], {
+      stdio: 'ignore',
+    });
+    if (await waitForSocket(n, server)) {
+      return { name: `:${n}`, width, height, stop: () => stopProcess(server) };
+    }
+    await stopProcess(server); // lost a race for that number; try the next
+  }
+  throw new Error('no free X display number for Xvfb');
+}
+
+export type TestWindowEvent =
+  | { type: 'ready'; window: number }
+  | { type: 'key'; press: boolean; keycode: number; keysym: number; state: number }
+  | { type: 'button'; press: boolean; button: number; x: number; y: number }
+  | { type: 'motion'; x: number; y: number };
+
+export interface TestWindow {
+  events: TestWindowEvent[];
+  /** Resolves with the first event (already received or later) that matches. */
+  waitFor(match: (e: TestWindowEvent) => boolean, timeoutMs?: number): Promise<TestWindowEvent>;
+  stop(): Promise<void>;
+}
+
+export interface TestWindowOptions {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  animate?: boolean;
+}
+
+/** Opens the test window on `display` and waits until it is drawn and focused. */
+export async function openTestWindow(display: string, o: TestWindowOptions): Promise<TestWindow> {
+  const args = ['--x', o.x, '--y', o.y, '--width', o.width, '--height', o.height].map(String);
+  if (o.animate) args.push('--animate');
+  const child = spawn(TEST_WINDOW_PATH, args, {
+    env: { ...process.env, DISPLAY: display },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const events: TestWindowEvent[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    events.push(JSON.parse(line) as TestWindowEvent);
+    for (const wake of waiters) wake();
+  });
+  const waitFor = (match: (e: TestWindowEvent) => boolean, timeoutMs = 5000) =>
+    new Promise<TestWindowEvent>((resolve, reject) => {
+      const check = () => {
+        const found = events.find(match);
+        if (!found) return false;
+        clearTimeout(timer);
+        waiters.delete(onEvent);
+        resolve(found);
+        return true;
+      };
+      const onEvent = () => void check();
+      const timer = setTimeout(() => {
+        waiters.delete(onEvent);
+        reject(new Error(`test window: no matching event in ${timeoutMs} ms (got ${JSON.stringify(events)})`));
+      }, timeoutMs);
+      if (!check()) waiters.add(onEvent);
+    });
+  const window = { events, waitFor, stop: () => stopProcess(child) };
+  try {
+    await waitFor((e) => e.type === 'ready', START_TIMEOUT_MS);
+  } catch (error) {
+    await window.stop();
+    throw error;
+  }
+  return window;
+}
+
+/** Runs xdotool against `display`; returns its stdout. */
+export function xdotool(display: string, ...args: string[]): string {
+  const result = spawnSync('xdotool', args, { env: { ...process.env, DISPLAY: display }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`xdotool ${args.join(' ')}: ${result.stderr || result.error}`);
+  return result.stdout;
+}
+
+/** The pointer position on `display`, read with xdotool. */
+export function pointerPosition(display: string): { x: number; y: number } {
+  const match = /x:(\d+) y:(\d+)/.exec(xdotool(display, 'getmouselocation'));
+  if (!match) throw new Error('xdotool getmouselocation: unexpected output');
+  return { x: Number(match[1]), y: Number(match[2]) };
+}
