@@ -121,7 +121,9 @@ export async function openTestWindow(display: string, o: TestWindowOptions): Pro
       const onEvent = () => void check();
       const timer = setTimeout(() => {
         waiters.delete(onEvent);
-        reject(new Error(`test window: no matching event in ${timeoutMs} ms (got ${JSON.stringify(events)})`));
+        reject(
+          new Error(`test window: no matching event in ${timeoutMs} ms (got ${JSON.stringify(events)})`),
+        );
       }, timeoutMs);
       if (!check()) waiters.add(onEvent);
     });
