@@ -170,3 +170,37 @@ export function loadGameStreamConfig(env: NodeJS.ProcessEnv = process.env): Game
     clientTimeoutMs: bounded(env, 'PUNKTFUNK_GS_CLIENT_TIMEOUT_MS', 10_000, 1000, 600_000),
   };
 }
+
+/** Where the streamed picture comes from, and which X display input and apps go to. */
+export interface DesktopConfig {
+  /**
+   * PUNKTFUNK_CAPTURE: x11 captures the X display; synthetic streams the test
+   * pattern; auto (default) picks x11 when the display is reachable and says
+   * why it fell back otherwise.
+   */
+  capture: CaptureSourceChoice;
+  /** PUNKTFUNK_DISPLAY, else DISPLAY: the X display to capture, inject input into and start apps on; null: none. */
+  display: string | null;
+}
+
+export const CAPTURE_SOURCES = ['auto', 'x11', 'synthetic'] as const;
+export type CaptureSourceChoice = (typeof CAPTURE_SOURCES)[number];
+
+// ":0", ":1.0", "host:0", "/tmp/.X11-unix/X0": what xcb_connect accepts, nothing that reaches a shell.
+const DISPLAY_PATTERN = /^[\w./-]*:\d+(\.\d+)?$|^\/[\w./-]+$/;
+
+function display(env: NodeJS.ProcessEnv): string | null {
+  const value = env.PUNKTFUNK_DISPLAY || env.DISPLAY || '';
+  if (value === '') return null;
+  if (!DISPLAY_PATTERN.test(value)) {
+    throw new ConfigError(`PUNKTFUNK_DISPLAY (or DISPLAY) must look like ':0' or 'host:0.0', got '${value}'`);
+  }
+  return value;
+}
+
+export function loadDesktopConfig(env: NodeJS.ProcessEnv = process.env): DesktopConfig {
+  return {
+    capture: pick(env, 'PUNKTFUNK_CAPTURE', CAPTURE_SOURCES, 'auto'),
+    display: display(env),
+  };
+}
