@@ -12,6 +12,7 @@ import {
   ConfigError,
   type HostConfig,
   loadConfig,
+  loadDesktopConfig,
   loadGameStreamConfig,
   loadManagementConfig,
   type ManagementConfig,
@@ -111,6 +112,7 @@ async function startServices(
   gamestream = await startGameStreamService({
     config: loadGameStreamConfig(),
     host: config,
+    desktop: loadDesktopConfig(),
     configDir: mgmt.configDir,
     identity,
     pairedClients,

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { type DisplayMode, SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
-import type { GameStreamConfig, GameStreamEncryption, HostConfig } from '../config.js';
+import type { DesktopConfig, GameStreamConfig, GameStreamEncryption, HostConfig } from '../config.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
 import type { SessionManager } from '../streaming/session-manager.js';
@@ -25,6 +25,8 @@ import { GameStreamStreamer } from './streamer.js';
 export interface GameStreamServiceOptions {
   config: GameStreamConfig;
   host: HostConfig;
+  /** The captured X display: also where input goes and apps start. */
+  desktop: DesktopConfig;
   configDir: string;
   identity: { uniqueId: string; hostName: string; certPem: string; keyPem: string };
   pairedClients: PairedClients;

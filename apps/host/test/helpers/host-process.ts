@@ -100,6 +100,11 @@ export async function startHost(configDir: string, env: Record<string, string> =
       PUNKTFUNK_GS_RTSP_PORT: '0',
       PUNKTFUNK_MDNS: '0',
       PUNKTFUNK_GS_STREAM_PORT: String(streamPortBase),
+      // The synthetic pattern (frame counters the tests read back) unless a
+      // test brings its own Xvfb display.
+      PUNKTFUNK_CAPTURE: 'synthetic',
+      PUNKTFUNK_DISPLAY: '',
+      DISPLAY: '',
       ...env,
     },
   });
