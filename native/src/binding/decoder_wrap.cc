@@ -27,7 +27,8 @@ void DecoderWrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function cls = DefineClass(
       env, "Decoder",
       {InstanceMethod<&DecoderWrap::Decode>("decode"), InstanceMethod<&DecoderWrap::Flush>("flush"),
-       InstanceMethod<&DecoderWrap::LastLuma>("lastLuma"), closeMethod()});
+       InstanceMethod<&DecoderWrap::LastLuma>("lastLuma"),
+       InstanceMethod<&DecoderWrap::LastRgb>("lastRgb"), closeMethod()});
   stateOf(env).decoderClass = Napi::Persistent(cls);
   exports.Set("Decoder", cls);
 }
@@ -62,6 +63,14 @@ Napi::Value DecoderWrap::LastLuma(const Napi::CallbackInfo& info) {
   return guarded(env, [&]() -> Napi::Value {
     std::vector<uint8_t> luma = engine().lastLuma();
     return Napi::Buffer<uint8_t>::Copy(env, luma.data(), luma.size());
+  });
+}
+
+Napi::Value DecoderWrap::LastRgb(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    std::vector<uint8_t> rgb = engine().lastRgb();
+    return Napi::Buffer<uint8_t>::Copy(env, rgb.data(), rgb.size());
   });
 }
 

@@ -14,6 +14,7 @@ class DecoderWrap : public EngineWrap<DecoderWrap, media::Decoder> {
   Napi::Value Decode(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value LastLuma(const Napi::CallbackInfo& info);
+  Napi::Value LastRgb(const Napi::CallbackInfo& info);
 };
 
 }  // namespace binding

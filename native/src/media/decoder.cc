@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+extern "C" {
+#include <libswscale/swscale.h>
+}
+
 #include "media/clock.h"
 #include "media/codec_census.h"
 #include "media/ffmpeg_log.h"
@@ -89,6 +93,21 @@ std::vector<uint8_t> Decoder::lastLuma() const {
                 last_->data[0] + static_cast<size_t>(y) * last_->linesize[0], last_->width);
   }
   return luma;
+}
+
+std::vector<uint8_t> Decoder::lastRgb() const {
+  std::vector<uint8_t> rgb;
+  if (!last_->data[0]) return rgb;
+  SwsContext* sws = sws_getContext(
+      last_->width, last_->height, static_cast<AVPixelFormat>(last_->format), last_->width,
+      last_->height, AV_PIX_FMT_RGB24, SWS_POINT, nullptr, nullptr, nullptr);
+  if (!sws) throw MediaError(code::kConverterFailed, "no converter from the decoded format to RGB");
+  rgb.resize(static_cast<size_t>(last_->width) * last_->height * 3);
+  uint8_t* dst[4] = {rgb.data(), nullptr, nullptr, nullptr};
+  int dstStride[4] = {last_->width * 3, 0, 0, 0};
+  sws_scale(sws, last_->data, last_->linesize, 0, last_->height, dst, dstStride);
+  sws_freeContext(sws);
+  return rgb;
 }
 
 }  // namespace media

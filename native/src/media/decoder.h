@@ -34,6 +34,9 @@ class Decoder {
   DecodeResult flush();
   // The luma plane of the last decoded frame, rows packed (width bytes each).
   std::vector<uint8_t> lastLuma() const;
+  // The last decoded frame as packed RGB24 (BT.601 limited range, what the
+  // host's converter writes): tests check colours at places on the screen.
+  std::vector<uint8_t> lastRgb() const;
 
  private:
   DecodeResult drain(int64_t startUs);

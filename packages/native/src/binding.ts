@@ -63,6 +63,7 @@ export interface NativeDecoder {
   decode(data: Uint8Array): DecodeResult;
   flush(): DecodeResult;
   lastLuma(): Buffer;
+  lastRgb(): Buffer;
   close(): void;
 }
 

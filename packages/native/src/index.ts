@@ -146,6 +146,11 @@ export class VideoDecoder {
     return this.handle.lastLuma();
   }
 
+  /** The last decoded frame as packed RGB24, 3 bytes a pixel (tests check colours at places). */
+  lastRgb(): Buffer {
+    return this.handle.lastRgb();
+  }
+
   close(): void {
     this.handle.close();
   }
