@@ -2,14 +2,9 @@
 // x11_test_window: known colour quadrants, reports its input as JSON lines)
 // and xdotool read-backs. Used by the X11 capture and input tests of this
 // package and of the host.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const TEST_WINDOW_PATH = join(REPO_ROOT, 'native/build/x11_test_window');
+import { startXvfb as startXvfbProcess, stopProcess, TEST_WINDOW_PATH } from './xvfb.mjs';
 
 /** The colours of the test window's quadrants, as [r, g, b]. */
 export const QUADRANT_RGB = {
@@ -19,12 +14,6 @@ export const QUADRANT_RGB = {
   bottomRight: [255, 255, 255],
 } as const;
 
-const FIRST_DISPLAY = 70;
-const LAST_DISPLAY = 199;
-const START_TIMEOUT_MS = 10_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface XvfbDisplay {
   /** ":N", for DISPLAY. */
   name: string;
@@ -33,45 +22,11 @@ export interface XvfbDisplay {
   stop(): Promise<void>;
 }
 
-function displayFree(n: number): boolean {
-  return !existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`);
-}
+/** Starts Xvfb (24-bit, black root) on a free display number; several test files may run at once. */
+export const startXvfb: (width?: number, height?: number) => Promise<XvfbDisplay> = startXvfbProcess;
+export { TEST_WINDOW_PATH };
 
-async function waitForSocket(n: number, server: ChildProcess): Promise<boolean> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) return false;
-    if (existsSync(`/tmp/.X11-unix/X${n}`)) return true;
-    await sleep(20);
-  }
-  return false;
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** Starts Xvfb on a free display number (several test files may run at once). */
-export async function startXvfb(width = 1280, height = 720): Promise<XvfbDisplay> {
-  // A random start spreads parallel test processes over the range.
-  const offset = Math.floor(Math.random() * (LAST_DISPLAY - FIRST_DISPLAY));
-  for (let i = 0; i <= LAST_DISPLAY - FIRST_DISPLAY; i++) {
-    const n = FIRST_DISPLAY + ((offset + i) % (LAST_DISPLAY - FIRST_DISPLAY + 1));
-    if (!displayFree(n)) continue;
-    const server = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp'], {
-      stdio: 'ignore',
-    });
-    if (await waitForSocket(n, server)) {
-      return { name: `:${n}`, width, height, stop: () => stopProcess(server) };
-    }
-    await stopProcess(server); // lost a race for that number; try the next
-  }
-  throw new Error('no free X display number for Xvfb');
-}
+const START_TIMEOUT_MS = 10_000;
 
 export type TestWindowEvent =
   | { type: 'ready'; window: number }
