@@ -11,13 +11,28 @@ AVPixelFormat parsePixelFormat(const std::string& name) {
   throw media::MediaError(media::code::kInvalidArgument, "unknown pixel format '" + name + "'");
 }
 
+bool optionalBool(const Napi::Object& options, const char* key, bool fallback) {
+  Napi::Value value = options.Get(key);
+  if (value.IsUndefined()) return fallback;
+  if (!value.IsBoolean()) {
+    throw media::MediaError(media::code::kInvalidArgument, std::string(key) + " must be a boolean");
+  }
+  return value.As<Napi::Boolean>().Value();
+}
+
+media::ColorConverter::Method parseConvertMethod(const std::string& name) {
+  if (name == "fast") return media::ColorConverter::Method::kFast;
+  if (name == "swscale") return media::ColorConverter::Method::kSwscale;
+  throw media::MediaError(media::code::kInvalidArgument, "unknown convertMethod '" + name + "'");
+}
+
 }  // namespace
 
 void CaptureWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls =
-      DefineClass(env, "Capture",
-                  {InstanceMethod<&CaptureWrap::Capture>("capture"),
-                   InstanceMethod<&CaptureWrap::CopyBgra>("copyBgra"), closeMethod()});
+  Napi::Function cls = DefineClass(env, "Capture",
+                                   {InstanceMethod<&CaptureWrap::Capture>("capture"),
+                                    InstanceMethod<&CaptureWrap::CopyBgra>("copyBgra"),
+                                    InstanceMethod<&CaptureWrap::Info>("info"), closeMethod()});
   stateOf(env).captureClass = Napi::Persistent(cls);
   exports.Set("Capture", cls);
 }
@@ -27,16 +42,12 @@ CaptureWrap::CaptureWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
     Napi::Object options = info[0].As<Napi::Object>();
     media::CaptureOptions opts;
     opts.source = requireString(options, "source", "synthetic");
+    opts.display = requireString(options, "display", "");
+    opts.cursor = optionalBool(options, "cursor", true);
     opts.width = requireInt(options, "width", 0);
     opts.height = requireInt(options, "height", 0);
     opts.pixelFormat = parsePixelFormat(requireString(options, "pixelFormat", "yuv420p"));
-    const std::string method = requireString(options, "convertMethod", "fast");
-    if (method != "fast" && method != "swscale") {
-      throw media::MediaError(media::code::kInvalidArgument,
-                              "unknown convertMethod '" + method + "'");
-    }
-    opts.convertMethod = method == "fast" ? media::ColorConverter::Method::kFast
-                                          : media::ColorConverter::Method::kSwscale;
+    opts.convertMethod = parseConvertMethod(requireString(options, "convertMethod", "fast"));
     opts.convertThreads = requireInt(options, "convertThreads", 1);
     engine_ = std::make_unique<media::Capture>(opts);
     return info.Env().Undefined();
@@ -58,18 +69,43 @@ Napi::Value CaptureWrap::Capture(const Napi::CallbackInfo& info) {
   });
 }
 
-// A packed copy of the last grabbed BGRA frame: for benchmarks that feed the
-// same frames to another encoder, and for tests. Not for the hot path.
+// A packed copy of the last grabbed BGRA frame (source size): for benchmarks
+// that feed the same frames to another encoder, and for tests. Not for the
+// hot path. All zero before the first capture.
 Napi::Value CaptureWrap::CopyBgra(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     media::Capture& c = engine();
-    const size_t rowBytes = static_cast<size_t>(c.width()) * 4;
-    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, rowBytes * c.height());
-    for (int y = 0; y < c.height(); ++y) {
+    const size_t rowBytes = static_cast<size_t>(c.sourceWidth()) * 4;
+    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, rowBytes * c.sourceHeight());
+    if (!c.bgra()) {
+      std::memset(out.Data(), 0, out.Length());
+      return out;
+    }
+    for (int y = 0; y < c.sourceHeight(); ++y) {
       std::memcpy(out.Data() + rowBytes * y, c.bgra() + static_cast<size_t>(c.bgraStride()) * y,
                   rowBytes);
     }
+    return out;
+  });
+}
+
+// Fixed for the capture's life: read once by the facade.
+Napi::Value CaptureWrap::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    media::Capture& c = engine();
+    const media::ContentRect& r = c.contentRect();
+    Napi::Object rect = Napi::Object::New(env);
+    rect.Set("x", r.x);
+    rect.Set("y", r.y);
+    rect.Set("width", r.width);
+    rect.Set("height", r.height);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("sourceWidth", c.sourceWidth());
+    out.Set("sourceHeight", c.sourceHeight());
+    out.Set("captureMode", c.mode());
+    out.Set("contentRect", rect);
     return out;
   });
 }

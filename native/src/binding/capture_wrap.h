@@ -4,7 +4,8 @@
 
 namespace binding {
 
-// JS: new Capture({source, width, height, pixelFormat, convertThreads})
+// JS: new Capture({source, display, cursor, width, height, pixelFormat, convertMethod,
+// convertThreads})
 class CaptureWrap : public EngineWrap<CaptureWrap, media::Capture> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
@@ -15,6 +16,7 @@ class CaptureWrap : public EngineWrap<CaptureWrap, media::Capture> {
  private:
   Napi::Value Capture(const Napi::CallbackInfo& info);
   Napi::Value CopyBgra(const Napi::CallbackInfo& info);
+  Napi::Value Info(const Napi::CallbackInfo& info);
 };
 
 }  // namespace binding

@@ -3,6 +3,7 @@
 #include "binding/addon_state.h"
 #include "media/clock.h"
 #include "media/codec_census.h"
+#include "media/x11_source.h"
 
 namespace binding {
 namespace {
@@ -27,6 +28,21 @@ Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(stateOf(info.Env()).live->size()));
 }
 
+// Never throws for a display that is not there: the host asks before it
+// decides between X11 capture and the synthetic source.
+Napi::Value ProbeX11Display(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string display = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  const media::X11DisplayProbe probe = media::probeX11Display(display);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("reachable", probe.reachable);
+  out.Set("width", probe.width);
+  out.Set("height", probe.height);
+  out.Set("shm", probe.shm);
+  out.Set("reason", probe.reason);
+  return out;
+}
+
 }  // namespace
 
 void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
@@ -34,6 +50,7 @@ void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("monotonicUs", Napi::Function::New(env, MonotonicUs));
   exports.Set("openCodecContexts", Napi::Function::New(env, OpenCodecContexts));
   exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
+  exports.Set("probeX11Display", Napi::Function::New(env, ProbeX11Display));
 }
 
 }  // namespace binding

@@ -1,6 +1,7 @@
 #pragma once
 // The capture stage: grab a BGRA frame from a source and convert it into the
-// encoder's pixel format. Its timing covers both, as the stats' stage split says.
+// encoder's pixel format and size. Its timing covers both, as the stats'
+// stage split says.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,8 +14,10 @@
 namespace media {
 
 struct CaptureOptions {
-  std::string source = "synthetic";
-  int width = 0;
+  std::string source = "synthetic";  // "synthetic" | "x11"
+  std::string display;               // x11: empty means $DISPLAY
+  bool cursor = true;                // x11: draw the pointer into the frame
+  int width = 0;                     // output (encoder) size; the source may differ
   int height = 0;
   AVPixelFormat pixelFormat = AV_PIX_FMT_YUV420P;
   ColorConverter::Method convertMethod = ColorConverter::Method::kFast;
@@ -27,6 +30,8 @@ struct CaptureResult {
   int64_t grabUs = 0;
   int64_t convertUs = 0;
   int64_t captureUs = 0;  // grab + convert
+  // The source saw no change: nothing was grabbed or converted, and frame()
+  // is the previous picture (the encoder codes it again, cheaply).
   bool repeated = false;
 };
 
@@ -36,20 +41,29 @@ class Capture {
   CaptureResult capture();
   // The converted frame of the last capture(); valid until the next one.
   const AVFrame* frame() const { return frame_.get(); }
-  const uint8_t* bgra() const { return bgra_.data(); }
-  int bgraStride() const { return bgraStride_; }
-  int width() const { return source_->width(); }
-  int height() const { return source_->height(); }
+  // The last grabbed BGRA frame (source size), wherever the source put it;
+  // null before the first capture().
+  const uint8_t* bgra() const { return lastPixels_; }
+  int bgraStride() const { return lastStrideBytes_; }
+  int sourceWidth() const { return source_->width(); }
+  int sourceHeight() const { return source_->height(); }
+  int width() const { return frame_->width; }
+  int height() const { return frame_->height; }
+  const ContentRect& contentRect() const { return converter_.contentRect(); }
+  const char* mode() const { return source_->mode(); }
 
  private:
   std::unique_ptr<FrameSource> source_;
   ColorConverter converter_;
-  std::vector<uint8_t> bgra_;
+  std::vector<uint8_t> bgra_;  // only for sources that write into our buffer
   int bgraStride_;
   AvFramePtr frame_;
   uint64_t nextFrameIndex_ = 0;
+  bool haveFrame_ = false;
+  const uint8_t* lastPixels_ = nullptr;
+  int lastStrideBytes_ = 0;
 };
 
-std::unique_ptr<FrameSource> makeFrameSource(const std::string& kind, int width, int height);
+std::unique_ptr<FrameSource> makeFrameSource(const CaptureOptions& options);
 
 }  // namespace media

@@ -1,6 +1,11 @@
 #include "media/color_converter.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
 extern "C" {
+#include <libavutil/buffer.h>
 #include <libavutil/frame.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
@@ -11,6 +16,45 @@ extern "C" {
 #include "media/media_error.h"
 
 namespace media {
+namespace {
+
+// Limited-range black, the bars around a picture of another aspect ratio.
+constexpr uint8_t kBlackY = 16;
+constexpr uint8_t kNeutralChroma = 128;
+
+// The caller owns the pixels a view wraps; freeing the view frees nothing.
+void keepPixels(void*, uint8_t*) {}
+
+void fillRows(uint8_t* plane, int linesize, int x, int y, int widthBytes, int rows, uint8_t value) {
+  if (widthBytes <= 0) return;
+  for (int row = y; row < y + rows; ++row) {
+    std::memset(plane + static_cast<ptrdiff_t>(row) * linesize + x, value, widthBytes);
+  }
+}
+
+// Fills a plane outside `r` (in that plane's units) with `value`.
+void fillAround(uint8_t* plane, int linesize, int planeWidth, int planeHeight, const ContentRect& r,
+                uint8_t value) {
+  fillRows(plane, linesize, 0, 0, planeWidth, r.y, value);
+  fillRows(plane, linesize, 0, r.y + r.height, planeWidth, planeHeight - r.y - r.height, value);
+  fillRows(plane, linesize, 0, r.y, r.x, r.height, value);
+  fillRows(plane, linesize, r.x + r.width, r.y, planeWidth - r.x - r.width, r.height, value);
+}
+
+}  // namespace
+
+ContentRect fitContentRect(int srcWidth, int srcHeight, int outWidth, int outHeight) {
+  // Doubles, evaluated in the same order as the TypeScript twin, so both
+  // round the same way (x.5 cases included: both round half up for positives).
+  const double scale = std::min(static_cast<double>(outWidth) / srcWidth,
+                                static_cast<double>(outHeight) / srcHeight);
+  ContentRect r;
+  r.width = std::min(outWidth, 2 * static_cast<int>(std::round(srcWidth * scale / 2)));
+  r.height = std::min(outHeight, 2 * static_cast<int>(std::round(srcHeight * scale / 2)));
+  r.x = 2 * ((outWidth - r.width) / 4);
+  r.y = 2 * ((outHeight - r.height) / 4);
+  return r;
+}
 
 AvFramePtr allocateVideoFrame(int width, int height, AVPixelFormat format) {
   AvFramePtr frame(av_frame_alloc());
@@ -23,61 +67,144 @@ AvFramePtr allocateVideoFrame(int width, int height, AVPixelFormat format) {
   return frame;
 }
 
-ColorConverter::ColorConverter(int width, int height, AVPixelFormat dstFormat, Method method,
-                               int threads)
-    : width_(width), height_(height), dstFormat_(dstFormat), method_(method) {
-  const bool fastPossible = width % 2 == 0 && height % 2 == 0 &&
-                            (dstFormat == AV_PIX_FMT_YUV420P || dstFormat == AV_PIX_FMT_NV12);
-  if (method_ == Method::kFast && !fastPossible) method_ = Method::kSwscale;
-  if (method_ == Method::kFast) return;
+ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int dstHeight,
+                               AVPixelFormat dstFormat, Method method, int threads)
+    : srcWidth_(srcWidth),
+      srcHeight_(srcHeight),
+      dstWidth_(dstWidth),
+      dstHeight_(dstHeight),
+      dstFormat_(dstFormat),
+      method_(method),
+      rect_(fitContentRect(srcWidth, srcHeight, dstWidth, dstHeight)) {
+  const bool sameSize = srcWidth == dstWidth && srcHeight == dstHeight;
+  const bool evenSource = srcWidth % 2 == 0 && srcHeight % 2 == 0;
+  const bool fastFormat = dstFormat == AV_PIX_FMT_YUV420P || dstFormat == AV_PIX_FMT_NV12;
+  if (method_ == Method::kFast && !(evenSource && fastFormat)) method_ = Method::kSwscale;
+  if (method_ == Method::kFast && sameSize) return;
+  if (method_ == Method::kFast) {
+    // Scaling after our own colour conversion: swscale's BGRA input path is
+    // the expensive part of a scaled conversion, its YUV scaler is not.
+    intermediate_ = allocateVideoFrame(srcWidth, srcHeight, AV_PIX_FMT_YUV420P).release();
+    initSwscale(AV_PIX_FMT_YUV420P, SWS_BILINEAR, threads);
+    return;
+  }
+  // Same size, SWS_AREA: chroma is the 2x2 box average (the fast path does
+  // the same) and luma is exact. SWS_FAST_BILINEAR was measured to shift luma
+  // by up to 63 code values at 1:1 on detailed content, so it is not used.
+  // Scaling, SWS_BILINEAR: swscale widens its filter with the scale factor,
+  // so downscaled text stays legible, at a fraction of bicubic's cost.
+  initSwscale(AV_PIX_FMT_BGRA, sameSize ? SWS_AREA : SWS_BILINEAR, threads);
+}
+
+void ColorConverter::initSwscale(AVPixelFormat srcFormat, int flags, int threads) {
   sws_ = sws_alloc_context();
   srcView_ = av_frame_alloc();
-  if (!sws_ || !srcView_) throw MediaError(code::kOutOfMemory, "swscale context");
-  // SWS_AREA: chroma is the 2x2 box average (the fast path does the same) and
-  // luma is exact. SWS_FAST_BILINEAR was measured to shift luma by up to 63
-  // code values at 1:1 on detailed content, so it is not used.
-  av_opt_set_int(sws_, "srcw", width, 0);
-  av_opt_set_int(sws_, "srch", height, 0);
-  av_opt_set_int(sws_, "src_format", AV_PIX_FMT_BGRA, 0);
-  av_opt_set_int(sws_, "dstw", width, 0);
-  av_opt_set_int(sws_, "dsth", height, 0);
-  av_opt_set_int(sws_, "dst_format", dstFormat, 0);
-  av_opt_set_int(sws_, "sws_flags", SWS_AREA, 0);
+  dstView_ = av_frame_alloc();
+  if (!sws_ || !srcView_ || !dstView_) {
+    freeSwscale();
+    throw MediaError(code::kOutOfMemory, "swscale context");
+  }
+  av_opt_set_int(sws_, "srcw", srcWidth_, 0);
+  av_opt_set_int(sws_, "srch", srcHeight_, 0);
+  av_opt_set_int(sws_, "src_format", srcFormat, 0);
+  av_opt_set_int(sws_, "dstw", rect_.width, 0);
+  av_opt_set_int(sws_, "dsth", rect_.height, 0);
+  av_opt_set_int(sws_, "dst_format", dstFormat_, 0);
+  av_opt_set_int(sws_, "sws_flags", flags, 0);
   av_opt_set_int(sws_, "threads", threads, 0);
   const int ret = sws_init_context(sws_, nullptr, nullptr);
   if (ret < 0) {
-    sws_freeContext(sws_);
-    av_frame_free(&srcView_);
+    freeSwscale();
     throw MediaError(code::kConverterFailed, "swscale init: " + describeAvError(ret));
   }
-  srcView_->format = AV_PIX_FMT_BGRA;
-  srcView_->width = width;
-  srcView_->height = height;
 }
 
-ColorConverter::~ColorConverter() {
+void ColorConverter::freeSwscale() {
   sws_freeContext(sws_);
+  sws_ = nullptr;
+  av_frame_free(&intermediate_);
   av_frame_free(&srcView_);
+  av_frame_free(&dstView_);
 }
+
+ColorConverter::~ColorConverter() { freeSwscale(); }
 
 void ColorConverter::convertFast(const uint8_t* bgra, int strideBytes, AVFrame* dst) const {
   const YuvPlanes planes{dst->data[0],     dst->linesize[0], dst->data[1],
                          dst->linesize[1], dst->data[2],     dst->linesize[2]};
-  if (dstFormat_ == AV_PIX_FMT_NV12) {
-    bgraToNv12(bgra, strideBytes, width_, height_, planes);
+  if (dst->format == AV_PIX_FMT_NV12) {
+    bgraToNv12(bgra, strideBytes, dst->width, dst->height, planes);
   } else {
-    bgraToI420(bgra, strideBytes, width_, height_, planes);
+    bgraToI420(bgra, strideBytes, dst->width, dst->height, planes);
   }
 }
 
-void ColorConverter::convert(const uint8_t* bgra, int strideBytes, AVFrame* dst) {
-  if (method_ == Method::kFast) return convertFast(bgra, strideBytes, dst);
+// The bars never change, so they are painted once per output buffer (a new
+// buffer from av_frame_make_writable is a copy and has them already; this is
+// the guard for one that is not).
+void ColorConverter::paintBarsOnce(AVFrame* dst) {
+  if (dst->data[0] == barsPaintedIn_) return;
+  barsPaintedIn_ = dst->data[0];
+  if (rect_.width == dstWidth_ && rect_.height == dstHeight_) return;
+  fillAround(dst->data[0], dst->linesize[0], dstWidth_, dstHeight_, rect_, kBlackY);
+  const ContentRect half{rect_.x / 2, rect_.y / 2, rect_.width / 2, rect_.height / 2};
+  if (dstFormat_ == AV_PIX_FMT_NV12) {
+    // Interleaved U and V: each chroma sample is two bytes wide.
+    const ContentRect uv{rect_.x, half.y, rect_.width, half.height};
+    fillAround(dst->data[1], dst->linesize[1], dstWidth_, dstHeight_ / 2, uv, kNeutralChroma);
+    return;
+  }
+  for (int p = 1; p <= 2; ++p) {
+    fillAround(dst->data[p], dst->linesize[p], dstWidth_ / 2, dstHeight_ / 2, half, kNeutralChroma);
+  }
+}
+
+// Scales `src` (reference-counted, source size) into dst's content rectangle.
+void ColorConverter::scaleInto(AVFrame* src, AVFrame* dst) {
+  // The output view is the frame's own buffers, offset to the content rectangle.
+  int ret = av_frame_ref(dstView_, dst);
+  if (ret < 0) throw MediaError(code::kOutOfMemory, "swscale output view: " + describeAvError(ret));
+  const int chromaX = dstFormat_ == AV_PIX_FMT_NV12 ? rect_.x : rect_.x / 2;
+  dstView_->data[0] += static_cast<ptrdiff_t>(rect_.y) * dst->linesize[0] + rect_.x;
+  for (int p = 1; p <= 2 && dstView_->data[p]; ++p) {
+    dstView_->data[p] += static_cast<ptrdiff_t>(rect_.y / 2) * dst->linesize[p] + chromaX;
+  }
+  dstView_->width = rect_.width;
+  dstView_->height = rect_.height;
+  // sws_scale_frame runs the slices on swscale's own thread pool.
+  ret = sws_scale_frame(sws_, dstView_, src);
+  av_frame_unref(dstView_);
+  if (ret < 0) throw MediaError(code::kConverterFailed, "swscale: " + describeAvError(ret));
+}
+
+void ColorConverter::convertSwscale(const uint8_t* bgra, int strideBytes, AVFrame* dst) {
+  // sws_scale_frame takes a reference to its input; a frame without buffers
+  // would be copied whole to make one, so the caller's pixels (an X SHM
+  // segment) are wrapped in a buffer that frees nothing.
+  srcView_->buf[0] =
+      av_buffer_create(const_cast<uint8_t*>(bgra), static_cast<size_t>(strideBytes) * srcHeight_,
+                       keepPixels, nullptr, AV_BUFFER_FLAG_READONLY);
+  if (!srcView_->buf[0]) throw MediaError(code::kOutOfMemory, "swscale source view");
   srcView_->data[0] = const_cast<uint8_t*>(bgra);
   srcView_->linesize[0] = strideBytes;
-  // sws_scale_frame runs the slices on swscale's own thread pool.
-  const int ret = sws_scale_frame(sws_, dst, srcView_);
-  srcView_->data[0] = nullptr;
-  if (ret < 0) throw MediaError(code::kConverterFailed, "swscale: " + describeAvError(ret));
+  srcView_->format = AV_PIX_FMT_BGRA;
+  srcView_->width = srcWidth_;
+  srcView_->height = srcHeight_;
+  try {
+    scaleInto(srcView_, dst);
+  } catch (...) {
+    av_frame_unref(srcView_);
+    throw;
+  }
+  av_frame_unref(srcView_);
+}
+
+void ColorConverter::convert(const uint8_t* bgra, int strideBytes, AVFrame* dst) {
+  if (!sws_) return convertFast(bgra, strideBytes, dst);
+  paintBarsOnce(dst);
+  if (!intermediate_) return convertSwscale(bgra, strideBytes, dst);
+  convertFast(bgra, strideBytes, intermediate_);
+  scaleInto(intermediate_, dst);
 }
 
 }  // namespace media

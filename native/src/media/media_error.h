@@ -16,6 +16,8 @@ inline constexpr const char* kConverterFailed = "CONVERTER_FAILED";
 inline constexpr const char* kClosed = "CLOSED";
 inline constexpr const char* kOutOfMemory = "OUT_OF_MEMORY";
 inline constexpr const char* kAudioSourceUnavailable = "AUDIO_SOURCE_UNAVAILABLE";
+// The X display cannot be opened, lacks what capture needs, or was lost.
+inline constexpr const char* kCaptureUnavailable = "CAPTURE_UNAVAILABLE";
 }  // namespace code
 
 class MediaError : public std::runtime_error {

@@ -15,6 +15,7 @@ class SyntheticSource : public FrameSource {
   SyntheticSource(int width, int height);
   int width() const override { return width_; }
   int height() const override { return height_; }
+  const char* mode() const override { return "synthetic"; }
   GrabResult grab(uint64_t frameIndex, uint8_t* bgra, int strideBytes) override;
 
  private:

@@ -33,17 +33,45 @@ export interface EncoderOptions {
   threads?: number;
 }
 
-export type FrameSourceKind = 'synthetic';
+export type FrameSourceKind = 'synthetic' | 'x11';
 export type ConvertMethod = 'fast' | 'swscale';
 
 export interface CaptureOptions {
   source?: FrameSourceKind;
+  /** x11: the display, e.g. ':0'; '' or absent means $DISPLAY. */
+  display?: string;
+  /** x11: draw the pointer into the picture (default true). */
+  cursor?: boolean;
+  /** The output (encoder) size; an X display of another size is scaled into it, aspect kept. */
   width: number;
   height: number;
   pixelFormat: PixelFormat;
   convertMethod?: ConvertMethod;
   /** swscale slice threads (the fast converter is single-threaded). */
   convertThreads?: number;
+}
+
+/** How frames are obtained: the test pattern, X11 through MIT-SHM, or X11 GetImage (no MIT-SHM). */
+export type CaptureMode = 'synthetic' | 'shm' | 'get-image';
+
+/** Where the picture sits in the output frame, in output pixels (all even). */
+export interface ContentRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface X11DisplayProbe {
+  /** The display answered and has a pixel format we can capture (24/32-bit BGRX). */
+  reachable: boolean;
+  /** The root window's size; 0 when the display did not answer. */
+  width: number;
+  height: number;
+  /** MIT-SHM works (the server attached our memory); otherwise capture uses GetImage. */
+  shm: boolean;
+  /** Why not reachable, e.g. "cannot open display :5 (connection refused)"; '' when reachable. */
+  reason: string;
 }
 
 export interface DecoderOptions {
@@ -80,15 +108,57 @@ export function validateBitrateKbps(bitrateKbps: number): void {
   checkInteger('bitrate options', 'bitrateKbps', bitrateKbps, LIMITS.minBitrateKbps, LIMITS.maxBitrateKbps);
 }
 
+/**
+ * An X display name as xcb parses it: [host]:display[.screen], e.g. ':0',
+ * ':1.0', 'localhost:10', 'unix:0'. '' means $DISPLAY.
+ */
+export function validateDisplayName(what: string, display: unknown): string {
+  if (typeof display !== 'string') fail(what, `display must be a string, got ${JSON.stringify(display)}`);
+  if (display !== '' && !/^[A-Za-z0-9._\-/[\]:]{0,200}:\d+(\.\d+)?$/.test(display)) {
+    fail(what, `display must look like ':0' or 'host:0.0', got ${JSON.stringify(display)}`);
+  }
+  return display;
+}
+
 export function validateCaptureOptions(o: CaptureOptions): Required<CaptureOptions> {
   const what = 'capture options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
-  checkOneOf(what, 'source', o.source ?? 'synthetic', ['synthetic']);
+  const source = o.source ?? 'synthetic';
+  checkOneOf(what, 'source', source, ['synthetic', 'x11']);
+  if (source !== 'x11' && (o.display !== undefined || o.cursor !== undefined)) {
+    fail(what, `display and cursor apply to source 'x11' only, not '${source}'`);
+  }
+  const display = validateDisplayName(what, o.display ?? '');
+  const cursor = o.cursor ?? true;
+  if (typeof cursor !== 'boolean') fail(what, `cursor must be a boolean, got ${JSON.stringify(o.cursor)}`);
   checkSize(what, o.width, o.height);
   checkOneOf(what, 'pixelFormat', o.pixelFormat, ['yuv420p', 'nv12']);
   checkOneOf(what, 'convertMethod', o.convertMethod ?? 'fast', ['fast', 'swscale']);
   checkInteger(what, 'convertThreads', o.convertThreads ?? 1, 1, LIMITS.maxThreads);
-  return { source: 'synthetic', convertMethod: 'fast', convertThreads: 1, ...o };
+  return { convertMethod: 'fast', convertThreads: 1, ...o, source, display, cursor };
+}
+
+/**
+ * Where a source of srcWidth x srcHeight lands in an output frame: scaled to
+ * fit with its aspect ratio, centred, even numbers (4:2:0 chroma). The engine
+ * computes the same in C++ (fitContentRect in color_converter.cc); input
+ * mapping uses this one, so change both or neither.
+ */
+export function fitContentRect(
+  srcWidth: number,
+  srcHeight: number,
+  outWidth: number,
+  outHeight: number,
+): ContentRect {
+  const scale = Math.min(outWidth / srcWidth, outHeight / srcHeight);
+  const width = Math.min(outWidth, 2 * Math.round((srcWidth * scale) / 2));
+  const height = Math.min(outHeight, 2 * Math.round((srcHeight * scale) / 2));
+  return {
+    x: 2 * Math.floor((outWidth - width) / 4),
+    y: 2 * Math.floor((outHeight - height) / 4),
+    width,
+    height,
+  };
 }
 
 export function validateDecoderOptions(o: DecoderOptions): Required<DecoderOptions> {
