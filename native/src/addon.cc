@@ -6,6 +6,7 @@
 #include "binding/decoder_wrap.h"
 #include "binding/encoder_wrap.h"
 #include "binding/gs_sender_wrap.h"
+#include "binding/input_wrap.h"
 #include "binding/media_receiver_wrap.h"
 #include "binding/media_sender_wrap.h"
 #include "binding/module_functions.h"
@@ -27,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   binding::GsVideoSenderWrap::Init(env, exports);
   binding::GsAudioSenderWrap::Init(env, exports);
   binding::OpusDecoderWrap::Init(env, exports);
+  binding::InitInput(env, exports);
   return exports;
 }
 

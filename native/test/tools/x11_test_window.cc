@@ -194,6 +194,10 @@ int main(int argc, char** argv) {
           std::fflush(stdout);
           ready = true;
         }
+      } else if ((e->response_type & 0x7f) == XCB_MAPPING_NOTIFY) {
+        // The keyboard mapping changed (an injector bound a spare keycode to
+        // type a symbol the layout lacks): read it again, as X clients do.
+        keymap = Keymap(c);
       } else {
         report(e, keymap);
       }

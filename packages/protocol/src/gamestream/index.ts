@@ -1,4 +1,5 @@
 export * from './control-messages.js';
+export * from './input.js';
 export * from './pairing-crypto.js';
 export * from './query.js';
 export * from './replies.js';

@@ -7,6 +7,8 @@
 //    8 waiting), then a 0x0200 ping (reliable, so ENet keeps measuring the
 //    round trip) on CTRL_CHANNEL_GENERIC;
 //  - on demand: 0x0302 IDR request, reliable on CTRL_CHANNEL_URGENT;
+//  - input: 0x0206 carrying the plain input packet (NV_INPUT_HEADER
+//    included), reliable on the input kind's channel (InputStream.c);
 //  - from the host: 0x0109 termination (BE32 code; 0x80030023 = ended
 //    normally), after which the client drops the connection at once.
 // Every message is sealed with the rikey; the seq counts all messages sent.
@@ -18,6 +20,7 @@ import {
   TERMINATION_GRACEFUL,
 } from '@punktfunk/protocol';
 import { EnetClient, type EnetClose } from './enet-client.js';
+import type { InputPacket } from './input-packets.js';
 
 /** ControlStream.c channel numbers (Limelight-internal.h). */
 export const CTRL_CHANNEL_GENERIC = 0x00;
@@ -50,6 +53,7 @@ export interface HostControlMessage {
 export interface ControlClientCounters {
   messagesSent: number;
   idrRequests: number;
+  inputPackets: number;
   pings: number;
   fecStatusSent: number;
   /** Reports dropped because 8 were already waiting. */
@@ -96,6 +100,7 @@ export class ControlClient {
   readonly counters: ControlClientCounters = {
     messagesSent: 0,
     idrRequests: 0,
+    inputPackets: 0,
     pings: 0,
     fecStatusSent: 0,
     fecStatusOverflow: 0,
@@ -158,6 +163,19 @@ export class ControlClient {
     if (!this.connected) return;
     this.counters.idrRequests++;
     this.send(ControlType.idrRequest, Buffer.from([0, 0]), CTRL_CHANNEL_URGENT);
+  }
+
+  /**
+   * sendInputPacketOnControlStream: an input packet from input-packets.ts on
+   * its channel, or raw bytes (anything, for hostile tests) on the generic one.
+   */
+  sendInput(packet: InputPacket | Buffer): void {
+    if (!this.connected) return;
+    const { bytes, channelId } = Buffer.isBuffer(packet)
+      ? { bytes: packet, channelId: CTRL_CHANNEL_GENERIC }
+      : packet;
+    this.counters.inputPackets++;
+    this.send(ControlType.input, bytes, channelId);
   }
 
   /** Queued like the client's connectionSendFrameFecStatus; goes out before the next ping. */
