@@ -3,16 +3,15 @@
 // captures the sink's monitor, and the decoded packets carry that tone.
 // Without a reachable server, 'auto' falls back to the tone with the reason
 // and 'pulse' refuses with AUDIO_SOURCE_UNAVAILABLE.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GameStreamAudioSender, NativeError, OpusDecoder } from '../src/index.js';
 import { UdpCollector } from './gamestream-receiver.js';
+import { goertzelPower, havePulse, type PrivatePulse, startPrivatePulse } from './support/pulse.js';
 
 const RTP_HEADER_BYTES = 12;
-const SAMPLE_RATE = 48_000;
 const TONE_HZ = 1000;
 
 const open: { close(): void }[] = [];
@@ -29,30 +28,6 @@ afterAll(() => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function goertzelPower(samples: number[], hz: number): number {
-  const c = 2 * Math.cos((2 * Math.PI * hz) / SAMPLE_RATE);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s = x + c * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return s1 * s1 + s2 * s2 - c * s1 * s2;
-}
-
-/** Interleaved stereo S16LE of a sine at `hz`, `seconds` long. */
-function tonePcm(hz: number, seconds: number): Buffer {
-  const frames = SAMPLE_RATE * seconds;
-  const pcm = Buffer.alloc(frames * 4);
-  for (let i = 0; i < frames; i++) {
-    const v = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / SAMPLE_RATE));
-    pcm.writeInt16LE(v, i * 4);
-    pcm.writeInt16LE(v, i * 4 + 2);
-  }
-  return pcm;
-}
-
 function errorOf(fn: () => unknown): NativeError {
   try {
     fn();
@@ -63,114 +38,79 @@ function errorOf(fn: () => unknown): NativeError {
   throw new Error('expected a NativeError');
 }
 
-const hasBinary = (name: string) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-const havePulse = hasBinary('pulseaudio') && hasBinary('pacat');
-if (!havePulse) {
+const pulseInstalled = havePulse();
+if (!pulseInstalled) {
   console.warn('skipping the PulseAudio capture test: no pulseaudio/pacat binary (Debian: pulseaudio)');
 }
 
-describe.skipIf(!havePulse)('GameStreamAudioSender source pulse, with a private PulseAudio server', () => {
-  let dir = '';
-  let env: NodeJS.ProcessEnv = {};
-  let server: ChildProcess | null = null;
-  let player: ChildProcess | null = null;
+describe.skipIf(!pulseInstalled)(
+  'GameStreamAudioSender source pulse, with a private PulseAudio server',
+  () => {
+    let pulse: PrivatePulse | null = null;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pf-pulse-'));
-    const socket = join(dir, 'native');
-    // Its own HOME and runtime dir: nothing of a desktop session is touched.
-    env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_RUNTIME_PATH: join(dir, 'run') };
-    server = spawn(
-      'pulseaudio',
-      [
-        '--daemonize=no',
-        '--exit-idle-time=-1',
-        '--use-pid-file=no',
-        '-n',
-        '--load=module-null-sink sink_name=pf_test rate=48000',
-        `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
-      ],
-      { env, stdio: 'ignore' },
-    );
-    for (let i = 0; i < 200 && !existsSync(socket); i++) await sleep(25);
-    if (!existsSync(socket)) throw new Error('the private PulseAudio server did not start');
-    env.PULSE_SERVER = `unix:${socket}`;
-    process.env.PULSE_SERVER = env.PULSE_SERVER;
-  });
+    beforeAll(async () => {
+      pulse = await startPrivatePulse();
+      process.env.PULSE_SERVER = pulse.server;
+    });
 
-  /** Plays the tone into the null sink, with a low latency as a game would. */
-  function play(): void {
-    const args = [
-      '--raw',
-      '--format=s16le',
-      '--rate=48000',
-      '--channels=2',
-      '--device=pf_test',
-      '--latency-msec=20',
-    ];
-    player = spawn('pacat', args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
-    player.stdin?.on('error', () => {}); // pacat killed with audio still queued
-    player.stdin?.end(tonePcm(TONE_HZ, 20));
-  }
+    afterAll(async () => {
+      await pulse?.stop();
+    });
 
-  afterAll(() => {
-    player?.kill();
-    server?.kill();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    it('captures the default sink monitor: the decoded packets carry the 1 kHz tone being played', async () => {
+      const rx = await UdpCollector.open();
+      open.push(rx);
+      const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: rx.port, source: 'pulse' });
+      open.push(tx);
+      expect(tx.audioSource).toBe('pulse');
+      expect(tx.fallbackReason).toBeNull();
+      pulse?.play(TONE_HZ, 20);
+      // Paced roughly as a stream: 20 packets (100 ms) every 100 ms. The sink
+      // takes a moment to start rendering at the new latency: wait until the
+      // capture keeps up, then keep 1 s.
+      for (let i = 0; i < 50 && tx.sendAudio(20).underruns > 0; i++) await sleep(100);
+      await sleep(50);
+      rx.datagrams.splice(0);
+      let packets = 0;
+      let underruns = 0;
+      for (let i = 0; i < 10; i++) {
+        await sleep(100);
+        const report = tx.sendAudio(20);
+        packets += report.packets;
+        underruns += report.underruns;
+      }
+      expect(packets).toBe(200);
+      expect(underruns).toBeLessThan(packets / 4);
+      const datagrams = await rx.waitFor(packets + (packets / 4) * 2);
+      const decoder = new OpusDecoder({ channels: 2 });
+      open.push(decoder);
+      const left: number[] = [];
+      for (const d of datagrams.filter((d) => d[1] === 97)) {
+        const pcm = decoder.decode(d.subarray(RTP_HEADER_BYTES));
+        for (let i = 0; i < pcm.length; i += 2) left.push(pcm[i]!);
+      }
+      const tone = goertzelPower(left, TONE_HZ);
+      for (const other of [440, 700, 1500, 3000])
+        expect(tone).toBeGreaterThan(50 * goertzelPower(left, other));
+      const start = Date.now();
+      tx.close();
+      expect(Date.now() - start).toBeLessThan(1000); // the reader thread stops within a chunk
+    });
 
-  it('captures the default sink monitor: the decoded packets carry the 1 kHz tone being played', async () => {
-    const rx = await UdpCollector.open();
-    open.push(rx);
-    const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: rx.port, source: 'pulse' });
-    open.push(tx);
-    expect(tx.audioSource).toBe('pulse');
-    expect(tx.fallbackReason).toBeNull();
-    play();
-    // Paced roughly as a stream: 20 packets (100 ms) every 100 ms. The sink
-    // takes a moment to start rendering at the new latency: wait until the
-    // capture keeps up, then keep 1 s.
-    for (let i = 0; i < 50 && tx.sendAudio(20).underruns > 0; i++) await sleep(100);
-    await sleep(50);
-    rx.datagrams.splice(0);
-    let packets = 0;
-    let underruns = 0;
-    for (let i = 0; i < 10; i++) {
-      await sleep(100);
-      const report = tx.sendAudio(20);
-      packets += report.packets;
-      underruns += report.underruns;
-    }
-    expect(packets).toBe(200);
-    expect(underruns).toBeLessThan(packets / 4);
-    const datagrams = await rx.waitFor(packets + (packets / 4) * 2);
-    const decoder = new OpusDecoder({ channels: 2 });
-    open.push(decoder);
-    const left: number[] = [];
-    for (const d of datagrams.filter((d) => d[1] === 97)) {
-      const pcm = decoder.decode(d.subarray(RTP_HEADER_BYTES));
-      for (let i = 0; i < pcm.length; i += 2) left.push(pcm[i]!);
-    }
-    const tone = goertzelPower(left, TONE_HZ);
-    for (const other of [440, 700, 1500, 3000]) expect(tone).toBeGreaterThan(50 * goertzelPower(left, other));
-    const start = Date.now();
-    tx.close();
-    expect(Date.now() - start).toBeLessThan(1000); // the reader thread stops within a chunk
-  });
-
-  it('sendAudio never waits for the capture: a burst beyond the ring is silence, counted as underruns', async () => {
-    const rx = await UdpCollector.open();
-    open.push(rx);
-    const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: rx.port, source: 'auto' });
-    open.push(tx);
-    expect(tx.audioSource).toBe('pulse');
-    const start = Date.now();
-    const report = tx.sendAudio(400); // 2 s of audio asked for at once, the ring holds 200 ms
-    expect(Date.now() - start).toBeLessThan(1000);
-    expect(report.packets).toBe(400);
-    expect(report.underruns).toBeGreaterThan(300);
-  });
-});
+    it('sendAudio never waits for the capture: a burst beyond the ring is silence, counted as underruns', async () => {
+      const rx = await UdpCollector.open();
+      open.push(rx);
+      const tx = new GameStreamAudioSender({ remoteHost: '127.0.0.1', remotePort: rx.port, source: 'auto' });
+      open.push(tx);
+      expect(tx.audioSource).toBe('pulse');
+      const start = Date.now();
+      const report = tx.sendAudio(400); // 2 s of audio asked for at once, the ring holds 200 ms
+      expect(Date.now() - start).toBeLessThan(1000);
+      expect(report.packets).toBe(400);
+      expect(report.underruns).toBeGreaterThan(300);
+    });
+  },
+);
 
 describe('GameStreamAudioSender without a PulseAudio server', () => {
   let dir = '';

@@ -22,7 +22,8 @@ import {
   xmlError,
   xmlReply,
 } from '@punktfunk/protocol';
-import type { GameStreamApps } from './apps.js';
+import { type AppRunner, AppStartError } from '../apps/app-runner.js';
+import { appCommand, type GameStreamApp, type GameStreamApps } from './apps.js';
 import type { GameStreamPairing } from './pairing.js';
 import type { GameStreamSessions } from './sessions.js';
 
@@ -39,6 +40,8 @@ export interface GameStreamContext {
   pairedClients: { has(fingerprint: string): boolean; remove(fingerprint: string): Promise<boolean> };
   pairing: GameStreamPairing;
   apps: GameStreamApps;
+  /** Starts an app's command on /launch, stops it on /cancel. */
+  appRunner: AppRunner;
   sessions: GameStreamSessions;
   /** True while a client is being streamed to (video flowing or about to). */
   isStreaming(): boolean;
@@ -154,12 +157,13 @@ function sessionUrl(ctx: GameStreamContext, req: RequestInfo): string {
   return `rtsp://${host}:${ctx.ports().rtsp}`;
 }
 
-function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
   const fingerprint = requirePaired(ctx, req);
   const request = parseLaunchRequest(query);
   const app = ctx.apps.find(request.appId);
   if (!app) throw new GameStreamRequestError(404, `no app with id ${request.appId}`);
   const { uniqueId, appId, ...stream } = request;
+  // The record first: it is the one-at-a-time guard, taken before anything starts.
   const session = ctx.sessions.launch({
     ...stream,
     appId,
@@ -173,8 +177,27 @@ function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     if (busy) throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
     throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
   }
+  await startAppCommand(ctx, app, session.sessionId);
   ctx.log(`GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps}`);
   return launchXml('launch', sessionUrl(ctx, req));
+}
+
+/** Starts the app's command, if it has one; a command that cannot start ends the launch record again. */
+async function startAppCommand(ctx: GameStreamContext, app: GameStreamApp, sessionId: string): Promise<void> {
+  const command = appCommand(app);
+  if (!command) return;
+  try {
+    await ctx.appRunner.start(command);
+  } catch (error) {
+    if (ctx.sessions.current()?.sessionId === sessionId) ctx.sessions.cancel();
+    if (!(error instanceof AppStartError)) throw error;
+    throw new GameStreamRequestError(500, `${app.title} could not start: ${error.message}`);
+  }
+  if (ctx.sessions.current()?.sessionId !== sessionId) {
+    // Quit while the command was starting: the quit found nothing to stop yet.
+    await ctx.appRunner.stop('the launch was cancelled while it started');
+    throw new GameStreamRequestError(409, 'the launch was cancelled');
+  }
 }
 
 function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
@@ -204,10 +227,12 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
   return launchXml('resume', sessionUrl(ctx, req));
 }
 
-function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+async function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
   requirePaired(ctx, req);
   clientUniqueId(query);
   if (ctx.sessions.cancel()) ctx.log('GameStream session ended by the client (cancel)');
+  // Answered once the app is gone, so a launch right after the quit never finds it still running.
+  await ctx.appRunner.stop('the client quit');
   return cancelXml();
 }
 

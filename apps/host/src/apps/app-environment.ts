@@ -1,0 +1,25 @@
+// The environment an app starts in: the host's own (PULSE_SERVER,
+// XDG_RUNTIME_DIR, HOME, PATH… so it plays into the same sound server and
+// finds the same session), on the captured X display, plus what apps.json
+// sets for that app. The host's PUNKTFUNK_* settings stay behind: one of them
+// is the management token, and an app has no business with any of them.
+
+export interface AppEnvironmentInput {
+  /** The host process's environment. */
+  hostEnv: NodeJS.ProcessEnv;
+  /** The captured display (DesktopConfig.display); null: none configured, DISPLAY is left as the host has it. */
+  display: string | null;
+  /** apps.json `env`, applied last: the operator may override anything, DISPLAY included. */
+  extra: Readonly<Record<string, string>> | undefined;
+}
+
+const HOST_ONLY = /^PUNKTFUNK_/;
+
+export function appEnvironment(o: AppEnvironmentInput): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(o.hostEnv)) {
+    if (!HOST_ONLY.test(name) && value !== undefined) env[name] = value;
+  }
+  if (o.display !== null) env.DISPLAY = o.display;
+  return { ...env, ...o.extra };
+}

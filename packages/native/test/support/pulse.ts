@@ -1,0 +1,114 @@
+// Test support: a private PulseAudio server (its own socket, HOME and runtime
+// dir, so nothing of a desktop session is touched) whose only sink, and so
+// the default, is a null sink; a tone played into it with pacat; and the
+// Goertzel filter the tests use to find a frequency in decoded audio. Used by
+// this package's capture test and the host's audio end-to-end test.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const SAMPLE_RATE = 48_000;
+export const NULL_SINK = 'pf_test';
+const START_TIMEOUT_MS = 5000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const hasBinary = (name: string) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Whether `pulseaudio` and `pacat` are installed (Debian: pulseaudio). */
+export function havePulse(): boolean {
+  return hasBinary('pulseaudio') && hasBinary('pacat');
+}
+
+/** Power of one frequency in the signal. */
+export function goertzelPower(samples: ArrayLike<number>, hz: number, sampleRate = SAMPLE_RATE): number {
+  const c = 2 * Math.cos((2 * Math.PI * hz) / sampleRate);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const s = (samples[i] as number) + c * s1 - s2;
+    s2 = s1;
+    s1 = s;
+  }
+  return s1 * s1 + s2 * s2 - c * s1 * s2;
+}
+
+/** Interleaved stereo S16LE of a sine at `hz`, `seconds` long, at about a quarter of full scale. */
+export function tonePcm(hz: number, seconds: number): Buffer {
+  const frames = SAMPLE_RATE * seconds;
+  const pcm = Buffer.alloc(frames * 4);
+  for (let i = 0; i < frames; i++) {
+    const v = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / SAMPLE_RATE));
+    pcm.writeInt16LE(v, i * 4);
+    pcm.writeInt16LE(v, i * 4 + 2);
+  }
+  return pcm;
+}
+
+export interface PrivatePulse {
+  /** For PULSE_SERVER: `unix:<socket>`. */
+  server: string;
+  /** Plays a `hz` tone for `seconds` into the null sink, with a low latency as a game would. */
+  play(hz: number, seconds: number): void;
+  /** Stops the players and the server and removes its directory. */
+  stop(): Promise<void>;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startPrivatePulse(): Promise<PrivatePulse> {
+  const dir = mkdtempSync(join(tmpdir(), 'pf-pulse-'));
+  const socket = join(dir, 'native');
+  const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_RUNTIME_PATH: join(dir, 'run') };
+  const server = spawn(
+    'pulseaudio',
+    [
+      '--daemonize=no',
+      '--exit-idle-time=-1',
+      '--use-pid-file=no',
+      '-n',
+      `--load=module-null-sink sink_name=${NULL_SINK} rate=${SAMPLE_RATE}`,
+      `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
+    ],
+    { env, stdio: 'ignore' },
+  );
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!existsSync(socket) && server.exitCode === null && Date.now() < deadline) await sleep(25);
+  if (!existsSync(socket)) {
+    await stopProcess(server);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error('the private PulseAudio server did not start');
+  }
+  const clientEnv = { ...env, PULSE_SERVER: `unix:${socket}` };
+  const players: ChildProcess[] = [];
+  return {
+    server: clientEnv.PULSE_SERVER,
+    play(hz, seconds) {
+      const args = [
+        '--raw',
+        '--format=s16le',
+        `--rate=${SAMPLE_RATE}`,
+        '--channels=2',
+        `--device=${NULL_SINK}`,
+      ];
+      const player = spawn('pacat', [...args, '--latency-msec=20'], {
+        env: clientEnv,
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      player.stdin?.on('error', () => {}); // pacat stopped with audio still queued
+      player.stdin?.end(tonePcm(hz, seconds));
+      players.push(player);
+    },
+    async stop() {
+      await Promise.all(players.map(stopProcess));
+      await stopProcess(server);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
