@@ -199,8 +199,9 @@ function display(env: NodeJS.ProcessEnv): string | null {
 }
 
 export function loadDesktopConfig(env: NodeJS.ProcessEnv = process.env): DesktopConfig {
-  return {
-    capture: pick(env, 'PUNKTFUNK_CAPTURE', CAPTURE_SOURCES, 'auto'),
-    display: display(env),
-  };
+  const config = { capture: pick(env, 'PUNKTFUNK_CAPTURE', CAPTURE_SOURCES, 'auto'), display: display(env) };
+  if (config.capture === 'x11' && config.display === null) {
+    throw new ConfigError('PUNKTFUNK_CAPTURE=x11 needs an X display: set PUNKTFUNK_DISPLAY or DISPLAY');
+  }
+  return config;
 }

@@ -99,8 +99,10 @@ async function startServices(
   });
   const servers = await listenApi(app, { ...mgmt, certPem: identity.certPem, keyPem: identity.keyPem });
   announce(mgmt, servers.httpUrl, servers.httpsUrl, token);
+  const desktop = loadDesktopConfig();
   const streaming = await startStreamingServices({
     config,
+    desktop,
     recorder,
     certPem: identity.certPem,
     keyPem: identity.keyPem,
@@ -112,7 +114,7 @@ async function startServices(
   gamestream = await startGameStreamService({
     config: loadGameStreamConfig(),
     host: config,
-    desktop: loadDesktopConfig(),
+    desktop,
     configDir: mgmt.configDir,
     identity,
     pairedClients,

@@ -2,7 +2,7 @@
 // flag mirrors the recorder, one session manager that relays worker samples
 // to the recorder, and the native punktfunk/1 control server.
 import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
-import type { HostConfig } from './config.js';
+import type { DesktopConfig, HostConfig } from './config.js';
 import { loadNativeConfig } from './native/native-config.js';
 import type { PairingStore, PinBroker } from './native/native-pairing.js';
 import { startNativeService } from './native/native-service.js';
@@ -20,6 +20,8 @@ export interface RecorderPort {
 
 export interface StreamingServicesOptions {
   config: HostConfig;
+  /** The picture native sessions stream (x11 or synthetic, decided per session). */
+  desktop: DesktopConfig;
   recorder: RecorderPort;
   certPem: string;
   keyPem: string;
@@ -44,6 +46,7 @@ export async function startStreamingServices(o: StreamingServicesOptions): Promi
   const nativeConfig = loadNativeConfig();
   const native = await startNativeService({
     host: o.config,
+    desktop: o.desktop,
     native: nativeConfig,
     sessions,
     cert: o.certPem,

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { PixelFormat } from '@punktfunk/shared';
 import { NativeError } from './errors.js';
+import type { CaptureMode, ContentRect, X11DisplayProbe } from './options.js';
 
 export interface CaptureTiming {
   frameIndex: number;
@@ -14,6 +15,7 @@ export interface CaptureTiming {
   convertUs: number;
   /** grab + convert */
   captureUs: number;
+  /** Nothing changed on the source: nothing was grabbed or converted; the frame is the previous one. */
   repeated: boolean;
 }
 
@@ -46,9 +48,17 @@ export interface RawEncoderInfo {
   bitrateKbps: number;
 }
 
+export interface RawCaptureInfo {
+  sourceWidth: number;
+  sourceHeight: number;
+  captureMode: CaptureMode;
+  contentRect: ContentRect;
+}
+
 export interface NativeCapture {
   capture(): CaptureTiming;
   copyBgra(): Buffer;
+  info(): RawCaptureInfo;
   close(): void;
 }
 export interface NativeEncoder {
@@ -67,6 +77,32 @@ export interface NativeDecoder {
   close(): void;
 }
 
+// Input injection (native/src/input); the facade is input.ts.
+export interface NativeX11Input {
+  screenSize(): { width: number; height: number };
+  moveTo(x: number, y: number): void;
+  moveBy(dx: number, dy: number): void;
+  button(xButton: number, down: boolean): void;
+  scroll(verticalAmount: number, horizontalAmount: number): number;
+  key(virtualKey: number, down: boolean): boolean;
+  text(text: string): { typed: number; skipped: number };
+  releaseAll(): void;
+  close(): void;
+}
+export interface NativeGamepadState {
+  buttons: number;
+  leftTrigger: number;
+  rightTrigger: number;
+  leftStickX: number;
+  leftStickY: number;
+  rightStickX: number;
+  rightStickY: number;
+}
+export interface NativeUinputGamepad {
+  update(state: NativeGamepadState): number;
+  close(): void;
+}
+
 interface Addon {
   Capture: new (options: object) => NativeCapture;
   Encoder: new (options: object) => NativeEncoder;
@@ -75,6 +111,10 @@ interface Addon {
   monotonicUs(): number;
   openCodecContexts(): number;
   liveHandles(): number;
+  X11Input: new (options: { display: string }) => NativeX11Input;
+  UinputGamepad: new (options: { devicePath: string }) => NativeUinputGamepad;
+  gamepadEvents(before: NativeGamepadState, after: NativeGamepadState): [number, number, number][];
+  probeX11Display(display: string): X11DisplayProbe;
 }
 
 function addonPath(): string {

@@ -11,42 +11,70 @@ import {
   type NativeEncoder,
 } from './binding.js';
 import {
+  type CaptureMode,
   type CaptureOptions,
+  type ContentRect,
   type DecoderOptions,
   type EncoderOptions,
   validateBitrateKbps,
   validateCaptureOptions,
   validateDecoderOptions,
+  validateDisplayName,
   validateEncoderOptions,
+  type X11DisplayProbe,
 } from './options.js';
 
 export type { CaptureTiming, CollectResult, DecodedFrame, DecodeResult } from './binding.js';
 export { NativeError, type NativeErrorCode } from './errors.js';
 export * from './gamestream.js';
+export * from './input.js';
 export * from './net.js';
 export * from './options.js';
 export * from './opus.js';
 
-/** Grabs frames from a source and converts them into the encoder's format. */
+/**
+ * Grabs frames from a source (the synthetic pattern or an X11 display) and
+ * converts them into the encoder's format and size.
+ */
 export class FrameCapture {
   /** @internal the native object, handed to the encoder without copying */
   readonly handle: NativeCapture;
+  /** The output (encoder) size. */
   readonly width: number;
   readonly height: number;
+  /** The source's size: the X root window, or the output size for the synthetic source. */
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
+  /**
+   * Where the source's picture sits in the output frame (fitContentRect): the
+   * whole frame at 1:1, else scaled with its aspect ratio kept and black bars around.
+   */
+  readonly contentRect: ContentRect;
+  readonly captureMode: CaptureMode;
 
+  /** Throws NativeError CAPTURE_UNAVAILABLE when the X display cannot be opened or captured. */
   constructor(options: CaptureOptions) {
     const valid = validateCaptureOptions(options);
     this.handle = new addon.Capture(valid);
     this.width = valid.width;
     this.height = valid.height;
+    const info = this.handle.info();
+    this.sourceWidth = info.sourceWidth;
+    this.sourceHeight = info.sourceHeight;
+    this.contentRect = info.contentRect;
+    this.captureMode = info.captureMode;
   }
 
-  /** Grabs and converts the next frame; the frame stays in native memory. */
+  /**
+   * Grabs and converts the next frame; the frame stays in native memory.
+   * `repeated`: the source did not change, the previous frame stands (an X
+   * display that is still). Throws CAPTURE_UNAVAILABLE if the display is lost.
+   */
   capture(): CaptureTiming {
     return this.handle.capture();
   }
 
-  /** A packed copy of the last grabbed BGRA frame (benchmarks, tests; not the hot path). */
+  /** A packed copy of the last grabbed BGRA frame, source size (benchmarks, tests; not the hot path). */
   copyBgra(): Buffer {
     return this.handle.copyBgra();
   }
@@ -54,6 +82,14 @@ export class FrameCapture {
   close(): void {
     this.handle.close();
   }
+}
+
+/**
+ * Whether an X display can be captured, and its size; never throws for a
+ * display that is not there (`reason` says why). '' probes $DISPLAY.
+ */
+export function probeX11Display(display: string): X11DisplayProbe {
+  return addon.probeX11Display(validateDisplayName('probeX11Display', display));
 }
 
 export interface EncoderInfo {

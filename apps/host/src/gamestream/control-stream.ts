@@ -4,7 +4,8 @@
 // with the X-SS-Connect-Data it handed out in SETUP. The first CONNECT that
 // carries that value pins the link to its address; datagrams from anywhere
 // else are dropped. The link surfaces what the worker needs (IDR requests,
-// FEC status reports, the round-trip time) and can end the stream the way
+// FEC status reports, the round-trip time), the client's input packets
+// (decoded, for the input router) and can end the stream the way
 // Moonlight expects: a termination message, then an ENet disconnect.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import {
@@ -12,9 +13,11 @@ import {
   ControlMessageError,
   createControlCipher,
   createEnetPeer,
+  decodeInputPacket,
   type EnetDisconnectReason,
   type EnetPeer,
   type FecStatus,
+  type InputEvent,
 } from '@punktfunk/protocol';
 import { GameStreamListenError } from './listen.js';
 
@@ -29,6 +32,8 @@ export interface ControlLinkEvents {
   onConnected(address: string): void;
   onIdrRequest(why: string): void;
   onFecStatus(status: FecStatus): void;
+  /** A client input packet (0x0206), decoded; malformed ones arrive as such, never as a throw. */
+  onInput(event: InputEvent): void;
   onDisconnected(reason: EnetDisconnectReason): void;
 }
 
@@ -120,7 +125,8 @@ class Link implements ControlLink {
       // Reference frame invalidation is not offered; an IDR repairs the same loss.
       this.o.events.onIdrRequest(`the client lost frames ${message.firstFrame}..${message.lastFrame}`);
     } else if (message.kind === 'fec-status') this.o.events.onFecStatus(message.status);
-    // Pings, start messages, stats and input: nothing for the stream to do (input belongs to the desktop path).
+    else if (message.kind === 'input') this.o.events.onInput(decodeInputPacket(message.payload));
+    // Pings, start messages and stats: nothing for the stream to do.
   }
 
   roundTripMs(): number | null {

@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { type DisplayMode, SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
+import { AppRunner } from '../apps/app-runner.js';
 import type { DesktopConfig, GameStreamConfig, GameStreamEncryption, HostConfig } from '../config.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
@@ -81,6 +82,13 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
   }
   const apps = await GameStreamApps.load(join(o.configDir, 'apps.json'), { warn: o.log });
   const sessions = new GameStreamSessions();
+  // Apps start on the captured display, in the host's environment (sound server included).
+  const appRunner = new AppRunner({
+    display: o.desktop.display,
+    log: o.log,
+    // The player quit the game: the stream ends (graceful termination) and the client is back at its app list.
+    onAppEnded: () => void sessions.cancel(),
+  });
   const codecs = probeCodecSupport(o.host, o.log);
   if (codecs.codecModeSupport === 0)
     throw new Error('GameStream: the encoder opens no codec a client could use');
@@ -103,6 +111,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     pairedClients: o.pairedClients,
     pairing,
     apps,
+    appRunner,
     sessions,
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
@@ -155,6 +164,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     manager: o.manager,
     control,
     host: o.host,
+    desktop: o.desktop,
     bind: o.config.bind,
     ports: { video: streamPorts.video, audio: streamPorts.audio },
     fecPercent: o.config.fecPercent,
@@ -179,6 +189,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     rtspPort: ports.rtsp,
     close: async () => {
       await liveStreamer.close();
+      await appRunner.stop('the host is stopping');
       await control.close();
       pairing.close();
       await mdns?.close().catch((error: Error) => o.log(`mDNS: ${error.message}`));

@@ -10,7 +10,9 @@
 
 import type { FecStatus } from '@punktfunk/protocol';
 import { SS_ENC_AUDIO, SS_ENC_VIDEO, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
-import type { HostConfig } from '../config.js';
+import type { DesktopConfig, HostConfig } from '../config.js';
+import { InputRouter } from '../input/input-router.js';
+import { resolveCapture } from '../streaming/desktop-source.js';
 import type { SessionManager, StreamingSession } from '../streaming/session-manager.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
@@ -20,6 +22,8 @@ export interface StreamerOptions {
   manager: SessionManager;
   control: GameStreamControlServer;
   host: HostConfig;
+  /** The picture: the X display or the synthetic pattern, decided per stream. */
+  desktop: DesktopConfig;
   bind: string;
   ports: { video: number; audio: number };
   /** Parity per FEC block, % of its data packets (at least the client's minimum). */
@@ -36,6 +40,8 @@ interface ActiveStream {
   pingPayload: string;
   stream: StreamingSession;
   link: ControlLink;
+  /** The client's mouse, keyboard and gamepads, into the desktop. */
+  input: InputRouter;
   feedbackTimer: NodeJS.Timeout;
   ending: Promise<void> | null;
 }
@@ -101,6 +107,7 @@ export class GameStreamStreamer {
     let reportsFec = false;
     // Assigned below, once the worker and the link exist; the link's events may refer to it.
     let active: ActiveStream | null = null;
+    const capture = resolveCapture(this.o.desktop);
     const stream = this.o.manager.startGameStream({
       client: `${session.clientUniqueId}@${session.clientAddress}`,
       windowMs: this.o.windowMs,
@@ -112,6 +119,7 @@ export class GameStreamStreamer {
         height: announced.height,
         fps: announced.fps,
         bitrateKbps: encoderKbps(clientKbps, fecPercent),
+        capture: capture.spec,
       },
       send: {
         bindHost: this.o.bind,
@@ -136,9 +144,15 @@ export class GameStreamStreamer {
         videoEncryption: videoEncrypted ? 'aes-128-gcm' : 'none',
         audioEncryption: audioEncrypted ? 'aes-128-cbc' : 'none',
         controlEncryption: 'aes-128-gcm',
-        audio: 'opus test tone',
+        capture: capture.description,
       },
       onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
+    });
+    // Absolute pointer positions are relative to the stream's frame (the client's mode).
+    const input = new InputRouter({
+      display: this.o.desktop.display,
+      stream: { width: announced.width, height: announced.height },
+      log: this.o.log,
     });
     const link = this.o.control.expect({
       connectData: session.stream.controlConnectData,
@@ -151,6 +165,7 @@ export class GameStreamStreamer {
           reportsFec = true;
           tally.add(status);
         },
+        onInput: (event) => input.handle(event),
         onDisconnected: (reason) => {
           this.o.log(`GameStream control: link ended (${reason})`);
           // The client left (or went silent): stop streaming now; the launch record stays for a resume.
@@ -172,6 +187,7 @@ export class GameStreamStreamer {
       pingPayload: session.stream.pingPayload,
       stream,
       link,
+      input,
       feedbackTimer,
       ending: null,
     };
@@ -179,13 +195,15 @@ export class GameStreamStreamer {
     this.active = current;
     this.o.log(
       `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
-        `${announced.codec}, waiting for the client's pings on ${this.o.ports.video}/udp`,
+        `${announced.codec} from ${capture.description}, waiting for the client's pings on ${this.o.ports.video}/udp`,
     );
     void stream.ended.then((end) => {
       clearInterval(feedbackTimer);
       if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
       else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
       if (!current.ending) link.close();
+      // Nothing stays pressed, no pad lingers once the stream is over.
+      input.close();
       if (this.active === current) this.active = null;
     });
   }
@@ -195,6 +213,7 @@ export class GameStreamStreamer {
     active.ending ??= (async () => {
       this.o.log(`GameStream: ending stream ${active.stream.sessionId} (${why})`);
       if (this.active === active) this.active = null;
+      active.input.close();
       const farewell = tellClient
         ? active.link.terminate(TERMINATION_GRACEFUL)
         : Promise.resolve(active.link.close());

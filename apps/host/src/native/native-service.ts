@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
-import type { HostConfig } from '../config.js';
+import type { DesktopConfig, HostConfig } from '../config.js';
+import { resolveCapture } from '../streaming/desktop-source.js';
 import type { SessionManager } from '../streaming/session-manager.js';
 import type { StreamOffer } from './control-connection.js';
 import { ControlServer, type ControlServerOptions } from './control-server.js';
@@ -11,6 +12,7 @@ import type { NativeConfig } from './native-config.js';
 
 export interface NativeServiceOptions {
   host: HostConfig;
+  desktop: DesktopConfig;
   native: NativeConfig;
   sessions: SessionManager;
   cert: string;
@@ -52,8 +54,10 @@ export async function startNativeService(
     pingIntervalMs: 1000,
     log: o.log,
     offer: (hello) => streamOffer(o, hello),
-    startSession: ({ hello, offer, remoteAddress, key, salt, sessionId }) =>
-      o.sessions.start({
+    startSession: ({ hello, offer, remoteAddress, key, salt, sessionId }) => {
+      const capture = resolveCapture(o.desktop);
+      o.log(`native session ${sessionId}: streaming ${capture.description}`);
+      return o.sessions.start({
         sessionId,
         kind: 'native',
         client: `${hello.clientName}@${remoteAddress}`,
@@ -66,6 +70,7 @@ export async function startNativeService(
           height: offer.height,
           fps: offer.fps,
           bitrateKbps: offer.bitrateKbps,
+          capture: capture.spec,
         },
         send: {
           remoteHost: remoteAddress,
@@ -76,7 +81,8 @@ export async function startNativeService(
           fecPercent: offer.fecPercent,
         },
         traceOutPath: o.native.traceDir ? join(o.native.traceDir, `${sessionId}.trace.jsonl`) : null,
-      }),
+      });
+    },
   });
   const port = await server.listen();
   return { server, port };

@@ -12,6 +12,7 @@ import {
   monotonicUs,
   VideoEncoder,
 } from '@punktfunk/native';
+import { captureOptions, describeCapture } from './capture-options.js';
 import { ClientFeedback, type FeedbackMessage } from './client-feedback.js';
 import { ControlBlock, type SessionControl } from './control-block.js';
 import { runFrameLoop } from './frame-loop.js';
@@ -89,7 +90,9 @@ function openEncoder(): { capture: FrameCapture; encoder: VideoEncoder } {
     width: spec.source.width,
     height: spec.source.height,
     pixelFormat: encoder.info.pixelFormat,
+    ...captureOptions(spec.source.capture),
   });
+  log(describeCapture(capture));
   closers.push(
     () => capture.close(),
     () => encoder.close(),

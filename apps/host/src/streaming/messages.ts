@@ -4,6 +4,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import type { CaptureSpec } from './desktop-source.js';
 
 export type FrameSourceSpec =
   | {
@@ -15,6 +16,8 @@ export type FrameSourceSpec =
       fps: number;
       bitrateKbps: number;
       preset?: string;
+      /** Where the picture comes from; the synthetic pattern when absent. */
+      capture?: CaptureSpec;
     }
   | { kind: 'trace'; tracePath: string; virtualClock: boolean };
 

@@ -3,6 +3,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { FrameCapture, MediaSender, monotonicUs, VideoEncoder } from '@punktfunk/native';
+import { captureOptions, describeCapture } from './capture-options.js';
 import { ClientFeedback, type FeedbackMessage } from './client-feedback.js';
 import { ControlBlock, type SessionControl } from './control-block.js';
 import { type FrameClock, RealClock, VirtualClock } from './frame-clock.js';
@@ -66,7 +67,9 @@ function buildPipeline(session: SessionControl): {
     width: source.width,
     height: source.height,
     pixelFormat: encoder.info.pixelFormat,
+    ...captureOptions(source.capture),
   });
+  post({ type: 'log', line: describeCapture(capture) });
   closers.push(
     () => capture.close(),
     () => encoder.close(),

@@ -1,0 +1,50 @@
+// The capture choice: config parsing (PUNKTFUNK_CAPTURE, PUNKTFUNK_DISPLAY)
+// and resolveCapture against a real Xvfb and a display that does not exist.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startXvfb, type XvfbDisplay } from '../../../../packages/native/test/support/x11-display.js';
+import { ConfigError, loadDesktopConfig } from '../../src/config.js';
+import { resolveCapture } from '../../src/streaming/desktop-source.js';
+
+describe('loadDesktopConfig', () => {
+  it('defaults to auto on $DISPLAY; PUNKTFUNK_DISPLAY wins', () => {
+    expect(loadDesktopConfig({})).toEqual({ capture: 'auto', display: null });
+    expect(loadDesktopConfig({ DISPLAY: ':0' })).toEqual({ capture: 'auto', display: ':0' });
+    expect(loadDesktopConfig({ DISPLAY: ':0', PUNKTFUNK_DISPLAY: 'host:1.0' }).display).toBe('host:1.0');
+  });
+
+  it('refuses an unknown source, x11 without a display and a display that is not one', () => {
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'wayland' })).toThrow(
+      /PUNKTFUNK_CAPTURE must be one of/,
+    );
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'x11' })).toThrow(/needs an X display/);
+    for (const hostile of [':0; rm -rf /', '$(id)', ':abc', 'a b:0']) {
+      expect(() => loadDesktopConfig({ PUNKTFUNK_DISPLAY: hostile })).toThrow(ConfigError);
+    }
+  });
+});
+
+describe('resolveCapture', () => {
+  let xvfb: XvfbDisplay;
+  beforeAll(async () => {
+    xvfb = await startXvfb(800, 600);
+  });
+  afterAll(() => xvfb.stop());
+
+  it('auto captures a reachable display and describes it', () => {
+    const resolved = resolveCapture({ capture: 'auto', display: xvfb.name });
+    expect(resolved.spec).toEqual({ source: 'x11', display: xvfb.name });
+    expect(resolved.description).toBe(`x11 ${xvfb.name} 800x600 (MIT-SHM)`);
+  });
+
+  it('auto falls back to the pattern with the reason; x11 keeps the display so the session fails loudly', () => {
+    const fallback = resolveCapture({ capture: 'auto', display: ':1999' });
+    expect(fallback.spec).toEqual({ source: 'synthetic' });
+    expect(fallback.description).toMatch(/^synthetic \(.*:1999.*\)$/);
+    const forced = resolveCapture({ capture: 'x11', display: ':1999' });
+    expect(forced.spec).toEqual({ source: 'x11', display: ':1999' });
+    expect(resolveCapture({ capture: 'auto', display: null }).description).toMatch(/no X display configured/);
+    expect(resolveCapture({ capture: 'synthetic', display: xvfb.name }).spec).toEqual({
+      source: 'synthetic',
+    });
+  });
+});

@@ -1,0 +1,149 @@
+// The real desktop over GameStream, end to end: the host captures a private
+// Xvfb display (PUNKTFUNK_CAPTURE=x11) on which the test window shows four
+// colour quadrants; the project's own Moonlight-style client streams it,
+// decodes every frame with the addon's decoder and reads colours back at
+// screen places: the quadrants where the window is, the cursor where XTest
+// (xdotool) put it and nowhere else, and while nothing moves the armed
+// capture counts repeated frames.
+import { VideoDecoder } from '@punktfunk/native';
+import { leaf } from '@punktfunk/protocol';
+import type { Capture } from '@punktfunk/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  openTestWindow,
+  QUADRANT_RGB,
+  startXvfb,
+  type TestWindow,
+  type XvfbDisplay,
+  xdotool,
+} from '../../../../packages/native/test/support/x11-display.js';
+import type { GameStreamTestClient } from '../gamestream/gs-client.js';
+import { enterPin } from '../gamestream/helpers.js';
+import { newLaunchKeys, startStreamSession } from '../gamestream/stream-client/session.js';
+import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
+
+const WIDTH = 1280;
+const HEIGHT = 720;
+// The test window: quadrants of 200x120 around (400, 240).
+const WINDOW = { x: 200, y: 120, width: 400, height: 240 };
+// Colour tolerance after BT.601 conversion and H.264 at 8 Mb/s.
+const TOLERANCE = 40;
+// The default X cursor is about 16x16 around its hotspot.
+const CURSOR_REACH = 10;
+
+let xvfb: XvfbDisplay;
+let window: TestWindow;
+let host: RunningHost;
+let client: GameStreamTestClient;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Rgb = readonly [number, number, number];
+
+function pixel(rgb: Buffer, x: number, y: number): Rgb {
+  const i = (y * WIDTH + x) * 3;
+  return [rgb[i] ?? 0, rgb[i + 1] ?? 0, rgb[i + 2] ?? 0];
+}
+
+const near = (a: Rgb, b: readonly number[]) => a.every((v, i) => Math.abs(v - (b[i] ?? 0)) <= TOLERANCE);
+
+/** Whether any pixel within CURSOR_REACH of (x, y) is clearly not black. */
+function drawnAround(rgb: Buffer, x: number, y: number): boolean {
+  for (let dy = -CURSOR_REACH; dy <= CURSOR_REACH; dy++) {
+    for (let dx = -CURSOR_REACH; dx <= CURSOR_REACH; dx++) {
+      if (Math.max(...pixel(rgb, x + dx, y + dy)) > 100) return true;
+    }
+  }
+  return false;
+}
+
+beforeAll(async () => {
+  xvfb = await startXvfb(WIDTH, HEIGHT);
+  window = await openTestWindow(xvfb.name, WINDOW);
+  host = await startHost(newConfigDir(), { PUNKTFUNK_CAPTURE: 'x11', PUNKTFUNK_DISPLAY: xvfb.name });
+  const gamestream = host.gamestream;
+  if (!gamestream) throw new Error('GameStream did not start');
+  const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
+  client = await GameStreamTestClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
+  const paired = await client.pair('2468', async () => void (await enterPin(host, '2468')));
+  expect(paired.paired).toBe(true);
+}, 60_000);
+
+afterAll(async () => {
+  await host?.stop();
+  await window?.stop();
+  await xvfb?.stop();
+});
+
+describe('GameStream streaming the X desktop', () => {
+  it('the decoded stream shows the window at its place and the cursor where XTest put it; a still screen repeats', async () => {
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+    xdotool(xvfb.name, 'mousemove', '900', '500');
+    const keys = newLaunchKeys();
+    const reply = await client.launch({ mode: `${WIDTH}x${HEIGHT}x60`, ...keys.launchParams });
+    expect(leaf(reply, 'gamesession')).toBe('1');
+    const decoder = new VideoDecoder({ codec: 'h264' });
+    let decoded = 0;
+    let decodeErrors = 0;
+    const session = await startStreamSession({
+      rtspPort: host.gamestream?.rtspPort ?? 0,
+      rikey: keys.rikey,
+      rikeyId: keys.rikeyId,
+      width: WIDTH,
+      height: HEIGHT,
+      fps: 60,
+      bitrateKbps: 8000,
+      onVideoFrame: (frame) => {
+        try {
+          decoded += decoder.decode(frame.data).frames.length;
+        } catch {
+          decodeErrors++;
+        }
+      },
+    });
+    // Still for 3 s: the capture's damage tracking repeats the frame.
+    await sleep(3000);
+    const first = decoder.lastRgb();
+    xdotool(xvfb.name, 'mousemove', '1000', '600');
+    await sleep(1500);
+    const moved = decoder.lastRgb();
+    expect((await client.https('/cancel')).statusCode).toBe(200);
+    await session.ended;
+    decoder.close();
+
+    expect(decodeErrors).toBe(0);
+    expect(decoded).toBeGreaterThan(200);
+    expect(first.length).toBe(WIDTH * HEIGHT * 3);
+    const centre = { x: WINDOW.x + WINDOW.width / 2, y: WINDOW.y + WINDOW.height / 2 };
+    expect(near(pixel(first, centre.x - 100, centre.y - 60), QUADRANT_RGB.topLeft)).toBe(true);
+    expect(near(pixel(first, centre.x + 100, centre.y - 60), QUADRANT_RGB.topRight)).toBe(true);
+    expect(near(pixel(first, centre.x - 100, centre.y + 60), QUADRANT_RGB.bottomLeft)).toBe(true);
+    expect(near(pixel(first, centre.x + 100, centre.y + 60), QUADRANT_RGB.bottomRight)).toBe(true);
+    // Outside the window: the black root, all around it.
+    for (const [x, y] of [
+      [WINDOW.x - 20, WINDOW.y - 20],
+      [WINDOW.x + WINDOW.width + 20, centre.y],
+      [centre.x, WINDOW.y + WINDOW.height + 20],
+    ] as const) {
+      expect(near(pixel(first, x, y), [0, 0, 0])).toBe(true);
+    }
+    // The cursor, drawn into the picture where the pointer is, and gone from where it was.
+    expect(drawnAround(first, 900, 500)).toBe(true);
+    expect(drawnAround(first, 1000, 600)).toBe(false);
+    expect(drawnAround(moved, 1000, 600)).toBe(true);
+    expect(drawnAround(moved, 900, 500)).toBe(false);
+
+    const stopped = await host.api('/stats/capture/stop', { method: 'POST' });
+    const { id } = (await stopped.json()) as { id: string };
+    const capture = (await (await host.api(`/stats/recordings/${encodeURIComponent(id)}`)).json()) as Capture;
+    expect(String(capture.meta.sessions[0]?.settings.capture)).toMatch(
+      new RegExp(`^x11 ${xvfb.name} 1280x720 \\(MIT-SHM\\)$`),
+    );
+    const full = capture.samples.filter((s) => s.measuredFrames > 30);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    // x11 knows repeats; a still desktop is mostly repeats (not the first frame, nor those after the cursor moved).
+    expect(full.every((s) => s.repeatFps !== null)).toBe(true);
+    expect(full.some((s) => (s.repeatFps ?? 0) > s.fps)).toBe(true);
+    expect(host.output()).toMatch(/capture: X11 1280x720 via MIT-SHM, 1:1/);
+  }, 60_000);
+});
