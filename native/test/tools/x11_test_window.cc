@@ -2,16 +2,22 @@
 // reporting the input it receives as JSON lines on stdout. The X11 capture
 // and input-injection tests run it on an Xvfb display; nothing ships it.
 //
-//   x11_test_window [--x N] [--y N] [--width N] [--height N] [--animate]
+//   x11_test_window [--x N] [--y N] [--width N] [--height N] [--animate] [--texture]
 //
 // Pattern: four quadrants, red (top left), green (top right), blue (bottom
 // left), white (bottom right). --animate also moves a black bar across the
 // window every 16 ms, so every captured frame differs (benchmarks).
+// --texture instead shows a detailed scene (gradients, text-like glyph rows)
+// that pans every 16 ms, about as hard to encode as the synthetic source:
+// copied each frame from a server-side pixmap, so drawing costs the X server
+// one blit and this client nothing.
 // Output: {"type":"ready","window":N}, then one line per key, button or
 // motion event: {"type":"key","press":true,"keycode":38,"keysym":97,"state":0}.
 #include <poll.h>
+#include <time.h>
 #include <xcb/xcb.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +32,7 @@ struct Options {
   int width = 320;
   int height = 240;
   bool animate = false;
+  bool texture = false;
 };
 
 constexpr uint32_t kRed = 0xff0000;
@@ -35,6 +42,9 @@ constexpr uint32_t kWhite = 0xffffff;
 constexpr uint32_t kBlack = 0x000000;
 constexpr int kAnimateIntervalMs = 16;
 constexpr int kBarWidth = 16;
+// The texture is this much larger than the window: the pan wraps within it.
+constexpr int kPanRange = 256;
+constexpr int kGlyphRowPx = 24;
 
 Options parseOptions(int argc, char** argv) {
   Options o;
@@ -51,6 +61,8 @@ Options parseOptions(int argc, char** argv) {
       o.height = next();
     else if (arg == "--animate")
       o.animate = true;
+    else if (arg == "--texture")
+      o.texture = o.animate = true;
     else {
       std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
       std::exit(2);
@@ -88,6 +100,46 @@ class Keymap {
   std::vector<uint32_t> syms_;
 };
 
+// One texel of the scene: colour gradients with glyph-like blocks on every
+// other row band, from a small LCG so the scene is the same every run.
+uint32_t texel(int x, int y, uint32_t noise) {
+  const uint32_t r = (x / 2) & 0xff;
+  const uint32_t g = (y * 3) & 0xff;
+  const uint32_t b = ((x + y) / 2) & 0xff;
+  const bool glyphBand = (y / kGlyphRowPx) % 2 == 1 && (y % kGlyphRowPx) < 14;
+  if (glyphBand && (noise >> 16) % 3 == 0) return 0x101010;
+  return (r << 16) | (g << 8) | b;
+}
+
+// Fills a pixmap of (width + kPanRange) x (height + kPanRange) with the scene,
+// sent in row strips that fit the server's request size.
+xcb_pixmap_t makeScenePixmap(xcb_connection_t* c, xcb_window_t window, xcb_gcontext_t gc, int width,
+                             int height) {
+  const int w = width + kPanRange;
+  const int h = height + kPanRange;
+  xcb_screen_t* screen = xcb_setup_roots_iterator(xcb_get_setup(c)).data;
+  const xcb_pixmap_t pixmap = xcb_generate_id(c);
+  xcb_create_pixmap(c, screen->root_depth, pixmap, window, w, h);
+  const size_t maxRequestBytes = static_cast<size_t>(xcb_get_maximum_request_length(c)) * 4;
+  const int stripRows = std::max<int>(1, static_cast<int>((maxRequestBytes - 64) / (w * 4)));
+  std::vector<uint32_t> strip(static_cast<size_t>(w) * stripRows);
+  uint32_t lcg = 12345;
+  for (int y0 = 0; y0 < h; y0 += stripRows) {
+    const int rows = std::min(stripRows, h - y0);
+    for (int y = 0; y < rows; ++y) {
+      for (int x = 0; x < w; ++x) {
+        // One random draw per 8x? block keeps the glyphs blocky like text.
+        if (x % 8 == 0) lcg = lcg * 1103515245u + 12345u;
+        strip[static_cast<size_t>(y) * w + x] = texel(x, y0 + y, lcg);
+      }
+    }
+    xcb_put_image(c, XCB_IMAGE_FORMAT_Z_PIXMAP, pixmap, gc, w, rows, 0, y0, 0, screen->root_depth,
+                  static_cast<uint32_t>(rows * w * 4),
+                  reinterpret_cast<const uint8_t*>(strip.data()));
+  }
+  return pixmap;
+}
+
 class TestWindow {
  public:
   TestWindow(xcb_connection_t* c, const Options& o) : c_(c), o_(o) {
@@ -102,12 +154,22 @@ class TestWindow {
     xcb_create_window(c, XCB_COPY_FROM_PARENT, window_, screen->root, o.x, o.y, o.width, o.height,
                       0, XCB_WINDOW_CLASS_INPUT_OUTPUT, screen->root_visual, mask, values);
     gc_ = xcb_generate_id(c);
-    xcb_create_gc(c, gc_, window_, 0, nullptr);
+    // No GraphicsExpose/NoExpose event per blit: they would wake the loop.
+    const uint32_t noExposures = 0;
+    xcb_create_gc(c, gc_, window_, XCB_GC_GRAPHICS_EXPOSURES, &noExposures);
+    if (o.texture) scene_ = makeScenePixmap(c, window_, gc_, o.width, o.height);
     xcb_map_window(c, window_);
     xcb_flush(c);
   }
 
   void draw(int frame) {
+    if (o_.texture) {
+      const int16_t panX = static_cast<int16_t>((frame * 4) % kPanRange);
+      const int16_t panY = static_cast<int16_t>((frame * 2) % kPanRange);
+      xcb_copy_area(c_, scene_, window_, gc_, panX, panY, 0, 0, o_.width, o_.height);
+      xcb_flush(c_);
+      return;
+    }
     const int16_t hw = o_.width / 2;
     const int16_t hh = o_.height / 2;
     fill(kRed, 0, 0, hw, hh);
@@ -136,6 +198,7 @@ class TestWindow {
   Options o_;
   xcb_window_t window_;
   xcb_gcontext_t gc_;
+  xcb_pixmap_t scene_ = 0;
 };
 
 void report(const xcb_generic_event_t* e, const Keymap& keymap) {
@@ -167,6 +230,12 @@ void report(const xcb_generic_event_t* e, const Keymap& keymap) {
   std::fflush(stdout);
 }
 
+int64_t monotonicMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,6 +249,7 @@ int main(int argc, char** argv) {
   Keymap keymap(c);
   TestWindow window(c, o);
   int frame = 0;
+  int64_t nextDrawMs = 0;
   bool ready = false;
   pollfd pfd = {xcb_get_file_descriptor(c), POLLIN, 0};
   while (!xcb_connection_has_error(c)) {
@@ -203,8 +273,13 @@ int main(int argc, char** argv) {
       }
       std::free(e);
     }
-    if (o.animate && ready) window.draw(++frame);
-    poll(&pfd, 1, o.animate ? kAnimateIntervalMs : -1);
+    // Drawn on a 16 ms clock, not per wake-up: input events must not speed it up.
+    const int64_t nowMs = monotonicMs();
+    if (o.animate && ready && nowMs >= nextDrawMs) {
+      window.draw(++frame);
+      nextDrawMs = nowMs + kAnimateIntervalMs;
+    }
+    poll(&pfd, 1, o.animate ? static_cast<int>(std::max<int64_t>(0, nextDrawMs - nowMs)) : -1);
   }
   xcb_disconnect(c);
   return 0;

@@ -7,11 +7,8 @@
 // process's own (all its threads), not the X server's copy into shared memory.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { FrameCapture } from '@punktfunk/native';
+import { openAnimatedWindow, startXvfb } from '../test/support/xvfb.mjs';
 
 const FPS = 60;
 const FRAMES = 600;
@@ -22,45 +19,12 @@ const CASES = [
   // The scaling path (swscale bilinear), against ffmpeg's scale filter doing the same.
   { display: [1920, 1080], output: [1280, 720] },
 ];
-const TEST_WINDOW = join(dirname(fileURLToPath(import.meta.url)), '../../../native/build/x11_test_window');
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Sleeps without spinning, to the millisecond (setTimeout drifts by more). */
 const sleepMs = (ms) => ms > 0 && Atomics.wait(sleeper, 0, 0, ms);
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (x, digits = 2) => x.toFixed(digits);
-
-async function startXvfb(width, height) {
-  for (let n = 150; n < 200; n++) {
-    if (existsSync(`/tmp/.X${n}-lock`) || existsSync(`/tmp/.X11-unix/X${n}`)) continue;
-    const server = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp'], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 500 && server.exitCode === null; i++) {
-      if (existsSync(`/tmp/.X11-unix/X${n}`)) return { name: `:${n}`, server };
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    server.kill();
-  }
-  throw new Error('no free X display for Xvfb');
-}
-
-async function openAnimatedWindow(display, width, height) {
-  const args = ['--x', '0', '--y', '0', '--width', String(width), '--height', String(height), '--animate'];
-  const child = spawn(TEST_WINDOW, args, {
-    env: { ...process.env, DISPLAY: display },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) if (line.includes('"ready"')) break;
-  return child;
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill();
-  await once(child, 'exit');
-}
 
 function runOurs(display, [width, height]) {
   const capture = new FrameCapture({ source: 'x11', display, width, height, pixelFormat: 'yuv420p' });
@@ -116,7 +80,7 @@ for (const c of CASES) {
   const [dw, dh] = c.display;
   const label = `${dw}x${dh} display -> ${c.output.join('x')} yuv420p @${FPS}`;
   const xvfb = await startXvfb(dw, dh);
-  const window = await openAnimatedWindow(xvfb.name, dw, dh);
+  const window = await openAnimatedWindow(xvfb);
   try {
     const ours = runOurs(xvfb.name, c.output);
     const ffmpeg = await runFfmpeg(xvfb.name, c.display, c.output);
@@ -129,8 +93,8 @@ for (const c of CASES) {
     console.log(`  ffmpeg x11grab: CPU ${fmt(ffmpeg.cpuMsPerFrame)} ms/frame  [${ffmpeg.command}]`);
     console.log(`  ratio engine/ffmpeg CPU per frame: ${fmt(ratio)}x (target <= 1.00)`);
   } finally {
-    await stop(window);
-    await stop(xvfb.server);
+    await window.stop();
+    await xvfb.stop();
   }
 }
 console.log(`\nJSON ${JSON.stringify(results)}`);

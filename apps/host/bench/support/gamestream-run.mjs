@@ -139,6 +139,7 @@ export async function gameStreamRun(source, armedFromMs, seconds) {
     fps: median(samples.map((s) => s.fps)),
     stages: samples[0]?.stages.map((st) => st.name).join('/'),
     cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / end.frames,
+    framesSent: end.frames,
     audioPackets,
   };
 }

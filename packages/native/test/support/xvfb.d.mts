@@ -6,8 +6,12 @@ export interface XvfbProcess {
   name: string;
   width: number;
   height: number;
+  pid: number;
   stop(): Promise<void>;
 }
 export function stopProcess(child: ChildProcess): Promise<void>;
 export function startXvfb(width?: number, height?: number): Promise<XvfbProcess>;
-export function openAnimatedWindow(display: XvfbProcess): Promise<{ stop(): Promise<void> }>;
+export function openAnimatedWindow(
+  display: XvfbProcess,
+  scene?: 'bar' | 'texture',
+): Promise<{ pid: number; stop(): Promise<void> }>;

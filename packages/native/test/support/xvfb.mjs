@@ -40,7 +40,7 @@ export function stopProcess(child) {
 /**
  * Starts Xvfb (24-bit, black root: predictable pixels) on a free display
  * number; several test files may run at once. Resolves with
- * { name: ':N', width, height, stop() }.
+ * { name: ':N', width, height, pid, stop() }.
  */
 export async function startXvfb(width = 1280, height = 720) {
   // A random start spreads parallel test processes over the range.
@@ -51,7 +51,7 @@ export async function startXvfb(width = 1280, height = 720) {
     const args = [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-br', '-nolisten', 'tcp'];
     const server = spawn('Xvfb', args, { stdio: 'ignore' });
     if (await waitForSocket(n, server)) {
-      return { name: `:${n}`, width, height, stop: () => stopProcess(server) };
+      return { name: `:${n}`, width, height, pid: server.pid, stop: () => stopProcess(server) };
     }
     await stopProcess(server); // lost a race for that number; try the next
   }
@@ -59,18 +59,20 @@ export async function startXvfb(width = 1280, height = 720) {
 }
 
 /**
- * The test window covering the whole display with --animate (a bar moves
- * every 16 ms), so every captured frame differs: for benchmarks. Resolves
- * with { stop() } once it is drawn.
+ * The test window covering the whole display, animated every 16 ms so every
+ * captured frame differs: for benchmarks. `scene`: 'bar' (the quadrants with
+ * a moving bar, trivial to encode) or 'texture' (a detailed panning scene,
+ * about as hard to encode as the synthetic source). Resolves with { pid,
+ * stop() } once it is drawn.
  */
-export function openAnimatedWindow(display) {
+export function openAnimatedWindow(display, scene = 'bar') {
   const args = ['--x', '0', '--y', '0', '--width', String(display.width), '--height', String(display.height)];
-  const child = spawn(TEST_WINDOW_PATH, [...args, '--animate'], {
+  const child = spawn(TEST_WINDOW_PATH, [...args, scene === 'texture' ? '--texture' : '--animate'], {
     env: { ...process.env, DISPLAY: display.name },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`x11_test_window exited with ${code}`)));
-    child.stdout.once('data', () => resolve({ stop: () => stopProcess(child) }));
+    child.stdout.once('data', () => resolve({ pid: child.pid, stop: () => stopProcess(child) }));
   });
 }
