@@ -23,6 +23,7 @@ import { loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
 import { PendingPairings } from './pairing/pending-pairings.js';
 import { StatsRecorder } from './recorder/index.js';
+import { resolveCapture } from './streaming/desktop-source.js';
 import { startStreamingServices } from './streaming-services.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -100,6 +101,8 @@ async function startServices(
   const servers = await listenApi(app, { ...mgmt, certPem: identity.certPem, keyPem: identity.keyPem });
   announce(mgmt, servers.httpUrl, servers.httpsUrl, token);
   const desktop = loadDesktopConfig();
+  // Decided again per session (a display may come up later); said now so the operator sees what they will get.
+  log.info(`streams show ${resolveCapture(desktop).description} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
   const streaming = await startStreamingServices({
     config,
     desktop,
