@@ -11,7 +11,7 @@ for (const group of ['packages', 'apps']) {
     const dir = join(group, pkg, 'bench');
     let files = [];
     try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.bench.mjs'));
+      files = readdirSync(dir).filter((f) => f.endsWith('.bench.mjs') || f.endsWith('.bench.ts'));
     } catch {
       continue;
     }
@@ -21,7 +21,10 @@ for (const group of ['packages', 'apps']) {
 let failed = 0;
 for (const file of benches.filter((b) => !only || b.includes(only))) {
   console.log(`\n### ${file}`);
-  const r = spawnSync(process.execPath, [file], { stdio: 'inherit' });
+  // TypeScript benchmarks (those that drive the test clients) run through vite-node.
+  const r = file.endsWith('.ts')
+    ? spawnSync('node_modules/.bin/vite-node', [file], { stdio: 'inherit' })
+    : spawnSync(process.execPath, [file], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
