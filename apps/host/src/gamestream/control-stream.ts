@@ -139,6 +139,8 @@ class Link implements ControlLink {
 
   async terminate(code: number): Promise<void> {
     if (this.closed) return;
+    // A stream can fail before the client's ENet handshake is done: give it the moment to finish, so it hears why.
+    await this.until(() => this.peer.state.stage !== 'listening' && this.peer.state.stage !== 'verifying');
     if (this.peer.state.stage === 'connected') {
       this.peer.sendReliable(GENERIC_CHANNEL, this.cipher.seal({ kind: 'termination', code }));
       await this.until(() => this.peer.state.inFlight.length === 0);

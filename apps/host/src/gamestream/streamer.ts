@@ -9,7 +9,12 @@
 // the client can resume.
 
 import type { FecStatus } from '@punktfunk/protocol';
-import { SS_ENC_AUDIO, SS_ENC_VIDEO, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import {
+  SS_ENC_AUDIO,
+  SS_ENC_VIDEO,
+  TERMINATION_FRAME_FAILED,
+  TERMINATION_GRACEFUL,
+} from '@punktfunk/protocol';
 import type { DesktopConfig, HostConfig } from '../config.js';
 import { InputRouter } from '../input/input-router.js';
 import { resolveCapture } from '../streaming/desktop-source.js';
@@ -201,7 +206,9 @@ export class GameStreamStreamer {
       clearInterval(feedbackTimer);
       if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
       else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
-      if (!current.ending) link.close();
+      // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
+      if (!current.ending && end.error) void link.terminate(TERMINATION_FRAME_FAILED);
+      else if (!current.ending) link.close();
       // Nothing stays pressed, no pad lingers once the stream is over.
       input.close();
       if (this.active === current) this.active = null;

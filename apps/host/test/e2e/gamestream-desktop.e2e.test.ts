@@ -6,7 +6,7 @@
 // (xdotool) put it and nowhere else, and while nothing moves the armed
 // capture counts repeated frames.
 import { VideoDecoder } from '@punktfunk/native';
-import { leaf } from '@punktfunk/protocol';
+import { leaf, TERMINATION_FRAME_FAILED } from '@punktfunk/protocol';
 import type { Capture } from '@punktfunk/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -145,5 +145,39 @@ describe('GameStream streaming the X desktop', () => {
     expect(full.every((s) => s.repeatFps !== null)).toBe(true);
     expect(full.some((s) => (s.repeatFps ?? 0) > s.fps)).toBe(true);
     expect(host.output()).toMatch(/capture: X11 1280x720 via MIT-SHM, 1:1/);
+  }, 60_000);
+});
+
+describe('GameStream with x11 forced on a display that is not there', () => {
+  it('the stream fails at its first frame and the client is told why (termination 0x800e9403), the host stays up', async () => {
+    const broken = await startHost(newConfigDir(), { PUNKTFUNK_CAPTURE: 'x11', PUNKTFUNK_DISPLAY: ':1999' });
+    try {
+      const ports = broken.gamestream;
+      if (!ports) throw new Error('GameStream did not start');
+      const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
+      const gs = await GameStreamTestClient.create({ http: ports.httpPort, https: ports.httpsPort });
+      expect((await gs.pair('1122', async () => void (await enterPin(broken, '1122')))).paired).toBe(true);
+      const keys = newLaunchKeys();
+      expect(leaf(await gs.launch({ mode: '1280x720x60', ...keys.launchParams }), 'gamesession')).toBe('1');
+      const session = await startStreamSession({
+        rtspPort: ports.rtspPort ?? 0,
+        rikey: keys.rikey,
+        rikeyId: keys.rikeyId,
+      });
+      const end = await session.ended;
+      expect(end).toMatchObject({
+        reason: 'termination',
+        terminationCode: TERMINATION_FRAME_FAILED,
+        graceful: false,
+      });
+      expect(broken.output()).toMatch(
+        /stream \w+ starting, 1280x720@60 h264 from x11 \(cannot open display :1999/,
+      );
+      expect(broken.output()).toMatch(/GameStream: stream \w+ failed: .*:1999/);
+      // The host is still there for the next try.
+      expect((await broken.api('/health')).status).toBe(200);
+    } finally {
+      await broken.stop();
+    }
   }, 60_000);
 });

@@ -33,6 +33,12 @@ export const ControlType = {
 
 /** The termination code Moonlight treats as "the host ended the stream normally". */
 export const TERMINATION_GRACEFUL = 0x80030023;
+/**
+ * NVST_DISCONN_SERVER_VIDEO_ENCODER_CONVERT_INPUT_FRAME_FAILED: the host could
+ * not produce frames (capture or encoder failed); Moonlight reports it as an
+ * error of the host's picture rather than of the network.
+ */
+export const TERMINATION_FRAME_FAILED = 0x800e9403;
 
 export type ControlErrorCode =
   | 'truncated'
