@@ -49,6 +49,13 @@ function openVideo(): GameStreamVideoSender {
   return video;
 }
 
+/** The audio source as the session's settings show it. */
+function describeAudio(audio: GameStreamAudioSender): string {
+  return audio.audioSource === 'pulse'
+    ? 'the default PulseAudio sink monitor'
+    : `a test tone (${audio.fallbackReason ?? 'no capture source'})`;
+}
+
 function openAudio(): GameStreamAudioSender {
   const { send } = spec;
   const audio = new GameStreamAudioSender({
@@ -63,11 +70,7 @@ function openAudio(): GameStreamAudioSender {
     source: 'auto',
   });
   closers.push(() => audio.close());
-  log(
-    audio.audioSource === 'pulse'
-      ? 'audio from the default PulseAudio sink monitor'
-      : `audio is a test tone (${audio.fallbackReason ?? 'no capture source'})`,
-  );
+  log(`audio ${audio.audioSource === 'pulse' ? 'from' : 'is'} ${describeAudio(audio)}`);
   return audio;
 }
 
@@ -136,6 +139,7 @@ function stream(
       encoderBackend: encoder.info.backend,
       bitrateKbps: source.bitrateKbps,
     },
+    settings: { audio: describeAudio(audio) },
   });
   // The client cannot show anything before an IDR: the first frame is one.
   session.requestIdr();

@@ -87,7 +87,8 @@ export type SessionStartedInfo = Pick<
 >;
 
 export type WorkerMessage =
-  | { type: 'started'; info: SessionStartedInfo }
+  /** `settings`: what only the worker knows (the audio source it could open), added to the session's. */
+  | { type: 'started'; info: SessionStartedInfo; settings?: SessionInfo['settings'] }
   | { type: 'sample'; sample: WorkerStatsSample }
   | { type: 'log'; line: string }
   /** GameStream: the client's address, learned from its pings. */

@@ -200,7 +200,7 @@ export class SessionManager {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
         resolveStarted(m.info);
-        this.o.sink.noteSession(sessionInfo(meta, m.info));
+        this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
       } else if (m.type === 'sample') this.o.sink.addSample(m.sample);
       else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
@@ -248,13 +248,17 @@ export class SessionManager {
   }
 }
 
-function sessionInfo(meta: SpawnMeta, info: SessionStartedInfo): SessionInfo {
+function sessionInfo(
+  meta: SpawnMeta,
+  info: SessionStartedInfo,
+  workerSettings: SessionInfo['settings'] = {},
+): SessionInfo {
   return {
     sessionId: meta.sessionId,
     kind: meta.kind,
     client: meta.client,
     ...info,
     startedUnixMs: Date.now(),
-    settings: meta.settings,
+    settings: { ...meta.settings, ...workerSettings },
   };
 }

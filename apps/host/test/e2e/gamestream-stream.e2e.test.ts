@@ -178,6 +178,9 @@ describe('GameStream stream against the real host', () => {
     expect(capture.meta.sessions[0]?.settings).toMatchObject({
       videoEncryption: 'aes-128-gcm',
       audioEncryption: 'aes-128-cbc',
+      // The test host has no display and no sound server: what was streamed, and why, is on the record.
+      capture: 'synthetic (PUNKTFUNK_CAPTURE=synthetic)',
+      audio: expect.stringMatching(/^a test tone \(PulseAudio: .+\)$/),
     });
     const samples = capture.samples.filter((s: StatsSample) => s.measuredFrames > 30);
     expect(samples.length).toBeGreaterThanOrEqual(4);

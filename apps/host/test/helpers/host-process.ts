@@ -100,11 +100,13 @@ export async function startHost(configDir: string, env: Record<string, string> =
       PUNKTFUNK_GS_RTSP_PORT: '0',
       PUNKTFUNK_MDNS: '0',
       PUNKTFUNK_GS_STREAM_PORT: String(streamPortBase),
-      // The synthetic pattern (frame counters the tests read back) unless a
-      // test brings its own Xvfb display.
+      // The synthetic pattern (frame counters the tests read back) and the
+      // test tone, unless a test brings its own Xvfb display or sound server:
+      // a developer's desktop session must not leak into the figures.
       PUNKTFUNK_CAPTURE: 'synthetic',
       PUNKTFUNK_DISPLAY: '',
       DISPLAY: '',
+      PULSE_SERVER: 'unix:/nonexistent/punktfunk-tests-have-no-sound-server',
       ...env,
     },
   });
