@@ -55,6 +55,7 @@ export class ClientSession {
   private framesDecoded = 0;
   private decodeErrors = 0;
   private counterMismatches = 0;
+  private framesWithoutCounter = 0;
   private bytesReceived = 0;
   private firstFrameUs: number | null = null;
   private lastFrameUs: number | null = null;
@@ -256,7 +257,9 @@ export class ClientSession {
       const decodedHostUs = monotonicUs() - this.clockOffsetUs;
       for (const f of result.frames) {
         this.framesDecoded++;
-        if (f.frameCounter !== frameIndex) this.counterMismatches++;
+        // A host streaming its desktop draws no counter; only a drawn one can mismatch.
+        if (f.frameCounter === null) this.framesWithoutCounter++;
+        else if (f.frameCounter !== frameIndex) this.counterMismatches++;
       }
       this.decodeUs.push(result.decodeUs);
       this.e2eUs.push(decodedHostUs - captureStartUs);
@@ -326,6 +329,7 @@ export class ClientSession {
       framesDecoded: this.framesDecoded,
       decodeErrors: this.decodeErrors,
       counterMismatches: this.counterMismatches,
+      framesWithoutCounter: this.framesWithoutCounter,
       framesLost: c.framesLost,
       framesSkippedUntilIdr: this.framesSkippedUntilIdr,
       fecRecovered: c.fecRecoveredFrames,

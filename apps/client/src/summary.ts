@@ -12,6 +12,8 @@ export interface ClientSummary {
   decodeErrors: number;
   /** Decoded frames whose drawn counter did not match the frame index sent. */
   counterMismatches: number;
+  /** Decoded frames with no readable counter: the host streams a desktop, not its test pattern. */
+  framesWithoutCounter: number;
   framesLost: number;
   /** Frames after a lost one, not shown until the IDR the client asked for arrived. */
   framesSkippedUntilIdr: number;
@@ -37,7 +39,7 @@ export function formatSummary(s: ClientSummary): string {
   const ms = (v: number | null) => (v === null ? 'n/m' : `${v.toFixed(2)} ms`);
   return [
     `punktfunk client: ${s.host} session ${s.sessionId ?? '-'} ${s.width ?? '?'}x${s.height ?? '?'} ${s.codec ?? '?'} via ${s.encoderName ?? '?'}`,
-    `  ${s.seconds.toFixed(1)} s: ${s.framesReceived} frames received, ${s.framesDecoded} decoded (${s.fps.toFixed(1)} fps), ${s.decodeErrors} decode errors, ${s.counterMismatches} counter mismatches`,
+    `  ${s.seconds.toFixed(1)} s: ${s.framesReceived} frames received, ${s.framesDecoded} decoded (${s.fps.toFixed(1)} fps), ${s.decodeErrors} decode errors, ${s.counterMismatches} counter mismatches, ${s.framesWithoutCounter} without a counter (a desktop)`,
     `  lost ${s.framesLost} frames (${s.framesSkippedUntilIdr} skipped until the next IDR); FEC recovered ${s.fecRecovered}; datagrams ${s.datagramsReceived} (${s.datagramsDroppedOnPurpose} dropped on purpose, ${s.authFailures} failed authentication)`,
     `  end-to-end (capture → decoded) p50 ${ms(s.e2eP50Ms)}, p99 ${ms(s.e2eP99Ms)}; decode p50 ${ms(s.decodeP50Ms)}`,
     `  ended: ${s.stopReason}`,

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { CaptureMeta, RecordingsListResponse, StatsSample } from '@punktfunk/shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openTestWindow, startXvfb } from '../../../../packages/native/test/support/x11-display.js';
 import { newConfigDir, type RunningHost, runClient, startHost } from '../helpers/host-process.js';
 
 interface Summary {
@@ -11,6 +12,7 @@ interface Summary {
   framesDecoded: number;
   decodeErrors: number;
   counterMismatches: number;
+  framesWithoutCounter: number;
   framesLost: number;
   fecRecovered: number;
   datagramsDroppedOnPurpose: number;
@@ -52,6 +54,8 @@ describe('native punktfunk/1 session, end to end', () => {
     expect(summary.framesDecoded).toBe(summary.framesReceived);
     expect(summary.decodeErrors).toBe(0);
     expect(summary.counterMismatches).toBe(0);
+    // The synthetic pattern: every frame's counter is drawn and read back.
+    expect(summary.framesWithoutCounter).toBe(0);
     expect(summary.framesLost).toBe(0);
     expect(summary.e2eP50Ms).toBeGreaterThan(0);
     const stop = await host.api('/stats/capture/stop', { method: 'POST' });
@@ -105,6 +109,7 @@ describe('native punktfunk/1 session, end to end', () => {
     expect(summary.framesLost).toBeLessThan(summary.framesReceived * 0.05);
     expect(summary.framesSkippedUntilIdr).toBeLessThan(summary.framesReceived * 0.2);
     expect(summary.counterMismatches).toBe(0);
+    expect(summary.framesWithoutCounter).toBe(0);
     expect(summary.decodeErrors).toBe(0);
   });
 
@@ -113,5 +118,40 @@ describe('native punktfunk/1 session, end to end', () => {
     host = await startHost(configDir);
     const list = (await (await host.api('/stats/recordings')).json()) as RecordingsListResponse;
     expect(list.recordings.map((m) => m.id)).toContain(savedId);
+  });
+});
+
+describe('native punktfunk/1 session streaming the X desktop', () => {
+  it('a host on an Xvfb display streams it to the native client: every frame decodes, none carries the test counter', async () => {
+    const xvfb = await startXvfb(1280, 720);
+    const window = await openTestWindow(xvfb.name, {
+      x: 100,
+      y: 100,
+      width: 400,
+      height: 300,
+      animate: true,
+    });
+    const dir = newConfigDir();
+    const desktopHost = await startHost(dir, { PUNKTFUNK_CAPTURE: 'x11', PUNKTFUNK_DISPLAY: xvfb.name });
+    try {
+      const run = await runClient(
+        ['--host', '127.0.0.1', '--port', String(desktopHost.nativePort), '--seconds', '3', '--json'],
+        { PUNKTFUNK_CLIENT_DIR: join(dir, 'client') },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout) as Summary;
+      expect(summary.framesDecoded).toBeGreaterThan(60);
+      expect(summary.decodeErrors).toBe(0);
+      expect(summary.counterMismatches).toBe(0);
+      expect(summary.framesWithoutCounter).toBe(summary.framesDecoded);
+      expect(desktopHost.output()).toMatch(
+        new RegExp(`native session \\w+: streaming x11 ${xvfb.name} 1280x720`),
+      );
+      expect(desktopHost.output()).toMatch(/capture: X11 1280x720 via MIT-SHM, 1:1/);
+    } finally {
+      await desktopHost.stop();
+      await window.stop();
+      await xvfb.stop();
+    }
   });
 });
