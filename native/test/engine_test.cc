@@ -110,6 +110,69 @@ void convertersAgree(AVPixelFormat format, const char* name) {
   check(worst <= 1, std::string(name) + ": fast converter matches libswscale within 1 code value");
 }
 
+// A picture of one colour per half (left red, right blue), srcW x srcH BGRA.
+std::vector<uint8_t> twoHalves(int w, int h) {
+  std::vector<uint8_t> bgra(static_cast<size_t>(w) * h * 4);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      uint8_t* p = &bgra[(static_cast<size_t>(y) * w + x) * 4];
+      const bool left = x < w / 2;
+      p[0] = left ? 0 : 255;  // B
+      p[1] = 0;               // G
+      p[2] = left ? 255 : 0;  // R
+      p[3] = 255;
+    }
+  }
+  return bgra;
+}
+
+// Scaled into the client's mode: NV12 and YUV420P carry the same picture, the
+// content rectangle follows the formula, and the bars are black (Y 16, U=V 128).
+void scaledConversion() {
+  const int sw = 1280, sh = 1024, dw = 1280, dh = 720;  // 5:4 into 16:9: pillarbox
+  const media::ContentRect r = media::fitContentRect(sw, sh, dw, dh);
+  check(r.x == 190 && r.y == 0 && r.width == 900 && r.height == 720,
+        "fitContentRect(1280x1024 -> 1280x720) = 190,0 900x720");
+  const std::vector<uint8_t> bgra = twoHalves(sw, sh);
+  media::AvFramePtr planar = media::allocateVideoFrame(dw, dh, AV_PIX_FMT_YUV420P);
+  media::AvFramePtr nv12 = media::allocateVideoFrame(dw, dh, AV_PIX_FMT_NV12);
+  media::ColorConverter(sw, sh, dw, dh, AV_PIX_FMT_YUV420P, media::ColorConverter::Method::kFast, 2)
+      .convert(bgra.data(), sw * 4, planar.get());
+  media::ColorConverter(sw, sh, dw, dh, AV_PIX_FMT_NV12, media::ColorConverter::Method::kFast, 2)
+      .convert(bgra.data(), sw * 4, nv12.get());
+  int lumaDiff = 0, chromaDiff = 0;
+  for (int y = 0; y < dh; ++y) {
+    for (int x = 0; x < dw; ++x) {
+      lumaDiff = std::max(lumaDiff, std::abs(planar->data[0][y * planar->linesize[0] + x] -
+                                             nv12->data[0][y * nv12->linesize[0] + x]));
+    }
+  }
+  for (int y = 0; y < dh / 2; ++y) {
+    for (int x = 0; x < dw / 2; ++x) {
+      const uint8_t* uv = &nv12->data[1][y * nv12->linesize[1] + 2 * x];
+      chromaDiff =
+          std::max(chromaDiff, std::abs(planar->data[1][y * planar->linesize[1] + x] - uv[0]));
+      chromaDiff =
+          std::max(chromaDiff, std::abs(planar->data[2][y * planar->linesize[2] + x] - uv[1]));
+    }
+  }
+  check(lumaDiff <= 1 && chromaDiff <= 1, "scaled: NV12 and YUV420P carry the same picture");
+  const auto luma = [&](int x, int y) { return planar->data[0][y * planar->linesize[0] + x]; };
+  const auto cr = [&](int x, int y) {
+    return planar->data[2][(y / 2) * planar->linesize[2] + x / 2];
+  };
+  const auto cb = [&](int x, int y) {
+    return planar->data[1][(y / 2) * planar->linesize[1] + x / 2];
+  };
+  const bool barsBlack =
+      luma(10, 360) == 16 && luma(1270, 360) == 16 && cb(10, 360) == 128 && cr(1270, 360) == 128;
+  check(barsBlack, "scaled: the pillarbox bars are black (Y 16, U=V 128)");
+  // BT.601 limited: red has Cr far above 128, blue has Cb far above 128.
+  const bool halvesInPlace =
+      cr(r.x + r.width / 4, 360) > 200 && cb(r.x + 3 * r.width / 4, 360) > 200;
+  check(halvesInPlace, "scaled: red left and blue right inside the content rectangle");
+}
+
 }  // namespace
 
 int main() {
@@ -118,5 +181,6 @@ int main() {
   badOptionsThrowCodes();
   convertersAgree(AV_PIX_FMT_YUV420P, "yuv420p");
   convertersAgree(AV_PIX_FMT_NV12, "nv12");
+  scaledConversion();
   return testkit::finish();
 }
