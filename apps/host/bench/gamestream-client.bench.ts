@@ -8,13 +8,13 @@
 // shows. Also: frames delivered, and the host process's CPU per frame
 // (/proc). Baseline in the same run: the same host on the synthetic source.
 // Run with vite-node (TypeScript): `pnpm bench gamestream-client`.
-import { readFileSync } from 'node:fs';
 import { leaf } from '@punktfunk/protocol';
 import { openAnimatedWindow, startXvfb } from '../../../packages/native/test/support/xvfb.mjs';
 import { GameStreamTestClient } from '../test/gamestream/gs-client.js';
 import { enterPin } from '../test/gamestream/helpers.js';
 import { newLaunchKeys, startStreamSession } from '../test/gamestream/stream-client/session.js';
 import { newConfigDir, type RunningHost, startHost } from '../test/helpers/host-process.js';
+import { processCpuMs } from './support/process-cpu.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_MS = 2000;
@@ -29,12 +29,6 @@ const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 };
-
-/** utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15, clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 interface RunFigures {
   p50Ms: number;

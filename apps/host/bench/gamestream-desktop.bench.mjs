@@ -9,9 +9,9 @@
 // server's CPU (serving the grabs, and the scene's blits) is reported apart. Sunshine's figures on
 // this machine kind (720p60: p50 6.1-7.5 ms, p99 9.5-11.6 ms, 8-10 ms CPU a
 // frame; 1080p60: p50 ~15 ms, p99 ~32 ms, 20 ms CPU) are the bar.
-import { readFileSync } from 'node:fs';
 import { openAnimatedWindow, startXvfb } from '../../../packages/native/test/support/xvfb.mjs';
 import { gameStreamRun } from './support/gamestream-run.mjs';
+import { processCpuMs } from './support/process-cpu.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const BITRATE_KBPS = 10000;
@@ -34,11 +34,6 @@ function source(width, height, capture) {
 }
 
 const ms = (x) => x.toFixed(1);
-// utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15, clock ticks of 10 ms).
-function processCpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 const range = ([lo, hi], value) =>
   lo === hi ? `${(value / lo).toFixed(2)}x` : `${(value / hi).toFixed(2)}-${(value / lo).toFixed(2)}x`;
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "net/byte_order.h"
 #include "net/gf256.h"
 #include "net/net_error.h"
 
@@ -12,15 +13,6 @@ namespace {
 
 void require(bool ok, const std::string& problem) {
   if (!ok) throw MediaError(media::code::kInvalidArgument, "gamestream audio: " + problem);
-}
-
-void putBe16(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void putBe32(uint8_t* p, uint32_t v) {
-  putBe16(p, v >> 16);
-  putBe16(p + 2, v);
 }
 
 void writeRtpHeader(uint8_t* p, uint8_t payloadType, uint16_t seq, uint32_t ts) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "net/byte_order.h"
 #include "net/endpoint.h"
 #include "net/net_error.h"
 
@@ -30,8 +31,7 @@ PingCheck checkPing(const uint8_t* data, size_t bytes, const std::string& expect
   const uint8_t* counter = data + kPingPayloadBytes;
   check.valid = true;
   check.hasCounter = true;
-  check.counter =
-      static_cast<uint32_t>(counter[0]) << 24 | counter[1] << 16 | counter[2] << 8 | counter[3];
+  check.counter = getBe32(counter);
   return check;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "media/clock.h"
+#include "net/byte_order.h"
 #include "net/net_error.h"
 
 namespace net {
@@ -12,23 +13,6 @@ namespace {
 
 void require(bool ok, const std::string& problem) {
   if (!ok) throw MediaError(media::code::kInvalidArgument, "gamestream video: " + problem);
-}
-
-void putLe16(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v);
-  p[1] = static_cast<uint8_t>(v >> 8);
-}
-void putLe32(uint8_t* p, uint32_t v) {
-  putLe16(p, v);
-  putLe16(p + 2, v >> 16);
-}
-void putBe16(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void putBe32(uint8_t* p, uint32_t v) {
-  putBe16(p, v >> 16);
-  putBe16(p + 2, v);
 }
 
 // The 0x90 marks RTP v2 with the extension bit, which the client requires

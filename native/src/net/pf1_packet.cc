@@ -2,29 +2,16 @@
 
 #include <algorithm>
 
+#include "net/byte_order.h"
+
 namespace net::pf1 {
-namespace {
-
-void put32(uint8_t* out, uint32_t v) {
-  out[0] = static_cast<uint8_t>(v >> 24);
-  out[1] = static_cast<uint8_t>(v >> 16);
-  out[2] = static_cast<uint8_t>(v >> 8);
-  out[3] = static_cast<uint8_t>(v);
-}
-
-uint32_t get32(const uint8_t* in) {
-  return (uint32_t{in[0]} << 24) | (uint32_t{in[1]} << 16) | (uint32_t{in[2]} << 8) | in[3];
-}
-
-}  // namespace
-
 void writeHeader(const Header& h, uint8_t* out) {
   out[0] = kVersion;
   out[1] = h.flags;
   out[2] = out[3] = 0;
-  put32(out + 4, h.sequence);
-  put32(out + 8, h.frameIndex);
-  put32(out + 12, h.frameBytes);
+  putBe32(out + 4, h.sequence);
+  putBe32(out + 8, h.frameIndex);
+  putBe32(out + 12, h.frameBytes);
   out[16] = h.blockIndex;
   out[17] = h.blockCount;
   out[18] = h.dataShards;
@@ -32,27 +19,27 @@ void writeHeader(const Header& h, uint8_t* out) {
   out[20] = h.shardIndex;
   out[21] = out[22] = out[23] = 0;
   const uint64_t us = static_cast<uint64_t>(h.captureStartUs);
-  put32(out + 24, static_cast<uint32_t>(us >> 32));
-  put32(out + 28, static_cast<uint32_t>(us));
+  putBe32(out + 24, static_cast<uint32_t>(us >> 32));
+  putBe32(out + 28, static_cast<uint32_t>(us));
 }
 
-uint32_t readSequence(const uint8_t* packet) { return get32(packet + 4); }
+uint32_t readSequence(const uint8_t* packet) { return getBe32(packet + 4); }
 
 bool parseHeader(const uint8_t* in, Header* h) {
   if (in[0] != kVersion || in[2] != 0 || in[3] != 0 || in[21] != 0 || in[22] != 0 || in[23] != 0) {
     return false;
   }
   h->flags = in[1];
-  h->sequence = get32(in + 4);
-  h->frameIndex = get32(in + 8);
-  h->frameBytes = get32(in + 12);
+  h->sequence = getBe32(in + 4);
+  h->frameIndex = getBe32(in + 8);
+  h->frameBytes = getBe32(in + 12);
   h->blockIndex = in[16];
   h->blockCount = in[17];
   h->dataShards = in[18];
   h->parityShards = in[19];
   h->shardIndex = in[20];
   h->captureStartUs =
-      static_cast<int64_t>((uint64_t{get32(in + 24)} << 32) | uint64_t{get32(in + 28)});
+      static_cast<int64_t>((uint64_t{getBe32(in + 24)} << 32) | uint64_t{getBe32(in + 28)});
   const int totalShards = h->dataShards + h->parityShards;
   const bool isParity = (h->flags & flag::kParity) != 0;
   const bool isLastBlock = (h->flags & flag::kLastBlock) != 0;
@@ -65,7 +52,7 @@ bool parseHeader(const uint8_t* in, Header* h) {
 
 std::array<uint8_t, 12> nonceFor(const Salt& salt, uint32_t sequence) {
   std::array<uint8_t, 12> nonce{salt[0], salt[1], salt[2], salt[3], 0, 0, 0, 0};
-  put32(nonce.data() + 8, sequence);
+  putBe32(nonce.data() + 8, sequence);
   return nonce;
 }
 

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GameStreamAudioSender, NativeError, OpusDecoder } from '../src/index.js';
+import { GameStreamAudioSender, OpusDecoder } from '../src/index.js';
 import { UdpCollector } from './gamestream-receiver.js';
+import { errorOf } from './support/native-error.js';
 import { goertzelPower, havePulse, type PrivatePulse, startPrivatePulse } from './support/pulse.js';
 
 const RTP_HEADER_BYTES = 12;
@@ -27,16 +28,6 @@ afterAll(() => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function errorOf(fn: () => unknown): NativeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NativeError) return e;
-    throw e;
-  }
-  throw new Error('expected a NativeError');
-}
 
 const pulseInstalled = havePulse();
 if (!pulseInstalled) {

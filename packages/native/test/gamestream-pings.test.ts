@@ -3,13 +3,9 @@
 // connected streams to that client from the same port.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  GameStreamAudioSender,
-  type GameStreamPingReport,
-  GameStreamVideoSender,
-  NativeError,
-} from '../src/index.js';
+import { GameStreamAudioSender, type GameStreamPingReport, GameStreamVideoSender } from '../src/index.js';
 import { parseVideo } from './gamestream-receiver.js';
+import { errorOf } from './support/native-error.js';
 
 const PAYLOAD = '0123456789ABCDEF';
 const FRAME = new Uint8Array([0, 0, 0, 1, 0x41, 1, 2, 3]);
@@ -117,16 +113,6 @@ async function pollUntil(
     await sleep(5);
   }
   return total;
-}
-
-function errorOf(fn: () => unknown): NativeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NativeError) return e;
-    throw e;
-  }
-  throw new Error('expected a NativeError');
 }
 
 describe('GameStream senders learn the client from its pings', () => {

@@ -7,8 +7,8 @@ import {
   type MediaReceiverOptions,
   MediaSender,
   type MediaSenderOptions,
-  NativeError,
 } from '../src/index.js';
+import { errorOf } from './support/native-error.js';
 
 const key = randomBytes(16);
 const salt = randomBytes(4);
@@ -17,16 +17,6 @@ const open: { close(): void }[] = [];
 afterEach(() => {
   for (const o of open.splice(0)) o.close();
 });
-
-function rejection(make: () => unknown): NativeError {
-  try {
-    make();
-  } catch (e) {
-    if (e instanceof NativeError) return e;
-    throw e;
-  }
-  throw new Error('expected a NativeError, got none');
-}
 
 function drain(rx: MediaReceiver): number {
   let frames = 0;
@@ -147,7 +137,7 @@ describe('bad media options are rejected in TypeScript before native code runs',
   for (const [name, change, message] of senderCases) {
     it(`sender: ${name}`, () => {
       const before = liveHandles();
-      const error = rejection(() => new MediaSender({ ...goodSender, ...change } as MediaSenderOptions));
+      const error = errorOf(() => new MediaSender({ ...goodSender, ...change } as MediaSenderOptions));
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(/^invalid media sender options: /);
       expect(error.message).toMatch(message);
@@ -168,9 +158,7 @@ describe('bad media options are rejected in TypeScript before native code runs',
   ];
   for (const [name, change, message] of receiverCases) {
     it(`receiver: ${name}`, () => {
-      const error = rejection(
-        () => new MediaReceiver({ ...goodReceiver, ...change } as MediaReceiverOptions),
-      );
+      const error = errorOf(() => new MediaReceiver({ ...goodReceiver, ...change } as MediaReceiverOptions));
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(/^invalid media receiver options: /);
       expect(error.message).toMatch(message);
@@ -181,29 +169,27 @@ describe('bad media options are rejected in TypeScript before native code runs',
     const rx = new MediaReceiver({ localAddress: '127.0.0.1', key, salt });
     const tx = new MediaSender({ ...goodSender, remotePort: rx.localPort });
     open.push(rx);
-    expect(rejection(() => tx.sendFrame(Buffer.alloc(0), 0, true, 0)).message).toMatch(
-      /non-empty Uint8Array/,
-    );
-    expect(rejection(() => tx.sendFrame('abc' as unknown as Uint8Array, 0, true, 0)).code).toBe(
+    expect(errorOf(() => tx.sendFrame(Buffer.alloc(0), 0, true, 0)).message).toMatch(/non-empty Uint8Array/);
+    expect(errorOf(() => tx.sendFrame('abc' as unknown as Uint8Array, 0, true, 0)).code).toBe(
       'INVALID_ARGUMENT',
     );
-    expect(rejection(() => tx.sendFrame(Buffer.alloc(9), -1, true, 0)).message).toMatch(/frameIndex/);
-    expect(rejection(() => tx.sendFrame(Buffer.alloc(9), 2 ** 32, true, 0)).message).toMatch(/frameIndex/);
-    expect(rejection(() => tx.sendFrame(Buffer.alloc(9), 0, 1 as unknown as boolean, 0)).message).toMatch(
+    expect(errorOf(() => tx.sendFrame(Buffer.alloc(9), -1, true, 0)).message).toMatch(/frameIndex/);
+    expect(errorOf(() => tx.sendFrame(Buffer.alloc(9), 2 ** 32, true, 0)).message).toMatch(/frameIndex/);
+    expect(errorOf(() => tx.sendFrame(Buffer.alloc(9), 0, 1 as unknown as boolean, 0)).message).toMatch(
       /keyframe/,
     );
-    expect(rejection(() => tx.setFecPercent(200)).code).toBe('INVALID_ARGUMENT');
+    expect(errorOf(() => tx.setFecPercent(200)).code).toBe('INVALID_ARGUMENT');
     // Over the native frame limit (255 blocks x 128 shards x 1200 bytes).
-    expect(rejection(() => tx.sendFrame(Buffer.alloc(40_000_000), 0, true, 0)).code).toBe('INVALID_ARGUMENT');
-    expect(rejection(() => rx.poll(-1)).code).toBe('INVALID_ARGUMENT');
+    expect(errorOf(() => tx.sendFrame(Buffer.alloc(40_000_000), 0, true, 0)).code).toBe('INVALID_ARGUMENT');
+    expect(errorOf(() => rx.poll(-1)).code).toBe('INVALID_ARGUMENT');
     tx.close();
-    expect(rejection(() => tx.sendFrame(Buffer.alloc(9), 0, true, 0)).code).toBe('CLOSED');
+    expect(errorOf(() => tx.sendFrame(Buffer.alloc(9), 0, true, 0)).code).toBe('CLOSED');
   });
 
   it('a port already bound is a NETWORK_FAILED error with the reason', () => {
     const rx = new MediaReceiver({ localAddress: '127.0.0.1', key, salt });
     open.push(rx);
-    const error = rejection(
+    const error = errorOf(
       () => new MediaReceiver({ localAddress: '127.0.0.1', localPort: rx.localPort, key, salt }),
     );
     expect(error.code).toBe('NETWORK_FAILED');

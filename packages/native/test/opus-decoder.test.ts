@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GameStreamAudioSender, liveHandles, NativeError, OpusDecoder } from '../src/index.js';
 import { UdpCollector } from './gamestream-receiver.js';
+import { errorOf } from './support/native-error.js';
 
 const RTP_HEADER_BYTES = 12;
 const SAMPLE_RATE = 48_000;
@@ -49,16 +50,6 @@ function zeroCrossings(samples: number[]): number {
 
 function channel(pcm: Int16Array[], index: number, channels: number): number[] {
   return pcm.flatMap((block) => Array.from(block.filter((_, i) => i % channels === index)));
-}
-
-function errorOf(fn: () => unknown): NativeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NativeError) return e;
-    throw e;
-  }
-  throw new Error('expected a NativeError');
 }
 
 describe('OpusDecoder on the host audio stream', () => {

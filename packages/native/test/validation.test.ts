@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type EncoderOptions,
-  FrameCapture,
-  liveHandles,
-  NativeError,
-  VideoDecoder,
-  VideoEncoder,
-} from '../src/index.js';
+import { type EncoderOptions, FrameCapture, liveHandles, VideoDecoder, VideoEncoder } from '../src/index.js';
+import { errorOf } from './support/native-error.js';
 
 const good: EncoderOptions = {
   codec: 'h264',
@@ -16,16 +10,6 @@ const good: EncoderOptions = {
   fps: 60,
   bitrateKbps: 10000,
 };
-
-function rejection(make: () => unknown): NativeError {
-  try {
-    make();
-  } catch (e) {
-    if (e instanceof NativeError) return e;
-    throw e;
-  }
-  throw new Error('expected a NativeError, got none');
-}
 
 describe('bad options are rejected in TypeScript before native code runs', () => {
   const cases: [string, Partial<EncoderOptions> | Record<string, unknown>, RegExp][] = [
@@ -47,7 +31,7 @@ describe('bad options are rejected in TypeScript before native code runs', () =>
   for (const [name, change, message] of cases) {
     it(`encoder: ${name}`, () => {
       const before = liveHandles();
-      const error = rejection(() => new VideoEncoder({ ...good, ...change } as EncoderOptions, null));
+      const error = errorOf(() => new VideoEncoder({ ...good, ...change } as EncoderOptions, null));
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(/^invalid encoder options: /);
       expect(error.message).toMatch(message);
@@ -58,19 +42,19 @@ describe('bad options are rejected in TypeScript before native code runs', () =>
 
   it('capture and decoder options too', () => {
     expect(
-      rejection(() => new FrameCapture({ width: 0, height: 720, pixelFormat: 'yuv420p' })).message,
+      errorOf(() => new FrameCapture({ width: 0, height: 720, pixelFormat: 'yuv420p' })).message,
     ).toMatch(/^invalid capture options: width/);
     expect(
-      rejection(() => new FrameCapture({ width: 640, height: 360, pixelFormat: 'rgb24' as 'nv12' })).message,
+      errorOf(() => new FrameCapture({ width: 640, height: 360, pixelFormat: 'rgb24' as 'nv12' })).message,
     ).toMatch(/pixelFormat must be one of yuv420p, nv12/);
-    expect(rejection(() => new VideoDecoder({ codec: 'av2' as 'h264' })).message).toMatch(
+    expect(errorOf(() => new VideoDecoder({ codec: 'av2' as 'h264' })).message).toMatch(
       /^invalid decoder options: codec/,
     );
   });
 
   it('a live bitrate change is validated as well', () => {
     const encoder = new VideoEncoder(good, null);
-    expect(rejection(() => encoder.setBitrateKbps(0)).message).toMatch(/bitrateKbps must be in/);
+    expect(errorOf(() => encoder.setBitrateKbps(0)).message).toMatch(/bitrateKbps must be in/);
     expect(encoder.bitrateKbps).toBe(10000);
     encoder.close();
   });
@@ -78,19 +62,17 @@ describe('bad options are rejected in TypeScript before native code runs', () =>
   it('native code still checks what reaches it (defence in depth)', () => {
     const encoder = new VideoEncoder(good, null);
     encoder.close();
-    const error = rejection(() => encoder.collect());
+    const error = errorOf(() => encoder.collect());
     expect(error.code).toBe('CLOSED');
     const decoder = new VideoDecoder({ codec: 'h264' });
-    expect(rejection(() => decoder.decode('not bytes' as unknown as Uint8Array)).code).toBe(
-      'INVALID_ARGUMENT',
-    );
+    expect(errorOf(() => decoder.decode('not bytes' as unknown as Uint8Array)).code).toBe('INVALID_ARGUMENT');
     // An IDR slice with no parameter sets is a decode error with a code and
     // FFmpeg's reason, never a crash; the decoder stays usable afterwards.
     const garbage = Buffer.from([0, 0, 0, 1, 0x65, ...Array(64).fill(0xff)]);
-    const decodeError = rejection(() => decoder.decode(garbage));
+    const decodeError = errorOf(() => decoder.decode(garbage));
     expect(decodeError.code).toBe('DECODER_FAILED');
     expect(decodeError.message).toMatch(/decode: Invalid data found when processing input \(.*slice/);
-    expect(rejection(() => decoder.decode(garbage)).code).toBe('DECODER_FAILED');
+    expect(errorOf(() => decoder.decode(garbage)).code).toBe('DECODER_FAILED');
     decoder.close();
   });
 });

@@ -17,3 +17,32 @@ export interface FrameResult {
   sealUs: number | null;
   socketUs: number | null;
 }
+
+/** The part of a FrameResult that comes from the send path's per-frame report. */
+export type SentFigures = Pick<FrameResult, 'wireBytes' | 'refused' | 'fecUs' | 'sealUs' | 'socketUs'>;
+
+/** A send report of either path (native MediaSender, GameStream video sender) as the loop counts it. */
+export function sentFigures(send: {
+  wireBytes: number;
+  refused: number;
+  fecUs: number;
+  sealUs: number;
+  socketUs: number;
+}): SentFigures {
+  return {
+    wireBytes: send.wireBytes,
+    refused: send.refused,
+    fecUs: send.fecUs,
+    sealUs: send.sealUs,
+    socketUs: send.socketUs,
+  };
+}
+
+/** A frame the encoder produced nothing for: nothing went out, and the send costs are not measured. */
+export const NOTHING_SENT: SentFigures = {
+  wireBytes: 0,
+  refused: 0,
+  fecUs: null,
+  sealUs: null,
+  socketUs: null,
+};

@@ -9,7 +9,7 @@ import type { FrameCapture, GameStreamFrameReport, VideoEncoder } from '@punktfu
 import { GAMESTREAM_FRAME_TYPES, type GameStreamFrameType } from '@punktfunk/native';
 import { GAMESTREAM_STAGES } from '@punktfunk/shared';
 import type { FramePipeline } from './frame-loop.js';
-import type { FrameResult } from './frame-result.js';
+import { type FrameResult, NOTHING_SENT, sentFigures } from './frame-result.js';
 
 /** What the pipeline needs of the addon's GameStreamVideoSender. */
 export interface GameStreamVideoPort {
@@ -26,7 +26,7 @@ const RTP_CLOCK_HZ = 90_000;
 
 export class GameStreamPipeline implements FramePipeline {
   readonly stageNames = GAMESTREAM_STAGES;
-  // The synthetic source draws a new picture every frame.
+  // Engine sources say when a frame repeats (X11 through XDamage; the pattern never does).
   readonly repeatsKnown = true;
   /** GameStream frame numbers start at 1 and must have no gaps: the client counts a gap as loss. */
   private nextWireFrame = 1;
@@ -63,11 +63,7 @@ export class GameStreamPipeline implements FramePipeline {
       stagesUs: [grabbed.captureUs, encodeUs, packetizeUs, Math.max(0, sent.sendUs - packetizeUs)],
       hostUs: sent.lastPacketMonoUs - grabbed.startUs,
       repeated: grabbed.repeated,
-      wireBytes: sent.wireBytes,
-      refused: sent.refused,
-      fecUs: sent.fecUs,
-      sealUs: sent.sealUs,
-      socketUs: sent.socketUs,
+      ...sentFigures(sent),
     };
   }
 
@@ -77,11 +73,7 @@ export class GameStreamPipeline implements FramePipeline {
       stagesUs: [grabbed.captureUs, encodeUs, 0, 0],
       hostUs: null,
       repeated: grabbed.repeated,
-      wireBytes: 0,
-      refused: 0,
-      fecUs: null,
-      sealUs: null,
-      socketUs: null,
+      ...NOTHING_SENT,
     };
   }
 

@@ -4,21 +4,15 @@
 // pipeline (capture / encode / packetize / send, 1 s windows), sending the
 // audio lane and watching the pings in the loop's idle time. A client whose
 // pings stop for clientTimeoutMs is gone: the worker ends with that reason.
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import {
-  FrameCapture,
-  GameStreamAudioSender,
-  GameStreamVideoSender,
-  monotonicUs,
-  VideoEncoder,
-} from '@punktfunk/native';
-import { captureOptions, describeCapture } from './capture-options.js';
-import { ClientFeedback, type FeedbackMessage } from './client-feedback.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { GameStreamAudioSender, GameStreamVideoSender, monotonicUs } from '@punktfunk/native';
+import { ClientFeedback } from './client-feedback.js';
 import { ControlBlock, type SessionControl } from './control-block.js';
 import { runFrameLoop } from './frame-loop.js';
 import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
 import { GameStreamPipeline } from './gamestream-pipeline.js';
 import type { GameStreamSessionSpec, WorkerMessage } from './messages.js';
+import { drainFeedback, openEngine } from './open-engine.js';
 
 const spec = workerData as GameStreamSessionSpec;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
@@ -87,28 +81,6 @@ function awaitFirstPing(watch: PingWatch, session: SessionControl): boolean {
   return false;
 }
 
-function openEncoder(): { capture: FrameCapture; encoder: VideoEncoder } {
-  const encoder = new VideoEncoder(spec.source, { info: log });
-  const capture = new FrameCapture({
-    width: spec.source.width,
-    height: spec.source.height,
-    pixelFormat: encoder.info.pixelFormat,
-    ...captureOptions(spec.source.capture),
-  });
-  log(describeCapture(capture));
-  closers.push(
-    () => capture.close(),
-    () => encoder.close(),
-  );
-  return { capture, encoder };
-}
-
-function drainFeedback(feedback: ClientFeedback): void {
-  for (let m = receiveMessageOnPort(spec.feedbackPort); m; m = receiveMessageOnPort(spec.feedbackPort)) {
-    feedback.apply(m.message as FeedbackMessage);
-  }
-}
-
 function stream(
   session: SessionControl,
   control: ControlBlock,
@@ -126,21 +98,10 @@ function stream(
     const reason = session.stopRequested() ? null : 'the client never pinged the video port';
     return { frames: 0, samples: 0, reason };
   }
-  const { capture, encoder } = openEncoder();
+  const engine = openEngine(spec.source, log);
+  closers.push(engine.close);
   const { source } = spec;
-  post({
-    type: 'started',
-    info: {
-      width: source.width,
-      height: source.height,
-      fps: source.fps,
-      codec: source.codec,
-      encoderName: encoder.info.encoderName,
-      encoderBackend: encoder.info.backend,
-      bitrateKbps: source.bitrateKbps,
-    },
-    settings: { audio: describeAudio(audio) },
-  });
+  post({ type: 'started', info: engine.info, settings: { audio: describeAudio(audio) } });
   // The client cannot show anything before an IDR: the first frame is one.
   session.requestIdr();
   let reason: string | null = null;
@@ -155,9 +116,9 @@ function stream(
     control,
     session,
     clock: new LaneClock(monotonicUs, session, { video: videoWatch, audio: pump }),
-    pipeline: new GameStreamPipeline(capture, encoder, video, monotonicUs),
+    pipeline: new GameStreamPipeline(engine.capture, engine.encoder, video, monotonicUs),
     feedback,
-    drainFeedback: () => drainFeedback(feedback),
+    drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
     onSample: (sample) => post({ type: 'sample', sample }),
     log,
     afterFrame: () => {

@@ -6,7 +6,7 @@ import type { FrameCapture, FrameSendReport, VideoEncoder } from '@punktfunk/nat
 import { NATIVE_STAGES } from '@punktfunk/shared';
 import type { FrameClock } from './frame-clock.js';
 import type { FramePipeline } from './frame-loop.js';
-import type { FrameResult } from './frame-result.js';
+import { type FrameResult, NOTHING_SENT, sentFigures } from './frame-result.js';
 import type { Trace, TraceRecorder } from './trace.js';
 
 /** What the loop needs of the send path's per-frame report (the addon's MediaSender). */
@@ -19,19 +19,9 @@ export interface FrameSender {
   sendFrame(data: Uint8Array, frameIndex: number, keyframe: boolean, captureStartUs: number): SendReport;
 }
 
-function sentFigures(send: SendReport) {
-  return {
-    wireBytes: send.wireBytes,
-    refused: send.refused,
-    fecUs: send.fecUs,
-    sealUs: send.sealUs,
-    socketUs: send.socketUs,
-  };
-}
-
 export class EnginePipeline implements FramePipeline {
   readonly stageNames = NATIVE_STAGES;
-  // The synthetic source draws a new picture every frame; it knows it never repeats.
+  // Engine sources say when a frame repeats (X11 through XDamage; the pattern never does).
   readonly repeatsKnown = true;
 
   constructor(
@@ -63,7 +53,7 @@ export class EnginePipeline implements FramePipeline {
       stagesUs,
       hostUs: send ? send.lastPacketMonoUs - grabbed.startUs : null,
       repeated: grabbed.repeated,
-      ...(send ? sentFigures(send) : { wireBytes: 0, refused: 0, fecUs: null, sealUs: null, socketUs: null }),
+      ...(send ? sentFigures(send) : NOTHING_SENT),
     };
   }
 

@@ -1,15 +1,15 @@
 // Entry of a native (punktfunk/1) streaming worker: builds the pipeline the
 // session asks for and runs the frame loop until the control block says stop.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { FrameCapture, MediaSender, monotonicUs, VideoEncoder } from '@punktfunk/native';
-import { captureOptions, describeCapture } from './capture-options.js';
-import { ClientFeedback, type FeedbackMessage } from './client-feedback.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { MediaSender, monotonicUs } from '@punktfunk/native';
+import { ClientFeedback } from './client-feedback.js';
 import { ControlBlock, type SessionControl } from './control-block.js';
 import { type FrameClock, RealClock, VirtualClock } from './frame-clock.js';
 import { type FramePipeline, runFrameLoop } from './frame-loop.js';
 import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from './messages.js';
 import { EnginePipeline, type FrameSender, TracePipeline } from './native-pipelines.js';
+import { drainFeedback, openEngine } from './open-engine.js';
 import { readTrace, TraceRecorder } from './trace.js';
 
 const spec = workerData as NativeSessionSpec;
@@ -62,18 +62,8 @@ function buildPipeline(session: SessionControl): {
       traceOut: null,
     };
   }
-  const encoder = new VideoEncoder(source, { info: (line) => post({ type: 'log', line }) });
-  const capture = new FrameCapture({
-    width: source.width,
-    height: source.height,
-    pixelFormat: encoder.info.pixelFormat,
-    ...captureOptions(source.capture),
-  });
-  post({ type: 'log', line: describeCapture(capture) });
-  closers.push(
-    () => capture.close(),
-    () => encoder.close(),
-  );
+  const engine = openEngine(source, (line) => post({ type: 'log', line }));
+  closers.push(engine.close);
   const traceOut = openTraceOut({
     punktfunkTrace: 1,
     width: source.width,
@@ -81,19 +71,10 @@ function buildPipeline(session: SessionControl): {
     fps: source.fps,
     codec: source.codec,
   });
-  const info = {
-    width: source.width,
-    height: source.height,
-    fps: source.fps,
-    codec: source.codec,
-    encoderName: encoder.info.encoderName,
-    encoderBackend: encoder.info.backend,
-    bitrateKbps: source.bitrateKbps,
-  };
   return {
-    pipeline: new EnginePipeline(capture, encoder, sender, traceOut),
+    pipeline: new EnginePipeline(engine.capture, engine.encoder, sender, traceOut),
     clock: new RealClock(monotonicUs, session),
-    info,
+    info: engine.info,
     fps: source.fps,
     traceOut,
   };
@@ -116,11 +97,7 @@ function main(): void {
     clock,
     pipeline,
     feedback,
-    drainFeedback: () => {
-      for (let m = receiveMessageOnPort(spec.feedbackPort); m; m = receiveMessageOnPort(spec.feedbackPort)) {
-        feedback.apply(m.message as FeedbackMessage);
-      }
-    },
+    drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
     onSample: (sample) => post({ type: 'sample', sample }),
     log: (line) => post({ type: 'log', line }),
     // Trace lines are written in batches, off the per-frame path most of the time.

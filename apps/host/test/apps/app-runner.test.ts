@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppCommandConfig, AppRunner, AppStartError } from '../../src/apps/app-runner.js';
+import { alive } from '../helpers/processes.js';
 
 let dir: string;
 let lines: string[];
@@ -47,16 +48,6 @@ async function until(check: () => boolean): Promise<void> {
 const file = (name: string) => join(dir, name);
 const read = (name: string) => readFileSync(file(name), 'utf8').trim();
 const readPid = (name: string) => Number(read(name));
-
-/** Independent of the runner's own check: the process exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
 
 function sh(title: string, script: string, extra: Partial<AppCommandConfig> = {}): AppCommandConfig {
   return { title, command: ['/bin/sh', '-c', script], ...extra };

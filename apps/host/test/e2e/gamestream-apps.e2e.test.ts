@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GameStreamTestClient } from '../gamestream/gs-client.js';
 import { enterPin } from '../gamestream/helpers.js';
 import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
+import { alive } from '../helpers/processes.js';
 
 // Nothing connects to it (the picture is the synthetic pattern and no stream runs): it only has to reach the app.
 const DISPLAY = ':93';
@@ -56,16 +57,6 @@ async function waitForOutput(pattern: RegExp): Promise<void> {
 /** The host's stdout reaches this process on its own time: a reply can overtake the line logged before it. */
 async function waitForLine(line: string): Promise<void> {
   while (!host.output().includes(line)) await sleep(50);
-}
-
-/** The process exists and is not a zombie (this machine's init may leave orphans unreaped). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
 }
 
 const appFile = (name: string) => readFileSync(join(configDir, name), 'utf8').trim();

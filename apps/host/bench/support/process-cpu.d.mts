@@ -1,0 +1,1 @@
+export function processCpuMs(pid: number): number;

@@ -1,0 +1,80 @@
+// What both streaming workers do before their first frame: open the encoder
+// and the capture (in the encoder's pixel format, from the session's
+// CaptureSpec), tell the operator what is captured and how it fits the
+// client's mode, and describe the session for the 'started' message. Also
+// the feedback drain both workers run at each stats boundary.
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { type CaptureOptions, FrameCapture, VideoEncoder } from '@punktfunk/native';
+import type { ClientFeedback, FeedbackMessage } from './client-feedback.js';
+import type { CaptureSpec } from './desktop-source.js';
+import type { FrameSourceSpec, SessionStartedInfo } from './messages.js';
+
+export type EngineSourceSpec = Extract<FrameSourceSpec, { kind: 'engine' }>;
+
+export interface OpenedEngine {
+  encoder: VideoEncoder;
+  capture: FrameCapture;
+  info: SessionStartedInfo;
+  close(): void;
+}
+
+export function captureOptions(spec: CaptureSpec | undefined): Pick<CaptureOptions, 'source' | 'display'> {
+  if (spec?.source === 'x11') return { source: 'x11', display: spec.display };
+  return { source: 'synthetic' };
+}
+
+export function describeCapture(capture: FrameCapture): string {
+  const source = `${capture.sourceWidth}x${capture.sourceHeight}`;
+  const output = `${capture.width}x${capture.height}`;
+  if (capture.captureMode === 'synthetic') return `capture: synthetic pattern ${output}`;
+  const r = capture.contentRect;
+  const fit =
+    source === output
+      ? '1:1'
+      : `scaled into ${output} at ${r.x},${r.y} ${r.width}x${r.height}` +
+        (r.width < capture.width || r.height < capture.height ? ' (aspect kept, black bars)' : '');
+  return `capture: X11 ${source} via ${capture.captureMode === 'shm' ? 'MIT-SHM' : 'GetImage'}, ${fit}`;
+}
+
+/** Opens encoder and capture for `source`; throws (and closes what it opened) when either cannot open. */
+export function openEngine(source: EngineSourceSpec, log: (line: string) => void): OpenedEngine {
+  const encoder = new VideoEncoder(source, { info: log });
+  let capture: FrameCapture;
+  try {
+    capture = new FrameCapture({
+      width: source.width,
+      height: source.height,
+      pixelFormat: encoder.info.pixelFormat,
+      ...captureOptions(source.capture),
+    });
+  } catch (error) {
+    encoder.close();
+    throw error;
+  }
+  log(describeCapture(capture));
+  const info: SessionStartedInfo = {
+    width: source.width,
+    height: source.height,
+    fps: source.fps,
+    codec: source.codec,
+    encoderName: encoder.info.encoderName,
+    encoderBackend: encoder.info.backend,
+    bitrateKbps: source.bitrateKbps,
+  };
+  return {
+    encoder,
+    capture,
+    info,
+    close: () => {
+      capture.close();
+      encoder.close();
+    },
+  };
+}
+
+/** Applies every feedback message waiting on the worker's port, without yielding. */
+export function drainFeedback(port: MessagePort, feedback: ClientFeedback): void {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    feedback.apply(m.message as FeedbackMessage);
+  }
+}
