@@ -26,6 +26,11 @@ export interface HostStatusResponse {
   /** Sessions streaming now. */
   sessions: SessionInfo[];
   uptimeMs: number;
+  /**
+   * The host's addresses other machines can reach it at (non-loopback, IPv4
+   * first, no link-local): what a client on the LAN types in.
+   */
+  lanAddresses: string[];
 }
 
 export interface RecordingsListResponse {

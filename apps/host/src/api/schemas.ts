@@ -40,6 +40,7 @@ export const hostStatusSchema = z.object({
   encoderName: z.string().nullable(),
   sessions: z.array(sessionInfoSchema),
   uptimeMs: z.number(),
+  lanAddresses: z.array(z.string()),
 });
 
 export const recordingsListSchema = z.object({ recordings: z.array(captureMetaSchema) });

@@ -81,6 +81,7 @@ export async function startNativeService(
           fecPercent: offer.fecPercent,
         },
         traceOutPath: o.native.traceDir ? join(o.native.traceDir, `${sessionId}.trace.jsonl`) : null,
+        settings: { capture: capture.description },
       });
     },
   });

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { HealthResponse, HostStatusResponse } from '@punktfunk/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_RESOURCES } from '../../src/api/index.js';
@@ -32,6 +34,14 @@ describe('host routes', () => {
       encoderName: 'libx264',
       sessions: [session()],
     });
+    // What another machine can reach: the machine's own non-loopback addresses, IPv4 first.
+    const expected = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((a) => !a.internal && !a.address.startsWith('fe80:'));
+    expect(new Set(body.lanAddresses)).toEqual(new Set(expected.map((a) => a.address)));
+    expect(body.lanAddresses.every((a) => isIP(a) !== 0 && a !== '127.0.0.1' && a !== '::1')).toBe(true);
+    const firstV6 = body.lanAddresses.findIndex((a) => isIP(a) === 6);
+    expect(firstV6 === -1 || body.lanAddresses.slice(firstV6).every((a) => isIP(a) === 6)).toBe(true);
   });
 
   it('serves a placeholder console at / without a token, and a JSON 404 elsewhere', async () => {

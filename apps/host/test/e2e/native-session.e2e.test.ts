@@ -134,6 +134,7 @@ describe('native punktfunk/1 session streaming the X desktop', () => {
     const dir = newConfigDir();
     const desktopHost = await startHost(dir, { PUNKTFUNK_CAPTURE: 'x11', PUNKTFUNK_DISPLAY: xvfb.name });
     try {
+      expect((await desktopHost.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
       const run = await runClient(
         ['--host', '127.0.0.1', '--port', String(desktopHost.nativePort), '--seconds', '3', '--json'],
         { PUNKTFUNK_CLIENT_DIR: join(dir, 'client') },
@@ -148,6 +149,11 @@ describe('native punktfunk/1 session streaming the X desktop', () => {
         new RegExp(`native session \\w+: streaming x11 ${xvfb.name} 1280x720`),
       );
       expect(desktopHost.output()).toMatch(/capture: X11 1280x720 via MIT-SHM, 1:1/);
+      // What was streamed is on the session's record, as on the GameStream path.
+      const stopped = (await (
+        await desktopHost.api('/stats/capture/stop', { method: 'POST' })
+      ).json()) as CaptureMeta;
+      expect(stopped.sessions[0]?.settings.capture).toBe(`x11 ${xvfb.name} 1280x720 (MIT-SHM)`);
     } finally {
       await desktopHost.stop();
       await window.stop();
