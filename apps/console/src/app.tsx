@@ -1,6 +1,6 @@
 // The console shell: sign-in when there is no token, else the header, a
 // banner while the host is unreachable, and the page for the address.
-import { createMemo, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, Match, Show, Switch } from 'solid-js';
 import {
   createHostStatus,
   createLiveCapture,
@@ -26,6 +26,7 @@ function SignedIn() {
     void refetch();
     void refetchHostStatus();
   });
+  createEffect(() => live.noteSessions(settled(hostStatus)?.sessions ?? []));
   // Followed on every page, so the header can say a client is waiting to pair.
   const pairings = createPairings(host);
   const waitingCount = () => pairings.waiting().length;
@@ -115,7 +116,7 @@ function SignedIn() {
             <ComparePage recordings={settled(recordings)} />
           </Match>
           <Match when={path() === '/pairing'}>
-            <PairingPage pairings={pairings} />
+            <PairingPage pairings={pairings} hostStatus={settled(hostStatus)} />
           </Match>
         </Switch>
       </main>

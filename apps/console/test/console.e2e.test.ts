@@ -22,6 +22,8 @@ let browser: Browser;
 let page: Page;
 let origin = '';
 const pageErrors: string[] = [];
+// The live samples are asked for only while a capture is armed: no 404s in the browser console.
+const liveMisses: string[] = [];
 
 function stream(seconds: number, extra: string[] = []) {
   return runClient(
@@ -50,10 +52,14 @@ beforeAll(async () => {
   page = browser.page;
   // Anything the page throws fails the run with its message.
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('response', (r) => {
+    if (r.url().includes('/stats/capture/live') && !r.ok()) liveMisses.push(`${r.status()} ${r.url()}`);
+  });
 });
 
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
+  expect(liveMisses).toEqual([]);
   await browser?.close();
   await host?.stop();
   rmSync(configDir, { recursive: true, force: true });
@@ -145,6 +151,10 @@ describe('web console, end to end', () => {
     }
     expect(await chartPoints(page, 'chart-latency')).toBe(capture.meta.sampleCount);
     await expect(page.getByTestId('summary-table').textContent()).resolves.toContain('host total');
+    // The session's settings, labelled for people (the raw key stays in the title).
+    const fec = page.locator('[data-testid=session-settings] [data-key=fecPercent]');
+    await expect(fec.locator('dt').textContent()).resolves.toBe('FEC');
+    await expect(fec.locator('dd').textContent()).resolves.toMatch(/^\d+ % parity$/);
     // Counters the native path does not see are said so, not drawn as zero.
     if (capture.samples.every((s) => s.packetsLost === null)) {
       await expect(page.getByTestId('health-missing').textContent()).resolves.toMatch(
@@ -205,6 +215,10 @@ describe('web console, end to end', () => {
       .locator('[data-testid=compare-settings] tr[data-differs=true] td:first-child')
       .allTextContents();
     expect(differing).toEqual(expect.arrayContaining(['resolution', 'fps']));
+    await expect(page.getByTestId('compare-settings').textContent()).resolves.toContain('shard size');
+    // Both columns fit their card (nothing clipped at this width).
+    const wrap = page.getByTestId('compare-settings').locator('.table-wrap');
+    expect(await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await expect(page.getByTestId('compare-summary').textContent()).resolves.toContain('baseline 720p60');
     await screenshot(page, '06-compare');
   });

@@ -110,6 +110,12 @@ describe('Pairing page, end to end', () => {
     await expect(page.getByTestId('requests-empty').textContent()).resolves.toMatch(
       /In Moonlight, add this host.*enter it here/,
     );
+    // The address to type on another machine is the host's LAN address, never the page's 127.0.0.1.
+    const { lanAddresses } = (await (await host.api('/status')).json()) as { lanAddresses: string[] };
+    const howTo = (await page.getByTestId('requests-empty').textContent()) ?? '';
+    expect(howTo).not.toContain('127.0.0.1');
+    if (lanAddresses.length) expect(howTo).toContain(`--host ${lanAddresses[0]}`);
+    else await page.getByTestId('no-lan-address').waitFor();
     await page.getByTestId('paired-empty').waitFor();
     await expect(page.getByTestId('apps-list').textContent()).resolves.toContain('Desktop');
     // Marks this document: if the page reloaded, the mark would be gone.

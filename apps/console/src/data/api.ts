@@ -54,10 +54,9 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 export interface CaptureEventHandlers {
+  /** On every (re)connect first, then on arm and disarm. */
   status(status: CaptureStatus): void;
   sample(sample: StatsSample): void;
-  /** The stream is open (again). */
-  open(): void;
 }
 
 /**
@@ -214,7 +213,7 @@ export class ApiClient {
 
   /** Follows the capture's event stream. Returns a function that stops it. */
   captureEvents(handlers: CaptureEventHandlers): () => void {
-    return this.follow('/stats/capture/events', handlers.open, {
+    return this.follow('/stats/capture/events', {
       status: (data) => handlers.status(data as CaptureStatus),
       sample: (data) => handlers.sample(data as StatsSample),
     });
@@ -222,7 +221,7 @@ export class ApiClient {
 
   /** Follows pairing requests as they arrive and end. Returns a function that stops it. */
   pairingEvents(handlers: PairingEventHandlers): () => void {
-    return this.follow('/pairing/events', () => {}, {
+    return this.follow('/pairing/events', {
       pending: (data) => handlers.pending((data as PendingPairingsResponse).requests),
       pairing: (data) => handlers.pairing(data as PairingUpdate),
     });
@@ -232,7 +231,7 @@ export class ApiClient {
    * An event stream opened with a single-use ticket (EventSource cannot send
    * the token), reconnecting with a fresh ticket after a drop.
    */
-  private follow(path: string, open: () => void, listeners: EventListeners): () => void {
+  private follow(path: string, listeners: EventListeners): () => void {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
@@ -242,7 +241,6 @@ export class ApiClient {
         const { ticket } = await this.json<EventsTicketResponse>(`${path}/ticket`, { method: 'POST' });
         if (stopped) return;
         source = new EventSource(`${API_BASE_PATH}${path}?ticket=${encodeURIComponent(ticket)}`);
-        source.onopen = () => open();
         for (const [event, listener] of Object.entries(listeners)) {
           source.addEventListener(event, (e) => listener(JSON.parse((e as MessageEvent).data)));
         }

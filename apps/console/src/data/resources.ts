@@ -9,6 +9,7 @@ import type {
   HostStatusResponse,
   PairedClientInfo,
   PendingPairing,
+  SessionInfo,
   StatsSample,
 } from '@punktfunk/shared';
 import { type Accessor, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
@@ -89,18 +90,35 @@ export interface LiveCapture {
   /** When `status` arrived (performance.now()), to count the host's elapsed time forward. */
   statusAt: Accessor<number>;
   samples: Accessor<readonly StatsSample[]>;
+  /**
+   * Every session the console has seen by id, still known after it ended, so
+   * the live charts keep its frame time and fps while they show its samples.
+   */
+  sessions: Accessor<ReadonlyMap<string, SessionInfo>>;
+  /** Sessions the host reports streaming now. */
+  noteSessions(sessions: readonly SessionInfo[]): void;
   refreshStatus(): Promise<unknown>;
   setStatus(status: CaptureStatus): void;
 }
 
 /**
  * The capture as it happens: status on connect and on arm/disarm, every
- * sample as the recorder appends it, and the samples so far on (re)connect.
+ * sample as the recorder appends it, and the samples so far whenever the
+ * stream says a capture is armed (on connect, reconnect and arming; asking
+ * while nothing is armed would only earn a 404).
  */
 export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCapture {
   const [status, setStatusSignal] = createSignal<CaptureStatus>();
   const [statusAt, setStatusAt] = createSignal(performance.now());
   const [samples, setSamples] = createSignal<readonly StatsSample[]>([]);
+  const [sessions, setSessions] = createSignal<ReadonlyMap<string, SessionInfo>>(new Map());
+  const noteSessions = (list: readonly SessionInfo[]) => {
+    const known = sessions();
+    // The status poll brings new objects every time; redraw only for news.
+    const same = (s: SessionInfo) => JSON.stringify(known.get(s.sessionId)) === JSON.stringify(s);
+    if (list.every(same)) return;
+    setSessions(new Map([...known, ...list.map((s) => [s.sessionId, s] as const)]));
+  };
   let pending: StatsSample[] = [];
   let frame = 0;
 
@@ -120,6 +138,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
   const backlog = async () => {
     const live = await deps.api.liveCapture();
     if (!live) return;
+    noteSessions(live.meta.sessions);
     const seen = new Set(samples().map((s) => `${s.sessionId}@${s.tMs}`));
     const merged = [...live.samples.filter((s) => !seen.has(`${s.sessionId}@${s.tMs}`)), ...samples()];
     merged.sort((a, b) => a.tMs - b.tMs);
@@ -128,7 +147,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
   const refreshStatus = () => deps.api.captureStatus().then(setStatus, () => {});
 
   const stop = deps.api.captureEvents({
-    open: () => void backlog().catch(() => {}),
+    // The host sends the status first on every (re)connect.
     status: (next) => {
       setStatus(next);
       if (next.armed) void backlog().catch(() => {});
@@ -147,7 +166,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
   void refreshStatus();
   every(5000, refreshStatus);
   refetchOnReconnect(deps, refreshStatus);
-  return { status, statusAt, samples, refreshStatus, setStatus };
+  return { status, statusAt, samples, sessions, noteSessions, refreshStatus, setStatus };
 }
 
 /** How many ended pairing attempts the Pairing page keeps showing. */

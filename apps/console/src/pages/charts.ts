@@ -8,14 +8,35 @@ import { formatMs, formatNumber, formatSeconds } from '../ui/format.js';
 
 export const STAGE_INFO: Record<string, { color: string; text: string }> = {
   capture: { color: '#38bdf8', text: 'grab the frame and convert its colours' },
-  submit: { color: '#a78bfa', text: 'hand the frame to the encoder' },
-  encode: { color: '#f59e0b', text: 'the encoder works until the bitstream is out' },
+  // Software encoders (libx264/x265) compress inside avcodec_send_frame, NVENC
+  // only queues there and the wait for the hardware is in receive_packet
+  // (docs/architecture.md, "Encoder"), so submit and encode trade places.
+  submit: {
+    color: '#a78bfa',
+    text: 'hand the frame to the encoder; software encoders (libx264/x265) compress here',
+  },
+  encode: {
+    color: '#f59e0b',
+    text: 'wait for the bitstream: NVENC’s hardware time, ~0 with software encoders',
+  },
   packetize: { color: '#f472b6', text: 'GameStream: RTP packets, Reed-Solomon parity, encryption' },
   send: {
     color: '#34d399',
     text: 'pace and hand to the kernel (native path: packetize, FEC and encrypt too)',
   },
 };
+
+/**
+ * What a stage means among the stages drawn: the GameStream path has no
+ * submit stage, its encode is the whole encoder call.
+ */
+export function stageText(name: string, stages: readonly string[]): string {
+  if (name === 'encode' && !stages.includes('submit')) {
+    return 'hand the frame to the encoder and wait for the bitstream (software encoders compress, NVENC’s hardware works)';
+  }
+  return STAGE_INFO[name]?.text ?? '';
+}
+
 export const HOST_TOTAL = {
   color: '#f8fafc',
   text: 'host total: capture start → last packet handed to the kernel',
@@ -253,6 +274,8 @@ export function throughputConfig(opts: {
     y1: valueAxis((v) => formatNumber(v, v < 10 ? 1 : 0), 'Mb/s', {
       position: 'right',
       grid: { display: false },
+      // Room above the highest rate, so a steady target line does not sit on the top edge.
+      grace: '15%',
     }),
   };
   return { type: 'line', data: { datasets }, options };

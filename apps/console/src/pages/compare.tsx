@@ -19,6 +19,7 @@ import {
   formatUs,
 } from '../ui/format.js';
 import { overlayConfig, SERIES_COLORS } from './charts.js';
+import { formatSetting, orderSettingKeys, settingLabel } from './session-settings.js';
 
 interface Metric {
   value: string;
@@ -44,6 +45,11 @@ function metricsFor(stages: readonly string[]): Metric[] {
 
 const labelOf = (m: CaptureMeta) => m.name ?? m.id;
 
+/** A recording id breaks after its "_" (before the mode) when a column is narrow. */
+function breakable(label: string): JSX.Element {
+  return label.split('_').flatMap((part, i) => (i ? ['_', <wbr />, part] : [part]));
+}
+
 interface FigureRow {
   label: string;
   /** Lower is better (latency) or higher is better (fps). */
@@ -53,13 +59,27 @@ interface FigureRow {
   formatDelta: (d: number) => string;
 }
 
+/**
+ * A signed difference at the precision it is shown with; "±0" when it rounds
+ * to nothing there (never "−0.0").
+ */
+function signed(d: number, magnitude: string, isZero: boolean): string {
+  return isZero ? '±0' : `${d > 0 ? '+' : '−'}${magnitude}`;
+}
+
+function signedNumber(d: number, digits: number, unit = ''): string {
+  const text = Math.abs(d).toFixed(digits);
+  return signed(d, `${text}${unit ? ` ${unit}` : ''}`, Number(text) === 0);
+}
+
 function figureRows(stages: readonly string[]): FigureRow[] {
   const us = (label: string, value: FigureRow['value']): FigureRow => ({
     label,
     better: 'lower',
     value,
     format: (v) => formatUs(v),
-    formatDelta: (d) => `${d > 0 ? '+' : d < 0 ? '−' : '±'}${formatUs(Math.abs(d))}`,
+    // formatUs shows whole µs below 1 ms.
+    formatDelta: (d) => signed(d, formatUs(Math.abs(d)), Math.round(Math.abs(d)) === 0),
   });
   const stat = (name: string) => (s: CaptureSummary) => s.latency.find((l) => l.name === name);
   return [
@@ -72,53 +92,59 @@ function figureRows(stages: readonly string[]): FigureRow[] {
       better: 'higher',
       value: (s) => s.averageFps,
       format: (v) => formatNumber(v, 1),
-      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d), 1)}`,
+      formatDelta: (d) => signedNumber(d, 1),
     },
     {
       label: 'fps 1 % low',
       better: 'higher',
       value: (s) => s.onePercentLowFps,
       format: (v) => formatNumber(v, 1),
-      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d), 1)}`,
+      formatDelta: (d) => signedNumber(d, 1),
     },
     {
       label: 'windows over budget',
       better: 'lower',
       value: (s) => s.overBudgetShare,
       format: (v) => formatPercent(v),
-      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${(Math.abs(d) * 100).toFixed(1)} pt`,
+      // Percentage points, as precise as formatPercent shows the shares.
+      formatDelta: (d) => signedNumber(d * 100, Math.abs(d) < 0.1 ? 1 : 0, 'pt'),
     },
     {
       label: 'wire average',
       better: 'lower',
       value: (s) => s.averageWireMbps,
       format: (v) => formatNumber(v, 1, 'Mb/s'),
-      formatDelta: (d) => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d), 1)} Mb/s`,
+      // A small difference gets a second digit rather than showing as 0.0.
+      formatDelta: (d) => signedNumber(d, Math.abs(d) < 0.1 ? 2 : 1, 'Mb/s'),
     },
   ];
 }
 
+/** The relative difference: whole percent, one decimal below 1 %, nothing when it rounds to 0. */
+function shareText(share: number | null): string | null {
+  if (share === null || !Number.isFinite(share)) return null;
+  const pct = Math.abs(share * 100);
+  const text = pct.toFixed(pct < 1 ? 1 : 0);
+  return Number(text) === 0 ? null : `${share > 0 ? '+' : '−'}${text} %`;
+}
+
 function Delta(props: { row: FigureRow; base: number | null; value: number | null }) {
   const delta = () => (props.base === null || props.value === null ? null : props.value - props.base);
+  const text = () => props.row.formatDelta(delta() ?? 0);
   const share = () => {
     const d = delta();
     return d === null || !props.base ? null : d / props.base;
   };
   const tone = () => {
-    const d = delta();
     const s = share();
-    if (d === null || d === 0 || (s !== null && Math.abs(s) < 0.02)) return 'same';
-    return d < 0 === (props.row.better === 'lower') ? 'better' : 'worse';
+    if (text() === '±0' || (s !== null && Math.abs(s) < 0.02)) return 'same';
+    return delta()! < 0 === (props.row.better === 'lower') ? 'better' : 'worse';
   };
   return (
     <Show when={delta() !== null}>
-      <span class={`delta delta-${tone()}`}>
-        {props.row.formatDelta(delta()!)}
-        <Show when={share() !== null && Number.isFinite(share())}>
-          {' '}
-          ({share()! >= 0 ? '+' : '−'}
-          {Math.abs(share()! * 100).toFixed(0)} %)
-        </Show>
+      <span class={`delta delta-${tone()}`} title={text() === '±0' ? 'the same as the first' : undefined}>
+        {text()}
+        <Show when={text() !== '±0' && shareText(share())}>{(pct) => ` (${pct()})`}</Show>
       </span>
     </Show>
   );
@@ -140,10 +166,12 @@ function settingRows(captures: readonly Capture[]): { label: string; values: str
     { label: 'client', values: captures.map((c) => c.meta.client ?? '—') },
     { label: 'host', values: captures.map((c) => `${c.meta.hostName} ${c.meta.hostVersion}`) },
   ];
-  const keys = new Set<string>();
-  for (const c of captures) for (const k of Object.keys(first(c)?.settings ?? {})) keys.add(k);
-  for (const k of [...keys].sort()) {
-    rows.push({ label: k, values: captures.map((c) => String(first(c)?.settings[k] ?? '—')) });
+  const keys = orderSettingKeys(captures.flatMap((c) => Object.keys(first(c)?.settings ?? {})));
+  for (const k of keys) {
+    rows.push({
+      label: settingLabel(k),
+      values: captures.map((c) => formatSetting(k, first(c)?.settings[k])),
+    });
   }
   return rows;
 }
@@ -190,12 +218,12 @@ function ComparePanels(props: { captures: Capture[] }) {
   const summaries = createMemo(() => props.captures.map((c) => summarize(c)));
   const rows = createMemo(() => figureRows(stages()));
   const settings = createMemo(() => settingRows(props.captures));
-  const headers = (): JSX.Element => (
+  const headers = (numeric: boolean): JSX.Element => (
     <For each={props.captures}>
       {(c, i) => (
-        <th class="num">
+        <th class={numeric ? 'num' : undefined}>
           <span class="swatch" style={{ background: SERIES_COLORS[i() % SERIES_COLORS.length] }} />
-          {labelOf(c.meta)}
+          {breakable(labelOf(c.meta))}
         </th>
       )}
     </For>
@@ -229,14 +257,15 @@ function ComparePanels(props: { captures: Capture[] }) {
           }
         />
       </Card>
-      <div class="grid-2 grid-wide-left">
+      {/* Side by side for two recordings; more get the full width each. */}
+      <div class={props.captures.length > 2 ? 'stack' : 'grid-2 grid-wide-left'}>
         <Card title="Summary" testId="compare-summary" subtitle="Differences against the first recording">
           <div class="table-wrap">
-            <table class="table table-compact">
+            <table class="table table-compact compare-table">
               <thead>
                 <tr>
                   <th>Figure</th>
-                  {headers()}
+                  {headers(true)}
                 </tr>
               </thead>
               <tbody>
@@ -275,11 +304,11 @@ function ComparePanels(props: { captures: Capture[] }) {
         </Card>
         <Card title="Settings" testId="compare-settings" subtitle="Highlighted where the recordings differ">
           <div class="table-wrap">
-            <table class="table table-compact">
+            <table class="table table-compact compare-table">
               <thead>
                 <tr>
                   <th>Setting</th>
-                  {headers()}
+                  {headers(false)}
                 </tr>
               </thead>
               <tbody>
@@ -290,7 +319,7 @@ function ComparePanels(props: { captures: Capture[] }) {
                       data-differs={new Set(row.values).size > 1}
                     >
                       <td>{row.label}</td>
-                      <For each={row.values}>{(v) => <td class="num">{v}</td>}</For>
+                      <For each={row.values}>{(v) => <td>{v}</td>}</For>
                     </tr>
                   )}
                 </For>

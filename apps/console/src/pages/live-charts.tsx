@@ -43,7 +43,7 @@ export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: 
               })
             }
           />
-          <StageLegend stages={stages()} compact />
+          <StageLegend stages={stages()} budget={budgetUs() !== null} compact />
         </div>
         <div>
           <h3 class="chart-title">Throughput</h3>

@@ -1,7 +1,7 @@
 // The Pairing page: clients waiting for the operator's PIN (pushed by the
 // host the moment they ask), how each attempt ended, the paired clients and
 // the apps GameStream clients may launch.
-import type { PairingKind, PendingPairing } from '@punktfunk/shared';
+import type { HostStatusResponse, PairingKind, PendingPairing } from '@punktfunk/shared';
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { PairingOutcomeLine, Pairings } from '../data/resources.js';
 import { useHost } from '../providers/host.js';
@@ -150,27 +150,65 @@ function OutcomeLines(props: { outcomes: readonly PairingOutcomeLine[] }) {
   );
 }
 
-function HowToPair() {
-  const address = window.location.hostname;
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?|\[?::ffff:127(\.\d{1,3}){3}\]?)$/i;
+
+/**
+ * Where another machine reaches the host: the addresses the host reports
+ * (IPv4 first), else the address this page was opened at unless that is
+ * loopback (the console's default, useless on another machine); else none.
+ */
+function pairingAddresses(status: HostStatusResponse | undefined): {
+  address: string | null;
+  others: string[];
+} {
+  const lan = status?.lanAddresses ?? [];
+  if (lan.length) return { address: lan[0]!, others: lan.slice(1) };
+  const page = window.location.hostname;
+  return { address: page && !LOOPBACK.test(page) ? page : null, others: [] };
+}
+
+function HowToPair(props: { hostStatus: HostStatusResponse | undefined }) {
+  const where = () => pairingAddresses(props.hostStatus);
+  const address = () => where().address ?? '<host address>';
   return (
     <div class="empty how-to" data-testid="requests-empty">
       <div class="how-to-title">No client is waiting to pair.</div>
       <div class="how-to-steps">
         <div>
-          <KindBadge kind="gamestream" /> In Moonlight, add this host (<code>{address}</code>) and pick it: a
-          PIN appears; enter it here.
+          <KindBadge kind="gamestream" /> In Moonlight, add this host (<code>{address()}</code>) and pick it:
+          a PIN appears; enter it here.
         </div>
         <div>
-          <KindBadge kind="native" /> Run <code>pnpm client -- --host {address}</code> on the other machine:
+          <KindBadge kind="native" /> Run <code>pnpm client -- --host {address()}</code> on the other machine:
           it prints a PIN; enter it here.
         </div>
       </div>
+      <Show when={where().others.length}>
+        <div class="muted small" data-testid="other-addresses">
+          Its other addresses:{' '}
+          <For each={where().others}>
+            {(a, i) => (
+              <>
+                {i() ? ', ' : ''}
+                <code>{a}</code>
+              </>
+            )}
+          </For>
+          .
+        </div>
+      </Show>
+      <Show when={props.hostStatus && !where().address}>
+        <div class="notice notice-warn small" data-testid="no-lan-address">
+          The host reports no LAN address (no network interface besides loopback), so other machines cannot
+          reach it yet. Connect it to the network; its address then shows here.
+        </div>
+      </Show>
       <div class="muted small">Requests show up here the moment a client asks.</div>
     </div>
   );
 }
 
-function RequestsCard(props: { pairings: Pairings }) {
+function RequestsCard(props: { pairings: Pairings; hostStatus: HostStatusResponse | undefined }) {
   const now = useNowUnixMs(1000);
   const count = () => props.pairings.waiting().length;
   return (
@@ -186,7 +224,7 @@ function RequestsCard(props: { pairings: Pairings }) {
       testId="requests-card"
       subtitle="A client asking to pair shows a 4-digit PIN. Enter it here to let that client in."
     >
-      <Show when={count()} fallback={<HowToPair />}>
+      <Show when={count()} fallback={<HowToPair hostStatus={props.hostStatus} />}>
         <ul class="requests">
           <For each={props.pairings.waiting()}>{(r) => <RequestRow request={r} now={now()} />}</For>
         </ul>
@@ -199,10 +237,10 @@ function RequestsCard(props: { pairings: Pairings }) {
   );
 }
 
-export function PairingPage(props: { pairings: Pairings }) {
+export function PairingPage(props: { pairings: Pairings; hostStatus: HostStatusResponse | undefined }) {
   return (
     <div class="page" data-testid="pairing-page">
-      <RequestsCard pairings={props.pairings} />
+      <RequestsCard pairings={props.pairings} hostStatus={props.hostStatus} />
       <div class="grid-2 grid-wide-left">
         <PairedClientsCard changes={props.pairings.pairedCount} />
         <AppsCard />

@@ -139,7 +139,14 @@ export function PerformancePage(props: {
   onMount(() => {
     if (!props.recordings.loading()) void props.recordings.refetch();
   });
-  const streamFps = () => props.hostStatus?.sessions[0]?.fps ?? null;
+  // The fps of the session the live charts show last, known even after it ended,
+  // so the frame-time and fps reference lines stay while its samples are drawn.
+  const streamFps = () => {
+    const samples = props.live.samples();
+    const last = samples[samples.length - 1];
+    const shown = last ? props.live.sessions().get(last.sessionId) : undefined;
+    return shown?.fps ?? props.hostStatus?.sessions[0]?.fps ?? null;
+  };
   return (
     <div class="page" data-testid="performance-page">
       <CaptureControl

@@ -21,13 +21,16 @@ import {
 import {
   figuresConfig,
   HEALTH_FIGURES,
+  HOST_TOTAL,
   latencyConfig,
   NETWORK_FIGURES,
   rangeOf,
   SEND_FIGURES,
   splitMeasured,
+  stageText,
   throughputConfig,
 } from './charts.js';
+import { SessionSettingsCard } from './session-settings.js';
 import { StageLegend } from './stage-legend.js';
 
 export const OPEN_MARK = 'punktfunk:open-recording';
@@ -83,7 +86,8 @@ function Annotate(props: { meta: CaptureMeta; onSaved: (meta: CaptureMeta) => vo
           data-testid="recording-name"
           value={name()}
           maxLength={200}
-          placeholder={props.meta.id}
+          placeholder="e.g. baseline 720p60"
+          title={`Empty: the recording is shown as ${props.meta.id}`}
           onInput={(e) => setName(e.currentTarget.value)}
         />
       </label>
@@ -140,7 +144,18 @@ function SummaryCard(props: { capture: Capture }) {
           <For each={summary().latency}>
             {(row) => (
               <tr classList={{ 'row-total': row.name === 'host' }}>
-                <td>{row.name === 'host' ? 'host total' : row.name}</td>
+                <td
+                  title={
+                    row.name === 'host'
+                      ? HOST_TOTAL.text
+                      : stageText(
+                          row.name,
+                          summary().latency.map((l) => l.name),
+                        )
+                  }
+                >
+                  {row.name === 'host' ? 'host total' : row.name}
+                </td>
                 <td class="num">{formatUs(row.meanUs)}</td>
                 <td class="num">{formatUs(row.medianUs)}</td>
                 <td class="num">{formatUs(row.p95Us)}</td>
@@ -214,7 +229,7 @@ function Charts(props: { capture: Capture; onAllDrawn: () => void }) {
             })
           }
         />
-        <StageLegend stages={stages()} />
+        <StageLegend stages={stages()} budget={budget() !== null} />
       </Card>
       <div class="grid-2">
         <Card
@@ -381,6 +396,7 @@ export function RecordingPage(props: { id: string; onChanged: () => void }) {
                   <Notice kind="error">{error()}</Notice>
                 </Show>
               </Card>
+              <SessionSettingsCard sessions={capture().meta.sessions} />
               <Show
                 when={capture().samples.length}
                 fallback={

@@ -1,8 +1,8 @@
 // What each stage of the latency stack means.
 import { For, Show } from 'solid-js';
-import { BUDGET, HOST_TOTAL, STAGE_INFO } from './charts.js';
+import { BUDGET, HOST_TOTAL, STAGE_INFO, stageText } from './charts.js';
 
-export function StageLegend(props: { stages: readonly string[]; compact?: boolean }) {
+export function StageLegend(props: { stages: readonly string[]; compact?: boolean; budget: boolean }) {
   return (
     <ul class={`stage-legend${props.compact ? ' compact' : ''}`}>
       <For each={props.stages}>
@@ -11,7 +11,7 @@ export function StageLegend(props: { stages: readonly string[]; compact?: boolea
             <span class="swatch" style={{ background: STAGE_INFO[name]?.color ?? '#94a3b8' }} />
             <b>{name}</b>
             <Show when={!props.compact}>
-              <span class="legend-text">{STAGE_INFO[name]?.text ?? ''}</span>
+              <span class="legend-text">{stageText(name, props.stages)}</span>
             </Show>
           </li>
         )}
@@ -23,13 +23,15 @@ export function StageLegend(props: { stages: readonly string[]; compact?: boolea
           <span class="legend-text">{HOST_TOTAL.text.replace('host total: ', '')}</span>
         </Show>
       </li>
-      <li>
-        <span class="swatch swatch-dashed" style={{ 'border-color': BUDGET.color }} />
-        <b>one frame</b>
-        <Show when={!props.compact}>
-          <span class="legend-text">{BUDGET.text}</span>
-        </Show>
-      </li>
+      <Show when={props.budget}>
+        <li>
+          <span class="swatch swatch-dashed" style={{ 'border-color': BUDGET.color }} />
+          <b>one frame</b>
+          <Show when={!props.compact}>
+            <span class="legend-text">{BUDGET.text}</span>
+          </Show>
+        </li>
+      </Show>
     </ul>
   );
 }
