@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function pairedClients(): Promise<PairedClientInfo[]> {
-  return ((await (await host.api('/gamestream/clients')).json()) as { clients: PairedClientInfo[] }).clients;
+  return ((await (await host.api('/clients')).json()) as { clients: PairedClientInfo[] }).clients;
 }
 
 /** The native client CLI, pairing on its first run; it prints the PIN on stderr. */

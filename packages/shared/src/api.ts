@@ -76,10 +76,25 @@ export interface PendingPairingsResponse {
   requests: PendingPairing[];
 }
 
-/** POST /gamestream/pair/pin. Without requestId: the one pending GameStream request. */
+/**
+ * POST /pairing/:requestId/pin, for a request of either protocol. `:requestId`
+ * is a request's id, or a kind (`gamestream`, `native`): the one request of
+ * that kind waiting.
+ */
 export interface PairPinRequest {
   pin: string;
-  requestId?: string;
+}
+
+/** The PIN was handed to the waiting request; whether it was right comes later, as its outcome. */
+export interface PairPinAcceptedResponse {
+  requestId: string;
+  accepted: true;
+}
+
+/** POST /pairing/:requestId/refuse. */
+export interface PairingRefusedResponse {
+  requestId: string;
+  refused: true;
 }
 
 /** How a pairing request ended, as far as the host knows. */
@@ -89,14 +104,20 @@ export interface PairingOutcome {
   detail: string;
 }
 
+/** One request as it changes (the `pairing` event): waiting, then paired, failed or cancelled. */
+export interface PairingUpdate extends PendingPairing {
+  state: 'waiting' | 'paired' | 'failed' | 'cancelled';
+  detail: string;
+}
+
 /**
  * Server-sent events on GET /pairing/events:
- * `pending` (PendingPairingsResponse) on connect and whenever the list changes,
- * `outcome` (PairingOutcome) when a request ends in a pairing or a failure.
+ * `pending` (PendingPairingsResponse) on connect,
+ * `pairing` (PairingUpdate) when a request starts waiting and when it ends.
  */
 export type PairingEvent =
   | { event: 'pending'; data: PendingPairingsResponse }
-  | { event: 'outcome'; data: PairingOutcome };
+  | { event: 'pairing'; data: PairingUpdate };
 
 export interface PairedClientInfo {
   /** SHA-256 of the client's certificate, lowercase hex: the key to unpair with. */
@@ -105,6 +126,7 @@ export interface PairedClientInfo {
   pairedUnixMs: number;
 }
 
+/** GET /clients: the clients paired through either protocol (one store). */
 export interface PairedClientsResponse {
   clients: PairedClientInfo[];
 }

@@ -8,9 +8,12 @@ import {
   type CaptureStatus,
   type EventsTicketResponse,
   type GameStreamAppsResponse,
+  type HealthResponse,
   type HostStatusResponse,
   type PairedClientInfo,
   type PairedClientsResponse,
+  type PairingUpdate,
+  type PairPinRequest,
   type PendingPairing,
   type PendingPairingsResponse,
   type RecordingPatchRequest,
@@ -57,15 +60,6 @@ export interface CaptureEventHandlers {
   /** On every (re)connect first, then on arm and disarm. */
   status(status: CaptureStatus): void;
   sample(sample: StatsSample): void;
-}
-
-/**
- * One request as it changes, on GET /pairing/events (`pairing` event): the
- * host sends it when a request starts waiting and when it ends.
- */
-export interface PairingUpdate extends PendingPairing {
-  state: 'waiting' | 'paired' | 'failed' | 'cancelled';
-  detail: string;
 }
 
 export interface PairingEventHandlers {
@@ -121,7 +115,7 @@ export class ApiClient {
   }
 
   hostStatus = () => this.json<HostStatusResponse>('/status');
-  health = () => this.json<{ status: 'ok' }>('/health');
+  health = () => this.json<HealthResponse>('/health');
   captureStatus = () => this.json<CaptureStatus>('/stats/capture/status');
   startCapture = () => this.json<CaptureStatus>('/stats/capture/start', { method: 'POST' });
 
@@ -161,23 +155,16 @@ export class ApiClient {
   }
 
   /**
-   * Hands the PIN the client shows to its waiting request. The route follows
-   * the protocol (GameStream's own route, or the registry's for punktfunk/1);
+   * Hands the PIN the client shows to its waiting request (either protocol);
    * whether the PIN was right is known only later, from the `pairing` event.
    */
   async submitPin(request: PendingPairing, pin: string): Promise<void> {
-    const json = { method: 'POST', headers: { 'content-type': 'application/json' } };
-    if (request.kind === 'gamestream') {
-      await this.request('/gamestream/pair/pin', {
-        ...json,
-        body: JSON.stringify({ pin, requestId: request.requestId }),
-      });
-    } else {
-      await this.request(`/pairing/${encodeURIComponent(request.requestId)}/pin`, {
-        ...json,
-        body: JSON.stringify({ pin }),
-      });
-    }
+    const body: PairPinRequest = { pin };
+    await this.request(`/pairing/${encodeURIComponent(request.requestId)}/pin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   /** Refuses a waiting request: the client is told, nothing is stored. */
@@ -186,11 +173,11 @@ export class ApiClient {
   }
 
   async pairedClients(): Promise<PairedClientInfo[]> {
-    return (await this.json<PairedClientsResponse>('/gamestream/clients')).clients;
+    return (await this.json<PairedClientsResponse>('/clients')).clients;
   }
 
   async unpair(fingerprint: string): Promise<void> {
-    await this.request(`/gamestream/clients/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
+    await this.request(`/clients/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
   }
 
   gamestreamApps = () => this.json<GameStreamAppsResponse>('/gamestream/apps');

@@ -8,12 +8,13 @@ import type {
   GameStreamAppsResponse,
   HostStatusResponse,
   PairedClientInfo,
+  PairingUpdate,
   PendingPairing,
   SessionInfo,
   StatsSample,
 } from '@punktfunk/shared';
 import { type Accessor, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
-import type { ApiClient, PairingUpdate } from './api.js';
+import type { ApiClient } from './api.js';
 import { lastWindow } from './series.js';
 
 interface Deps {

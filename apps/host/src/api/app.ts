@@ -9,6 +9,7 @@ import { type ConsoleHandler, consolePlaceholder } from './console.js';
 import type { ApiDeps, ApiEnv, ApiResource } from './context.js';
 import { toApiError } from './errors.js';
 import { captureResource } from './routes/capture.js';
+import { clientsResource } from './routes/clients.js';
 import { gamestreamResource } from './routes/gamestream.js';
 import { healthResource } from './routes/health.js';
 import { openapiResource } from './routes/openapi.js';
@@ -23,6 +24,7 @@ export const API_RESOURCES: readonly ApiResource[] = [
   captureResource,
   recordingsResource,
   pairingResource,
+  clientsResource,
   gamestreamResource,
   openapiResource(() => API_RESOURCES),
 ];

@@ -3,12 +3,17 @@
 // OpenAPI document is generated from them.
 import type {
   ApiErrorBody,
+  Capture,
   EventsTicketResponse,
   GameStreamAppsResponse,
   HealthResponse,
   HostStatusResponse,
   PairedClientsResponse,
+  PairingRefusedResponse,
+  PairingUpdate,
+  PairPinAcceptedResponse,
   PairPinRequest,
+  PendingPairingsResponse,
   RecordingPatchRequest,
   RecordingsListResponse,
 } from '@punktfunk/shared';
@@ -18,7 +23,12 @@ import {
   isValidCaptureId,
   MAX_CAPTURE_ID_LENGTH,
 } from '../recorder/capture-id.js';
-import { captureMetaSchema, type Same, sessionInfoSchema } from '../recorder/capture-schema.js';
+import {
+  captureMetaSchema,
+  type captureSchema,
+  type Same,
+  sessionInfoSchema,
+} from '../recorder/capture-schema.js';
 
 export const errorSchema = z.object({ error: z.string() });
 
@@ -70,14 +80,40 @@ export const recordingPatchSchema = z
 
 export const ticketSchema = z.object({ ticket: z.string(), expiresInMs: z.number() });
 
+const pairingKindSchema = z.enum(['gamestream', 'native']);
+
+/** A request's id (a UUID), or a kind (`gamestream`, `native`): the one request of that kind waiting. */
+export const pairingRequestIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'not a pairing request id')
+  .describe(
+    'a request id from GET /pairing/pending, or `gamestream` / `native`: the one request of that kind waiting',
+  );
+
+export const pendingPairingSchema = z.object({
+  requestId: z.string(),
+  kind: pairingKindSchema,
+  clientName: z.string(),
+  address: z.string(),
+  fingerprint: z.string(),
+  requestedUnixMs: z.number(),
+});
+export const pendingPairingsSchema = z.object({ requests: z.array(pendingPairingSchema) });
+
+export const pairingUpdateSchema = pendingPairingSchema.extend({
+  state: z.enum(['waiting', 'paired', 'failed', 'cancelled']),
+  detail: z.string(),
+});
+
 export const pairPinSchema = z.strictObject({
   pin: z.string().regex(/^[0-9]{4}$/, 'pin must be the 4 digits the client shows'),
-  requestId: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{1,64}$/, 'not a pairing request id')
-    .optional(),
 });
 export const pairPinAcceptedSchema = z.object({ requestId: z.string(), accepted: z.literal(true) });
+export const pairingRefusedSchema = z.object({ requestId: z.string(), refused: z.literal(true) });
+
+export const fingerprintSchema = z
+  .string()
+  .describe('SHA-256 of the client certificate: 64 hex digits, optionally colon-separated');
 
 export const pairedClientsSchema = z.object({
   clients: z.array(z.object({ fingerprint: z.string(), name: z.string(), pairedUnixMs: z.number() })),
@@ -93,10 +129,15 @@ const schemasMatchTypes: [
   Same<z.output<typeof healthSchema>, HealthResponse>,
   Same<z.output<typeof hostStatusSchema>, HostStatusResponse>,
   Same<z.output<typeof recordingsListSchema>, RecordingsListResponse>,
+  Same<z.output<typeof captureSchema>, Capture>,
   Same<z.output<typeof recordingPatchSchema>, RecordingPatchRequest>,
   Same<z.output<typeof ticketSchema>, EventsTicketResponse>,
+  Same<z.output<typeof pendingPairingsSchema>, PendingPairingsResponse>,
+  Same<z.output<typeof pairingUpdateSchema>, PairingUpdate>,
   Same<z.output<typeof pairPinSchema>, PairPinRequest>,
+  Same<z.output<typeof pairPinAcceptedSchema>, PairPinAcceptedResponse>,
+  Same<z.output<typeof pairingRefusedSchema>, PairingRefusedResponse>,
   Same<z.output<typeof pairedClientsSchema>, PairedClientsResponse>,
   Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemasMatchTypes;

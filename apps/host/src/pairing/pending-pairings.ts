@@ -4,7 +4,7 @@
 // waiting requests, pushes changes to the console at once, and hands the
 // operator's PIN (or refusal) back. The outcome is announced the same way.
 import { randomUUID } from 'node:crypto';
-import type { PairingKind, PairingOutcome, PendingPairing } from '@punktfunk/shared';
+import type { PairingKind, PairingOutcome, PairingUpdate, PendingPairing } from '@punktfunk/shared';
 
 export interface PairingRequestInfo {
   kind: PairingKind;
@@ -16,12 +16,6 @@ export interface PairingRequestInfo {
 export type PairingsEvent =
   | { type: 'pending'; requests: PendingPairing[] }
   | { type: 'outcome'; outcome: PairingOutcome };
-
-/** One request as it changes: waiting, then paired, failed or cancelled. */
-export interface PairingRequestUpdate extends PendingPairing {
-  state: 'waiting' | 'paired' | 'failed' | 'cancelled';
-  detail: string;
-}
 
 export type PinRefusalReason = 'refused' | 'cancelled' | 'full';
 
@@ -51,7 +45,7 @@ interface Entry {
 export class PendingPairings {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(event: PairingsEvent) => void>();
-  private readonly changeListeners = new Set<(request: PairingRequestUpdate) => void>();
+  private readonly changeListeners = new Set<(request: PairingUpdate) => void>();
   private readonly taken = new Map<string, PendingPairing>();
 
   constructor(private readonly nowUnixMs: () => number = Date.now) {}
@@ -119,12 +113,12 @@ export class PendingPairings {
   }
 
   /** Every new request and every outcome, one request at a time. */
-  onChange(listener: (request: PairingRequestUpdate) => void): () => void {
+  onChange(listener: (request: PairingUpdate) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
 
-  private change(request: PendingPairing, state: PairingRequestUpdate['state'], detail: string): void {
+  private change(request: PendingPairing, state: PairingUpdate['state'], detail: string): void {
     for (const listener of this.changeListeners) listener({ ...request, state, detail });
   }
 

@@ -110,7 +110,7 @@ describe('native pairing by PIN', () => {
     expect(summary.framesDecoded).toBeGreaterThan(30);
     expect(client.stderr()).toMatch(/paired with the host/);
     expect(await pendingIds()).not.toContain(request.requestId);
-    const clients = (await (await host.api('/gamestream/clients')).json()) as { clients: { name: string }[] };
+    const clients = (await (await host.api('/clients')).json()) as { clients: { name: string }[] };
     expect(clients.clients.map((c) => c.name)).toContain('e2e-laptop');
   });
 
@@ -150,8 +150,8 @@ describe('native pairing by PIN', () => {
   });
 
   it('the operator can refuse a request: the client is told, nothing is stored', async () => {
-    const pairedBefore = ((await (await host.api('/gamestream/clients')).json()) as { clients: unknown[] })
-      .clients.length;
+    const pairedBefore = ((await (await host.api('/clients')).json()) as { clients: unknown[] }).clients
+      .length;
     const client = startClient(join(configDir, 'stranger'), 1);
     await until(() => client.stderr().match(/enter PIN (\d{4})/)?.[1], 'the PIN');
     const request = await waitingRequest();
@@ -160,7 +160,7 @@ describe('native pairing by PIN', () => {
     const { code, summary } = await client.done;
     expect(code).toBe(1);
     expect(summary.stopReason).toMatch(/refused/);
-    const clients = (await (await host.api('/gamestream/clients')).json()) as { clients: unknown[] };
+    const clients = (await (await host.api('/clients')).json()) as { clients: unknown[] };
     expect(clients.clients).toHaveLength(pairedBefore);
     expect((await host.api(`/pairing/${request.requestId}/refuse`, { method: 'POST' })).status).toBe(404);
   });

@@ -158,7 +158,7 @@ describe('unknown requests', () => {
 
 describe('management API input', () => {
   const pin = (body: unknown) =>
-    host.api('/gamestream/pair/pin', {
+    host.api('/pairing/gamestream/pin', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -174,12 +174,12 @@ describe('management API input', () => {
   });
 
   it('refuses a malformed or unknown fingerprint on unpair', async () => {
-    expect((await host.api('/gamestream/clients/not-hex', { method: 'DELETE' })).status).toBe(400);
-    expect((await host.api(`/gamestream/clients/${'0'.repeat(64)}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await host.api('/clients/not-hex', { method: 'DELETE' })).status).toBe(400);
+    expect((await host.api(`/clients/${'0'.repeat(64)}`, { method: 'DELETE' })).status).toBe(404);
   });
 
   it('stored nothing from any of the bad requests: only the one paired client', async () => {
-    const body = (await (await host.api('/gamestream/clients')).json()) as {
+    const body = (await (await host.api('/clients')).json()) as {
       clients: { fingerprint: string }[];
     };
     expect(body.clients.map((c) => c.fingerprint)).toEqual([client.fingerprint]);

@@ -45,7 +45,7 @@ describe('GameStream against the real host', () => {
       expect(res.status).toBe(200);
     });
     expect(result).toEqual({ paired: true, failedAt: null, message: null });
-    const clients = (await (await host.api('/gamestream/clients')).json()) as {
+    const clients = (await (await host.api('/clients')).json()) as {
       clients: { fingerprint: string }[];
     };
     expect(clients.clients.map((c) => c.fingerprint)).toEqual([client.fingerprint]);
@@ -102,22 +102,20 @@ describe('GameStream against the real host', () => {
     expect((await client.https('/unpair')).statusCode).toBe(200);
     expect(leaf(await client.https('/serverinfo'), 'PairStatus')).toBe('0');
     expect((await client.https('/applist')).statusCode).toBe(401);
-    const clients = (await (await host.api('/gamestream/clients')).json()) as { clients: unknown[] };
+    const clients = (await (await host.api('/clients')).json()) as { clients: unknown[] };
     expect(clients.clients).toEqual([]);
   });
 
   it('fails cleanly on a wrong PIN, stores nothing, and lets the client try again', async () => {
     const wrong = await client.pair('1234', async () => void (await enterPin(host, '9999')));
     expect(wrong).toMatchObject({ paired: false, failedAt: 'clientpairingsecret' });
-    expect(
-      ((await (await host.api('/gamestream/clients')).json()) as { clients: unknown[] }).clients,
-    ).toEqual([]);
+    expect(((await (await host.api('/clients')).json()) as { clients: unknown[] }).clients).toEqual([]);
     const retry = await client.pair('1234', async () => void (await enterPin(host, '1234')));
     expect(retry.paired).toBe(true);
   });
 
   it('unpairs through the management API', async () => {
-    const res = await host.api(`/gamestream/clients/${client.fingerprint}`, { method: 'DELETE' });
+    const res = await host.api(`/clients/${client.fingerprint}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
     expect(leaf(await client.https('/serverinfo'), 'PairStatus')).toBe('0');
   });

@@ -15,9 +15,9 @@ let stranger: GameStreamTestClient;
 let newClient: (uniqueId?: string) => Promise<GameStreamTestClient>;
 
 const clientsOf = async () =>
-  (
-    (await (await host.api('/gamestream/clients')).json()) as { clients: { fingerprint: string }[] }
-  ).clients.map((c) => c.fingerprint);
+  ((await (await host.api('/clients')).json()) as { clients: { fingerprint: string }[] }).clients.map(
+    (c) => c.fingerprint,
+  );
 
 beforeAll(async () => {
   const started = await startGameStreamHost();
@@ -71,7 +71,7 @@ describe('pairing', () => {
     });
     expect((await first).paired).toBe(true);
     expect(await clientsOf()).toContain(stranger.fingerprint);
-    await host.api(`/gamestream/clients/${stranger.fingerprint}`, { method: 'DELETE' });
+    await host.api(`/clients/${stranger.fingerprint}`, { method: 'DELETE' });
   });
 
   it('ends a pairing whose phases come out of order, and frees the slot', async () => {
@@ -115,7 +115,7 @@ describe('pairing', () => {
       const body = (await (await host.api('/pairing/pending')).json()) as { requests: unknown[] };
       if (body.requests.length === 0) break;
     }
-    const none = await host.api('/gamestream/pair/pin', {
+    const none = await host.api('/pairing/gamestream/pin', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ pin: '0000' }),
@@ -135,17 +135,15 @@ describe('unpairing', () => {
 describe('management API', () => {
   it('needs the bearer token for every GameStream route', async () => {
     const base = host.apiBase;
-    const pin = await fetch(`${base}/gamestream/pair/pin`, {
+    const pin = await fetch(`${base}/pairing/gamestream/pin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"pin":"1234"}',
     });
     expect(pin.status).toBe(401);
-    expect((await fetch(`${base}/gamestream/clients`)).status).toBe(401);
+    expect((await fetch(`${base}/clients`)).status).toBe(401);
     expect((await fetch(`${base}/gamestream/apps`)).status).toBe(401);
-    expect(
-      (await fetch(`${base}/gamestream/clients/${paired.fingerprint}`, { method: 'DELETE' })).status,
-    ).toBe(401);
+    expect((await fetch(`${base}/clients/${paired.fingerprint}`, { method: 'DELETE' })).status).toBe(401);
     expect(await clientsOf()).toContain(paired.fingerprint);
   });
 });

@@ -27,7 +27,7 @@ export async function waitForPendingRequest(
 /** The operator types `pin` into the console once the request shows. */
 export async function enterPin(host: RunningHost, pin: string): Promise<Response> {
   await waitForPendingRequest(host);
-  return host.api('/gamestream/pair/pin', {
+  return host.api('/pairing/gamestream/pin', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ pin }),
