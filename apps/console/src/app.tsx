@@ -1,5 +1,6 @@
 // The console shell: sign-in when there is no token, else the header, a
 // banner while the host is unreachable, and the page for the address.
+import type { HostStatusResponse } from '@punktfunk/shared';
 import { createEffect, createMemo, Match, Show, Switch } from 'solid-js';
 import {
   createHostStatus,
@@ -8,14 +9,77 @@ import {
   createRecordings,
   settled,
 } from './data/resources.js';
-import { ComparePage } from './pages/compare.js';
-import { PairingPage } from './pages/pairing.js';
-import { PerformancePage } from './pages/performance.js';
-import { RecordingPage } from './pages/recording.js';
+import { ComparePage } from './pages/compare/page.js';
+import { PairingPage } from './pages/pairing/page.js';
+import { PerformancePage } from './pages/performance/page.js';
+import { RecordingPage } from './pages/recording/page.js';
 import { SignInPage } from './pages/sign-in.js';
 import { HostProvider, useHost } from './providers/host.js';
 import { Link, RouterProvider, useRouter } from './providers/router.js';
 import { Notice } from './ui/controls.js';
+
+function TopBar(props: { hostStatus: HostStatusResponse | undefined; armed: boolean; waitingCount: number }) {
+  const host = useHost();
+  const router = useRouter();
+  const path = () => router.route().path;
+  const waiting = () => props.waitingCount;
+  return (
+    <header class="topbar">
+      <Link href="/" class="brand">
+        <span class="brand-dot" />
+        punktfunk
+      </Link>
+      <nav>
+        <Link href="/" class={path() === '/' ? 'active' : ''}>
+          Performance
+        </Link>
+        <Link href="/compare" class={path() === '/compare' ? 'active' : ''}>
+          Compare
+        </Link>
+        <Link
+          href="/pairing"
+          class={path() === '/pairing' ? 'active' : ''}
+          title={waiting() ? `${waiting()} pairing request(s) waiting for a PIN` : undefined}
+        >
+          Pairing
+          <Show when={waiting()}>
+            <span class="nav-count" data-testid="nav-pairing-count">
+              {waiting()}
+            </span>
+          </Show>
+        </Link>
+      </nav>
+      <div class="topbar-right">
+        <Show when={props.armed}>
+          <span class="badge badge-recording badge-small">
+            <span class="badge-dot" />
+            Recording
+          </span>
+        </Show>
+        <span class="host-name" title={props.hostStatus?.uniqueId}>
+          <span class={`conn-dot ${host.reachable() ? 'ok' : 'down'}`} />
+          {props.hostStatus?.hostName ?? 'host'}
+          <span class="muted"> {props.hostStatus?.hostVersion ?? ''}</span>
+        </span>
+        <button type="button" class="btn btn-ghost btn-small" onClick={() => host.signOut()}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function UnreachableBanner() {
+  return (
+    <div class="banner" data-testid="unreachable">
+      <Notice kind="error">
+        <b>The host is not reachable.</b> It may be restarting or stopped. Retrying every 2 s; this page
+        recovers by itself when the host is back. Nothing is lost: an armed capture is saved when the host
+        stops.
+      </Notice>
+    </div>
+  );
+}
 
 function SignedIn() {
   const host = useHost();
@@ -29,65 +93,20 @@ function SignedIn() {
   createEffect(() => live.noteSessions(settled(hostStatus)?.sessions ?? []));
   // Followed on every page, so the header can say a client is waiting to pair.
   const pairings = createPairings(host);
-  const waitingCount = () => pairings.waiting().length;
   const path = () => router.route().path;
   const recordingId = createMemo(() => {
     const m = /^\/recordings\/([^/]+)\/?$/.exec(path());
     return m ? decodeURIComponent(m[1]!) : null;
   });
-  const armed = () => live.status()?.armed ?? false;
   return (
     <div class="shell">
-      <header class="topbar">
-        <Link href="/" class="brand">
-          <span class="brand-dot" />
-          punktfunk
-        </Link>
-        <nav>
-          <Link href="/" class={path() === '/' ? 'active' : ''}>
-            Performance
-          </Link>
-          <Link href="/compare" class={path() === '/compare' ? 'active' : ''}>
-            Compare
-          </Link>
-          <Link
-            href="/pairing"
-            class={path() === '/pairing' ? 'active' : ''}
-            title={waitingCount() ? `${waitingCount()} pairing request(s) waiting for a PIN` : undefined}
-          >
-            Pairing
-            <Show when={waitingCount()}>
-              <span class="nav-count" data-testid="nav-pairing-count">
-                {waitingCount()}
-              </span>
-            </Show>
-          </Link>
-        </nav>
-        <div class="topbar-right">
-          <Show when={armed()}>
-            <span class="badge badge-recording badge-small">
-              <span class="badge-dot" />
-              Recording
-            </span>
-          </Show>
-          <span class="host-name" title={settled(hostStatus)?.uniqueId}>
-            <span class={`conn-dot ${host.reachable() ? 'ok' : 'down'}`} />
-            {settled(hostStatus)?.hostName ?? 'host'}
-            <span class="muted"> {settled(hostStatus)?.hostVersion ?? ''}</span>
-          </span>
-          <button type="button" class="btn btn-ghost btn-small" onClick={() => host.signOut()}>
-            Sign out
-          </button>
-        </div>
-      </header>
+      <TopBar
+        hostStatus={settled(hostStatus)}
+        armed={live.status()?.armed ?? false}
+        waitingCount={pairings.waiting().length}
+      />
       <Show when={!host.reachable()}>
-        <div class="banner" data-testid="unreachable">
-          <Notice kind="error">
-            <b>The host is not reachable.</b> It may be restarting or stopped. Retrying every 2 s; this page
-            recovers by itself when the host is back. Nothing is lost: an armed capture is saved when the host
-            stops.
-          </Notice>
-        </div>
+        <UnreachableBanner />
       </Show>
       <main class="content">
         <Switch

@@ -1,6 +1,6 @@
-// What each stage of the latency stack means.
+// The legend under a latency chart: what each stage of the stack means.
 import { For, Show } from 'solid-js';
-import { BUDGET, HOST_TOTAL, STAGE_INFO, stageText } from './charts.js';
+import { BUDGET, HOST_TOTAL, STAGE_INFO, stageText } from './palette.js';
 
 export function StageLegend(props: { stages: readonly string[]; compact?: boolean; budget: boolean }) {
   return (

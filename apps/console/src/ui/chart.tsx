@@ -1,7 +1,8 @@
 // The one Chart.js wrapper (a leaf: it knows canvases, not stats). The chart
 // is created only in the browser, after mount, and updated in place when its
-// configuration changes. It reports when it has drawn, and how many sample
-// points it holds (data-points, gap markers excluded), for tests and the benchmark.
+// configuration changes. Each chart reports its own first draw (data-drawn,
+// and to the DrawGroup around it) and how many sample points it holds
+// (data-points, gap markers excluded), for tests and the benchmark.
 import {
   type ChartConfiguration,
   Chart as ChartJs,
@@ -13,7 +14,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
-import { createEffect, onCleanup, onMount } from 'solid-js';
+import { createContext, createEffect, type JSX, onCleanup, onMount, useContext } from 'solid-js';
 
 ChartJs.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend);
 ChartJs.defaults.color = '#94a3b8';
@@ -34,29 +35,67 @@ function samplePoints(config: LineConfig): number {
   return most;
 }
 
+/** Charts that report their first draw; the group knows when all of them have drawn. */
+interface DrawGroup {
+  /** A chart joins; the function it gets back reports its first draw (or its removal). */
+  join(): () => void;
+}
+
+const DrawGroupContext = createContext<DrawGroup>();
+
+/**
+ * Calls `onAllDrawn` once, when every chart rendered inside has drawn for
+ * the first time. The charts count themselves: no one keeps a tally of which
+ * charts a page shows. Charts mounted in one pass all join before the check,
+ * which waits for a microtask after the last report.
+ */
+export function DrawGroup(props: { onAllDrawn: () => void; children: JSX.Element }) {
+  let waiting = 0;
+  let joined = false;
+  let done = false;
+  const check = () =>
+    queueMicrotask(() => {
+      if (done || !joined || waiting > 0) return;
+      done = true;
+      props.onAllDrawn();
+    });
+  const group: DrawGroup = {
+    join: () => {
+      waiting++;
+      joined = true;
+      let reported = false;
+      return () => {
+        if (reported) return;
+        reported = true;
+        waiting--;
+        check();
+      };
+    },
+  };
+  return <DrawGroupContext.Provider value={group}>{props.children}</DrawGroupContext.Provider>;
+}
+
 export function LineChart(props: {
   config: () => LineConfig;
   label: string;
   height?: number;
-  onDrawn?: () => void;
   testId?: string;
 }) {
   let canvas!: HTMLCanvasElement;
   let chart: ChartJs<'line', { x: number; y: number | null; gap?: true }[]> | undefined;
-  let drawn = false;
+  const group = useContext(DrawGroupContext);
+  let reportDrawn: (() => void) | undefined;
 
   const afterRender = {
     id: 'punktfunkDrawn',
     afterRender: () => {
       canvas.dataset.drawn = 'true';
-      if (!drawn) {
-        drawn = true;
-        props.onDrawn?.();
-      }
+      reportDrawn?.();
     },
   };
 
   onMount(() => {
+    reportDrawn = group?.join();
     const config = props.config();
     canvas.dataset.points = String(samplePoints(config));
     chart = new ChartJs(canvas, { ...config, plugins: [...(config.plugins ?? []), afterRender] });
@@ -69,7 +108,11 @@ export function LineChart(props: {
       chart.update('none');
     });
   });
-  onCleanup(() => chart?.destroy());
+  onCleanup(() => {
+    chart?.destroy();
+    // A chart removed before it drew does not hold its group up.
+    reportDrawn?.();
+  });
 
   return (
     <div class="chart-box" style={{ height: `${props.height ?? 260}px` }}>

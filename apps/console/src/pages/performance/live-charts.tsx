@@ -1,20 +1,17 @@
 // The live charts: the armed capture's last ten minutes, redrawn as samples arrive.
 import type { StatsSample } from '@punktfunk/shared';
 import { createMemo, Show } from 'solid-js';
-import { timeline } from '../data/series.js';
-import { stageNames } from '../data/summary.js';
-import { LineChart } from '../ui/chart.js';
-import { latencyConfig, throughputConfig } from './charts.js';
-import { StageLegend } from './stage-legend.js';
+import { liveRange } from '../../charts/axes.js';
+import { latencyConfig } from '../../charts/latency.js';
+import { StageLegend } from '../../charts/stage-legend.js';
+import { throughputConfig } from '../../charts/throughput.js';
+import { timeline } from '../../data/series.js';
+import { stageNames } from '../../data/summary.js';
+import { LineChart } from '../../ui/chart.js';
 
 export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: number | null }) {
   const rows = createMemo(() => timeline(props.samples));
-  const range = createMemo(() => {
-    const r = rows();
-    const last = r.length ? r[r.length - 1]!.x : 0;
-    // Ten minutes at most; a fresh capture starts with a one-minute axis that grows.
-    return { xMin: Math.max(0, last - 600), xMax: Math.max(last, 60) };
-  });
+  const range = createMemo(() => liveRange(rows()));
   const stages = createMemo(() => stageNames(props.samples));
   const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
   return (

@@ -1,0 +1,124 @@
+// The capture card: arm and stop, what is recording now, and the sessions
+// streaming.
+import {
+  type CaptureMeta,
+  type HostStatusResponse,
+  MAX_CAPTURE_SAMPLES,
+  type SessionInfo,
+} from '@punktfunk/shared';
+import { createSignal, For, onCleanup, Show } from 'solid-js';
+import type { LiveCapture } from '../../data/resources.js';
+import { useHost } from '../../providers/host.js';
+import { ActionError, createAction } from '../../ui/action.js';
+import { Button, Card, Notice, Stat } from '../../ui/controls.js';
+import { formatDuration, formatMode } from '../../ui/format.js';
+
+function useNow(intervalMs: number) {
+  const [now, setNow] = createSignal(performance.now());
+  const timer = setInterval(() => setNow(performance.now()), intervalMs);
+  onCleanup(() => clearInterval(timer));
+  return now;
+}
+
+function CaptureFigures(props: { live: LiveCapture; sessions: readonly SessionInfo[] }) {
+  const now = useNow(500);
+  const status = () => props.live.status();
+  const armed = () => status()?.armed ?? false;
+  // The host's elapsed time, counted forward from when it was read.
+  const elapsed = () => {
+    const s = status();
+    if (!s?.armed || s.elapsedMs === null) return null;
+    return s.elapsedMs + (now() - props.live.statusAt());
+  };
+  const paths = () =>
+    (status()?.kinds.length ? status()!.kinds.join(' + ') : null) ??
+    (props.sessions.length ? [...new Set(props.sessions.map((s) => s.kind))].join(' + ') : 'none');
+  return (
+    <div class="capture-row">
+      <div class={`badge ${armed() ? 'badge-recording' : 'badge-idle'}`} data-testid="capture-badge">
+        <span class="badge-dot" />
+        {armed() ? 'Recording' : 'Idle'}
+      </div>
+      <Stat
+        label="Elapsed"
+        value={armed() ? formatDuration(elapsed()) : '—'}
+        testId="capture-elapsed"
+        hint="on the host's clock"
+      />
+      <Stat label="Samples" value={String(status()?.sampleCount ?? 0)} testId="capture-samples" />
+      <Stat label="Paths" value={paths()} />
+      <Show when={status()?.truncated}>
+        <Notice kind="warn">
+          The capture is full ({MAX_CAPTURE_SAMPLES} samples); later samples are not kept.
+        </Notice>
+      </Show>
+    </div>
+  );
+}
+
+function SessionChips(props: { sessions: readonly SessionInfo[] }) {
+  return (
+    <div class="sessions" data-testid="sessions">
+      <Show
+        when={props.sessions.length}
+        fallback={<span class="muted">No session is streaming. Samples arrive once a client connects.</span>}
+      >
+        <For each={props.sessions}>
+          {(s) => (
+            <span class="session-chip">
+              <span class="live-dot" />
+              {s.kind} · {formatMode(s.width, s.height, s.fps)} · {s.codec} · {s.encoderName}
+              {s.client ? ` · ${s.client}` : ''}
+            </span>
+          )}
+        </For>
+      </Show>
+    </div>
+  );
+}
+
+export function CaptureControl(props: {
+  live: LiveCapture;
+  hostStatus: HostStatusResponse | undefined;
+  onSaved: (meta: CaptureMeta | null) => void;
+}) {
+  const host = useHost();
+  const action = createAction();
+  const armed = () => props.live.status()?.armed ?? false;
+  const start = () =>
+    action.run('Could not start the capture', async () =>
+      props.live.setStatus(await host.api.startCapture()),
+    );
+  const stop = () =>
+    action.run('Could not stop and save', async () => {
+      const meta = await host.api.stopCapture();
+      await props.live.refreshStatus();
+      props.onSaved(meta);
+    });
+  const sessions = () => props.hostStatus?.sessions ?? [];
+  return (
+    <Card
+      title="Capture"
+      testId="capture-card"
+      subtitle="Records per-stage timings of every streaming session while armed."
+      actions={
+        <Show
+          when={armed()}
+          fallback={
+            <Button kind="primary" onClick={start} testId="start-capture">
+              ● Start capture
+            </Button>
+          }
+        >
+          <Button kind="danger" onClick={stop} testId="stop-capture">
+            ■ Stop &amp; save
+          </Button>
+        </Show>
+      }
+    >
+      <CaptureFigures live={props.live} sessions={sessions()} />
+      <SessionChips sessions={sessions()} />
+      <ActionError action={action} />
+    </Card>
+  );
+}

@@ -1,0 +1,115 @@
+// A recording's time series: the latency stack (p50 or p99), throughput, and
+// the figure groups. Each chart reports its own draw to the DrawGroup around it.
+import type { Capture } from '@punktfunk/shared';
+import { createMemo, createSignal } from 'solid-js';
+import { rangeOf } from '../../charts/axes.js';
+import { HEALTH_FIGURES, NETWORK_FIGURES, SEND_FIGURES } from '../../charts/figures.js';
+import { latencyConfig } from '../../charts/latency.js';
+import { StageLegend } from '../../charts/stage-legend.js';
+import { throughputConfig } from '../../charts/throughput.js';
+import { timeline } from '../../data/series.js';
+import { stageNames } from '../../data/summary.js';
+import { LineChart } from '../../ui/chart.js';
+import { Card, Segmented } from '../../ui/controls.js';
+import { FigureCard } from './figure-card.js';
+
+function LatencyCard(props: { capture: Capture }) {
+  const [which, setWhich] = createSignal<'p50' | 'p99'>('p50');
+  const rows = createMemo(() => timeline(props.capture.samples));
+  const stages = createMemo(() => stageNames(props.capture.samples));
+  const budgetUs = () => (props.capture.meta.fps ? 1e6 / props.capture.meta.fps : null);
+  return (
+    <Card
+      title="Latency by stage"
+      testId="latency-card"
+      subtitle="Stacked per-stage time per frame; the white line is the measured host total"
+      actions={
+        <Segmented
+          label="percentile"
+          value={which()}
+          onChange={setWhich}
+          options={[
+            { value: 'p50', label: 'p50' },
+            { value: 'p99', label: 'p99' },
+          ]}
+        />
+      }
+    >
+      <LineChart
+        label="latency"
+        testId="chart-latency"
+        height={300}
+        config={() =>
+          latencyConfig({
+            rows: rows(),
+            stages: stages(),
+            which: which(),
+            frameBudgetUs: budgetUs(),
+            range: rangeOf(rows()),
+          })
+        }
+      />
+      <StageLegend stages={stages()} budget={budgetUs() !== null} />
+    </Card>
+  );
+}
+
+export function RecordingCharts(props: { capture: Capture }) {
+  const samples = () => props.capture.samples;
+  const rows = createMemo(() => timeline(samples()));
+  const range = createMemo(() => rangeOf(rows()));
+  const series = () => ({ samples: samples(), rows: rows(), range: range() });
+  return (
+    <>
+      <LatencyCard capture={props.capture} />
+      <div class="grid-2">
+        <Card
+          title="Throughput"
+          testId="throughput-card"
+          subtitle="New and repeated frames, wire rate and encoder target"
+        >
+          <LineChart
+            label="throughput"
+            testId="chart-throughput"
+            config={() => throughputConfig({ ...series(), streamFps: props.capture.meta.fps })}
+          />
+        </Card>
+        <FigureCard
+          name="health"
+          title="Health"
+          subtitle="Counters per window"
+          label="health"
+          figures={HEALTH_FIGURES}
+          unit="count"
+          emptyText="No health counter was measured on this path."
+          samples={samples()}
+          rows={rows()}
+          range={range()}
+        />
+        <FigureCard
+          name="network"
+          title="Network & client"
+          subtitle="Round trip and what the client reported"
+          label="network"
+          figures={NETWORK_FIGURES}
+          unit="ms"
+          emptyText="Not measured: this path reported no round-trip time and no client figures."
+          samples={samples()}
+          rows={rows()}
+          range={range()}
+        />
+        <FigureCard
+          name="send"
+          title="Send cost per frame"
+          subtitle="Mean time spent inside the send stage"
+          label="send cost"
+          figures={SEND_FIGURES}
+          unit="ms"
+          samples={samples()}
+          rows={rows()}
+          range={range()}
+        />
+      </div>
+    </>
+  );
+}
