@@ -15,6 +15,44 @@ import {
   valueAxis,
 } from './axes.js';
 
+interface ThroughputLine {
+  label: string;
+  color: string;
+  pick: (s: StatsSample) => number | null;
+  style: (radius: number) => Partial<LineDataset>;
+  /** Drawn even when no sample measured it; the others are left out then. */
+  always?: boolean;
+}
+
+const THROUGHPUT_LINES: readonly ThroughputLine[] = [
+  {
+    label: 'new fps',
+    color: '#38bdf8',
+    pick: (s) => s.fps,
+    style: (radius) => ({ yAxisID: 'y', pointRadius: radius }),
+    always: true,
+  },
+  {
+    label: 'repeated fps',
+    color: '#a78bfa',
+    pick: (s) => s.repeatFps,
+    style: (radius) => ({ pointRadius: radius }),
+  },
+  {
+    label: 'wire Mb/s',
+    color: '#34d399',
+    pick: (s) => s.wireMbps,
+    style: (radius) => ({ yAxisID: 'y1', pointRadius: radius }),
+  },
+  // The encoder's target is a setting that changes in steps, not a measurement: dotted, no points.
+  {
+    label: 'target Mb/s',
+    color: '#f59e0b',
+    pick: (s) => (s.bitrateKbps === null ? null : s.bitrateKbps / 1000),
+    style: () => ({ yAxisID: 'y1', stepped: true, borderDash: [2, 2], pointRadius: 0 }),
+  },
+];
+
 export function throughputConfig(opts: {
   rows: readonly TimelineRow[];
   samples: readonly StatsSample[];
@@ -23,46 +61,9 @@ export function throughputConfig(opts: {
 }): LineConfig {
   const { rows, samples, range } = opts;
   const radius = pointRadius(rows);
-  const datasets: LineDataset[] = [
-    line(
-      'new fps',
-      '#38bdf8',
-      series(rows, (s) => s.fps),
-      { yAxisID: 'y', pointRadius: radius },
-    ),
-  ];
-  if (measured(samples, (s) => s.repeatFps))
-    datasets.push(
-      line(
-        'repeated fps',
-        '#a78bfa',
-        series(rows, (s) => s.repeatFps),
-        { pointRadius: radius },
-      ),
-    );
-  if (measured(samples, (s) => s.wireMbps))
-    datasets.push(
-      line(
-        'wire Mb/s',
-        '#34d399',
-        series(rows, (s) => s.wireMbps),
-        { yAxisID: 'y1', pointRadius: radius },
-      ),
-    );
-  if (measured(samples, (s) => s.bitrateKbps))
-    datasets.push(
-      line(
-        'target Mb/s',
-        '#f59e0b',
-        series(rows, (s) => (s.bitrateKbps === null ? null : s.bitrateKbps / 1000)),
-        {
-          yAxisID: 'y1',
-          stepped: true,
-          borderDash: [2, 2],
-          pointRadius: 0,
-        },
-      ),
-    );
+  const datasets: LineDataset[] = THROUGHPUT_LINES.filter((l) => l.always || measured(samples, l.pick)).map(
+    (l) => line(l.label, l.color, series(rows, l.pick), l.style(radius)),
+  );
   if (opts.streamFps) {
     const ref = reference(`stream ${opts.streamFps} fps`, '#64748b', opts.streamFps, range.xMin, range.xMax);
     ref.yAxisID = 'y';

@@ -96,15 +96,18 @@ export function LineChart(props: {
 
   onMount(() => {
     reportDrawn = group?.join();
-    const config = props.config();
-    canvas.dataset.points = String(samplePoints(config));
-    chart = new ChartJs(canvas, { ...config, plugins: [...(config.plugins ?? []), afterRender] });
+    // One run per configuration: the first creates the chart, later ones
+    // update it in place (the config accessor builds a new object every call,
+    // so building it once per change also means drawing once per change).
     createEffect(() => {
-      const next = props.config();
-      if (!chart || next === config) return;
-      chart.data = next.data;
-      chart.options = next.options ?? {};
-      canvas.dataset.points = String(samplePoints(next));
+      const config = props.config();
+      canvas.dataset.points = String(samplePoints(config));
+      if (!chart) {
+        chart = new ChartJs(canvas, { ...config, plugins: [...(config.plugins ?? []), afterRender] });
+        return;
+      }
+      chart.data = config.data;
+      chart.options = config.options ?? {};
       chart.update('none');
     });
   });

@@ -1,21 +1,50 @@
 // A recording's time series: the latency stack (p50 or p99), throughput, and
 // the figure groups. Each chart reports its own draw to the DrawGroup around it.
 import type { Capture } from '@punktfunk/shared';
-import { createMemo, createSignal } from 'solid-js';
-import { rangeOf } from '../../charts/axes.js';
+import { createMemo, createSignal, For } from 'solid-js';
+import { type AxisRange, rangeOf } from '../../charts/axes.js';
 import { HEALTH_FIGURES, NETWORK_FIGURES, SEND_FIGURES } from '../../charts/figures.js';
 import { latencyConfig } from '../../charts/latency.js';
 import { StageLegend } from '../../charts/stage-legend.js';
 import { throughputConfig } from '../../charts/throughput.js';
-import { timeline } from '../../data/series.js';
+import { type TimelineRow, timeline } from '../../data/series.js';
 import { stageNames } from '../../data/summary.js';
 import { LineChart } from '../../ui/chart.js';
 import { Card, Segmented } from '../../ui/controls.js';
 import { FigureCard } from './figure-card.js';
 
-function LatencyCard(props: { capture: Capture }) {
+/** The figure groups, each a FigureCard; Send cost is left out where nothing of it was measured. */
+const FIGURE_CARDS = [
+  {
+    name: 'health',
+    title: 'Health',
+    subtitle: 'Counters per window',
+    label: 'health',
+    figures: HEALTH_FIGURES,
+    unit: 'count',
+    emptyText: 'No health counter was measured on this path.',
+  },
+  {
+    name: 'network',
+    title: 'Network & client',
+    subtitle: 'Round trip and what the client reported',
+    label: 'network',
+    figures: NETWORK_FIGURES,
+    unit: 'ms',
+    emptyText: 'Not measured: this path reported no round-trip time and no client figures.',
+  },
+  {
+    name: 'send',
+    title: 'Send cost per frame',
+    subtitle: 'Mean time spent inside the send stage',
+    label: 'send cost',
+    figures: SEND_FIGURES,
+    unit: 'ms',
+  },
+] as const;
+
+function LatencyCard(props: { capture: Capture; rows: readonly TimelineRow[]; range: AxisRange }) {
   const [which, setWhich] = createSignal<'p50' | 'p99'>('p50');
-  const rows = createMemo(() => timeline(props.capture.samples));
   const stages = createMemo(() => stageNames(props.capture.samples));
   const budgetUs = () => (props.capture.meta.fps ? 1e6 / props.capture.meta.fps : null);
   return (
@@ -41,11 +70,11 @@ function LatencyCard(props: { capture: Capture }) {
         height={300}
         config={() =>
           latencyConfig({
-            rows: rows(),
+            rows: props.rows,
             stages: stages(),
             which: which(),
             frameBudgetUs: budgetUs(),
-            range: rangeOf(rows()),
+            range: props.range,
           })
         }
       />
@@ -61,7 +90,7 @@ export function RecordingCharts(props: { capture: Capture }) {
   const series = () => ({ samples: samples(), rows: rows(), range: range() });
   return (
     <>
-      <LatencyCard capture={props.capture} />
+      <LatencyCard capture={props.capture} rows={rows()} range={range()} />
       <div class="grid-2">
         <Card
           title="Throughput"
@@ -74,41 +103,9 @@ export function RecordingCharts(props: { capture: Capture }) {
             config={() => throughputConfig({ ...series(), streamFps: props.capture.meta.fps })}
           />
         </Card>
-        <FigureCard
-          name="health"
-          title="Health"
-          subtitle="Counters per window"
-          label="health"
-          figures={HEALTH_FIGURES}
-          unit="count"
-          emptyText="No health counter was measured on this path."
-          samples={samples()}
-          rows={rows()}
-          range={range()}
-        />
-        <FigureCard
-          name="network"
-          title="Network & client"
-          subtitle="Round trip and what the client reported"
-          label="network"
-          figures={NETWORK_FIGURES}
-          unit="ms"
-          emptyText="Not measured: this path reported no round-trip time and no client figures."
-          samples={samples()}
-          rows={rows()}
-          range={range()}
-        />
-        <FigureCard
-          name="send"
-          title="Send cost per frame"
-          subtitle="Mean time spent inside the send stage"
-          label="send cost"
-          figures={SEND_FIGURES}
-          unit="ms"
-          samples={samples()}
-          rows={rows()}
-          range={range()}
-        />
+        <For each={FIGURE_CARDS}>
+          {(card) => <FigureCard {...card} samples={samples()} rows={rows()} range={range()} />}
+        </For>
       </div>
     </>
   );
