@@ -17,13 +17,13 @@ import {
   loadManagementConfig,
   type ManagementConfig,
 } from './config.js';
+import { resolveCapture } from './desktop/desktop-source.js';
 import { type EngineProbe, probeEngine } from './engine-probe.js';
 import { type GameStreamService, startGameStreamService } from './gamestream/service.js';
 import { loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
 import { PendingPairings } from './pairing/pending-pairings.js';
 import { StatsRecorder } from './recorder/index.js';
-import { resolveCapture } from './streaming/desktop-source.js';
 import { startStreamingServices } from './streaming-services.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;

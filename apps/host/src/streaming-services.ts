@@ -3,11 +3,11 @@
 // to the recorder, and the native punktfunk/1 control server.
 import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import type { DesktopConfig, HostConfig } from './config.js';
-import { loadNativeConfig } from './native/native-config.js';
-import type { PairingStore, PinBroker } from './native/native-pairing.js';
-import { startNativeService } from './native/native-service.js';
-import { ControlBlock } from './streaming/control-block.js';
-import { SessionManager } from './streaming/session-manager.js';
+import type { PairingStore, PinBroker } from './pf1/pairing.js';
+import { loadNativeConfig } from './pf1/pf1-config.js';
+import { startNativeService } from './pf1/service.js';
+import { ControlBlock } from './streaming/core/control-block.js';
+import { SessionManager } from './streaming/core/session-manager.js';
 
 /** The recorder as the streaming side sees it (the host passes its one StatsRecorder). */
 export interface RecorderPort {

@@ -5,11 +5,11 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { type DisplayMode, SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
-import { AppRunner } from '../apps/app-runner.js';
 import type { DesktopConfig, GameStreamConfig, GameStreamEncryption, HostConfig } from '../config.js';
 import type { PairedClients } from '../identity/paired-clients.js';
+import { AppRunner } from '../launcher/app-runner.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
-import type { SessionManager } from '../streaming/session-manager.js';
+import type { SessionManager } from '../streaming/core/session-manager.js';
 import { GameStreamApps } from './apps.js';
 import { probeCodecSupport } from './codecs.js';
 import { GameStreamControlServer } from './control-stream.js';

@@ -16,9 +16,9 @@ import {
   TERMINATION_GRACEFUL,
 } from '@punktfunk/protocol';
 import type { DesktopConfig, HostConfig } from '../config.js';
+import { resolveCapture } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
-import { resolveCapture } from '../streaming/desktop-source.js';
-import type { SessionManager, StreamingSession } from '../streaming/session-manager.js';
+import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
 

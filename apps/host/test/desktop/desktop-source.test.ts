@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXvfb, type XvfbDisplay } from '../../../../packages/native/test/support/x11-display.js';
 import { ConfigError, loadDesktopConfig } from '../../src/config.js';
-import { resolveCapture } from '../../src/streaming/desktop-source.js';
+import { resolveCapture } from '../../src/desktop/desktop-source.js';
 
 describe('loadDesktopConfig', () => {
   it('defaults to auto on $DISPLAY; PUNKTFUNK_DISPLAY wins', () => {

@@ -3,14 +3,14 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaSender, monotonicUs } from '@punktfunk/native';
-import { ClientFeedback } from './client-feedback.js';
-import { ControlBlock, type SessionControl } from './control-block.js';
-import { type FrameClock, RealClock, VirtualClock } from './frame-clock.js';
-import { type FramePipeline, runFrameLoop } from './frame-loop.js';
-import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from './messages.js';
-import { EnginePipeline, type FrameSender, TracePipeline } from './native-pipelines.js';
-import { drainFeedback, openEngine } from './open-engine.js';
-import { readTrace, TraceRecorder } from './trace.js';
+import { ClientFeedback } from '../core/client-feedback.js';
+import { ControlBlock, type SessionControl } from '../core/control-block.js';
+import { type FrameClock, RealClock, VirtualClock } from '../core/frame-clock.js';
+import { type FramePipeline, runFrameLoop } from '../core/frame-loop.js';
+import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from '../core/messages.js';
+import { drainFeedback, openEngine } from '../core/open-engine.js';
+import { readTrace, TraceRecorder } from '../core/trace.js';
+import { EnginePipeline, type FrameSender, TracePipeline } from './pf1-pipelines.js';
 
 const spec = workerData as NativeSessionSpec;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
 import type { DesktopConfig, HostConfig } from '../config.js';
-import { resolveCapture } from '../streaming/desktop-source.js';
-import type { SessionManager } from '../streaming/session-manager.js';
+import { resolveCapture } from '../desktop/desktop-source.js';
+import type { SessionManager } from '../streaming/core/session-manager.js';
 import type { StreamOffer } from './control-connection.js';
 import { ControlServer, type ControlServerOptions } from './control-server.js';
-import type { NativeConfig } from './native-config.js';
+import type { NativeConfig } from './pf1-config.js';
 
 export interface NativeServiceOptions {
   host: HostConfig;
