@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TOKEN_PATTERN } from '../config.js';
+import { TOKEN_PATTERN } from '../config/index.js';
 import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
 
 export interface MgmtToken {

@@ -6,6 +6,7 @@
 // pings stop for clientTimeoutMs is gone: the worker ends with that reason.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GameStreamAudioSender, GameStreamVideoSender, monotonicUs } from '@punktfunk/native';
+import { Closers } from '../../lifecycle/closers.js';
 import { ClientFeedback } from '../core/client-feedback.js';
 import { ControlBlock, type SessionControl } from '../core/control-block.js';
 import { runFrameLoop } from '../core/frame-loop.js';
@@ -17,7 +18,7 @@ import { GameStreamPipeline } from './gamestream-pipeline.js';
 const spec = workerData as GameStreamSessionSpec;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
 const log = (line: string) => post({ type: 'log', line: `GameStream ${spec.sessionId}: ${line}` });
-const closers: (() => void)[] = [];
+const closers = new Closers<() => void>();
 
 // Sunshine's default: large keyframes are spread instead of hitting the
 // client's socket buffer in one line-rate burst; typical frames fit one burst.
@@ -138,6 +139,6 @@ try {
   const result = stream(session, control);
   post({ type: 'ended', frames: result.frames, samplesPosted: result.samples, reason: result.reason });
 } finally {
-  for (const close of closers.reverse()) close();
+  closers.closeSync();
   spec.feedbackPort.close();
 }

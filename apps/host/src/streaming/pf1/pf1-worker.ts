@@ -3,6 +3,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaSender, monotonicUs } from '@punktfunk/native';
+import { Closers } from '../../lifecycle/closers.js';
 import { ClientFeedback } from '../core/client-feedback.js';
 import { ControlBlock, type SessionControl } from '../core/control-block.js';
 import { type FrameClock, RealClock, VirtualClock } from '../core/frame-clock.js';
@@ -14,7 +15,7 @@ import { EnginePipeline, type FrameSender, TracePipeline } from './pf1-pipelines
 
 const spec = workerData as NativeSessionSpec;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
-const closers: (() => void)[] = [];
+const closers = new Closers<() => void>();
 
 function openSender(): FrameSender {
   const sender = new MediaSender({
@@ -109,6 +110,6 @@ function main(): void {
 try {
   main();
 } finally {
-  for (const close of closers.reverse()) close();
+  closers.closeSync();
   spec.feedbackPort.close();
 }
