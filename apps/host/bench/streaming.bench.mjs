@@ -6,14 +6,14 @@
 //     through a worker to a loopback receiver, and the CPU per frame.
 import { randomBytes } from 'node:crypto';
 import { MediaReceiver, MediaSender, monotonicUs } from '@punktfunk/native';
-import { ClientFeedback } from '../dist/streaming/client-feedback.js';
-import { ControlBlock } from '../dist/streaming/control-block.js';
-import { VirtualClock } from '../dist/streaming/frame-clock.js';
-import { runFrameLoop } from '../dist/streaming/frame-loop.js';
-import { TracePipeline } from '../dist/streaming/native-pipelines.js';
-import { SessionManager } from '../dist/streaming/session-manager.js';
-import { StatsWindow } from '../dist/streaming/stats-window.js';
-import { readTrace } from '../dist/streaming/trace.js';
+import { ClientFeedback } from '../dist/streaming/core/client-feedback.js';
+import { ControlBlock } from '../dist/streaming/core/control-block.js';
+import { VirtualClock } from '../dist/streaming/core/frame-clock.js';
+import { runFrameLoop } from '../dist/streaming/core/frame-loop.js';
+import { SessionManager } from '../dist/streaming/core/session-manager.js';
+import { StatsWindow } from '../dist/streaming/core/stats-window.js';
+import { readTrace } from '../dist/streaming/core/trace.js';
+import { TracePipeline } from '../dist/streaming/pf1/pf1-pipelines.js';
 
 const steady = readTrace(new URL('../traces/steady-60fps.jsonl', import.meta.url).pathname);
 const longTrace = { header: steady.header, frames: Array.from({ length: 10 }, () => steady.frames).flat() };

@@ -4,7 +4,7 @@
 
 import type { EncoderInfo } from '@punktfunk/native';
 import { FrameCapture, VideoEncoder } from '@punktfunk/native';
-import type { HostConfig } from './config.js';
+import type { EngineConfig } from './config/index.js';
 
 export interface EngineProbe {
   encoder: EncoderInfo;
@@ -12,7 +12,7 @@ export interface EngineProbe {
   firstFrameUs: number;
 }
 
-export function probeEngine(config: HostConfig): EngineProbe {
+export function probeEngine(config: EngineConfig): EngineProbe {
   const encoder = new VideoEncoder({
     codec: config.codec,
     backend: config.encoderBackend,

@@ -1,6 +1,8 @@
-// The host process entry: reads config, checks the media engine, starts the
-// stats recorder and the management API, and runs until SIGINT/SIGTERM.
-// Streaming paths attach here as they are built.
+// The host process entry: reads and checks the whole configuration, checks
+// the media engine, then opens (each with its closer, so a failed start-up
+// closes what it opened, newest first) the recorder, the management API, the
+// shared streaming core and both protocol services side by side: pf1 and
+// GameStream. Runs until SIGINT/SIGTERM.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,23 +10,17 @@ import { monotonicUs } from '@punktfunk/native';
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { serveConsole } from './api/console.js';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
-import {
-  ConfigError,
-  type HostConfig,
-  loadConfig,
-  loadDesktopConfig,
-  loadGameStreamConfig,
-  loadManagementConfig,
-  type ManagementConfig,
-} from './config.js';
+import { ConfigError, type HostConfig, loadHostConfig, type ManagementConfig } from './config/index.js';
+import { resolveCapture } from './desktop/desktop-source.js';
 import { type EngineProbe, probeEngine } from './engine-probe.js';
 import { type GameStreamService, startGameStreamService } from './gamestream/service.js';
-import { loadOrCreateIdentity } from './identity/host-identity.js';
+import { type HostIdentity, loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
+import { type Closers, openAll } from './lifecycle/closers.js';
 import { PendingPairings } from './pairing/pending-pairings.js';
+import { startPf1Service } from './pf1/service.js';
 import { StatsRecorder } from './recorder/index.js';
-import { resolveCapture } from './streaming/desktop-source.js';
-import { startStreamingServices } from './streaming-services.js';
+import { createStreamingCore } from './streaming/core/streaming-core.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
@@ -33,10 +29,6 @@ const log = {
   warn: (message: string) => console.warn(`punktfunk host: ${message}`),
   error: (message: string) => console.error(`punktfunk host: ${message}`),
 };
-
-interface Services {
-  close(): Promise<void>;
-}
 
 function announce(mgmt: ManagementConfig, httpUrl: string, httpsUrl: string, token: MgmtToken): void {
   // A wildcard bind is reachable on loopback; the browser needs a real address.
@@ -56,15 +48,52 @@ function announce(mgmt: ManagementConfig, httpUrl: string, httpsUrl: string, tok
   }
 }
 
-async function startServices(
-  config: HostConfig,
-  mgmt: ManagementConfig,
-  probe: EngineProbe,
-): Promise<Services> {
+interface ApiDeps {
+  identity: HostIdentity;
+  pairedClients: PairedClients;
+  recorder: StatsRecorder;
+  pendingPairings: PendingPairings;
+  probe: EngineProbe;
+  gamestream: () => GameStreamService | null;
+}
+
+/** The management API and the console on their two listeners. */
+async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): Promise<void> }> {
+  const token = await loadOrCreateToken(mgmt.token, mgmt.configDir, log);
+  const app = createApi({
+    recorder: d.recorder,
+    host: {
+      name: d.identity.hostName,
+      version: HOST_VERSION,
+      uniqueId: d.identity.uniqueId,
+      certFingerprintSha256: d.identity.certFingerprintSha256,
+    },
+    statusProvider: () => ({
+      encoderBackend: d.probe.encoder.backend,
+      encoderName: d.probe.encoder.encoderName,
+      sessions: d.recorder.sessions(),
+    }),
+    tickets: new EventTickets(),
+    pairings: d.pendingPairings,
+    pairedClients: d.pairedClients,
+    gamestreamApps: () => d.gamestream()?.apps.list() ?? null,
+    auth: { token: token.token, pairedClients: d.pairedClients },
+    // The web console, built by `pnpm run build:console` (apps/console/dist).
+    console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
+    log,
+  });
+  const servers = await listenApi(app, { ...mgmt, certPem: d.identity.certPem, keyPem: d.identity.keyPem });
+  announce(mgmt, servers.httpUrl, servers.httpsUrl, token);
+  return servers;
+}
+
+/** Opens everything, pushing each closer right after its thing opened. */
+async function startHost(config: HostConfig, probe: EngineProbe, closers: Closers): Promise<void> {
+  const mgmt = config.management;
   const identity = await loadOrCreateIdentity(mgmt.configDir, mgmt.hostName, log);
   const pairedClients = await PairedClients.open(join(mgmt.configDir, 'paired-clients.json'), log);
-  // The one recorder of this process. The streaming paths get it too: they
-  // mirror recorder.onArmedChange into their workers' control block and relay
+  // The one recorder of this process. The streaming core gets it too: it
+  // mirrors recorder.onArmedChange into the workers' control block and relays
   // worker messages to noteSession / noteSessionEnd / addSample.
   const recorder = await StatsRecorder.open({
     dir: mgmt.capturesDir,
@@ -72,69 +101,47 @@ async function startServices(
     host: { name: identity.hostName, version: HOST_VERSION },
     log,
   });
-  const token = await loadOrCreateToken(mgmt.token, mgmt.configDir, log);
+  // An armed capture is saved, not lost, when the host stops.
+  closers.push(() => recorder.stop().catch((error: Error) => log.error(error.message)));
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
   let gamestream: GameStreamService | null = null;
-  const app = createApi({
-    recorder,
-    host: {
-      name: identity.hostName,
-      version: HOST_VERSION,
-      uniqueId: identity.uniqueId,
-      certFingerprintSha256: identity.certFingerprintSha256,
-    },
-    statusProvider: () => ({
-      encoderBackend: probe.encoder.backend,
-      encoderName: probe.encoder.encoderName,
-      sessions: recorder.sessions(),
-    }),
-    tickets: new EventTickets(),
-    pairings: pendingPairings,
+  const api = await startApi(mgmt, {
+    identity,
     pairedClients,
-    gamestreamApps: () => gamestream?.apps.list() ?? null,
-    auth: { token: token.token, pairedClients },
-    // The web console, built by `pnpm run build:console` (apps/console/dist).
-    console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
-    log,
+    recorder,
+    pendingPairings,
+    probe,
+    gamestream: () => gamestream,
   });
-  const servers = await listenApi(app, { ...mgmt, certPem: identity.certPem, keyPem: identity.keyPem });
-  announce(mgmt, servers.httpUrl, servers.httpsUrl, token);
-  const desktop = loadDesktopConfig();
+  closers.push(() => api.close());
+  const desktop = config.desktop;
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.
   log.info(`streams show ${resolveCapture(desktop).description} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
-  const streaming = await startStreamingServices({
-    config,
-    desktop,
-    recorder,
-    certPem: identity.certPem,
-    keyPem: identity.keyPem,
-    encoderName: probe.encoder.encoderName,
+  const core = createStreamingCore({ recorder, perf: config.engine.perf, log: log.info });
+  closers.push(() => core.close());
+  const shared = { engine: config.engine, desktop, encoderName: probe.encoder.encoderName, log: log.info };
+  const pf1 = await startPf1Service({
+    ...shared,
+    config: config.pf1,
+    sessions: core.sessions,
+    cert: identity.certPem,
+    key: identity.keyPem,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),
     pairing: { broker: pendingPairings, store: pairedClients },
-    log: (line) => console.info(`punktfunk host: ${line}`),
   });
-  gamestream = await startGameStreamService({
-    config: loadGameStreamConfig(),
-    host: config,
-    desktop,
+  closers.push(() => pf1.close());
+  const started = await startGameStreamService({
+    ...shared,
+    config: config.gamestream,
     configDir: mgmt.configDir,
     identity,
     pairedClients,
     pending: pendingPairings,
-    manager: streaming.sessions,
-    encoderName: probe.encoder.encoderName,
-    log: log.info,
+    manager: core.sessions,
   });
-  return {
-    close: async () => {
-      await gamestream?.close();
-      await streaming.close();
-      // An armed capture is saved, not lost, when the host stops.
-      await recorder.stop().catch((error: Error) => log.error(error.message));
-      await servers.close();
-    },
-  };
+  if (started) closers.push(() => started.close());
+  gamestream = started;
 }
 
 function fail(error: unknown): void {
@@ -147,30 +154,35 @@ function fail(error: unknown): void {
 function main(): void {
   // Handlers first: a stop request during start-up must still end cleanly.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  let services: Promise<Services | null> = Promise.resolve(null);
+  let running: Promise<Closers | null> = Promise.resolve(null);
   const stop = (signal: string) => {
     console.info(`punktfunk host: ${signal}, stopping`);
     clearInterval(keepAlive);
-    void services.then((running) => running?.close());
+    void running.then((closers) => closers?.close().catch((error: Error) => log.error(error.message)));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   try {
-    const config = loadConfig();
-    const mgmt = loadManagementConfig();
-    const probe = probeEngine(config);
+    // Every setting is read and checked here, before anything listens.
+    const config = loadHostConfig(process.env);
+    const probe = probeEngine(config.engine);
+    const engine = config.engine;
     console.info(
-      `punktfunk host: engine ready, ${config.width}x${config.height}@${config.fps} ` +
-        `${config.codec} via ${probe.encoder.encoderName}; first frame ${probe.firstFrameBytes} bytes ` +
+      `punktfunk host: engine ready, ${engine.width}x${engine.height}@${engine.fps} ` +
+        `${engine.codec} via ${probe.encoder.encoderName}; first frame ${probe.firstFrameBytes} bytes ` +
         `in ${(probe.firstFrameUs / 1000).toFixed(1)} ms`,
     );
-    services = startServices(config, mgmt, probe).catch((error) => {
-      clearInterval(keepAlive);
-      fail(error);
-      // Some listeners may already be open (a port further down was taken):
-      // a half-started host must not linger, so it exits outright.
-      process.exit(1);
-    });
+    const onCloseError = (error: unknown) => log.error(`closing after a failed start: ${String(error)}`);
+    running = openAll((closers) => startHost(config, probe, closers), onCloseError).then(
+      ({ closers }) => closers,
+      (error) => {
+        clearInterval(keepAlive);
+        fail(error);
+        // What had opened is closed again (openAll); a handle missed there must
+        // not keep a half-started host alive, so it exits outright.
+        process.exit(1);
+      },
+    );
   } catch (error) {
     clearInterval(keepAlive);
     fail(error);

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadEngineConfig } from '../src/config/index.js';
 import { freeStreamPortBase } from './helpers/host-process.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 describe('host configuration', () => {
   it('has working defaults', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadEngineConfig({})).toEqual({
       codec: 'h264',
       encoderBackend: 'auto',
       width: 1280,
@@ -23,16 +23,18 @@ describe('host configuration', () => {
   });
 
   it('reads the environment', () => {
-    const config = loadConfig({ PUNKTFUNK_CODEC: 'hevc', PUNKTFUNK_FPS: '30', PUNKTFUNK_PERF: '1' });
+    const config = loadEngineConfig({ PUNKTFUNK_CODEC: 'hevc', PUNKTFUNK_FPS: '30', PUNKTFUNK_PERF: '1' });
     expect(config).toMatchObject({ codec: 'hevc', fps: 30, perf: true });
   });
 
   it('refuses nonsense with the variable named', () => {
-    expect(() => loadConfig({ PUNKTFUNK_ENCODER: 'gpu' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PUNKTFUNK_ENCODER: 'gpu' })).toThrow(
+    expect(() => loadEngineConfig({ PUNKTFUNK_ENCODER: 'gpu' })).toThrow(ConfigError);
+    expect(() => loadEngineConfig({ PUNKTFUNK_ENCODER: 'gpu' })).toThrow(
       /PUNKTFUNK_ENCODER must be one of auto, nvenc, software/,
     );
-    expect(() => loadConfig({ PUNKTFUNK_WIDTH: '12e2' })).toThrow(/PUNKTFUNK_WIDTH must be a whole number/);
+    expect(() => loadEngineConfig({ PUNKTFUNK_WIDTH: '12e2' })).toThrow(
+      /PUNKTFUNK_WIDTH must be a whole number/,
+    );
   });
 });
 

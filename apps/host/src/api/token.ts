@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TOKEN_PATTERN } from '../config.js';
-import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../identity/private-files.js';
+import { TOKEN_PATTERN } from '../config/index.js';
+import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
 
 export interface MgmtToken {
   token: string;

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { GameStreamAppInfo } from '@punktfunk/shared';
 import { z } from 'zod';
-import type { AppCommandConfig } from '../apps/app-runner.js';
-import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../identity/private-files.js';
+import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
+import type { AppCommandConfig } from '../launcher/app-runner.js';
 
 /** An apps.json entry: what clients see (id, title) and, for apps that start something, how. */
 export interface GameStreamApp extends GameStreamAppInfo {

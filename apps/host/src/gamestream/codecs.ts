@@ -3,7 +3,7 @@
 import { VideoEncoder } from '@punktfunk/native';
 import { CODEC_MODE } from '@punktfunk/protocol';
 import { CODECS, type Codec } from '@punktfunk/shared';
-import type { HostConfig } from '../config.js';
+import type { EngineConfig } from '../config/index.js';
 
 const MODE_BIT: Record<Codec, number> = { h264: CODEC_MODE.h264, hevc: CODEC_MODE.hevc };
 
@@ -12,7 +12,7 @@ export interface CodecSupport {
   codecModeSupport: number;
 }
 
-export function probeCodecSupport(config: HostConfig, log: (line: string) => void): CodecSupport {
+export function probeCodecSupport(config: EngineConfig, log: (line: string) => void): CodecSupport {
   const codecs: Codec[] = [];
   for (const codec of CODECS) {
     try {

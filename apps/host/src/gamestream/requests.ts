@@ -22,7 +22,7 @@ import {
   xmlError,
   xmlReply,
 } from '@punktfunk/protocol';
-import { type AppRunner, AppStartError } from '../apps/app-runner.js';
+import { type AppRunner, AppStartError } from '../launcher/app-runner.js';
 import { appCommand, type GameStreamApp, type GameStreamApps } from './apps.js';
 import type { GameStreamPairing } from './pairing.js';
 import type { GameStreamSessions } from './sessions.js';

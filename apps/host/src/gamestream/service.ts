@@ -1,38 +1,40 @@
 // GameStream wired together: the apps file, the launch records, the pairing
 // state, both lanes and the mDNS advertisement. main.ts calls
 // startGameStreamService once; the management API reads apps, sessions and
-// the paired store through the returned object.
+// the paired store through the returned object. What is offered is decided
+// in spec.ts; this file only opens things, each with its closer.
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { type DisplayMode, SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
-import { AppRunner } from '../apps/app-runner.js';
-import type { DesktopConfig, GameStreamConfig, GameStreamEncryption, HostConfig } from '../config.js';
+import type { DesktopConfig, EngineConfig, GameStreamConfig } from '../config/index.js';
 import type { PairedClients } from '../identity/paired-clients.js';
+import { AppRunner } from '../launcher/app-runner.js';
+import { type Closers, openAll } from '../lifecycle/closers.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
-import type { SessionManager } from '../streaming/session-manager.js';
+import type { SessionManager } from '../streaming/core/session-manager.js';
 import { GameStreamApps } from './apps.js';
 import { probeCodecSupport } from './codecs.js';
 import { GameStreamControlServer } from './control-stream.js';
 import { startGameStreamHttp } from './http-server.js';
 import { startGameStreamHttps } from './https-server.js';
 import { closeServer } from './listen.js';
-import { advertiseGameStream, type MdnsAdvertisement } from './mdns.js';
+import { advertiseGameStream } from './mdns.js';
 import { GameStreamPairing } from './pairing.js';
 import type { GameStreamContext } from './requests.js';
 import { startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
+import { GAMESTREAM_WINDOW_MS, type GameStreamServiceSpec, gameStreamServiceSpec } from './spec.js';
 import { GameStreamStreamer } from './streamer.js';
 
 export interface GameStreamServiceOptions {
   config: GameStreamConfig;
-  host: HostConfig;
+  engine: EngineConfig;
   /** The captured X display: also where input goes and apps start. */
   desktop: DesktopConfig;
   configDir: string;
   identity: { uniqueId: string; hostName: string; certPem: string; keyPem: string };
   pairedClients: PairedClients;
   pending: PendingPairings;
-  /** Runs the streaming workers (shared with the native path). */
+  /** Runs the streaming workers (shared with the pf1 path). */
   manager: SessionManager;
   encoderName: string;
   log(line: string): void;
@@ -47,33 +49,6 @@ export interface GameStreamService {
   close(): Promise<void>;
 }
 
-// ServerCodecModeSupport bit for HEVC Main; the same test decides whether DESCRIBE offers HEVC.
-const HEVC_MODE = 0x100;
-
-// The GameStream path's aggregation window (the native path's is about 2 s).
-const GAMESTREAM_WINDOW_MS = 1000;
-
-// Offered besides the configured mode so common client defaults are listed.
-const COMMON_MODES: readonly DisplayMode[] = [
-  { width: 1280, height: 720, fps: 60 },
-  { width: 1920, height: 1080, fps: 60 },
-];
-
-/** What DESCRIBE offers and asks for. The control stream is only spoken encrypted (control v2), so it is always asked for. */
-function encryptionOffer(mode: GameStreamEncryption): { supported: number; requested: number } {
-  const media = mode === 'off' ? 0 : SS_ENC_VIDEO | SS_ENC_AUDIO;
-  return {
-    supported: SS_ENC_CONTROL_V2 | media,
-    requested: SS_ENC_CONTROL_V2 | (mode === 'required' ? media : 0),
-  };
-}
-
-function displayModes(host: HostConfig): DisplayMode[] {
-  const modes = [{ width: host.width, height: host.height, fps: host.fps }, ...COMMON_MODES];
-  const key = (m: DisplayMode) => `${m.width}x${m.height}x${m.fps}`;
-  return modes.filter((m, i) => modes.findIndex((other) => key(other) === key(m)) === i);
-}
-
 /** Null (and nothing listening) when GameStream is switched off. */
 export async function startGameStreamService(o: GameStreamServiceOptions): Promise<GameStreamService | null> {
   if (!o.config.enabled) {
@@ -81,6 +56,40 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     return null;
   }
   const apps = await GameStreamApps.load(join(o.configDir, 'apps.json'), { warn: o.log });
+  const codecs = probeCodecSupport(o.engine, o.log);
+  if (codecs.codecModeSupport === 0)
+    throw new Error('GameStream: the encoder opens no codec a client could use');
+  const spec = gameStreamServiceSpec(o.config, o.engine, codecs.codecModeSupport);
+  const { value: service } = await openAll(
+    async (closers) => {
+      const service = await openService(o, apps, spec, closers);
+      o.log(
+        `GameStream HTTP on ${o.config.bind}:${service.httpPort}, HTTPS on ${o.config.bind}:${service.httpsPort}, ` +
+          `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp ` +
+          `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+      );
+      if (o.config.mdns) {
+        const mdns = advertiseGameStream({
+          hostName: o.identity.hostName,
+          httpPort: service.httpPort,
+          log: o.log,
+        });
+        closers.push(() => mdns.close().catch((error: Error) => o.log(`mDNS: ${error.message}`)));
+      }
+      return service;
+    },
+    (error) => o.log(`GameStream: closing after a failed start: ${(error as Error).message}`),
+  );
+  return service;
+}
+
+/** Everything but the advertisement: launch records, app runner, pairing, the lanes and the streamer. */
+async function openService(
+  o: GameStreamServiceOptions,
+  apps: GameStreamApps,
+  spec: GameStreamServiceSpec,
+  closers: Closers,
+): Promise<GameStreamService> {
   const sessions = new GameStreamSessions();
   // Apps start on the captured display, in the host's environment (sound server included).
   const appRunner = new AppRunner({
@@ -89,9 +98,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     // The player quit the game: the stream ends (graceful termination) and the client is back at its app list.
     onAppEnded: () => void sessions.cancel(),
   });
-  const codecs = probeCodecSupport(o.host, o.log);
-  if (codecs.codecModeSupport === 0)
-    throw new Error('GameStream: the encoder opens no codec a client could use');
+  closers.push(() => appRunner.stop('the host is stopping'));
   const pairing = new GameStreamPairing({
     hostCertPem: o.identity.certPem,
     hostCertDer: new X509Certificate(o.identity.certPem).raw,
@@ -100,13 +107,15 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     store: o.pairedClients,
     log: o.log,
   });
+  closers.push(() => pairing.close());
+  let streamer: GameStreamStreamer | null = null;
   const ports = { http: o.config.httpPort, https: o.config.httpsPort, rtsp: o.config.rtspPort };
   const ctx: GameStreamContext = {
     uniqueId: o.identity.uniqueId,
     hostName: o.identity.hostName,
     ports: () => ports,
-    codecModeSupport: codecs.codecModeSupport,
-    displayModes: displayModes(o.host),
+    codecModeSupport: spec.codecModeSupport,
+    displayModes: spec.displayModes,
     gpuType: o.encoderName,
     pairedClients: o.pairedClients,
     pairing,
@@ -116,84 +125,56 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  let streamer: GameStreamStreamer | null = null;
+  const control = await openLanes(o, ctx, spec, ports, closers);
+  const live = new GameStreamStreamer({
+    sessions,
+    manager: o.manager,
+    control,
+    engine: o.engine,
+    desktop: o.desktop,
+    bind: o.config.bind,
+    ports: { video: spec.streamPorts.video, audio: spec.streamPorts.audio },
+    fecPercent: o.config.fecPercent,
+    windowMs: GAMESTREAM_WINDOW_MS,
+    clientTimeoutMs: o.config.clientTimeoutMs,
+    log: o.log,
+  });
+  streamer = live;
+  closers.push(() => live.close());
+  const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };
+  return { ...service, close: () => closers.close() };
+}
+
+/** HTTP, HTTPS and RTSP (their bound ports go into `ports`) and the control stream's UDP port. */
+async function openLanes(
+  o: GameStreamServiceOptions,
+  ctx: GameStreamContext,
+  spec: GameStreamServiceSpec,
+  ports: { http: number; https: number; rtsp: number },
+  closers: Closers,
+): Promise<GameStreamControlServer> {
   const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind);
+  closers.push(() => closeServer(http.server));
   ports.http = http.port;
   const https = await startGameStreamHttps(ctx, {
     port: o.config.httpsPort,
     bind: o.config.bind,
     certPem: o.identity.certPem,
     keyPem: o.identity.keyPem,
-  }).catch(async (error) => {
-    await closeServer(http.server);
-    throw error;
   });
+  closers.push(() => closeServer(https.server));
   ports.https = https.port;
-  const streamPorts = {
-    video: o.config.streamPortBase,
-    control: o.config.streamPortBase + 1,
-    audio: o.config.streamPortBase + 2,
-  };
-  const encryption = encryptionOffer(o.config.encryption);
   const rtsp = await startGameStreamRtsp({
     port: o.config.rtspPort,
     bind: o.config.bind,
-    sessions,
-    streamPorts,
-    sdp: {
-      hevc: (codecs.codecModeSupport & HEVC_MODE) !== 0,
-      av1: false,
-      featureFlags: 0,
-      encryptionSupported: encryption.supported,
-      encryptionRequested: encryption.requested,
-    },
+    sessions: ctx.sessions,
+    streamPorts: spec.streamPorts,
+    sdp: spec.sdp,
     log: o.log,
-  }).catch(async (error) => {
-    await Promise.all([closeServer(http.server), closeServer(https.server)]);
-    throw error;
   });
+  closers.push(() => rtsp.close());
   ports.rtsp = rtsp.port;
-  const control = await GameStreamControlServer.listen(o.config.bind, streamPorts.control, o.log).catch(
-    async (error) => {
-      await Promise.all([closeServer(http.server), closeServer(https.server), rtsp.close()]);
-      throw error;
-    },
-  );
-  streamer = new GameStreamStreamer({
-    sessions,
-    manager: o.manager,
-    control,
-    host: o.host,
-    desktop: o.desktop,
-    bind: o.config.bind,
-    ports: { video: streamPorts.video, audio: streamPorts.audio },
-    fecPercent: o.config.fecPercent,
-    windowMs: GAMESTREAM_WINDOW_MS,
-    clientTimeoutMs: o.config.clientTimeoutMs,
-    log: o.log,
-  });
-  const liveStreamer = streamer;
-  o.log(
-    `GameStream HTTP on ${o.config.bind}:${ports.http}, HTTPS on ${o.config.bind}:${ports.https}, ` +
-      `RTSP on ${o.config.bind}:${ports.rtsp}, streams on ${streamPorts.video}-${streamPorts.audio}/udp ` +
-      `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
-  );
-  const mdns: MdnsAdvertisement | null = o.config.mdns
-    ? advertiseGameStream({ hostName: o.identity.hostName, httpPort: ports.http, log: o.log })
-    : null;
-  return {
-    apps,
-    sessions,
-    httpPort: ports.http,
-    httpsPort: ports.https,
-    rtspPort: ports.rtsp,
-    close: async () => {
-      await liveStreamer.close();
-      await appRunner.stop('the host is stopping');
-      await control.close();
-      pairing.close();
-      await mdns?.close().catch((error: Error) => o.log(`mDNS: ${error.message}`));
-      await Promise.all([closeServer(http.server), closeServer(https.server), rtsp.close()]);
-    },
-  };
+  const control = await GameStreamControlServer.listen(o.config.bind, spec.streamPorts.control, o.log);
+  closers.push(() => control.close());
+  return control;
 }

@@ -8,25 +8,20 @@
 // went silent ends it from the worker's side, and the launch record stays so
 // the client can resume.
 
-import type { FecStatus } from '@punktfunk/protocol';
-import {
-  SS_ENC_AUDIO,
-  SS_ENC_VIDEO,
-  TERMINATION_FRAME_FAILED,
-  TERMINATION_GRACEFUL,
-} from '@punktfunk/protocol';
-import type { DesktopConfig, HostConfig } from '../config.js';
+import { TERMINATION_FRAME_FAILED, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import type { DesktopConfig, EngineConfig } from '../config/index.js';
+import { resolveCapture } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
-import { resolveCapture } from '../streaming/desktop-source.js';
-import type { SessionManager, StreamingSession } from '../streaming/session-manager.js';
+import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
+import { FecTally, gameStreamSpec } from './spec.js';
 
 export interface StreamerOptions {
   sessions: GameStreamSessions;
   manager: SessionManager;
   control: GameStreamControlServer;
-  host: HostConfig;
+  engine: EngineConfig;
   /** The picture: the X display or the synthetic pattern, decided per stream. */
   desktop: DesktopConfig;
   bind: string;
@@ -53,29 +48,6 @@ interface ActiveStream {
 
 /** How often FEC reports and the round trip are handed to the worker. */
 const FEEDBACK_INTERVAL_MS = 250;
-// The encoder's share of the client's bitrate: parity rides on top of the
-// encoded stream, so the wire carries about what the user configured.
-const encoderKbps = (clientKbps: number, fecPercent: number) =>
-  Math.max(100, Math.round((clientKbps * 100) / (100 + fecPercent)));
-
-/** Per feedback interval: missing data packets and the frames FEC rebuilt, from the client's reports. */
-class FecTally {
-  private lostPackets = 0;
-  private readonly recoveredFrames = new Set<number>();
-
-  add(s: FecStatus): void {
-    this.lostPackets += Math.max(0, s.totalDataPackets - s.receivedDataPackets);
-    const recovered = s.receivedDataPackets + s.receivedParityPackets >= s.totalDataPackets;
-    if (recovered && s.receivedDataPackets < s.totalDataPackets) this.recoveredFrames.add(s.frameIndex);
-  }
-
-  take(): { packetsLost: number; fecRecovered: number } {
-    const figures = { packetsLost: this.lostPackets, fecRecovered: this.recoveredFrames.size };
-    this.lostPackets = 0;
-    this.recoveredFrames.clear();
-    return figures;
-  }
-}
 
 export class GameStreamStreamer {
   private active: ActiveStream | null = null;
@@ -104,53 +76,10 @@ export class GameStreamStreamer {
   private begin(session: GameStreamSession): void {
     const announced = session.stream.announced;
     if (!announced) return;
-    const fecPercent = this.o.fecPercent;
-    const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
-    const videoEncrypted = (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0;
-    const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
-    const tally = new FecTally();
-    let reportsFec = false;
-    // Assigned below, once the worker and the link exist; the link's events may refer to it.
-    let active: ActiveStream | null = null;
     const capture = resolveCapture(this.o.desktop);
+    const spec = gameStreamSpec({ session, announced, capture, ...this.o });
     const stream = this.o.manager.startGameStream({
-      client: `${session.clientUniqueId}@${session.clientAddress}`,
-      windowMs: this.o.windowMs,
-      source: {
-        kind: 'engine',
-        codec: announced.codec === 'hevc' ? 'hevc' : 'h264',
-        backend: this.o.host.encoderBackend,
-        width: announced.width,
-        height: announced.height,
-        fps: announced.fps,
-        bitrateKbps: encoderKbps(clientKbps, fecPercent),
-        capture: capture.spec,
-      },
-      send: {
-        bindHost: this.o.bind,
-        videoPort: this.o.ports.video,
-        audioPort: this.o.ports.audio,
-        pingPayload: session.stream.pingPayload,
-        packetSize: announced.packetSize,
-        fecPercent,
-        minRequiredFecPackets: announced.minRequiredFecPackets,
-        videoKey: videoEncrypted ? session.rikey : null,
-        audioKey: audioEncrypted ? session.rikey : null,
-        audioKeyId: session.rikeyId,
-        audioPacketDurationMs: announced.audioPacketDurationMs === 10 ? 10 : 5,
-        clientTimeoutMs: this.o.clientTimeoutMs,
-      },
-      settings: {
-        app: session.appTitle,
-        packetSize: announced.packetSize,
-        fecPercent,
-        minRequiredFecPackets: announced.minRequiredFecPackets,
-        clientBitrateKbps: clientKbps,
-        videoEncryption: videoEncrypted ? 'aes-128-gcm' : 'none',
-        audioEncryption: audioEncrypted ? 'aes-128-cbc' : 'none',
-        controlEncryption: 'aes-128-gcm',
-        capture: capture.description,
-      },
+      ...spec.start,
       onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
     });
     // Absolute pointer positions are relative to the stream's frame (the client's mode).
@@ -159,35 +88,14 @@ export class GameStreamStreamer {
       stream: { width: announced.width, height: announced.height },
       log: this.o.log,
     });
-    const link = this.o.control.expect({
-      connectData: session.stream.controlConnectData,
-      key: session.rikey,
-      timeoutMs: this.o.clientTimeoutMs,
-      events: {
-        onConnected: (address) => this.o.log(`GameStream control: client connected from ${address}`),
-        onIdrRequest: () => stream.requestIdr(),
-        onFecStatus: (status) => {
-          reportsFec = true;
-          tally.add(status);
-        },
-        onInput: (event) => input.handle(event),
-        onDisconnected: (reason) => {
-          this.o.log(`GameStream control: link ended (${reason})`);
-          // The client left (or went silent): stop streaming now; the launch record stays for a resume.
-          if (active && this.active === active) {
-            void this.end(active, `the client's control stream ended (${reason})`, false);
-          }
-        },
-      },
-    });
-    // A client that promised FEC reports (x-ml-general.featureFlags 0x1) and sent none had no loss: 0, not "not measured".
-    const promisesFecReports = (announced.mlFeatureFlags & 0x1) !== 0;
+    const fec = { tally: new FecTally(), reported: spec.promisesFecReports };
+    const link = this.expectControl(session, stream, input, fec);
     const feedbackTimer = setInterval(() => {
-      if (promisesFecReports || reportsFec) stream.feedback({ type: 'loss', ...tally.take() });
+      if (fec.reported) stream.feedback({ type: 'loss', ...fec.tally.take() });
       const rttMs = link.roundTripMs();
       if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: Math.round(rttMs * 1000) });
     }, FEEDBACK_INTERVAL_MS);
-    active = {
+    const current: ActiveStream = {
       launchId: session.sessionId,
       pingPayload: session.stream.pingPayload,
       stream,
@@ -196,23 +104,55 @@ export class GameStreamStreamer {
       feedbackTimer,
       ending: null,
     };
-    const current: ActiveStream = active;
     this.active = current;
     this.o.log(
       `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
         `${announced.codec} from ${capture.description}, waiting for the client's pings on ${this.o.ports.video}/udp`,
     );
-    void stream.ended.then((end) => {
-      clearInterval(feedbackTimer);
-      if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
-      else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
-      // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
-      if (!current.ending && end.error) void link.terminate(TERMINATION_FRAME_FAILED);
-      else if (!current.ending) link.close();
-      // Nothing stays pressed, no pad lingers once the stream is over.
-      input.close();
-      if (this.active === current) this.active = null;
+    void stream.ended.then((end) => this.onStreamEnded(current, end));
+  }
+
+  /** The control stream link of a starting stream: IDR requests, FEC reports and input go to the stream. */
+  private expectControl(
+    session: GameStreamSession,
+    stream: StreamingSession,
+    input: InputRouter,
+    fec: { tally: FecTally; reported: boolean },
+  ): ControlLink {
+    return this.o.control.expect({
+      connectData: session.stream.controlConnectData,
+      key: session.rikey,
+      timeoutMs: this.o.clientTimeoutMs,
+      events: {
+        onConnected: (address) => this.o.log(`GameStream control: client connected from ${address}`),
+        onIdrRequest: () => stream.requestIdr(),
+        onFecStatus: (status) => {
+          fec.reported = true;
+          fec.tally.add(status);
+        },
+        onInput: (event) => input.handle(event),
+        onDisconnected: (reason) => {
+          this.o.log(`GameStream control: link ended (${reason})`);
+          // The client left (or went silent): stop streaming now; the launch record stays for a resume.
+          const active = this.active;
+          if (active && active.stream === stream) {
+            void this.end(active, `the client's control stream ended (${reason})`, false);
+          }
+        },
+      },
     });
+  }
+
+  private onStreamEnded(current: ActiveStream, end: Awaited<StreamingSession['ended']>): void {
+    clearInterval(current.feedbackTimer);
+    if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
+    else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
+    // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
+    if (!current.ending && end.error) void current.link.terminate(TERMINATION_FRAME_FAILED);
+    else if (!current.ending) current.link.close();
+    // Nothing stays pressed, no pad lingers once the stream is over.
+    current.input.close();
+    if (this.active === current) this.active = null;
   }
 
   /** `tellClient`: send the graceful termination first (not when the client already left). */

@@ -4,13 +4,13 @@
 import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { certificateFingerprint, createSelfSignedCertificate } from './certificate.js';
 import {
   ensurePrivateDir,
   ensurePrivateFile,
   type FileLog,
   writePrivateFileAtomic,
-} from './private-files.js';
+} from '../fs/private-files.js';
+import { certificateFingerprint, createSelfSignedCertificate } from './certificate.js';
 
 export interface HostIdentity {
   uniqueId: string;

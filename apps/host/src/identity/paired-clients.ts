@@ -3,8 +3,8 @@
 // reads it (has) on every request, so lookups are in memory and synchronous.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
 import { normalizeFingerprint } from './certificate.js';
-import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from './private-files.js';
 
 export interface PairedClient {
   fingerprint: string;

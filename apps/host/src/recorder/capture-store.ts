@@ -9,7 +9,7 @@
 import { access, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Capture, CaptureMeta } from '@punktfunk/shared';
-import { ensurePrivateDir, type FileLog, writePrivateFileAtomic } from '../identity/private-files.js';
+import { ensurePrivateDir, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
 import { isValidCaptureId } from './capture-id.js';
 import { CAPTURE_FORMAT, captureFileSchema, captureHeadSchema } from './capture-schema.js';
 import { RecorderError } from './recorder-error.js';

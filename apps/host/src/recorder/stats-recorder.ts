@@ -15,7 +15,7 @@ import {
   type StatsSample,
   type WorkerStatsSample,
 } from '@punktfunk/shared';
-import type { FileLog } from '../identity/private-files.js';
+import type { FileLog } from '../fs/private-files.js';
 import { baseCaptureId } from './capture-id.js';
 import { CaptureStore, type MetaPatch } from './capture-store.js';
 import { RecorderError } from './recorder-error.js';

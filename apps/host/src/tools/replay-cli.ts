@@ -3,8 +3,8 @@
 // through the real send path and prints the capture that comes out.
 import { parseArgs } from 'node:util';
 import { monotonicUs } from '@punktfunk/native';
-import { replayTrace } from '../streaming/replay.js';
-import { readTrace, TraceError } from '../streaming/trace.js';
+import { replayTrace } from '../streaming/core/replay.js';
+import { readTrace, TraceError } from '../streaming/core/trace.js';
 
 function table(samples: ReturnType<typeof replayTrace>['samples']): string {
   const ms = (us: number | null) => (us === null ? 'n/m' : (us / 1000).toFixed(2));

@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadManagementConfig } from '../../src/config.js';
+import { ConfigError, loadManagementConfig } from '../../src/config/index.js';
 
 describe('management configuration', () => {
   it('defaults: loopback HTTP on 47990, TLS on 47991, ~/.config/punktfunk', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenMatches } from '../../src/api/auth.js';
 import { loadOrCreateToken, TokenError } from '../../src/api/index.js';
-import { ensurePrivateDir } from '../../src/identity/private-files.js';
+import { ensurePrivateDir } from '../../src/fs/private-files.js';
 import { tempRoot } from '../recorder/fixtures.js';
 
 let root: string;

@@ -2,8 +2,8 @@
 // and resolveCapture against a real Xvfb and a display that does not exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXvfb, type XvfbDisplay } from '../../../../packages/native/test/support/x11-display.js';
-import { ConfigError, loadDesktopConfig } from '../../src/config.js';
-import { resolveCapture } from '../../src/streaming/desktop-source.js';
+import { ConfigError, loadDesktopConfig } from '../../src/config/index.js';
+import { resolveCapture } from '../../src/desktop/desktop-source.js';
 
 describe('loadDesktopConfig', () => {
   it('defaults to auto on $DISPLAY; PUNKTFUNK_DISPLAY wins', () => {

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppCommandConfig, AppRunner, AppStartError } from '../../src/apps/app-runner.js';
+import { type AppCommandConfig, AppRunner, AppStartError } from '../../src/launcher/app-runner.js';
 import { alive } from '../helpers/processes.js';
 
 let dir: string;

@@ -4,10 +4,10 @@
 import { monotonicUs } from '@punktfunk/native';
 import type { StatsSample } from '@punktfunk/shared';
 import { describe, expect, it } from 'vitest';
-import { replayTrace } from '../../src/streaming/replay.js';
-import { readTrace, type TraceFrame } from '../../src/streaming/trace.js';
+import { replayTrace } from '../../../src/streaming/core/replay.js';
+import { readTrace, type TraceFrame } from '../../../src/streaming/core/trace.js';
 
-const trace = (name: string) => readTrace(new URL(`../../traces/${name}.jsonl`, import.meta.url).pathname);
+const trace = (name: string) => readTrace(new URL(`../../../traces/${name}.jsonl`, import.meta.url).pathname);
 const replay = (name: string, extra = {}) =>
   replayTrace(trace(name), { virtualClock: true, monotonicUs, ...extra });
 

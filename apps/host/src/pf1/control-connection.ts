@@ -13,8 +13,8 @@ import {
   parseClientMessage,
   type WelcomeMessage,
 } from '@punktfunk/protocol';
-import type { StreamingSession } from '../streaming/session-manager.js';
-import { NativePairing, type PairingStore, type PinBroker } from './native-pairing.js';
+import type { StreamingSession } from '../streaming/core/session-manager.js';
+import { NativePairing, type PairingStore, type PinBroker } from './pairing.js';
 
 /** The stream the host offers: the welcome message without its envelope. */
 export type StreamOffer = Omit<WelcomeMessage, 'type' | 'sessionId'>;

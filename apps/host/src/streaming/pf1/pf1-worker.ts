@@ -3,18 +3,19 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaSender, monotonicUs } from '@punktfunk/native';
-import { ClientFeedback } from './client-feedback.js';
-import { ControlBlock, type SessionControl } from './control-block.js';
-import { type FrameClock, RealClock, VirtualClock } from './frame-clock.js';
-import { type FramePipeline, runFrameLoop } from './frame-loop.js';
-import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from './messages.js';
-import { EnginePipeline, type FrameSender, TracePipeline } from './native-pipelines.js';
-import { drainFeedback, openEngine } from './open-engine.js';
-import { readTrace, TraceRecorder } from './trace.js';
+import { Closers } from '../../lifecycle/closers.js';
+import { ClientFeedback } from '../core/client-feedback.js';
+import { ControlBlock, type SessionControl } from '../core/control-block.js';
+import { type FrameClock, RealClock, VirtualClock } from '../core/frame-clock.js';
+import { type FramePipeline, runFrameLoop } from '../core/frame-loop.js';
+import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from '../core/messages.js';
+import { drainFeedback, openEngine } from '../core/open-engine.js';
+import { readTrace, TraceRecorder } from '../core/trace.js';
+import { EnginePipeline, type FrameSender, TracePipeline } from './pf1-pipelines.js';
 
 const spec = workerData as NativeSessionSpec;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
-const closers: (() => void)[] = [];
+const closers = new Closers<() => void>();
 
 function openSender(): FrameSender {
   const sender = new MediaSender({
@@ -109,6 +110,6 @@ function main(): void {
 try {
   main();
 } finally {
-  for (const close of closers.reverse()) close();
+  closers.closeSync();
   spec.feedbackPort.close();
 }

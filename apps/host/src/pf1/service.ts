@@ -1,19 +1,18 @@
-// Assembles the native punktfunk/1 path: the TLS control server, which
-// starts one streaming worker per client through the session manager.
+// The punktfunk/1 service: the TLS control server, which starts one
+// streaming worker per client through the shared session manager.
 import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
-import type { DesktopConfig, HostConfig } from '../config.js';
-import { resolveCapture } from '../streaming/desktop-source.js';
-import type { SessionManager } from '../streaming/session-manager.js';
+import type { DesktopConfig, EngineConfig, Pf1Config } from '../config/index.js';
+import { resolveCapture } from '../desktop/desktop-source.js';
+import type { SessionManager } from '../streaming/core/session-manager.js';
 import type { StreamOffer } from './control-connection.js';
 import { ControlServer, type ControlServerOptions } from './control-server.js';
-import type { NativeConfig } from './native-config.js';
 
-export interface NativeServiceOptions {
-  host: HostConfig;
+export interface Pf1ServiceOptions {
+  engine: EngineConfig;
   desktop: DesktopConfig;
-  native: NativeConfig;
+  config: Pf1Config;
   sessions: SessionManager;
   cert: string;
   key: string;
@@ -23,31 +22,34 @@ export interface NativeServiceOptions {
   log(line: string): void;
 }
 
-export function streamOffer(o: NativeServiceOptions, hello: HelloMessage): StreamOffer {
+export function streamOffer(o: Pf1ServiceOptions, hello: HelloMessage): StreamOffer {
   // The client says what it wants; the host never exceeds its configured mode.
-  const codec = hello.codecs.includes(o.host.codec) ? o.host.codec : (hello.codecs[0] ?? o.host.codec);
+  const codec = hello.codecs.includes(o.engine.codec) ? o.engine.codec : (hello.codecs[0] ?? o.engine.codec);
   const even = (n: number) => n - (n % 2);
   return {
     codec,
     width: even(Math.min(hello.width, 7680)),
     height: even(Math.min(hello.height, 4320)),
     fps: Math.min(hello.fps, 240),
-    bitrateKbps: hello.bitrateKbps ?? o.host.bitrateKbps,
-    fecPercent: hello.fecPercent ?? o.native.fecPercent,
-    shardBytes: o.native.shardBytes,
+    bitrateKbps: hello.bitrateKbps ?? o.engine.bitrateKbps,
+    fecPercent: hello.fecPercent ?? o.config.fecPercent,
+    shardBytes: o.config.shardBytes,
     encoderName: o.encoderName,
   };
 }
 
-export async function startNativeService(
-  o: NativeServiceOptions,
-): Promise<{ server: ControlServer; port: number }> {
+export interface Pf1Service {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startPf1Service(o: Pf1ServiceOptions): Promise<Pf1Service> {
   const server = new ControlServer({
     cert: o.cert,
     key: o.key,
-    port: o.native.port,
-    bind: o.native.bind,
-    loopbackWithoutPairing: o.native.loopbackWithoutPairing,
+    port: o.config.port,
+    bind: o.config.bind,
+    loopbackWithoutPairing: o.config.loopbackWithoutPairing,
     isPaired: o.isPaired,
     pairing: o.pairing,
     monotonicUs,
@@ -61,11 +63,11 @@ export async function startNativeService(
         sessionId,
         kind: 'native',
         client: `${hello.clientName}@${remoteAddress}`,
-        windowMs: o.native.windowMs,
+        windowMs: o.config.windowMs,
         source: {
           kind: 'engine',
           codec: offer.codec,
-          backend: o.host.encoderBackend,
+          backend: o.engine.encoderBackend,
           width: offer.width,
           height: offer.height,
           fps: offer.fps,
@@ -80,11 +82,12 @@ export async function startNativeService(
           shardBytes: offer.shardBytes,
           fecPercent: offer.fecPercent,
         },
-        traceOutPath: o.native.traceDir ? join(o.native.traceDir, `${sessionId}.trace.jsonl`) : null,
+        traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
         settings: { capture: capture.description },
       });
     },
   });
   const port = await server.listen();
-  return { server, port };
+  o.log(`native punktfunk/1 control on ${o.config.bind}:${port} (TLS)`);
+  return { port, close: () => server.close() };
 }

@@ -8,8 +8,8 @@
 import type { FrameCapture, GameStreamFrameReport, VideoEncoder } from '@punktfunk/native';
 import { GAMESTREAM_FRAME_TYPES, type GameStreamFrameType } from '@punktfunk/native';
 import { GAMESTREAM_STAGES } from '@punktfunk/shared';
-import type { FramePipeline } from './frame-loop.js';
-import { type FrameResult, NOTHING_SENT, sentFigures } from './frame-result.js';
+import type { FramePipeline } from '../core/frame-loop.js';
+import { type FrameResult, NOTHING_SENT, sentFigures } from '../core/frame-result.js';
 
 /** What the pipeline needs of the addon's GameStreamVideoSender. */
 export interface GameStreamVideoPort {

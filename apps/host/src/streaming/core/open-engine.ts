@@ -5,8 +5,8 @@
 // the feedback drain both workers run at each stats boundary.
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type CaptureOptions, FrameCapture, VideoEncoder } from '@punktfunk/native';
+import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { ClientFeedback, FeedbackMessage } from './client-feedback.js';
-import type { CaptureSpec } from './desktop-source.js';
 import type { FrameSourceSpec, SessionStartedInfo } from './messages.js';
 
 export type EngineSourceSpec = Extract<FrameSourceSpec, { kind: 'engine' }>;

@@ -4,10 +4,10 @@
 // same send path.
 import type { FrameCapture, FrameSendReport, VideoEncoder } from '@punktfunk/native';
 import { NATIVE_STAGES } from '@punktfunk/shared';
-import type { FrameClock } from './frame-clock.js';
-import type { FramePipeline } from './frame-loop.js';
-import { type FrameResult, NOTHING_SENT, sentFigures } from './frame-result.js';
-import type { Trace, TraceRecorder } from './trace.js';
+import type { FrameClock } from '../core/frame-clock.js';
+import type { FramePipeline } from '../core/frame-loop.js';
+import { type FrameResult, NOTHING_SENT, sentFigures } from '../core/frame-result.js';
+import type { Trace, TraceRecorder } from '../core/trace.js';
 
 /** What the loop needs of the send path's per-frame report (the addon's MediaSender). */
 export type SendReport = Pick<

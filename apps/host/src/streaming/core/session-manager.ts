@@ -113,7 +113,7 @@ export class SessionManager {
         ...options.settings,
       },
     };
-    return this.spawn('native-worker.js', meta, (slot, feedbackPort) => {
+    return this.spawn('../pf1/pf1-worker.js', meta, (slot, feedbackPort) => {
       const spec: NativeSessionSpec = {
         sessionId,
         kind: options.kind,
@@ -141,7 +141,7 @@ export class SessionManager {
       settings: options.settings ?? {},
       onClient: options.onClient,
     };
-    return this.spawn('gamestream-worker.js', meta, (slot, feedbackPort) => {
+    return this.spawn('../gamestream/gamestream-worker.js', meta, (slot, feedbackPort) => {
       const spec: GameStreamSessionSpec = {
         sessionId,
         slot,
@@ -157,6 +157,7 @@ export class SessionManager {
   }
 
   private spawn(
+    /** The worker entry, relative to this module. */
     script: string,
     meta: SpawnMeta,
     buildSpec: (slot: number, feedbackPort: MessagePort) => object,

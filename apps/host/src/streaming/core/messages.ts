@@ -4,7 +4,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
-import type { CaptureSpec } from './desktop-source.js';
+import type { CaptureSpec } from '../../desktop/desktop-source.js';
 
 export type FrameSourceSpec =
   | {

@@ -6,18 +6,19 @@
 // pings stop for clientTimeoutMs is gone: the worker ends with that reason.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GameStreamAudioSender, GameStreamVideoSender, monotonicUs } from '@punktfunk/native';
-import { ClientFeedback } from './client-feedback.js';
-import { ControlBlock, type SessionControl } from './control-block.js';
-import { runFrameLoop } from './frame-loop.js';
+import { Closers } from '../../lifecycle/closers.js';
+import { ClientFeedback } from '../core/client-feedback.js';
+import { ControlBlock, type SessionControl } from '../core/control-block.js';
+import { runFrameLoop } from '../core/frame-loop.js';
+import type { GameStreamSessionSpec, WorkerMessage } from '../core/messages.js';
+import { drainFeedback, openEngine } from '../core/open-engine.js';
 import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
 import { GameStreamPipeline } from './gamestream-pipeline.js';
-import type { GameStreamSessionSpec, WorkerMessage } from './messages.js';
-import { drainFeedback, openEngine } from './open-engine.js';
 
 const spec = workerData as GameStreamSessionSpec;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
 const log = (line: string) => post({ type: 'log', line: `GameStream ${spec.sessionId}: ${line}` });
-const closers: (() => void)[] = [];
+const closers = new Closers<() => void>();
 
 // Sunshine's default: large keyframes are spread instead of hitting the
 // client's socket buffer in one line-rate burst; typical frames fit one burst.
@@ -138,6 +139,6 @@ try {
   const result = stream(session, control);
   post({ type: 'ended', frames: result.frames, samplesPosted: result.samples, reason: result.reason });
 } finally {
-  for (const close of closers.reverse()) close();
+  closers.closeSync();
   spec.feedbackPort.close();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrace, TraceError, TraceRecorder } from '../../src/streaming/trace.js';
+import { parseTrace, TraceError, TraceRecorder } from '../../../src/streaming/core/trace.js';
 
 const header = { punktfunkTrace: 1, width: 1280, height: 720, fps: 60, codec: 'h264' } as const;
 const frame = { captureUs: 800, submitUs: 4000, encodeUs: 30, sendUs: 150, bytes: 20000 };

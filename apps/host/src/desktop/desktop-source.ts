@@ -3,7 +3,7 @@
 // that comes up after the host (a game server's Xvfb) is picked up, and the
 // reason for a fallback is logged where the operator looks.
 import { probeX11Display, type X11DisplayProbe } from '@punktfunk/native';
-import type { DesktopConfig } from '../config.js';
+import type { DesktopConfig } from '../config/index.js';
 
 export type CaptureSpec = { source: 'synthetic' } | { source: 'x11'; display: string };
 

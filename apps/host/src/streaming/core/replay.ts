@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { MediaReceiver, MediaSender, type ReceiverCounters } from '@punktfunk/native';
 import type { StatsSample } from '@punktfunk/shared';
+import { TracePipeline } from '../pf1/pf1-pipelines.js';
 import { ClientFeedback } from './client-feedback.js';
 import { ControlBlock } from './control-block.js';
 import { RealClock, VirtualClock } from './frame-clock.js';
 import { runFrameLoop } from './frame-loop.js';
-import { TracePipeline } from './native-pipelines.js';
 import type { Trace } from './trace.js';
 
 export interface ReplayOptions {

@@ -4,8 +4,8 @@
 // loop's idle time, so neither adds to a frame's stages, and a stop request
 // still wakes the loop at once.
 import type { GameStreamAudioReport } from '@punktfunk/native';
-import type { SessionControl } from './control-block.js';
-import type { FrameClock } from './frame-clock.js';
+import type { SessionControl } from '../core/control-block.js';
+import type { FrameClock } from '../core/frame-clock.js';
 
 /** What the lanes need of the addon's GameStream senders. */
 export interface PingedSocket {

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { MediaReceiver, monotonicUs } from '@punktfunk/native';
 import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlBlock } from '../../src/streaming/control-block.js';
-import { replayTrace } from '../../src/streaming/replay.js';
-import { SessionManager, type StartSessionOptions } from '../../src/streaming/session-manager.js';
-import { readTrace } from '../../src/streaming/trace.js';
+import { ControlBlock } from '../../../src/streaming/core/control-block.js';
+import { replayTrace } from '../../../src/streaming/core/replay.js';
+import { SessionManager, type StartSessionOptions } from '../../../src/streaming/core/session-manager.js';
+import { readTrace } from '../../../src/streaming/core/trace.js';
 
 const receivers: MediaReceiver[] = [];
 afterEach(() => {

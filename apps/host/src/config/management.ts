@@ -1,0 +1,45 @@
+// The management API, the host's identity and where the host keeps its state.
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { address, ConfigError, type Env, port } from './read-env.js';
+
+export interface ManagementConfig {
+  /** PUNKTFUNK_CONFIG_DIR, default ~/.config/punktfunk: certificate, token, paired clients, captures. */
+  configDir: string;
+  capturesDir: string;
+  /** Plain HTTP for the operator on this machine. */
+  port: number;
+  bind: string;
+  /** TLS lane for other machines (bearer token, or a paired client's certificate for the read-only routes). */
+  tlsPort: number;
+  tlsBind: string;
+  /** PUNKTFUNK_MGMT_TOKEN; null: read or create <configDir>/mgmt-token. */
+  token: string | null;
+  hostName: string;
+}
+
+/** A bearer token (variable or file): printable, no spaces, long enough not to be guessed. */
+export const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
+
+function token(env: Env): string | null {
+  const value = env.PUNKTFUNK_MGMT_TOKEN;
+  if (value === undefined || value === '') return null;
+  if (!TOKEN_PATTERN.test(value)) {
+    throw new ConfigError('PUNKTFUNK_MGMT_TOKEN must be 16..512 printable characters without spaces');
+  }
+  return value;
+}
+
+export function loadManagementConfig(env: Env): ManagementConfig {
+  const configDir = resolve(env.PUNKTFUNK_CONFIG_DIR || join(homedir(), '.config', 'punktfunk'));
+  return {
+    configDir,
+    capturesDir: join(configDir, 'captures'),
+    port: port(env, 'PUNKTFUNK_MGMT_PORT', 47990),
+    bind: address(env, 'PUNKTFUNK_MGMT_BIND', '127.0.0.1'),
+    tlsPort: port(env, 'PUNKTFUNK_MGMT_TLS_PORT', 47991),
+    tlsBind: address(env, 'PUNKTFUNK_MGMT_TLS_BIND', '0.0.0.0'),
+    token: token(env),
+    hostName: env.PUNKTFUNK_HOST_NAME || hostname(),
+  };
+}

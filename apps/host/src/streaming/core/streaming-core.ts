@@ -1,0 +1,39 @@
+// The streaming core both protocol services share: one control block whose
+// armed flag mirrors the recorder, and one session manager that runs the
+// workers and relays their samples to the recorder.
+import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import { ControlBlock } from './control-block.js';
+import { SessionManager } from './session-manager.js';
+
+/** The recorder as the streaming side sees it (the host passes its one StatsRecorder). */
+export interface RecorderPort {
+  isArmed(): boolean;
+  onArmedChange(listener: (armed: boolean) => void): () => void;
+  noteSession(info: SessionInfo): void;
+  noteSessionEnd(sessionId: string): void;
+  addSample(sample: WorkerStatsSample): void;
+}
+
+export interface StreamingCore {
+  sessions: SessionManager;
+  /** Stops every running session and lets go of the recorder. */
+  close(): Promise<void>;
+}
+
+export function createStreamingCore(o: {
+  recorder: RecorderPort;
+  perf: boolean;
+  log(line: string): void;
+}): StreamingCore {
+  const control = new ControlBlock();
+  control.setArmed(o.recorder.isArmed());
+  const unsubscribe = o.recorder.onArmedChange((armed) => control.setArmed(armed));
+  const sessions = new SessionManager({ control, sink: o.recorder, perf: o.perf, log: o.log });
+  return {
+    sessions,
+    close: async () => {
+      await sessions.stopAll();
+      unsubscribe();
+    },
+  };
+}

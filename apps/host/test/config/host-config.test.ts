@@ -1,0 +1,51 @@
+// loadHostConfig: one read of the environment with every slice, and a bad
+// value in any slice stops it with a ConfigError naming the variable.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadHostConfig } from '../../src/config/index.js';
+
+describe('loadHostConfig', () => {
+  it('returns every slice with its defaults', () => {
+    const config = loadHostConfig({ PUNKTFUNK_CONFIG_DIR: '/tmp/pf-config' });
+    expect(config.engine).toMatchObject({ codec: 'h264', width: 1280, height: 720, fps: 60 });
+    expect(config.management).toMatchObject({ configDir: '/tmp/pf-config', port: 47990, tlsPort: 47991 });
+    expect(config.desktop).toEqual({ capture: 'auto', display: null });
+    expect(config.pf1).toEqual({
+      port: 47800,
+      bind: '0.0.0.0',
+      loopbackWithoutPairing: true,
+      fecPercent: 20,
+      shardBytes: 1200,
+      windowMs: 2000,
+      traceDir: null,
+    });
+    expect(config.gamestream).toMatchObject({ enabled: true, httpPort: 47989, streamPortBase: 47998 });
+  });
+
+  it('reads each slice from the environment', () => {
+    const config = loadHostConfig({
+      PUNKTFUNK_FPS: '30',
+      PUNKTFUNK_NATIVE_PORT: '0',
+      PUNKTFUNK_SHARD_BYTES: '1000',
+      PUNKTFUNK_GS_ENCRYPTION: 'required',
+      PUNKTFUNK_CAPTURE: 'synthetic',
+    });
+    expect(config.engine.fps).toBe(30);
+    expect(config.pf1).toMatchObject({ port: 0, shardBytes: 1000 });
+    expect(config.gamestream.encryption).toBe('required');
+    expect(config.desktop.capture).toBe('synthetic');
+  });
+
+  it('refuses a bad value in any slice, naming the variable', () => {
+    expect(() => loadHostConfig({ PUNKTFUNK_FPS: 'abc' })).toThrow(ConfigError);
+    expect(() => loadHostConfig({ PUNKTFUNK_FPS: 'abc' })).toThrow(/PUNKTFUNK_FPS must be a whole number/);
+    expect(() => loadHostConfig({ PUNKTFUNK_SHARD_BYTES: '99' })).toThrow(ConfigError);
+    expect(() => loadHostConfig({ PUNKTFUNK_SHARD_BYTES: '99' })).toThrow(
+      "PUNKTFUNK_SHARD_BYTES must be a whole number in 256..1400, got '99'",
+    );
+    expect(() => loadHostConfig({ PUNKTFUNK_GS_FEC_PERCENT: '300' })).toThrow(
+      /PUNKTFUNK_GS_FEC_PERCENT must be 0..255/,
+    );
+    expect(() => loadHostConfig({ PUNKTFUNK_MGMT_BIND: 'localhost' })).toThrow(/must be an IP address/);
+    expect(() => loadHostConfig({ PUNKTFUNK_CAPTURE: 'x11' })).toThrow(/needs an X display/);
+  });
+});
