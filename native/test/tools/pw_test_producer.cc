@@ -1,12 +1,13 @@
 // A PipeWire video source node for the PipeWire capture tests and benchmark.
 // Not shipped.
 //
-//   pw_test_producer NAME WIDTHxHEIGHT FORMAT [FPS] [--animate]
+//   pw_test_producer NAME WIDTHxHEIGHT FORMAT [FPS] [--animate] [--paused]
 //
 // FORMAT: BGRx, BGRA, RGBx, RGBA, xRGB or xBGR. The picture: four quadrants,
 // red (top left), green (top right), blue (bottom left), white (bottom right),
 // like x11_test_window. --animate moves a 64 px grey square across it (the
-// benchmark's moving content). Damage metadata: the whole frame when the
+// benchmark's moving content). --paused starts without sending (a stream
+// that negotiates and then stalls). Damage metadata: the whole frame when the
 // picture changed, no region when it did not.
 //
 // Prints "ready <node id>" once the node exists, "streaming" when linked.
@@ -307,7 +308,8 @@ void onStdin(void* data, int fd, uint32_t mask) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s NAME WIDTHxHEIGHT FORMAT [FPS] [--animate]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s NAME WIDTHxHEIGHT FORMAT [FPS] [--animate] [--paused]\n",
+                 argv[0]);
     return 2;
   }
   pw_init(&argc, &argv);
@@ -317,6 +319,8 @@ int main(int argc, char** argv) {
   for (int i = 4; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--animate")) {
       p.animate = true;
+    } else if (!std::strcmp(argv[i], "--paused")) {
+      p.paused = true;
     } else {
       p.fps = std::atoi(argv[i]);
     }
