@@ -91,7 +91,13 @@ async function runX11(width: number, height: number): Promise<Run> {
   const xvfb = await startXvfb(width, height);
   const window = await openAnimatedWindow(xvfb);
   try {
-    const capture = new FrameCapture({ source: 'x11', display: xvfb.name, width, height, pixelFormat: 'yuv420p' });
+    const capture = new FrameCapture({
+      source: 'x11',
+      display: xvfb.name,
+      width,
+      height,
+      pixelFormat: 'yuv420p',
+    });
     try {
       return measure(capture);
     } finally {
