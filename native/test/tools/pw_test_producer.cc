@@ -1,14 +1,15 @@
 // A PipeWire video source node for the PipeWire capture tests and benchmark.
 // Not shipped.
 //
-//   pw_test_producer NAME WIDTHxHEIGHT FORMAT [FPS] [--animate] [--paused]
+//   pw_test_producer NAME WIDTHxHEIGHT FORMAT [FPS] [--animate] [--paused] [--memfd]
 //
 // FORMAT: BGRx, BGRA, RGBx, RGBA, xRGB or xBGR. The picture: four quadrants,
 // red (top left), green (top right), blue (bottom left), white (bottom right),
 // like x11_test_window. --animate moves a 64 px grey square across it (the
 // benchmark's moving content). --paused starts without sending (a stream
-// that negotiates and then stalls). Damage metadata: the whole frame when the
-// picture changed, no region when it did not.
+// that negotiates and then stalls). --memfd allocates the buffers itself as
+// memfds, as compositors do (otherwise PipeWire's own pool: MemPtr). Damage metadata: the whole
+// frame when the picture changed, no region when it did not.
 //
 // Prints "ready <node id>" once the node exists, "streaming" when linked.
 // Commands on stdin, one a line:
@@ -21,6 +22,7 @@
 #include <spa/debug/types.h>
 #include <spa/param/video/format-utils.h>
 #include <spa/param/video/type-info.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -43,6 +45,7 @@ struct Producer {
   int fps = 30;
   bool animate = false;
   bool paused = false;
+  bool memfd = false;
   bool announced = false;
   bool fullDamagePending = true;  // first frame after a (re)negotiation
   int cursorX = -1;
@@ -215,7 +218,8 @@ void onParamChanged(void* data, uint32_t id, const spa_pod* param) {
       SPA_POD_CHOICE_RANGE_Int(4, 2, 8), SPA_PARAM_BUFFERS_blocks, SPA_POD_Int(1),
       SPA_PARAM_BUFFERS_size, SPA_POD_Int(stride * p.height), SPA_PARAM_BUFFERS_stride,
       SPA_POD_Int(stride), SPA_PARAM_BUFFERS_dataType,
-      SPA_POD_CHOICE_FLAGS_Int((1 << SPA_DATA_MemFd) | (1 << SPA_DATA_MemPtr))));
+      SPA_POD_CHOICE_FLAGS_Int(p.memfd ? 1 << SPA_DATA_MemFd
+                                       : (1 << SPA_DATA_MemFd) | (1 << SPA_DATA_MemPtr))));
   params[1] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
       &b, SPA_TYPE_OBJECT_ParamMeta, SPA_PARAM_Meta, SPA_PARAM_META_type,
       SPA_POD_Id(SPA_META_Header), SPA_PARAM_META_size, SPA_POD_Int(sizeof(spa_meta_header))));
@@ -253,12 +257,39 @@ void onStateChanged(void* data, pw_stream_state, pw_stream_state state, const ch
   std::fflush(stdout);
 }
 
+// --memfd: each buffer is a sealed-size memfd we map read-write; the
+// consumer maps it by fd.
+void onAddBuffer(void* data, pw_buffer* b) {
+  auto& p = *static_cast<Producer*>(data);
+  if (!p.memfd) return;
+  spa_data& d = b->buffer->datas[0];
+  const size_t bytes = static_cast<size_t>(p.width) * 4 * p.height;
+  const int fd = memfd_create("pw-test-producer", MFD_CLOEXEC);
+  if (fd < 0 || ftruncate(fd, static_cast<off_t>(bytes)) < 0) return;
+  d.type = SPA_DATA_MemFd;
+  d.flags = SPA_DATA_FLAG_READWRITE;
+  d.fd = fd;
+  d.mapoffset = 0;
+  d.maxsize = static_cast<uint32_t>(bytes);
+  d.data = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (d.data == MAP_FAILED) d.data = nullptr;
+}
+
+void onRemoveBuffer(void* data, pw_buffer* b) {
+  if (!static_cast<Producer*>(data)->memfd) return;
+  spa_data& d = b->buffer->datas[0];
+  if (d.data) munmap(d.data, d.maxsize);
+  if (d.fd >= 0) close(static_cast<int>(d.fd));
+}
+
 const pw_stream_events kStreamEvents = [] {
   pw_stream_events e{};
   e.version = PW_VERSION_STREAM_EVENTS;
   e.state_changed = onStateChanged;
   e.param_changed = onParamChanged;
   e.process = onProcess;
+  e.add_buffer = onAddBuffer;
+  e.remove_buffer = onRemoveBuffer;
   return e;
 }();
 
@@ -308,7 +339,8 @@ void onStdin(void* data, int fd, uint32_t mask) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s NAME WIDTHxHEIGHT FORMAT [FPS] [--animate] [--paused]\n",
+    std::fprintf(stderr,
+                 "usage: %s NAME WIDTHxHEIGHT FORMAT [FPS] [--animate] [--paused] [--memfd]\n",
                  argv[0]);
     return 2;
   }
@@ -321,6 +353,8 @@ int main(int argc, char** argv) {
       p.animate = true;
     } else if (!std::strcmp(argv[i], "--paused")) {
       p.paused = true;
+    } else if (!std::strcmp(argv[i], "--memfd")) {
+      p.memfd = true;
     } else {
       p.fps = std::atoi(argv[i]);
     }
@@ -338,7 +372,8 @@ int main(int argc, char** argv) {
   spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof(buffer));
   const spa_pod* params[1] = {buildFormat(p, &b)};
   const auto flags =
-      static_cast<pw_stream_flags>(PW_STREAM_FLAG_DRIVER | PW_STREAM_FLAG_MAP_BUFFERS);
+      static_cast<pw_stream_flags>(PW_STREAM_FLAG_DRIVER | (p.memfd ? PW_STREAM_FLAG_ALLOC_BUFFERS
+                                                                    : PW_STREAM_FLAG_MAP_BUFFERS));
   if (pw_stream_connect(p.stream, PW_DIRECTION_OUTPUT, PW_ID_ANY, flags, params, 1) < 0) {
     std::fprintf(stderr, "cannot connect the stream\n");
     return 1;

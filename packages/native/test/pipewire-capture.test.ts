@@ -183,6 +183,29 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     });
   }
 
+  it('maps MemFd buffers the producer allocates itself (as compositors do) and follows their resize', async () => {
+    const d = await daemon();
+    const p = await producer(d, {
+      name: 'pf-test-memfd',
+      width: 640,
+      height: 360,
+      format: 'BGRx',
+      memfd: true,
+    });
+    const c = pipewireCapture({ nodeName: 'pf-test-memfd' }, 640, 360);
+    c.capture();
+    expect(c.captureMode).toBe(`pipewire node ${p.nodeId} 640x360 BGRx (MemFd)`);
+    expectQuadrants(encodeDecode(c, 6), 640, 0, 0, 640, 360);
+    await p.command('resize 320 240');
+    for (let i = 0; i < 200 && c.sourceWidth !== 320; i++) {
+      c.capture();
+      await sleep(10);
+    }
+    expect(c.captureMode).toBe(`pipewire node ${p.nodeId} 320x240 BGRx (MemFd)`);
+    const rect = fitContentRect(320, 240, 640, 360);
+    expectQuadrants(encodeDecode(c, 6), 640, rect.x, rect.y, rect.width, rect.height);
+  });
+
   it('also converts a non-BGRx stream through swscale (scaled) the same way', async () => {
     const d = await daemon();
     await producer(d, { name: 'pf-test-scaled', width: 640, height: 360, format: 'RGBx' });

@@ -88,6 +88,8 @@ export interface ProducerOptions {
   animate?: boolean;
   /** Negotiate, then send nothing until 'resume'. */
   paused?: boolean;
+  /** Allocate the buffers as memfds, as compositors do (default: PipeWire's pool, MemPtr). */
+  memfd?: boolean;
 }
 
 export interface Producer {
@@ -104,6 +106,7 @@ export async function startProducer(d: PipeWireDaemon, o: ProducerOptions): Prom
   const args = [o.name, `${o.width}x${o.height}`, o.format, String(o.fps ?? 30)];
   if (o.animate) args.push('--animate');
   if (o.paused) args.push('--paused');
+  if (o.memfd) args.push('--memfd');
   const child = spawn(PRODUCER_PATH, args, {
     env: { ...process.env, XDG_RUNTIME_DIR: d.runtimeDir, PIPEWIRE_RUNTIME_DIR: d.runtimeDir },
     stdio: ['pipe', 'pipe', 'inherit'],
