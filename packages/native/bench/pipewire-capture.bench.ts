@@ -67,7 +67,16 @@ function measure(capture: FrameCapture): Run {
 async function runPipeWire(width: number, height: number, format: 'BGRx' | 'RGBx'): Promise<Run> {
   const daemon = await startPipeWire();
   const name = `pf-bench-${width}`;
-  const producer = await startProducer(daemon, { name, width, height, format, fps: FPS, animate: true });
+  // memfd: buffers the producer allocates, as compositors do (the MemFd path a desktop takes).
+  const producer = await startProducer(daemon, {
+    name,
+    width,
+    height,
+    format,
+    fps: FPS,
+    animate: true,
+    memfd: true,
+  });
   try {
     const capture = new FrameCapture({
       source: 'pipewire',
