@@ -173,6 +173,51 @@ void scaledConversion() {
   check(halvesInPlace, "scaled: red left and blue right inside the content rectangle");
 }
 
+// The same picture in each 32-bit byte order PipeWire may deliver converts to
+// the same YUV: exactly on the fast path, within a code value through swscale.
+void pixelOrdersAgree() {
+  const int w = 640, h = 360;
+  media::SyntheticSource source(w, h);
+  std::vector<uint8_t> bgrx(static_cast<size_t>(w) * h * 4);
+  source.grab(7, bgrx.data(), w * 4);
+  struct Case {
+    media::PixelOrder order;
+    int r, g, b;  // byte offsets
+  };
+  const Case cases[] = {{media::PixelOrder::kRgbx, 0, 1, 2},
+                        {media::PixelOrder::kXrgb, 1, 2, 3},
+                        {media::PixelOrder::kXbgr, 3, 2, 1}};
+  for (const auto method :
+       {media::ColorConverter::Method::kFast, media::ColorConverter::Method::kSwscale}) {
+    media::AvFramePtr expected = media::allocateVideoFrame(w, h, AV_PIX_FMT_YUV420P);
+    media::ColorConverter(w, h, AV_PIX_FMT_YUV420P, method, 1)
+        .convert(bgrx.data(), w * 4, expected.get());
+    for (const Case& c : cases) {
+      std::vector<uint8_t> other(bgrx.size());
+      for (size_t i = 0; i < bgrx.size(); i += 4) {
+        other[i + c.r] = bgrx[i + 2], other[i + c.g] = bgrx[i + 1], other[i + c.b] = bgrx[i];
+        other[i + (6 - c.r - c.g - c.b)] = 0xff;
+      }
+      media::AvFramePtr got = media::allocateVideoFrame(w, h, AV_PIX_FMT_YUV420P);
+      media::ColorConverter(w, h, w, h, AV_PIX_FMT_YUV420P, method, 1, c.order)
+          .convert(other.data(), w * 4, got.get());
+      int worst = 0;
+      for (int p = 0; p < 3; ++p) {
+        const int rows = p == 0 ? h : h / 2, cols = p == 0 ? w : w / 2;
+        for (int y = 0; y < rows; ++y) {
+          for (int x = 0; x < cols; ++x) {
+            worst = std::max(worst, std::abs(got->data[p][y * got->linesize[p] + x] -
+                                             expected->data[p][y * expected->linesize[p] + x]));
+          }
+        }
+      }
+      const bool fast = method == media::ColorConverter::Method::kFast;
+      check(worst <= (fast ? 0 : 1), std::string(media::pixelOrderName(c.order)) +
+                                         (fast ? " (fast)" : " (swscale)") + " converts like BGRx");
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -182,5 +227,6 @@ int main() {
   convertersAgree(AV_PIX_FMT_YUV420P, "yuv420p");
   convertersAgree(AV_PIX_FMT_NV12, "nv12");
   scaledConversion();
+  pixelOrdersAgree();
   return testkit::finish();
 }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "binding/pipewire_options.h"
+
 namespace binding {
 namespace {
 
@@ -49,6 +51,7 @@ CaptureWrap::CaptureWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
     opts.pixelFormat = parsePixelFormat(requireString(options, "pixelFormat", "yuv420p"));
     opts.convertMethod = parseConvertMethod(requireString(options, "convertMethod", "fast"));
     opts.convertThreads = requireInt(options, "convertThreads", 1);
+    if (opts.source == "pipewire") opts.pipewire = parsePipeWireOptions(options.Get("pipewire"));
     engine_ = std::make_unique<media::Capture>(opts);
     return info.Env().Undefined();
   });
@@ -90,7 +93,8 @@ Napi::Value CaptureWrap::CopyBgra(const Napi::CallbackInfo& info) {
   });
 }
 
-// Fixed for the capture's life: read once by the facade.
+// The source's current size, mode and content rectangle (a PipeWire stream
+// may change size mid-stream; the facade reads this on demand).
 Napi::Value CaptureWrap::Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {

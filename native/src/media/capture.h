@@ -10,18 +10,20 @@
 #include "media/av_frame.h"
 #include "media/color_converter.h"
 #include "media/frame_source.h"
+#include "media/pipewire_source.h"
 
 namespace media {
 
 struct CaptureOptions {
-  std::string source = "synthetic";  // "synthetic" | "x11"
+  std::string source = "synthetic";  // "synthetic" | "x11" | "pipewire"
   std::string display;               // x11: empty means $DISPLAY
   bool cursor = true;                // x11: draw the pointer into the frame
   int width = 0;                     // output (encoder) size; the source may differ
   int height = 0;
   AVPixelFormat pixelFormat = AV_PIX_FMT_YUV420P;
   ColorConverter::Method convertMethod = ColorConverter::Method::kFast;
-  int convertThreads = 1;  // swscale only
+  int convertThreads = 1;          // swscale only
+  PipeWireSourceOptions pipewire;  // pipewire only
 };
 
 struct CaptureResult {
@@ -49,12 +51,15 @@ class Capture {
   int sourceHeight() const { return source_->height(); }
   int width() const { return frame_->width; }
   int height() const { return frame_->height; }
-  const ContentRect& contentRect() const { return converter_.contentRect(); }
+  const ContentRect& contentRect() const { return converter_->contentRect(); }
   const char* mode() const { return source_->mode(); }
 
  private:
+  void followSourceFormat();
+
+  CaptureOptions options_;
   std::unique_ptr<FrameSource> source_;
-  ColorConverter converter_;
+  std::unique_ptr<ColorConverter> converter_;
   std::vector<uint8_t> bgra_;  // only for sources that write into our buffer
   int bgraStride_;
   AvFramePtr frame_;

@@ -41,6 +41,20 @@ void fillAround(uint8_t* plane, int linesize, int planeWidth, int planeHeight, c
   fillRows(plane, linesize, r.x + r.width, r.y, planeWidth - r.x - r.width, r.height, value);
 }
 
+// swscale's names for the byte orders (its "0" is the ignored fourth byte).
+AVPixelFormat swscaleFormatOf(PixelOrder order) {
+  switch (order) {
+    case PixelOrder::kRgbx:
+      return AV_PIX_FMT_RGB0;
+    case PixelOrder::kXrgb:
+      return AV_PIX_FMT_0RGB;
+    case PixelOrder::kXbgr:
+      return AV_PIX_FMT_0BGR;
+    default:
+      return AV_PIX_FMT_BGRA;
+  }
+}
+
 }  // namespace
 
 ContentRect fitContentRect(int srcWidth, int srcHeight, int outWidth, int outHeight) {
@@ -68,13 +82,15 @@ AvFramePtr allocateVideoFrame(int width, int height, AVPixelFormat format) {
 }
 
 ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int dstHeight,
-                               AVPixelFormat dstFormat, Method method, int threads)
+                               AVPixelFormat dstFormat, Method method, int threads,
+                               PixelOrder order)
     : srcWidth_(srcWidth),
       srcHeight_(srcHeight),
       dstWidth_(dstWidth),
       dstHeight_(dstHeight),
       dstFormat_(dstFormat),
       method_(method),
+      order_(order),
       rect_(fitContentRect(srcWidth, srcHeight, dstWidth, dstHeight)) {
   const bool sameSize = srcWidth == dstWidth && srcHeight == dstHeight;
   const bool evenSource = srcWidth % 2 == 0 && srcHeight % 2 == 0;
@@ -93,7 +109,7 @@ ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int ds
   // by up to 63 code values at 1:1 on detailed content, so it is not used.
   // Scaling, SWS_BILINEAR: swscale widens its filter with the scale factor,
   // so downscaled text stays legible, at a fraction of bicubic's cost.
-  initSwscale(AV_PIX_FMT_BGRA, sameSize ? SWS_AREA : SWS_BILINEAR, threads);
+  initSwscale(swscaleFormatOf(order), sameSize ? SWS_AREA : SWS_BILINEAR, threads);
 }
 
 void ColorConverter::initSwscale(AVPixelFormat srcFormat, int flags, int threads) {
@@ -133,9 +149,9 @@ void ColorConverter::convertFast(const uint8_t* bgra, int strideBytes, AVFrame* 
   const YuvPlanes planes{dst->data[0],     dst->linesize[0], dst->data[1],
                          dst->linesize[1], dst->data[2],     dst->linesize[2]};
   if (dst->format == AV_PIX_FMT_NV12) {
-    bgraToNv12(bgra, strideBytes, dst->width, dst->height, planes);
+    bgraToNv12(bgra, strideBytes, dst->width, dst->height, planes, order_);
   } else {
-    bgraToI420(bgra, strideBytes, dst->width, dst->height, planes);
+    bgraToI420(bgra, strideBytes, dst->width, dst->height, planes, order_);
   }
 }
 
@@ -187,7 +203,7 @@ void ColorConverter::convertSwscale(const uint8_t* bgra, int strideBytes, AVFram
   if (!srcView_->buf[0]) throw MediaError(code::kOutOfMemory, "swscale source view");
   srcView_->data[0] = const_cast<uint8_t*>(bgra);
   srcView_->linesize[0] = strideBytes;
-  srcView_->format = AV_PIX_FMT_BGRA;
+  srcView_->format = swscaleFormatOf(order_);
   srcView_->width = srcWidth_;
   srcView_->height = srcHeight_;
   try {

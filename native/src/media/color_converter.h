@@ -9,6 +9,8 @@
 // cheaper than swscale's own BGRA input path (see BENCHMARKS.md, X11 capture).
 #include <cstdint>
 
+#include "media/bgra_to_yuv.h"
+
 extern "C" {
 #include <libavutil/pixfmt.h>
 }
@@ -32,8 +34,10 @@ ContentRect fitContentRect(int srcWidth, int srcHeight, int outWidth, int outHei
 class ColorConverter {
  public:
   enum class Method { kFast, kSwscale };
+  // `order`: the source's 32-bit byte order (BGRx from X11 and the synthetic
+  // source; PipeWire may deliver the others).
   ColorConverter(int srcWidth, int srcHeight, int dstWidth, int dstHeight, AVPixelFormat dstFormat,
-                 Method method, int threads);
+                 Method method, int threads, PixelOrder order = PixelOrder::kBgrx);
   // Same size in and out.
   ColorConverter(int width, int height, AVPixelFormat dstFormat, Method method, int threads)
       : ColorConverter(width, height, width, height, dstFormat, method, threads) {}
@@ -44,6 +48,9 @@ class ColorConverter {
   // `bgra` is srcWidth x srcHeight; it is read in place, never copied.
   void convert(const uint8_t* bgra, int strideBytes, AVFrame* dst);
   const ContentRect& contentRect() const { return rect_; }
+  int srcWidth() const { return srcWidth_; }
+  int srcHeight() const { return srcHeight_; }
+  PixelOrder pixelOrder() const { return order_; }
 
  private:
   void convertFast(const uint8_t* bgra, int strideBytes, AVFrame* dst) const;
@@ -59,6 +66,7 @@ class ColorConverter {
   int dstHeight_;
   AVPixelFormat dstFormat_;
   Method method_;
+  PixelOrder order_;
   ContentRect rect_;
   SwsContext* sws_ = nullptr;        // null: same size, fast
   AVFrame* intermediate_ = nullptr;  // fast then scaled: the source size in YUV420P

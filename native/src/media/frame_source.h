@@ -5,6 +5,8 @@
 // converted.
 #include <cstdint>
 
+#include "media/bgra_to_yuv.h"
+
 namespace media {
 
 struct GrabResult {
@@ -18,15 +20,24 @@ struct GrabResult {
 class FrameSource {
  public:
   virtual ~FrameSource() = default;
+  // The size and byte order of the last grabbed frame (before the first
+  // grab: what the source expects). A PipeWire stream may change them
+  // mid-stream; the capture stage then rebuilds its converter.
   virtual int width() const = 0;
   virtual int height() const = 0;
+  virtual PixelOrder pixelOrder() const { return PixelOrder::kBgrx; }
   // False when grab() delivers its own pixels: the caller then allocates no buffer.
   virtual bool needsBuffer() const { return true; }
-  // How frames are obtained, for the host's log: "synthetic", "shm", "get-image".
+  // How frames are obtained, for the host's log: "synthetic", "shm",
+  // "get-image", "pipewire node 42 1280x720 BGRx (MemFd)".
   virtual const char* mode() const = 0;
   // One frame, BGRA (alpha undefined), into `bgra` (height rows of
   // `strideBytes`) or into the source's own memory (see GrabResult).
   virtual GrabResult grab(uint64_t frameIndex, uint8_t* bgra, int strideBytes) = 0;
+  // The converter is done reading the last grab's pixels in place (called
+  // after every grab, repeated or not). A source whose memory can be taken
+  // away under the reader (a PipeWire renegotiation) waits for this.
+  virtual void releaseFrame() {}
 };
 
 }  // namespace media

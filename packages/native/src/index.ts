@@ -33,8 +33,8 @@ export * from './options.js';
 export * from './opus.js';
 
 /**
- * Grabs frames from a source (the synthetic pattern or an X11 display) and
- * converts them into the encoder's format and size.
+ * Grabs frames from a source (the synthetic pattern, an X11 display or a
+ * PipeWire node) and converts them into the encoder's format and size.
  */
 export class FrameCapture {
   /** @internal the native object, handed to the encoder without copying */
@@ -42,33 +42,50 @@ export class FrameCapture {
   /** The output (encoder) size. */
   readonly width: number;
   readonly height: number;
-  /** The source's size: the X root window, or the output size for the synthetic source. */
-  readonly sourceWidth: number;
-  readonly sourceHeight: number;
-  /**
-   * Where the source's picture sits in the output frame (fitContentRect): the
-   * whole frame at 1:1, else scaled with its aspect ratio kept and black bars around.
-   */
-  readonly contentRect: ContentRect;
-  readonly captureMode: CaptureMode;
 
-  /** Throws NativeError CAPTURE_UNAVAILABLE when the X display cannot be opened or captured. */
+  /**
+   * Throws NativeError CAPTURE_UNAVAILABLE when the X display or PipeWire
+   * node cannot be opened or captured (a node that does not exist or never
+   * delivers: within pipewire.stallTimeoutMs).
+   */
   constructor(options: CaptureOptions) {
     const valid = validateCaptureOptions(options);
     this.handle = new addon.Capture(valid);
     this.width = valid.width;
     this.height = valid.height;
-    const info = this.handle.info();
-    this.sourceWidth = info.sourceWidth;
-    this.sourceHeight = info.sourceHeight;
-    this.contentRect = info.contentRect;
-    this.captureMode = info.captureMode;
+  }
+
+  /**
+   * The source's size: the X root window, the PipeWire stream's current
+   * size (it may change mid-stream), or the output size for the synthetic source.
+   */
+  get sourceWidth(): number {
+    return this.handle.info().sourceWidth;
+  }
+
+  get sourceHeight(): number {
+    return this.handle.info().sourceHeight;
+  }
+
+  /**
+   * Where the source's picture sits in the output frame (fitContentRect): the
+   * whole frame at 1:1, else scaled with its aspect ratio kept and black bars
+   * around. Follows a PipeWire stream's size changes from the next capture().
+   */
+  get contentRect(): ContentRect {
+    return this.handle.info().contentRect;
+  }
+
+  get captureMode(): CaptureMode {
+    return this.handle.info().captureMode;
   }
 
   /**
    * Grabs and converts the next frame; the frame stays in native memory.
    * `repeated`: the source did not change, the previous frame stands (an X
-   * display that is still). Throws CAPTURE_UNAVAILABLE if the display is lost.
+   * display that is still, a PipeWire node that sent nothing new). Throws
+   * CAPTURE_UNAVAILABLE if the display is lost or the PipeWire stream stalls
+   * from the start, fails, or its node or daemon goes away.
    */
   capture(): CaptureTiming {
     return this.handle.capture();

@@ -33,8 +33,26 @@ export interface EncoderOptions {
   threads?: number;
 }
 
-export type FrameSourceKind = 'synthetic' | 'x11';
+export type FrameSourceKind = 'synthetic' | 'x11' | 'pipewire';
 export type ConvertMethod = 'fast' | 'swscale';
+
+/**
+ * A PipeWire video node (source 'pipewire'): a remote fd plus node id, as the
+ * desktop portal and Mutter hand them out, or a node id or name on the
+ * default daemon ($PIPEWIRE_REMOTE / $XDG_RUNTIME_DIR).
+ */
+export interface PipeWireCaptureOptions {
+  /** A PipeWire remote fd (portal OpenPipeWireRemote); duplicated, the caller keeps it. Needs nodeId. */
+  fd?: number;
+  /** The node to capture; exactly one of nodeId and nodeName. */
+  nodeId?: number;
+  /** node.name of a node on the default daemon. */
+  nodeName?: string;
+  /** Draw the cursor the compositor sends as metadata (default true). */
+  cursor?: boolean;
+  /** How long the node may take to negotiate and deliver its first frame (default 5000). */
+  stallTimeoutMs?: number;
+}
 
 export interface CaptureOptions {
   source?: FrameSourceKind;
@@ -49,10 +67,20 @@ export interface CaptureOptions {
   convertMethod?: ConvertMethod;
   /** swscale slice threads (the fast converter is single-threaded). */
   convertThreads?: number;
+  /** pipewire: which node, and how (required for source 'pipewire', refused otherwise). */
+  pipewire?: PipeWireCaptureOptions;
 }
 
-/** How frames are obtained: the test pattern, X11 through MIT-SHM, or X11 GetImage (no MIT-SHM). */
-export type CaptureMode = 'synthetic' | 'shm' | 'get-image';
+/** What the engine receives: every field set. */
+export type ValidCaptureOptions = Required<Omit<CaptureOptions, 'pipewire'>> & {
+  pipewire?: Required<PipeWireCaptureOptions>;
+};
+
+/**
+ * How frames are obtained: the test pattern, X11 through MIT-SHM, X11
+ * GetImage (no MIT-SHM), or a PipeWire node, e.g. "pipewire node 42 1280x720 BGRx (MemFd)".
+ */
+export type CaptureMode = 'synthetic' | 'shm' | 'get-image' | `pipewire node ${string}`;
 
 /** Where the picture sits in the output frame, in output pixels (all even). */
 export interface ContentRect {
@@ -120,11 +148,55 @@ export function validateDisplayName(what: string, display: unknown): string {
   return display;
 }
 
-export function validateCaptureOptions(o: CaptureOptions): Required<CaptureOptions> {
+export const PIPEWIRE_LIMITS = {
+  // PipeWire ids are small integers; the engine reads them as int32.
+  maxNodeId: 2 ** 31 - 1,
+  maxNodeNameLength: 256,
+  minStallTimeoutMs: 100,
+  maxStallTimeoutMs: 60_000,
+} as const;
+
+function validatePipeWireOptions(
+  what: string,
+  o: PipeWireCaptureOptions | undefined,
+): Required<PipeWireCaptureOptions> {
+  if (typeof o !== 'object' || o === null)
+    fail(what, "source 'pipewire' needs pipewire: { nodeId } or { nodeName }");
+  const byId = o.nodeId !== undefined;
+  if (byId === (o.nodeName !== undefined)) fail(what, 'pipewire needs exactly one of nodeId and nodeName');
+  if (byId) checkInteger(what, 'pipewire.nodeId', o.nodeId, 0, PIPEWIRE_LIMITS.maxNodeId);
+  const nodeName = o.nodeName ?? '';
+  if (!byId && (typeof nodeName !== 'string' || !/^[^\0\n]+$/.test(nodeName))) {
+    fail(what, `pipewire.nodeName must be a non-empty node name, got ${JSON.stringify(o.nodeName)}`);
+  }
+  if (nodeName.length > PIPEWIRE_LIMITS.maxNodeNameLength) fail(what, 'pipewire.nodeName is too long');
+  if (o.fd !== undefined) {
+    checkInteger(what, 'pipewire.fd', o.fd, 0, 2 ** 31 - 1);
+    // A portal's remote shows only the nodes it granted, by id.
+    if (!byId) fail(what, 'pipewire.fd needs a nodeId (the portal or Mutter gives both)');
+  }
+  const cursor = o.cursor ?? true;
+  if (typeof cursor !== 'boolean')
+    fail(what, `pipewire.cursor must be a boolean, got ${JSON.stringify(o.cursor)}`);
+  const stallTimeoutMs = o.stallTimeoutMs ?? 5000;
+  checkInteger(
+    what,
+    'pipewire.stallTimeoutMs',
+    stallTimeoutMs,
+    PIPEWIRE_LIMITS.minStallTimeoutMs,
+    PIPEWIRE_LIMITS.maxStallTimeoutMs,
+  );
+  return { fd: o.fd ?? -1, nodeId: o.nodeId ?? -1, nodeName, cursor, stallTimeoutMs };
+}
+
+export function validateCaptureOptions(o: CaptureOptions): ValidCaptureOptions {
   const what = 'capture options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const source = o.source ?? 'synthetic';
-  checkOneOf(what, 'source', source, ['synthetic', 'x11']);
+  checkOneOf(what, 'source', source, ['synthetic', 'x11', 'pipewire']);
+  if (source !== 'pipewire' && o.pipewire !== undefined) {
+    fail(what, `pipewire applies to source 'pipewire' only, not '${source}'`);
+  }
   if (source !== 'x11' && (o.display !== undefined || o.cursor !== undefined)) {
     fail(what, `display and cursor apply to source 'x11' only, not '${source}'`);
   }
@@ -135,7 +207,17 @@ export function validateCaptureOptions(o: CaptureOptions): Required<CaptureOptio
   checkOneOf(what, 'pixelFormat', o.pixelFormat, ['yuv420p', 'nv12']);
   checkOneOf(what, 'convertMethod', o.convertMethod ?? 'fast', ['fast', 'swscale']);
   checkInteger(what, 'convertThreads', o.convertThreads ?? 1, 1, LIMITS.maxThreads);
-  return { convertMethod: 'fast', convertThreads: 1, ...o, source, display, cursor };
+  const { pipewire, ...rest } = o;
+  const valid: ValidCaptureOptions = {
+    convertMethod: 'fast',
+    convertThreads: 1,
+    ...rest,
+    source,
+    display,
+    cursor,
+  };
+  if (source === 'pipewire') valid.pipewire = validatePipeWireOptions(what, pipewire);
+  return valid;
 }
 
 /**
