@@ -1,10 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 
+export const TEST_USER: string;
+export interface TestUser {
+  uid: number;
+  gid: number;
+  home: string;
+}
+export function testUser(): TestUser | null;
 export interface PrivateSession {
   env: NodeJS.ProcessEnv;
   runtimeDir: string;
+  user: TestUser | null;
   children: ChildProcess[];
-  spawnInSession(command: string, args?: string[], extraEnv?: NodeJS.ProcessEnv): ChildProcess;
+  spawnInSession(
+    command: string,
+    args?: string[],
+    extraEnv?: NodeJS.ProcessEnv,
+    stdio?: import('node:child_process').StdioOptions,
+  ): ChildProcess;
   stop(): Promise<void>;
 }
 export interface HeadlessGnome extends PrivateSession {
@@ -12,5 +25,20 @@ export interface HeadlessGnome extends PrivateSession {
   height: number;
   waylandDisplay: string;
 }
-export function startPrivateSession(): Promise<PrivateSession>;
-export function startHeadlessGnome(width?: number, height?: number): Promise<HeadlessGnome>;
+export interface HeadlessSway extends PrivateSession {
+  width: number;
+  height: number;
+  waylandDisplay: string;
+  outputName: string;
+}
+export function startPrivateSession(user?: TestUser | null): Promise<PrivateSession>;
+export function startHeadlessSway(
+  width?: number,
+  height?: number,
+  options?: { chooser?: 'none' | 'refuse' },
+): Promise<HeadlessSway>;
+export function startHeadlessGnome(
+  width?: number,
+  height?: number,
+  options?: { portal?: boolean },
+): Promise<HeadlessGnome>;

@@ -8,6 +8,9 @@ export type DesktopErrorCode =
   | 'DBUS_UNAVAILABLE'
   | 'MUTTER_UNAVAILABLE'
   | 'MUTTER_FAILED'
+  | 'PORTAL_UNAVAILABLE'
+  | 'PORTAL_REFUSED'
+  | 'PORTAL_FAILED'
   | 'DESKTOP_API_MISMATCH'
   | 'DESKTOP_TIMEOUT';
 
@@ -53,7 +56,9 @@ export async function connectSessionBus(
   if (!address) {
     throw new DesktopError('DBUS_UNAVAILABLE', 'no session D-Bus (DBUS_SESSION_BUS_ADDRESS is not set)');
   }
-  const bus = dbus.sessionBus({ busAddress: address });
+  // Unix-fd negotiation: the portal hands over its PipeWire remote as an fd.
+  const options = { busAddress: address, negotiateUnixFd: true } as dbus.SessionBusOptions;
+  const bus = dbus.sessionBus(options);
   const failed = new Promise<never>((_, reject) => {
     bus.once('error', (error: Error) =>
       reject(new DesktopError('DBUS_UNAVAILABLE', `session D-Bus ${address}: ${error.message}`)),
