@@ -77,6 +77,9 @@ function checkBoolean(what: string, name: string, value: unknown): void {
  * releaseAll() (and close()) lets go of them all.
  */
 export abstract class DesktopInputInjector {
+  /** Where the input goes: an X display (':0') or a Wayland socket, for log lines. */
+  abstract readonly display: string;
+
   protected constructor(
     private readonly handle: NativeDesktopInput,
     private readonly buttonCodes: Record<PointerButton, number>,

@@ -6,6 +6,7 @@
 // mutter, which covers its output there too.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHeadlessMutter } from '../../../apps/host/test/helpers/headless-mutter.mjs';
@@ -194,6 +195,20 @@ describe('WlrInputInjector: errors', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a socket that accepts but never answers is COMPOSITOR_UNAVAILABLE after timeoutMs, not a hang', async () => {
+    const path = join(sway.runtimeDir, 'silent-socket');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(path, resolve));
+    try {
+      // The addon call is synchronous: the kernel's backlog accepts, nobody reads.
+      const error = errorOf(() => new WlrInputInjector({ display: path, timeoutMs: 300 }));
+      expect(error.code).toBe('COMPOSITOR_UNAVAILABLE');
+      expect(error.message).toContain('did not answer within 300 ms');
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('options are checked in TypeScript: a name needs an absolute runtime dir', () => {
     const error = errorOf(() => new WlrInputInjector({ display: 'wayland-1', runtimeDir: 'relative' }));
     expect(error).toBeInstanceOf(NativeError);
@@ -206,11 +221,17 @@ describe('WlrInputInjector: errors', () => {
 });
 
 describe('wl_test_window under headless mutter', () => {
-  it('becomes fullscreen on the virtual monitor', async () => {
+  it('becomes fullscreen on the virtual monitor; the wlroots injector is INPUT_UNAVAILABLE there', async () => {
     const mutter = await startHeadlessMutter(OUTPUT);
     try {
       const gnomeWindow = await openWlTestWindow(mutter);
       expect(gnomeWindow.ready).toEqual({ type: 'ready', ...OUTPUT });
+      // GNOME has no wlroots protocols: the injector says so with its code.
+      const error = errorOf(
+        () => new WlrInputInjector({ display: mutter.waylandDisplay, runtimeDir: mutter.runtimeDir }),
+      );
+      expect(error.code).toBe('INPUT_UNAVAILABLE');
+      expect(error.message).toContain('zwlr_virtual_pointer_manager_v1 (not wlroots?)');
       await gnomeWindow.stop();
     } finally {
       await mutter.stop();
