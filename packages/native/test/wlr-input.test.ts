@@ -9,8 +9,11 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHeadlessMutter } from '../../../apps/host/test/helpers/headless-mutter.mjs';
-import { type HeadlessSway, startHeadlessSway } from '../../../apps/host/test/helpers/headless-sway.mjs';
+import {
+  type HeadlessSway,
+  startHeadlessGnome,
+  startHeadlessSway,
+} from '../../../apps/host/test/helpers/wayland-desktop.mjs';
 import { NativeError, WlrInputInjector } from '../src/index.js';
 import { errorOf } from './support/native-error.js';
 import { openWlTestWindow, type WlTestWindow, type WlTestWindowEvent } from './support/wayland-window.js';
@@ -30,7 +33,7 @@ let window: WlTestWindow;
 let injector: WlrInputInjector;
 
 beforeAll(async () => {
-  sway = await startHeadlessSway(OUTPUT);
+  sway = await startHeadlessSway(OUTPUT.width, OUTPUT.height);
   window = await openWlTestWindow(sway);
   injector = new WlrInputInjector({ display: sway.waylandDisplay, runtimeDir: sway.runtimeDir });
   // The headless seat has no devices until ours exist: input before the
@@ -61,7 +64,10 @@ describe('wl_test_window under headless sway', () => {
   it('shows the four quadrants over the whole output (grim screenshot)', () => {
     const png = join(sway.runtimeDir, 'shot.ppm');
     // grim writes PPM with -t ppm: raw RGB after a short header, easy to read back.
-    const shot = spawnSync('grim', ['-t', 'ppm', png], { env: sway.env, uid: sway.uid, gid: sway.gid });
+    const shot = spawnSync('grim', ['-t', 'ppm', png], {
+      env: sway.env,
+      ...(sway.user ? { uid: sway.user.uid, gid: sway.user.gid } : {}),
+    });
     expect(shot.status, String(shot.stderr)).toBe(0);
     const data = readFileSync(png);
     const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(data.subarray(0, 32).toString('latin1'));
@@ -222,7 +228,7 @@ describe('WlrInputInjector: errors', () => {
 
 describe('wl_test_window under headless mutter', () => {
   it('becomes fullscreen on the virtual monitor; the wlroots injector is INPUT_UNAVAILABLE there', async () => {
-    const mutter = await startHeadlessMutter(OUTPUT);
+    const mutter = await startHeadlessGnome(OUTPUT.width, OUTPUT.height);
     try {
       const gnomeWindow = await openWlTestWindow(mutter);
       expect(gnomeWindow.ready).toEqual({ type: 'ready', ...OUTPUT });

@@ -33,11 +33,9 @@ interface CastOutcome {
 
 /** Runs the driver as the desktop's user; resolves with one outcome per step. */
 function castsAsDesktopUser(desktop: HeadlessSway, steps: object[]): Promise<CastOutcome[]> {
-  const child = desktop.spawnInSession(process.execPath, [DRIVER, JSON.stringify(steps)], {}, [
-    'ignore',
-    'pipe',
-    'inherit',
-  ]);
+  const child = desktop.spawnInSession(process.execPath, [DRIVER, JSON.stringify(steps)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout?.on('data', (chunk) => {
     out += chunk;

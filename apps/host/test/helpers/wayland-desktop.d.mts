@@ -12,11 +12,11 @@ export interface PrivateSession {
   runtimeDir: string;
   user: TestUser | null;
   children: ChildProcess[];
+  /** Starts a process as the session's user in its environment (plus `env`); stop() ends it. */
   spawnInSession(
     command: string,
     args?: string[],
-    extraEnv?: NodeJS.ProcessEnv,
-    stdio?: import('node:child_process').StdioOptions,
+    options?: { env?: NodeJS.ProcessEnv; stdio?: import('node:child_process').StdioOptions },
   ): ChildProcess;
   stop(): Promise<void>;
 }
@@ -30,6 +30,8 @@ export interface HeadlessSway extends PrivateSession {
   height: number;
   waylandDisplay: string;
   outputName: string;
+  /** sway's IPC socket (for swaymsg -s). */
+  swaySocket: string;
 }
 export function startPrivateSession(user?: TestUser | null): Promise<PrivateSession>;
 export function startHeadlessSway(

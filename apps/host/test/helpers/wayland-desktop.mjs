@@ -3,7 +3,16 @@
 // WirePlumber, and the compositor. Plain JavaScript so the benchmarks (plain
 // node) share it with the tests. See ../shared/reference/wayland.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -136,9 +145,11 @@ export async function startPrivateSession(user = null) {
   delete env.WAYLAND_DISPLAY;
   delete env.DISPLAY;
   const children = [];
-  const spawnInSession = (command, args = [], extraEnv = {}, stdio = logOutput(command)) => {
+  // options: { env (added to the session's), stdio (default: logOutput) }.
+  const spawnInSession = (command, args = [], options = {}) => {
     const ids = user ? { uid: user.uid, gid: user.gid } : {};
-    const child = spawn(command, args, { env: { ...env, ...extraEnv }, stdio, ...ids });
+    const stdio = options.stdio ?? logOutput(command);
+    const child = spawn(command, args, { env: { ...env, ...options.env }, stdio, ...ids });
     children.push(child);
     return child;
   };
@@ -214,7 +225,13 @@ const CHOOSERS = {
 function writeSwayFiles(session, width, height, chooser) {
   const config = join(session.runtimeDir, 'config');
   const swayConfig = join(config, 'sway.conf');
-  writeFileSync(swayConfig, `output ${SWAY_OUTPUT} resolution ${width}x${height}\ndefault_border none\n`);
+  // No X server: the tests are about Wayland clients, and Xwayland costs start-up time.
+  const lines = [
+    `output ${SWAY_OUTPUT} resolution ${width}x${height}`,
+    'default_border none',
+    'xwayland disable',
+  ];
+  writeFileSync(swayConfig, `${lines.join('\n')}\n`);
   mkdirSync(join(config, 'xdg-desktop-portal-wlr'), { recursive: true });
   writeFileSync(join(config, 'xdg-desktop-portal-wlr', 'config'), `[screencast]\n${CHOOSERS[chooser]}`);
   if (session.user) {
@@ -224,6 +241,12 @@ function writeSwayFiles(session, width, height, chooser) {
     chownSync(join(config, 'xdg-desktop-portal-wlr', 'config'), session.user.uid, session.user.gid);
   }
   return swayConfig;
+}
+
+/** sway's IPC socket (for swaymsg), once sway made it. */
+function swayIpcSocket(runtimeDir) {
+  const name = readdirSync(runtimeDir).find((entry) => /^sway-ipc\..*\.sock$/.test(entry));
+  return name ? join(runtimeDir, name) : null;
 }
 
 /**
@@ -239,13 +262,23 @@ export async function startHeadlessSway(width = 1280, height = 720, { chooser = 
   try {
     const swayConfig = writeSwayFiles(session, width, height, chooser);
     const wlr = { WLR_BACKENDS: 'headless', WLR_RENDERER: 'pixman', WLR_LIBINPUT_NO_DEVICES: '1' };
-    session.spawnInSession('sway', ['-c', swayConfig], wlr);
+    session.spawnInSession('sway', ['-c', swayConfig], { env: wlr });
     const socket = join(session.runtimeDir, 'wayland-1');
-    await waitFor('sway', () => existsSync(socket), session.children);
-    const desktop = { WAYLAND_DISPLAY: 'wayland-1', XDG_CURRENT_DESKTOP: 'sway' };
+    await waitFor(
+      'sway',
+      () => existsSync(socket) && swayIpcSocket(session.runtimeDir) !== null,
+      session.children,
+    );
+    const swaySocket = swayIpcSocket(session.runtimeDir);
+    const desktop = {
+      WAYLAND_DISPLAY: 'wayland-1',
+      XDG_CURRENT_DESKTOP: 'sway',
+      SWAYSOCK: swaySocket,
+      ...wlr,
+    };
     Object.assign(session.env, desktop);
     await startPortal(session, '/usr/libexec/xdg-desktop-portal-wlr', 'wlr');
-    return { ...session, width, height, waylandDisplay: 'wayland-1', outputName: SWAY_OUTPUT };
+    return { ...session, width, height, waylandDisplay: 'wayland-1', outputName: SWAY_OUTPUT, swaySocket };
   } catch (error) {
     await session.stop();
     throw error;

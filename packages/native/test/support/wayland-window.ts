@@ -1,7 +1,7 @@
 // Test support: the Wayland test window (native/test/tools/wl_test_window:
 // fullscreen, known colour quadrants, reports its input as JSON lines),
-// started inside a compositor session (headless sway or mutter helpers).
-import type { ChildProcessWithoutNullStreams, SpawnOptions } from 'node:child_process';
+// started inside a compositor session (apps/host/test/helpers/wayland-desktop.mjs).
+import type { ChildProcess, ChildProcessWithoutNullStreams, StdioOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,7 @@ export interface WlTestWindow {
 }
 
 export interface WaylandSession {
-  spawnInSession(cmd: string, args?: string[], options?: SpawnOptions): ChildProcessWithoutNullStreams;
+  spawnInSession(cmd: string, args?: string[], options?: { stdio?: StdioOptions }): ChildProcess;
 }
 
 function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
@@ -55,7 +55,9 @@ function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
 
 /** Starts the test window in the session and waits for its ready line. */
 export async function openWlTestWindow(session: WaylandSession, animate = false): Promise<WlTestWindow> {
-  const child = session.spawnInSession(WL_TEST_WINDOW_PATH, animate ? ['--animate'] : []);
+  const child = session.spawnInSession(WL_TEST_WINDOW_PATH, animate ? ['--animate'] : [], {
+    stdio: 'pipe',
+  }) as ChildProcessWithoutNullStreams;
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
