@@ -66,10 +66,25 @@ Napi::Value GamepadEvents(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Object sizeToJs(Napi::Env env, const input::ScreenSize& size) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("width", size.width);
+  out.Set("height", size.height);
+  return out;
+}
+
+Napi::Object textResultToJs(Napi::Env env, const input::TextResult& r) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("typed", r.typed);
+  out.Set("skipped", r.skipped);
+  return out;
+}
+
 }  // namespace
 
 void InitInput(Napi::Env env, Napi::Object exports) {
   X11InputWrap::Init(env, exports);
+  WlrInputWrap::Init(env, exports);
   UinputGamepadWrap::Init(env, exports);
   exports.Set("gamepadEvents", Napi::Function::New(env, GamepadEvents));
 }
@@ -99,13 +114,7 @@ X11InputWrap::X11InputWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
 
 Napi::Value X11InputWrap::ScreenSize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return guarded(env, [&]() -> Napi::Value {
-    const input::ScreenSize size = engine().screenSize();
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("width", size.width);
-    out.Set("height", size.height);
-    return out;
-  });
+  return guarded(env, [&]() -> Napi::Value { return sizeToJs(env, engine().screenSize()); });
 }
 
 Napi::Value X11InputWrap::MoveTo(const Napi::CallbackInfo& info) {
@@ -152,15 +161,99 @@ Napi::Value X11InputWrap::Text(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     if (!info[0].IsString()) invalid("text(string)");
-    const input::TextResult r = engine().text(info[0].As<Napi::String>().Utf8Value());
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("typed", r.typed);
-    out.Set("skipped", r.skipped);
-    return out;
+    return textResultToJs(env, engine().text(info[0].As<Napi::String>().Utf8Value()));
   });
 }
 
 Napi::Value X11InputWrap::ReleaseAll(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    engine().releaseAll();
+    return info.Env().Undefined();
+  });
+}
+
+void WlrInputWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = DefineClass(
+      env, "WlrInput",
+      {InstanceMethod<&WlrInputWrap::ScreenSize>("screenSize"),
+       InstanceMethod<&WlrInputWrap::MoveTo>("moveTo"),
+       InstanceMethod<&WlrInputWrap::MoveBy>("moveBy"),
+       InstanceMethod<&WlrInputWrap::Button>("button"),
+       InstanceMethod<&WlrInputWrap::Scroll>("scroll"), InstanceMethod<&WlrInputWrap::Key>("key"),
+       InstanceMethod<&WlrInputWrap::Text>("text"),
+       InstanceMethod<&WlrInputWrap::ReleaseAll>("releaseAll"), closeMethod()});
+  exports.Set("WlrInput", cls);
+}
+
+WlrInputWrap::WlrInputWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
+  guarded(info.Env(), [&]() -> Napi::Value {
+    if (!info[0].IsObject()) invalid("options must be an object");
+    const Napi::Object options = info[0].As<Napi::Object>();
+    // The facade fills every default; these are only the last guard.
+    input::WlrInjectorOptions o{requireString(options, "display", ""),
+                                requireString(options, "runtimeDir", ""),
+                                requireInt(options, "timeoutMs", 0)};
+    if (o.display.empty()) invalid("display must be a non-empty string");
+    if (o.timeoutMs <= 0) invalid("timeoutMs must be positive");
+    engine_ = std::make_unique<input::WlrInjector>(o);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value WlrInputWrap::ScreenSize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value { return sizeToJs(env, engine().screenSize()); });
+}
+
+Napi::Value WlrInputWrap::MoveTo(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const auto [x, y] = twoInts(info, "moveTo(x, y)");
+    engine().moveTo(x, y);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value WlrInputWrap::MoveBy(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const auto [dx, dy] = twoInts(info, "moveBy(dx, dy)");
+    engine().moveBy(dx, dy);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value WlrInputWrap::Button(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const auto [button, down] = intAndBool(info, "button(evdevButton, down)");
+    engine().button(button, down);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value WlrInputWrap::Scroll(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    const auto [vertical, horizontal] = twoInts(info, "scroll(vertical, horizontal)");
+    return Napi::Number::New(env, engine().scroll(vertical, horizontal));
+  });
+}
+
+Napi::Value WlrInputWrap::Key(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    const auto [virtualKey, down] = intAndBool(info, "key(virtualKey, down)");
+    return Napi::Boolean::New(env, engine().key(virtualKey, down));
+  });
+}
+
+Napi::Value WlrInputWrap::Text(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (!info[0].IsString()) invalid("text(string)");
+    return textResultToJs(env, engine().text(info[0].As<Napi::String>().Utf8Value()));
+  });
+}
+
+Napi::Value WlrInputWrap::ReleaseAll(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     engine().releaseAll();
     return info.Env().Undefined();

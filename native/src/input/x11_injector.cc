@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "input/input_error.h"
+#include "input/utf8.h"
 #include "input/vk_keysyms.h"
 
 namespace input {
@@ -40,31 +41,6 @@ std::string connectionProblem(int error) {
 }
 
 int clampInt(int v, int lo, int hi) { return std::max(lo, std::min(hi, v)); }
-
-// Decodes one UTF-8 sequence at s[i]; advances i. 0xFFFFFFFF for a bad byte.
-uint32_t nextCodePoint(const std::string& s, size_t& i) {
-  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  const uint8_t first = byte(i);
-  int length = first < 0x80           ? 1
-               : (first >> 5) == 0x6  ? 2
-               : (first >> 4) == 0xe  ? 3
-               : (first >> 3) == 0x1e ? 4
-                                      : 0;
-  if (length == 0 || i + length > s.size()) {
-    ++i;
-    return 0xffffffff;
-  }
-  uint32_t cp = length == 1 ? first : first & (0x7f >> length);
-  for (int k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) {
-      ++i;
-      return 0xffffffff;
-    }
-    cp = (cp << 6) | (byte(i + k) & 0x3f);
-  }
-  i += static_cast<size_t>(length);
-  return cp;
-}
 
 }  // namespace
 

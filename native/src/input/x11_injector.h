@@ -10,21 +10,11 @@
 #include <string>
 #include <unordered_map>
 
+#include "input/injector_types.h"
 #include "input/scroll_accumulator.h"
 #include "input/x11_keyboard.h"
 
 namespace input {
-
-struct ScreenSize {
-  int width;
-  int height;
-};
-
-struct TextResult {
-  int typed;
-  // Code points with no keysym (controls) or no keycode to put them on.
-  int skipped;
-};
 
 class X11Injector {
  public:

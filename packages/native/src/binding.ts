@@ -78,11 +78,12 @@ export interface NativeDecoder {
 }
 
 // Input injection (native/src/input); the facade is input.ts.
-export interface NativeX11Input {
+/** X11Input and WlrInput: the same methods; `button` takes X button numbers or evdev codes. */
+export interface NativeDesktopInput {
   screenSize(): { width: number; height: number };
   moveTo(x: number, y: number): void;
   moveBy(dx: number, dy: number): void;
-  button(xButton: number, down: boolean): void;
+  button(buttonCode: number, down: boolean): void;
   scroll(verticalAmount: number, horizontalAmount: number): number;
   key(virtualKey: number, down: boolean): boolean;
   text(text: string): { typed: number; skipped: number };
@@ -111,7 +112,8 @@ interface Addon {
   monotonicUs(): number;
   openCodecContexts(): number;
   liveHandles(): number;
-  X11Input: new (options: { display: string }) => NativeX11Input;
+  X11Input: new (options: { display: string }) => NativeDesktopInput;
+  WlrInput: new (options: { display: string; runtimeDir: string; timeoutMs: number }) => NativeDesktopInput;
   UinputGamepad: new (options: { devicePath: string }) => NativeUinputGamepad;
   gamepadEvents(before: NativeGamepadState, after: NativeGamepadState): [number, number, number][];
   probeX11Display(display: string): X11DisplayProbe;

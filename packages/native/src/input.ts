@@ -1,8 +1,15 @@
 // The typed facade over the input injectors (native/src/input): mouse and
-// keyboard into an X display through XTEST, gamepads as uinput devices.
+// keyboard into an X display through XTEST or into a wlroots compositor
+// through its virtual pointer and keyboard, gamepads as uinput devices.
 // Arguments are checked here first; what the engine refuses is a
-// NativeError with a code (DISPLAY_UNAVAILABLE, UINPUT_UNAVAILABLE, …).
-import { addon, type NativeGamepadState, type NativeUinputGamepad, type NativeX11Input } from './binding.js';
+// NativeError with a code (DISPLAY_UNAVAILABLE, COMPOSITOR_UNAVAILABLE,
+// INPUT_UNAVAILABLE, UINPUT_UNAVAILABLE, …).
+import {
+  addon,
+  type NativeDesktopInput,
+  type NativeGamepadState,
+  type NativeUinputGamepad,
+} from './binding.js';
 import { checkInteger, fail } from './checks.js';
 
 export const INPUT_LIMITS = {
@@ -19,11 +26,30 @@ export type PointerButton = 'left' | 'middle' | 'right' | 'x1' | 'x2';
 
 /** X's button numbers: 8 and 9 are what X calls back and forward (X1, X2). */
 const X_BUTTONS: Record<PointerButton, number> = { left: 1, middle: 2, right: 3, x1: 8, x2: 9 };
+/** evdev codes (linux/input-event-codes.h): BTN_LEFT, BTN_MIDDLE, BTN_RIGHT, BTN_SIDE, BTN_EXTRA. */
+const EVDEV_BUTTONS: Record<PointerButton, number> = {
+  left: 0x110,
+  middle: 0x112,
+  right: 0x111,
+  x1: 0x113,
+  x2: 0x114,
+};
 
 export interface X11InputOptions {
   /** The X display, e.g. ':0'. */
   display: string;
 }
+
+export interface WlrInputOptions {
+  /** The compositor's socket: a name in runtimeDir ('wayland-1') or an absolute path. */
+  display: string;
+  /** XDG_RUNTIME_DIR of the compositor's session. Default: this process's XDG_RUNTIME_DIR. */
+  runtimeDir?: string;
+  /** How long the compositor may take to answer a round trip. Default 2000 ms. */
+  timeoutMs?: number;
+}
+
+export const WLR_INPUT_DEFAULTS = { timeoutMs: 2000 } as const;
 
 export interface ScreenSize {
   width: number;
@@ -45,25 +71,21 @@ function checkBoolean(what: string, name: string, value: unknown): void {
 }
 
 /**
- * Mouse and keyboard into an X display through XTEST, on its own connection.
- * Each call sends and flushes its events. Keys and buttons it pressed are
- * remembered: releaseAll() (and close()) lets go of them all.
+ * Mouse and keyboard into a desktop, whichever way the engine reaches it:
+ * the input router holds one of these without caring which. Each call sends
+ * and flushes its events. Keys and buttons it pressed are remembered:
+ * releaseAll() (and close()) lets go of them all.
  */
-export class X11InputInjector {
-  readonly display: string;
-  private readonly handle: NativeX11Input;
+export abstract class DesktopInputInjector {
+  /** Where the input goes: an X display (':0') or a Wayland socket, for log lines. */
+  abstract readonly display: string;
 
-  /** Throws NativeError DISPLAY_UNAVAILABLE when the display cannot be opened or has no XTEST. */
-  constructor(options: X11InputOptions) {
-    if (typeof options !== 'object' || options === null) fail('X11 input options', 'expected an object');
-    if (typeof options.display !== 'string' || options.display === '') {
-      fail('X11 input options', `display must be a non-empty string, got ${JSON.stringify(options.display)}`);
-    }
-    this.handle = new addon.X11Input({ display: options.display });
-    this.display = options.display;
-  }
+  protected constructor(
+    private readonly handle: NativeDesktopInput,
+    private readonly buttonCodes: Record<PointerButton, number>,
+  ) {}
 
-  /** The screen (root window) in pixels; follows resizes. */
+  /** The screen (X root window, or the Wayland output) in pixels; follows resizes. */
   screenSize(): ScreenSize {
     return this.handle.screenSize();
   }
@@ -82,20 +104,20 @@ export class X11InputInjector {
   }
 
   button(button: PointerButton, down: boolean): void {
-    const xButton = Object.hasOwn(X_BUTTONS, button) ? X_BUTTONS[button] : undefined;
-    if (xButton === undefined) {
+    const code = Object.hasOwn(this.buttonCodes, button) ? this.buttonCodes[button] : undefined;
+    if (code === undefined) {
       fail(
         'button arguments',
-        `button must be one of ${Object.keys(X_BUTTONS).join(', ')}, got ${JSON.stringify(button)}`,
+        `button must be one of ${Object.keys(this.buttonCodes).join(', ')}, got ${JSON.stringify(button)}`,
       );
     }
     checkBoolean('button arguments', 'down', down);
-    this.handle.button(xButton, down);
+    this.handle.button(code, down);
   }
 
   /**
    * High-resolution wheel amounts (120 = one notch; up and right positive),
-   * accumulated until whole notches are due. Returns the clicks sent.
+   * accumulated until whole notches are due. Returns the notches sent.
    */
   scroll(verticalAmount: number, horizontalAmount = 0): number {
     checkCoordinate('scroll arguments', 'verticalAmount', verticalAmount);
@@ -105,8 +127,8 @@ export class X11InputInjector {
 
   /**
    * A Windows virtual-key code (US layout), pressed or released as the key
-   * that carries its symbol on the host's layout. Modifiers (Shift, Ctrl,
-   * Alt, Win) are keys like any other. False when the code has no key.
+   * that carries its symbol. Modifiers (Shift, Ctrl, Alt, Win) are keys like
+   * any other. False when the code has no key.
    */
   key(virtualKey: number, down: boolean): boolean {
     checkInteger('key arguments', 'virtualKey', virtualKey, 0, 255);
@@ -114,10 +136,7 @@ export class X11InputInjector {
     return this.handle.key(virtualKey, down);
   }
 
-  /**
-   * Types text, one press and release per code point: on the key and Shift
-   * level that carries it, else on a spare keycode bound to its keysym.
-   */
+  /** Types text, one press and release per code point, with Shift where its level needs it. */
   text(text: string): TypedText {
     if (typeof text !== 'string') fail('text arguments', 'text must be a string');
     if (text.length > INPUT_LIMITS.maxTextLength) {
@@ -131,9 +150,70 @@ export class X11InputInjector {
     this.handle.releaseAll();
   }
 
-  /** Releases what is held, restores keys it bound, closes the connection. */
+  /** Releases what is held, undoes what it changed, closes the connection. */
   close(): void {
     this.handle.close();
+  }
+}
+
+/**
+ * Mouse and keyboard into an X display through XTEST, on its own connection.
+ * Text the layout lacks is typed on a spare keycode bound for it (and
+ * unbound on close).
+ */
+export class X11InputInjector extends DesktopInputInjector {
+  readonly display: string;
+
+  /** Throws NativeError DISPLAY_UNAVAILABLE when the display cannot be opened or has no XTEST. */
+  constructor(options: X11InputOptions) {
+    if (typeof options !== 'object' || options === null) fail('X11 input options', 'expected an object');
+    if (typeof options.display !== 'string' || options.display === '') {
+      fail('X11 input options', `display must be a non-empty string, got ${JSON.stringify(options.display)}`);
+    }
+    super(new addon.X11Input({ display: options.display }), X_BUTTONS);
+    this.display = options.display;
+  }
+}
+
+function resolveWlrOptions(options: WlrInputOptions): Required<WlrInputOptions> {
+  const what = 'wlroots input options';
+  if (typeof options !== 'object' || options === null) fail(what, 'expected an object');
+  const { display } = options;
+  if (typeof display !== 'string' || display === '' || display.includes('\0')) {
+    fail(what, `display must be a socket name or path, got ${JSON.stringify(display)}`);
+  }
+  const runtimeDir = options.runtimeDir ?? process.env.XDG_RUNTIME_DIR ?? '';
+  if (typeof runtimeDir !== 'string') fail(what, 'runtimeDir must be a string');
+  if (!display.startsWith('/') && !runtimeDir.startsWith('/')) {
+    fail(what, `display ${display} is a name, so runtimeDir (or XDG_RUNTIME_DIR) must be an absolute path`);
+  }
+  const timeoutMs = options.timeoutMs ?? WLR_INPUT_DEFAULTS.timeoutMs;
+  checkInteger(what, 'timeoutMs', timeoutMs, 1, 60_000);
+  return { display, runtimeDir, timeoutMs };
+}
+
+/**
+ * Mouse and keyboard into a wlroots compositor (sway, Hyprland, …) through
+ * its virtual pointer (zwlr_virtual_pointer_manager_v1) and virtual keyboard
+ * (zwp_virtual_keyboard_manager_v1), on a Wayland connection of its own.
+ * The keyboard brings its own us keymap; text is typed where that keymap
+ * has the character (others are counted as skipped). Absolute motion maps
+ * onto the compositor's first output.
+ */
+export class WlrInputInjector extends DesktopInputInjector {
+  readonly display: string;
+  readonly runtimeDir: string;
+
+  /**
+   * Throws NativeError COMPOSITOR_UNAVAILABLE when the socket cannot be
+   * reached or does not answer within timeoutMs, INPUT_UNAVAILABLE when the
+   * compositor lacks the protocols (not wlroots), a seat or an output.
+   */
+  constructor(options: WlrInputOptions) {
+    const resolved = resolveWlrOptions(options);
+    super(new addon.WlrInput(resolved), EVDEV_BUTTONS);
+    this.display = resolved.display;
+    this.runtimeDir = resolved.runtimeDir;
   }
 }
 

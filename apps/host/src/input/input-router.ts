@@ -4,6 +4,7 @@
 // never per packet, and the stream carries on: no bytes a client sends and
 // no failure of the display or of /dev/uinput reach the caller.
 import {
+  type DesktopInputInjector,
   type GamepadState,
   INPUT_LIMITS,
   NativeError,
@@ -132,7 +133,7 @@ export class InputRouter {
     }
   }
 
-  private inject(x11: X11InputInjector, event: DesktopEvent): void {
+  private inject(x11: DesktopInputInjector, event: DesktopEvent): void {
     switch (event.kind) {
       case 'mouse-move-absolute': {
         const at = clientToScreen(event, this.o.stream, x11.screenSize());

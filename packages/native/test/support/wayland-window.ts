@@ -1,0 +1,99 @@
+// Test support: the Wayland test window (native/test/tools/wl_test_window:
+// fullscreen, known colour quadrants, reports its input as JSON lines),
+// started inside a compositor session (apps/host/test/helpers/wayland-desktop.mjs).
+import type { ChildProcess, ChildProcessWithoutNullStreams, StdioOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const WL_TEST_WINDOW_PATH = fileURLToPath(
+  new URL('../../../../native/build/wl_test_window', import.meta.url),
+);
+
+const START_TIMEOUT_MS = 10_000;
+
+export type WlTestWindowEvent =
+  | { type: 'ready' | 'resized'; width: number; height: number }
+  | { type: 'seat'; pointer: boolean; keyboard: boolean }
+  | { type: 'enter' | 'motion'; x: number; y: number }
+  | { type: 'leave' | 'keymap' }
+  | { type: 'focus'; in: boolean }
+  | { type: 'button'; button: number; press: boolean }
+  | { type: 'axis'; axis: number; value: number }
+  | { type: 'axis_discrete'; axis: number; discrete: number }
+  | {
+      type: 'key';
+      key: number;
+      press: boolean;
+      keysym: number;
+      utf8: string;
+      mods: number;
+      shift: boolean;
+      ctrl: boolean;
+    }
+  | { type: 'modifiers'; depressed: number; latched: number; locked: number; group: number; shift: boolean };
+
+export interface WlTestWindow {
+  events: WlTestWindowEvent[];
+  /** The ready line: the size the compositor gave it, on screen. */
+  ready: Extract<WlTestWindowEvent, { type: 'ready' }>;
+  /** Resolves with the first event (already received or later) that matches. */
+  waitFor(match: (e: WlTestWindowEvent) => boolean, timeoutMs?: number): Promise<WlTestWindowEvent>;
+  stop(): Promise<void>;
+}
+
+export interface WaylandSession {
+  spawnInSession(cmd: string, args?: string[], options?: { stdio?: StdioOptions }): ChildProcess;
+}
+
+function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts the test window in the session and waits for its ready line. */
+export async function openWlTestWindow(session: WaylandSession, animate = false): Promise<WlTestWindow> {
+  const child = session.spawnInSession(WL_TEST_WINDOW_PATH, animate ? ['--animate'] : [], {
+    stdio: 'pipe',
+  }) as ChildProcessWithoutNullStreams;
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const events: WlTestWindowEvent[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    events.push(JSON.parse(line) as WlTestWindowEvent);
+    for (const wake of waiters) wake();
+  });
+  const waitFor = (match: (e: WlTestWindowEvent) => boolean, timeoutMs = 5000) =>
+    new Promise<WlTestWindowEvent>((resolve, reject) => {
+      const check = () => {
+        const found = events.find(match);
+        if (!found) return false;
+        clearTimeout(timer);
+        waiters.delete(onEvent);
+        resolve(found);
+        return true;
+      };
+      const onEvent = () => void check();
+      const timer = setTimeout(() => {
+        waiters.delete(onEvent);
+        const got = JSON.stringify(events.slice(-20));
+        reject(
+          new Error(`wl_test_window: no matching event in ${timeoutMs} ms (last: ${got}; stderr: ${stderr})`),
+        );
+      }, timeoutMs);
+      if (!check()) waiters.add(onEvent);
+    });
+  const stop = () => stopChild(child);
+  try {
+    const ready = (await waitFor((e) => e.type === 'ready', START_TIMEOUT_MS)) as WlTestWindow['ready'];
+    return { events, ready, waitFor, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
