@@ -356,7 +356,7 @@ describe('ENet peer: what its owner can read', () => {
     const h = harness();
     const before = h.peer.state;
     expect(Object.isFrozen(before)).toBe(true);
-    expect(before).toMatchObject({ stage: 'listening', connectId: null, unacknowledged: 0, dropped: 0 });
+    expect(before).toMatchObject({ stage: 'listening', connect: null, unacknowledged: 0, dropped: 0 });
     h.client.connect();
     expect(before.stage).toBe('listening');
     const verifying = h.peer.state;
@@ -364,7 +364,7 @@ describe('ENet peer: what its owner can read', () => {
     expect(verifying).toMatchObject({
       stage: 'verifying',
       outgoingPeerId: CLIENT_PEER_ID,
-      connectId: 0x1234,
+      connect: { connectId: 0x1234, data: CONNECT_DATA },
       mtu: 1392,
       channelCount: 0x30,
       unacknowledged: 1,
@@ -373,6 +373,7 @@ describe('ENet peer: what its owner can read', () => {
       (verifying as { stage: string }).stage = 'connected';
     }).toThrow(TypeError);
     expect(h.peer.state.stage).toBe('verifying');
+    expect(Object.isFrozen(verifying.connect)).toBe(true);
   });
 
   it('a reliable message may fill the MTU less the sent-time header and the SEND_RELIABLE fields', () => {

@@ -106,8 +106,8 @@ export interface EnetPeerSnapshot {
   readonly outgoingPeerId: number;
   readonly incomingSessionId: number;
   readonly outgoingSessionId: number;
-  /** The accepted CONNECT's connect id; null before one. */
-  readonly connectId: number | null;
+  /** The accepted CONNECT's fields and connect data; null before one. */
+  readonly connect: Readonly<ConnectFields & { data: number }> | null;
   readonly mtu: number;
   readonly channelCount: number;
   /** Reliable commands queued or sent and not yet acknowledged. */
@@ -183,7 +183,7 @@ function snapshotOf(s: EnetPeerState): EnetPeerSnapshot {
     outgoingPeerId: s.outgoingPeerId,
     incomingSessionId: s.incomingSessionId,
     outgoingSessionId: s.outgoingSessionId,
-    connectId: s.connect?.connectId ?? null,
+    connect: s.connect ? Object.freeze({ ...s.connect }) : null,
     mtu: s.mtu,
     channelCount: s.channelCount,
     unacknowledged: s.inFlight.length,
