@@ -67,11 +67,12 @@ Napi::Value EncoderWrap::Info(const Napi::CallbackInfo& info) {
 Napi::Value EncoderWrap::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    if (!info[0].IsObject()) {
-      throw media::MediaError(media::code::kInvalidArgument, "submit needs a Capture");
+    if (!info[0].IsObject() || !info[1].IsBoolean()) {
+      throw media::MediaError(media::code::kInvalidArgument,
+                              "submit(capture: Capture, forceIdr: boolean)");
     }
     CaptureWrap* capture = CaptureWrap::Unwrap(info[0].As<Napi::Object>());
-    const bool forceIdr = info[1].ToBoolean().Value();
+    const bool forceIdr = info[1].As<Napi::Boolean>().Value();
     const int64_t submitUs = engine().submit(capture->capture().frame(), forceIdr);
     return Napi::Number::New(env, static_cast<double>(submitUs));
   });
@@ -103,6 +104,9 @@ Napi::Value EncoderWrap::Flush(const Napi::CallbackInfo& info) {
 
 Napi::Value EncoderWrap::SetBitrate(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) {
+      throw media::MediaError(media::code::kInvalidArgument, "setBitrate(bitrateKbps: number)");
+    }
     engine().setBitrateKbps(info[0].As<Napi::Number>().Int32Value());
     return info.Env().Undefined();
   });

@@ -53,7 +53,8 @@ MediaSenderWrap::MediaSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(in
 Napi::Value MediaSenderWrap::SendFrame(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    if (!info[0].IsTypedArray() || !info[1].IsNumber() || !info[3].IsNumber()) {
+    if (!info[0].IsTypedArray() || !info[1].IsNumber() || !info[2].IsBoolean() ||
+        !info[3].IsNumber()) {
       throw media::MediaError(media::code::kInvalidArgument,
                               "sendFrame(data: Uint8Array, frameIndex, keyframe, captureStartUs)");
     }
@@ -62,7 +63,7 @@ Napi::Value MediaSenderWrap::SendFrame(const Napi::CallbackInfo& info) {
         static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
     net::FrameMeta meta;
     meta.frameIndex = info[1].As<Napi::Number>().Uint32Value();
-    meta.keyframe = info[2].ToBoolean().Value();
+    meta.keyframe = info[2].As<Napi::Boolean>().Value();
     meta.captureStartUs = info[3].As<Napi::Number>().Int64Value();
     return resultToJs(env, engine().sendFrame(bytes, array.ByteLength(), meta));
   });
