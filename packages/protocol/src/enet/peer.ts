@@ -301,7 +301,16 @@ class PeerMachine {
     }
     if (!this.o.acceptConnect(c.data)) return this.drop(`CONNECT with data ${c.data} refused`);
     const s = this.s;
-    s.connect = { ...c };
+    // Only the CONNECT's own fields: the command header is not part of the connection.
+    const {
+      type: _type,
+      acknowledge: _ack,
+      unsequenced: _unseq,
+      channelId: _ch,
+      reliableSequenceNumber: _seq,
+      ...fields
+    } = c;
+    s.connect = fields;
     s.outgoingPeerId = c.outgoingPeerId;
     s.outgoingSessionId = nextSessionId(c.incomingSessionId, s.outgoingSessionId);
     s.incomingSessionId = nextSessionId(c.outgoingSessionId, s.incomingSessionId);
