@@ -13,15 +13,6 @@ AVPixelFormat parsePixelFormat(const std::string& name) {
   throw media::MediaError(media::code::kInvalidArgument, "unknown pixel format '" + name + "'");
 }
 
-bool optionalBool(const Napi::Object& options, const char* key, bool fallback) {
-  Napi::Value value = options.Get(key);
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsBoolean()) {
-    throw media::MediaError(media::code::kInvalidArgument, std::string(key) + " must be a boolean");
-  }
-  return value.As<Napi::Boolean>().Value();
-}
-
 media::ColorConverter::Method parseConvertMethod(const std::string& name) {
   if (name == "fast") return media::ColorConverter::Method::kFast;
   if (name == "swscale") return media::ColorConverter::Method::kSwscale;
@@ -41,17 +32,17 @@ void CaptureWrap::Init(Napi::Env env, Napi::Object exports) {
 
 CaptureWrap::CaptureWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = info[0].As<Napi::Object>();
+    const RequiredFields options(info[0], "Capture options");
     media::CaptureOptions opts;
-    opts.source = requireString(options, "source", "synthetic");
-    opts.display = requireString(options, "display", "");
-    opts.cursor = optionalBool(options, "cursor", true);
-    opts.width = requireInt(options, "width", 0);
-    opts.height = requireInt(options, "height", 0);
-    opts.pixelFormat = parsePixelFormat(requireString(options, "pixelFormat", "yuv420p"));
-    opts.convertMethod = parseConvertMethod(requireString(options, "convertMethod", "fast"));
-    opts.convertThreads = requireInt(options, "convertThreads", 1);
-    if (opts.source == "pipewire") opts.pipewire = parsePipeWireOptions(options.Get("pipewire"));
+    opts.source = options.string("source");
+    opts.display = options.string("display");
+    opts.cursor = options.boolean("cursor");
+    opts.width = options.int32("width");
+    opts.height = options.int32("height");
+    opts.pixelFormat = parsePixelFormat(options.string("pixelFormat"));
+    opts.convertMethod = parseConvertMethod(options.string("convertMethod"));
+    opts.convertThreads = options.int32("convertThreads");
+    if (opts.source == "pipewire") opts.pipewire = parsePipeWireOptions(options.object("pipewire"));
     engine_ = std::make_unique<media::Capture>(opts);
     return info.Env().Undefined();
   });

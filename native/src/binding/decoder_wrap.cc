@@ -35,9 +35,8 @@ void DecoderWrap::Init(Napi::Env env, Napi::Object exports) {
 
 DecoderWrap::DecoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = info[0].As<Napi::Object>();
-    engine_ = std::make_unique<media::Decoder>(requireString(options, "codec", "h264"),
-                                               requireInt(options, "threads", 1));
+    const RequiredFields options(info[0], "Decoder options");
+    engine_ = std::make_unique<media::Decoder>(options.string("codec"), options.int32("threads"));
     return info.Env().Undefined();
   });
 }

@@ -34,16 +34,16 @@ void EncoderWrap::Init(Napi::Env env, Napi::Object exports) {
 
 EncoderWrap::EncoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = info[0].As<Napi::Object>();
+    const RequiredFields options(info[0], "Encoder options");
     media::EncoderOptions opts;
-    opts.codec = requireString(options, "codec", "h264");
-    opts.backend = requireString(options, "backend", "auto");
-    opts.width = requireInt(options, "width", 0);
-    opts.height = requireInt(options, "height", 0);
-    opts.fps = requireInt(options, "fps", 60);
-    opts.bitrateKbps = requireInt(options, "bitrateKbps", 10000);
-    opts.preset = requireString(options, "preset", "");
-    opts.threads = requireInt(options, "threads", 0);
+    opts.codec = options.string("codec");
+    opts.backend = options.string("backend");
+    opts.width = options.int32("width");
+    opts.height = options.int32("height");
+    opts.fps = options.int32("fps");
+    opts.bitrateKbps = options.int32("bitrateKbps");
+    opts.preset = options.string("preset");
+    opts.threads = options.int32("threads");
     engine_ = std::make_unique<media::Encoder>(opts);
     return info.Env().Undefined();
   });
@@ -67,11 +67,12 @@ Napi::Value EncoderWrap::Info(const Napi::CallbackInfo& info) {
 Napi::Value EncoderWrap::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    if (!info[0].IsObject()) {
-      throw media::MediaError(media::code::kInvalidArgument, "submit needs a Capture");
+    if (!info[0].IsObject() || !info[1].IsBoolean()) {
+      throw media::MediaError(media::code::kInvalidArgument,
+                              "submit(capture: Capture, forceIdr: boolean)");
     }
     CaptureWrap* capture = CaptureWrap::Unwrap(info[0].As<Napi::Object>());
-    const bool forceIdr = info[1].ToBoolean().Value();
+    const bool forceIdr = info[1].As<Napi::Boolean>().Value();
     const int64_t submitUs = engine().submit(capture->capture().frame(), forceIdr);
     return Napi::Number::New(env, static_cast<double>(submitUs));
   });
@@ -103,6 +104,9 @@ Napi::Value EncoderWrap::Flush(const Napi::CallbackInfo& info) {
 
 Napi::Value EncoderWrap::SetBitrate(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) {
+      throw media::MediaError(media::code::kInvalidArgument, "setBitrate(bitrateKbps: number)");
+    }
     engine().setBitrateKbps(info[0].As<Napi::Number>().Int32Value());
     return info.Env().Undefined();
   });

@@ -8,6 +8,7 @@
 
 #include "binding/addon_state.h"
 #include "binding/js_error.h"
+#include "binding/required_fields.h"
 #include "media/media_error.h"
 
 namespace binding {

@@ -12,31 +12,14 @@ void invalid(const std::string& message) {
   throw media::MediaError(media::code::kInvalidArgument, message);
 }
 
-Napi::Object optionsOf(const Napi::CallbackInfo& info) {
-  if (!info[0].IsObject()) invalid("options must be an object");
-  return info[0].As<Napi::Object>();
-}
-
-// The key is optional: absent means the stream is not encrypted.
-std::vector<uint8_t> optionalKey(const Napi::Object& options) {
-  if (options.Get("key").IsUndefined()) return {};
-  return requireBytes(options, "key");
-}
-
-uint32_t requireUint32(const Napi::Object& options, const char* key) {
-  const double value = requireNumber(options, key, 0);
-  if (!(value >= 0 && value <= 4294967295.0)) invalid(std::string(key) + " must be a uint32");
-  return static_cast<uint32_t>(value);
-}
-
-net::UdpSenderOptions udpOptions(const Napi::Object& options) {
+// The socket options both senders share: where to send ("" and 0: not yet,
+// connectTo() later) and where to listen ("": the wildcard).
+net::UdpSenderOptions socketOptions(const RequiredFields& options) {
   net::UdpSenderOptions o;
-  o.remoteHost = requireString(options, "remoteHost", "");
-  o.remotePort = requireInt(options, "remotePort", 0);
-  o.localHost = requireString(options, "localHost", "");
-  o.localPort = requireInt(options, "localPort", 0);
-  o.spreadUs = requireInt(options, "spreadUs", 0);
-  o.burstPackets = requireInt(options, "burstPackets", 64);
+  o.remoteHost = options.string("remoteHost");
+  o.remotePort = options.int32("remotePort");
+  o.localHost = options.string("localHost");
+  o.localPort = options.int32("localPort");
   return o;
 }
 
@@ -96,22 +79,24 @@ void GsVideoSenderWrap::Init(Napi::Env env, Napi::Object exports) {
 
 GsVideoSenderWrap::GsVideoSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = optionsOf(info);
+    const RequiredFields options(info[0], "GameStreamVideoSender options");
     net::GsVideoSenderOptions o;
-    o.packetizer.packetSize = requireInt(options, "packetSize", 1392);
-    o.packetizer.fecPercent = requireInt(options, "fecPercent", 20);
-    o.packetizer.minRequiredFecPackets = requireInt(options, "minRequiredFecPackets", 2);
-    const int payloadType = requireInt(options, "payloadType", 0);
+    o.packetizer.packetSize = options.int32("packetSize");
+    o.packetizer.fecPercent = options.int32("fecPercent");
+    o.packetizer.minRequiredFecPackets = options.int32("minRequiredFecPackets");
+    const int payloadType = options.int32("payloadType");
     if (payloadType < 0 || payloadType > 127) invalid("payloadType must be 0..127");
     o.packetizer.payloadType = static_cast<uint8_t>(payloadType);
-    o.packetizer.ssrc = requireUint32(options, "ssrc");
-    o.packetizer.codec = requireString(options, "codec", "h264");
-    o.packetizer.key = optionalKey(options);
-    const int initialSequence = requireInt(options, "initialSequence", 0);
+    o.packetizer.ssrc = options.uint32("ssrc");
+    o.packetizer.codec = options.string("codec");
+    o.packetizer.key = options.bytesOrNull("key");  // null: not encrypted
+    const int initialSequence = options.int32("initialSequence");
     if (initialSequence < 0 || initialSequence > 65535) invalid("initialSequence must be 0..65535");
     o.packetizer.initialSequence = static_cast<uint16_t>(initialSequence);
-    o.udp = udpOptions(options);
-    o.pingPayload = requireString(options, "pingPayload", "");
+    o.udp = socketOptions(options);
+    o.udp.spreadUs = options.int32("spreadUs");
+    o.udp.burstPackets = options.int32("burstPackets");
+    o.pingPayload = options.string("pingPayload");
     engine_ = std::make_unique<net::GsVideoSender>(o);
     return info.Env().Undefined();
   });
@@ -187,14 +172,15 @@ void GsAudioSenderWrap::Init(Napi::Env env, Napi::Object exports) {
 
 GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = optionsOf(info);
+    const RequiredFields options(info[0], "GameStreamAudioSender options");
     net::GsAudioSenderOptions o;
-    o.packetizer.key = optionalKey(options);
-    o.packetizer.keyId = requireUint32(options, "keyId");
-    o.packetizer.packetDurationMs = requireInt(options, "packetDurationMs", 5);
-    o.opus.frameSamples = o.packetizer.packetDurationMs * 48;
-    o.opus.bitrateBps = requireInt(options, "bitrateBps", 96000);
-    const std::string source = requireString(options, "source", "tone");
+    o.packetizer.key = options.bytesOrNull("key");  // null: not encrypted
+    o.packetizer.keyId = options.uint32("keyId");
+    o.packetizer.packetDurationMs = options.int32("packetDurationMs");
+    // GameStream audio is 48 kHz stereo, the engine's fixed Opus format.
+    o.opus.frameSamples = o.packetizer.packetDurationMs * (o.opus.sampleRate / 1000);
+    o.opus.bitrateBps = options.int32("bitrateBps");
+    const std::string source = options.string("source");
     if (source == "tone") {
       o.source = net::GsAudioSource::kTone;
     } else if (source == "pulse") {
@@ -204,10 +190,11 @@ GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWra
     } else {
       invalid("source must be tone, pulse or auto");
     }
-    o.toneHz = requireNumber(options, "toneHz", 440);
+    o.toneHz = options.number("toneHz");
     if (!(o.toneHz > 0 && o.toneHz < 24000)) invalid("toneHz must be in (0, 24000)");
-    o.udp = udpOptions(options);
-    o.pingPayload = requireString(options, "pingPayload", "");
+    // Pacing is not an audio option: the engine sends each packet as it is made.
+    o.udp = socketOptions(options);
+    o.pingPayload = options.string("pingPayload");
     engine_ = std::make_unique<net::GsAudioSender>(o);
     return info.Env().Undefined();
   });

@@ -20,25 +20,22 @@ std::pair<int, bool> intAndBool(const Napi::CallbackInfo& info, const char* usag
   return {info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Boolean>().Value()};
 }
 
-int16_t requireInt16(const Napi::Object& o, const char* key) {
-  const int v = requireInt(o, key, 0);
+int16_t requireInt16(const RequiredFields& o, const char* key) {
+  const int v = o.int32(key);
   if (v < -32768 || v > 32767) invalid(std::string(key) + " must be an int16");
   return static_cast<int16_t>(v);
 }
 
-uint8_t requireUint8(const Napi::Object& o, const char* key) {
-  const int v = requireInt(o, key, 0);
+uint8_t requireUint8(const RequiredFields& o, const char* key) {
+  const int v = o.int32(key);
   if (v < 0 || v > 255) invalid(std::string(key) + " must be 0..255");
   return static_cast<uint8_t>(v);
 }
 
 input::GamepadState stateFromJs(const Napi::Value& value) {
-  if (!value.IsObject()) invalid("a gamepad state must be an object");
-  Napi::Object o = value.As<Napi::Object>();
+  const RequiredFields o(value, "gamepad state");
   input::GamepadState s;
-  Napi::Value buttons = o.Get("buttons");
-  if (!buttons.IsUndefined() && !buttons.IsNumber()) invalid("buttons must be a number");
-  s.buttons = buttons.IsNumber() ? buttons.As<Napi::Number>().Uint32Value() : 0;
+  s.buttons = o.uint32("buttons");
   s.leftTrigger = requireUint8(o, "leftTrigger");
   s.rightTrigger = requireUint8(o, "rightTrigger");
   s.leftStickX = requireInt16(o, "leftStickX");
@@ -104,8 +101,7 @@ void X11InputWrap::Init(Napi::Env env, Napi::Object exports) {
 
 X11InputWrap::X11InputWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    if (!info[0].IsObject()) invalid("options must be an object");
-    const std::string display = requireString(info[0].As<Napi::Object>(), "display", "");
+    const std::string display = RequiredFields(info[0], "X11Input options").string("display");
     if (display.empty()) invalid("display must be a non-empty string");
     engine_ = std::make_unique<input::X11Injector>(display);
     return info.Env().Undefined();
@@ -187,12 +183,9 @@ void WlrInputWrap::Init(Napi::Env env, Napi::Object exports) {
 
 WlrInputWrap::WlrInputWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    if (!info[0].IsObject()) invalid("options must be an object");
-    const Napi::Object options = info[0].As<Napi::Object>();
-    // The facade fills every default; these are only the last guard.
-    input::WlrInjectorOptions o{requireString(options, "display", ""),
-                                requireString(options, "runtimeDir", ""),
-                                requireInt(options, "timeoutMs", 0)};
+    const RequiredFields options(info[0], "WlrInput options");
+    input::WlrInjectorOptions o{options.string("display"), options.string("runtimeDir"),
+                                options.int32("timeoutMs")};
     if (o.display.empty()) invalid("display must be a non-empty string");
     if (o.timeoutMs <= 0) invalid("timeoutMs must be positive");
     engine_ = std::make_unique<input::WlrInjector>(o);
@@ -268,8 +261,7 @@ void UinputGamepadWrap::Init(Napi::Env env, Napi::Object exports) {
 
 UinputGamepadWrap::UinputGamepadWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    if (!info[0].IsObject()) invalid("options must be an object");
-    const std::string path = requireString(info[0].As<Napi::Object>(), "devicePath", "/dev/uinput");
+    const std::string path = RequiredFields(info[0], "UinputGamepad options").string("devicePath");
     engine_ = std::make_unique<input::UinputGamepad>(path);
     return info.Env().Undefined();
   });

@@ -28,22 +28,4 @@ void throwJsError(Napi::Env env, const std::string& code, const std::string& mes
   if (error != nullptr && canThrow(env)) napi_throw(env, error);
 }
 
-int requireInt(const Napi::Object& options, const char* key, int fallback) {
-  Napi::Value value = options.Get(key);
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsNumber()) {
-    throw media::MediaError(media::code::kInvalidArgument, std::string(key) + " must be a number");
-  }
-  return value.As<Napi::Number>().Int32Value();
-}
-
-std::string requireString(const Napi::Object& options, const char* key, const char* fallback) {
-  Napi::Value value = options.Get(key);
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsString()) {
-    throw media::MediaError(media::code::kInvalidArgument, std::string(key) + " must be a string");
-  }
-  return value.As<Napi::String>().Utf8Value();
-}
-
 }  // namespace binding

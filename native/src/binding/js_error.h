@@ -25,8 +25,4 @@ Napi::Value guarded(Napi::Env env, Body&& body) {
   return env.Undefined();
 }
 
-// Defence in depth: TS validates options first, but native code never trusts JS.
-int requireInt(const Napi::Object& options, const char* key, int fallback);
-std::string requireString(const Napi::Object& options, const char* key, const char* fallback);
-
 }  // namespace binding

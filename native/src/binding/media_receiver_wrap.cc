@@ -41,17 +41,16 @@ void MediaReceiverWrap::Init(Napi::Env env, Napi::Object exports) {
 
 MediaReceiverWrap::MediaReceiverWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = info[0].As<Napi::Object>();
+    const RequiredFields options(info[0], "MediaReceiver options");
     net::MediaReceiverOptions o;
-    o.udp.localAddress = requireString(options, "localAddress", "::");
-    o.udp.localPort = requireInt(options, "localPort", 0);
-    o.reassembly.key = requireBytes(options, "key");
+    o.udp.localAddress = options.string("localAddress");
+    o.udp.localPort = options.int32("localPort");
+    o.reassembly.key = options.bytes("key");
     o.reassembly.salt = requireSalt(options);
-    o.reassembly.dropRate = requireNumber(options, "dropRate", 0);
-    o.reassembly.dropSeed = static_cast<uint64_t>(requireNumber(options, "dropSeed", 1));
-    o.reassembly.windowFrames = requireInt(options, "windowFrames", 16);
-    o.reassembly.maxFrameBytes =
-        static_cast<size_t>(requireNumber(options, "maxFrameBytes", 32 << 20));
+    o.reassembly.dropRate = options.number("dropRate");
+    o.reassembly.dropSeed = options.safeUint("dropSeed");
+    o.reassembly.windowFrames = options.int32("windowFrames");
+    o.reassembly.maxFrameBytes = static_cast<size_t>(options.uint32("maxFrameBytes"));
     engine_ = std::make_unique<net::MediaReceiver>(o);
     return info.Env().Undefined();
   });
@@ -61,7 +60,11 @@ MediaReceiverWrap::MediaReceiverWrap(const Napi::CallbackInfo& info) : EngineWra
 Napi::Value MediaReceiverWrap::Poll(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    const int timeoutMs = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+    if (!info[0].IsNumber()) {
+      throw FieldTypeError("poll(timeoutMs): timeoutMs must be a number, got " +
+                           describeJsType(info[0]));
+    }
+    const int timeoutMs = info[0].As<Napi::Number>().Int32Value();
     std::vector<net::CompletedFrame> frames = engine().poll(std::max(0, timeoutMs));
     Napi::Array list = Napi::Array::New(env, frames.size());
     for (size_t i = 0; i < frames.size(); ++i) {

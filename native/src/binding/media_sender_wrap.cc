@@ -33,17 +33,17 @@ void MediaSenderWrap::Init(Napi::Env env, Napi::Object exports) {
 
 MediaSenderWrap::MediaSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    Napi::Object options = info[0].As<Napi::Object>();
+    const RequiredFields options(info[0], "MediaSender options");
     net::MediaSenderOptions o;
-    o.packetizer.key = requireBytes(options, "key");
+    o.packetizer.key = options.bytes("key");
     o.packetizer.salt = requireSalt(options);
-    o.packetizer.shardBytes = requireInt(options, "shardBytes", 1200);
-    o.packetizer.fecPercent = requireInt(options, "fecPercent", 20);
-    o.packetizer.maxDataShardsPerBlock = requireInt(options, "maxDataShardsPerBlock", 128);
-    o.udp.remoteHost = requireString(options, "remoteHost", "");
-    o.udp.remotePort = requireInt(options, "remotePort", 0);
-    o.udp.spreadUs = requireInt(options, "spreadUs", 4000);
-    o.udp.burstPackets = requireInt(options, "burstPackets", 64);
+    o.packetizer.shardBytes = options.int32("shardBytes");
+    o.packetizer.fecPercent = options.int32("fecPercent");
+    o.packetizer.maxDataShardsPerBlock = options.int32("maxDataShardsPerBlock");
+    o.udp.remoteHost = options.string("remoteHost");
+    o.udp.remotePort = options.int32("remotePort");
+    o.udp.spreadUs = options.int32("spreadUs");
+    o.udp.burstPackets = options.int32("burstPackets");
     engine_ = std::make_unique<net::MediaSender>(o);
     return info.Env().Undefined();
   });
@@ -53,7 +53,8 @@ MediaSenderWrap::MediaSenderWrap(const Napi::CallbackInfo& info) : EngineWrap(in
 Napi::Value MediaSenderWrap::SendFrame(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    if (!info[0].IsTypedArray() || !info[1].IsNumber() || !info[3].IsNumber()) {
+    if (!info[0].IsTypedArray() || !info[1].IsNumber() || !info[2].IsBoolean() ||
+        !info[3].IsNumber()) {
       throw media::MediaError(media::code::kInvalidArgument,
                               "sendFrame(data: Uint8Array, frameIndex, keyframe, captureStartUs)");
     }
@@ -62,7 +63,7 @@ Napi::Value MediaSenderWrap::SendFrame(const Napi::CallbackInfo& info) {
         static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
     net::FrameMeta meta;
     meta.frameIndex = info[1].As<Napi::Number>().Uint32Value();
-    meta.keyframe = info[2].ToBoolean().Value();
+    meta.keyframe = info[2].As<Napi::Boolean>().Value();
     meta.captureStartUs = info[3].As<Napi::Number>().Int64Value();
     return resultToJs(env, engine().sendFrame(bytes, array.ByteLength(), meta));
   });

@@ -1,6 +1,8 @@
 #include "binding/module_functions.h"
 
 #include "binding/addon_state.h"
+#include "binding/js_error.h"
+#include "binding/required_fields.h"
 #include "media/clock.h"
 #include "media/codec_census.h"
 #include "media/x11_source.h"
@@ -32,15 +34,22 @@ Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
 // decides between X11 capture and the synthetic source.
 Napi::Value ProbeX11Display(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string display = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-  const media::X11DisplayProbe probe = media::probeX11Display(display);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("reachable", probe.reachable);
-  out.Set("width", probe.width);
-  out.Set("height", probe.height);
-  out.Set("shm", probe.shm);
-  out.Set("reason", probe.reason);
-  return out;
+  return guarded(env, [&]() -> Napi::Value {
+    // '' means $DISPLAY; the facade always passes a string.
+    if (!info[0].IsString()) {
+      throw FieldTypeError("probeX11Display(display): display must be a string, got " +
+                           describeJsType(info[0]));
+    }
+    const media::X11DisplayProbe probe =
+        media::probeX11Display(info[0].As<Napi::String>().Utf8Value());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("reachable", probe.reachable);
+    out.Set("width", probe.width);
+    out.Set("height", probe.height);
+    out.Set("shm", probe.shm);
+    out.Set("reason", probe.reason);
+    return out;
+  });
 }
 
 }  // namespace

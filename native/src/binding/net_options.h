@@ -1,16 +1,11 @@
 #pragma once
-// Reading the byte options (key, salt) the network wrappers share. TS has
-// checked them; this is the native side's own defence.
-#include <napi.h>
-
-#include <vector>
-
+// The salt option the punktfunk/1 wrappers share: 4 bytes, checked here
+// because the engine takes it as a fixed-size array.
+#include "binding/required_fields.h"
 #include "net/pf1_packet.h"
 
 namespace binding {
 
-std::vector<uint8_t> requireBytes(const Napi::Object& options, const char* key);
-net::pf1::Salt requireSalt(const Napi::Object& options);
-double requireNumber(const Napi::Object& options, const char* key, double fallback);
+net::pf1::Salt requireSalt(const RequiredFields& fields);
 
 }  // namespace binding

@@ -29,11 +29,10 @@ void OpusDecoderWrap::Init(Napi::Env env, Napi::Object exports) {
 
 OpusDecoderWrap::OpusDecoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
   guarded(info.Env(), [&]() -> Napi::Value {
-    if (!info[0].IsObject()) invalid("options must be an object");
-    Napi::Object options = info[0].As<Napi::Object>();
+    const RequiredFields options(info[0], "OpusDecoder options");
     media::OpusDecoderOptions o;
-    o.channels = requireInt(options, "channels", 2);
-    o.sampleRate = requireInt(options, "sampleRate", 48000);
+    o.channels = options.int32("channels");
+    o.sampleRate = options.int32("sampleRate");
     engine_ = std::make_unique<media::OpusAudioDecoder>(o);
     return info.Env().Undefined();
   });

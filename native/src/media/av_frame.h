@@ -23,7 +23,7 @@ using AvFramePtr = std::unique_ptr<AVFrame, AvFrameDeleter>;
 using AvPacketPtr = std::unique_ptr<AVPacket, AvPacketDeleter>;
 using AvCodecContextPtr = std::unique_ptr<AVCodecContext, AvCodecContextDeleter>;
 
-// A frame with its own buffers, `align`-byte aligned rows for SIMD.
+// A frame with its own buffers, rows 64-byte aligned for SIMD (av_frame.cc).
 AvFramePtr allocateVideoFrame(int width, int height, AVPixelFormat format);
 
 }  // namespace media

@@ -70,17 +70,6 @@ ContentRect fitContentRect(int srcWidth, int srcHeight, int outWidth, int outHei
   return r;
 }
 
-AvFramePtr allocateVideoFrame(int width, int height, AVPixelFormat format) {
-  AvFramePtr frame(av_frame_alloc());
-  if (!frame) throw MediaError(code::kOutOfMemory, "av_frame_alloc failed");
-  frame->width = width;
-  frame->height = height;
-  frame->format = format;
-  const int ret = av_frame_get_buffer(frame.get(), 64);
-  if (ret < 0) throw MediaError(code::kOutOfMemory, "frame buffer: " + describeAvError(ret));
-  return frame;
-}
-
 ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int dstHeight,
                                AVPixelFormat dstFormat, Method method, int threads,
                                PixelOrder order)
@@ -100,7 +89,7 @@ ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int ds
   if (method_ == Method::kFast) {
     // Scaling after our own colour conversion: swscale's BGRA input path is
     // the expensive part of a scaled conversion, its YUV scaler is not.
-    intermediate_ = allocateVideoFrame(srcWidth, srcHeight, AV_PIX_FMT_YUV420P).release();
+    intermediate_ = allocateVideoFrame(srcWidth, srcHeight, AV_PIX_FMT_YUV420P);
     initSwscale(AV_PIX_FMT_YUV420P, SWS_BILINEAR, threads);
     return;
   }
@@ -112,38 +101,28 @@ ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int ds
   initSwscale(swscaleFormatOf(order), sameSize ? SWS_AREA : SWS_BILINEAR, threads);
 }
 
+void SwsContextDeleter::operator()(SwsContext* context) const { sws_freeContext(context); }
+
 void ColorConverter::initSwscale(AVPixelFormat srcFormat, int flags, int threads) {
-  sws_ = sws_alloc_context();
-  srcView_ = av_frame_alloc();
-  dstView_ = av_frame_alloc();
-  if (!sws_ || !srcView_ || !dstView_) {
-    freeSwscale();
-    throw MediaError(code::kOutOfMemory, "swscale context");
-  }
-  av_opt_set_int(sws_, "srcw", srcWidth_, 0);
-  av_opt_set_int(sws_, "srch", srcHeight_, 0);
-  av_opt_set_int(sws_, "src_format", srcFormat, 0);
-  av_opt_set_int(sws_, "dstw", rect_.width, 0);
-  av_opt_set_int(sws_, "dsth", rect_.height, 0);
-  av_opt_set_int(sws_, "dst_format", dstFormat_, 0);
-  av_opt_set_int(sws_, "sws_flags", flags, 0);
-  av_opt_set_int(sws_, "threads", threads, 0);
-  const int ret = sws_init_context(sws_, nullptr, nullptr);
-  if (ret < 0) {
-    freeSwscale();
-    throw MediaError(code::kConverterFailed, "swscale init: " + describeAvError(ret));
-  }
+  sws_.reset(sws_alloc_context());
+  srcView_.reset(av_frame_alloc());
+  dstView_.reset(av_frame_alloc());
+  // No cleanup on a throw: the constructor fails and the members made so far free themselves.
+  if (!sws_ || !srcView_ || !dstView_) throw MediaError(code::kOutOfMemory, "swscale context");
+  SwsContext* sws = sws_.get();
+  av_opt_set_int(sws, "srcw", srcWidth_, 0);
+  av_opt_set_int(sws, "srch", srcHeight_, 0);
+  av_opt_set_int(sws, "src_format", srcFormat, 0);
+  av_opt_set_int(sws, "dstw", rect_.width, 0);
+  av_opt_set_int(sws, "dsth", rect_.height, 0);
+  av_opt_set_int(sws, "dst_format", dstFormat_, 0);
+  av_opt_set_int(sws, "sws_flags", flags, 0);
+  av_opt_set_int(sws, "threads", threads, 0);
+  const int ret = sws_init_context(sws, nullptr, nullptr);
+  if (ret < 0) throw MediaError(code::kConverterFailed, "swscale init: " + describeAvError(ret));
 }
 
-void ColorConverter::freeSwscale() {
-  sws_freeContext(sws_);
-  sws_ = nullptr;
-  av_frame_free(&intermediate_);
-  av_frame_free(&srcView_);
-  av_frame_free(&dstView_);
-}
-
-ColorConverter::~ColorConverter() { freeSwscale(); }
+ColorConverter::~ColorConverter() = default;
 
 void ColorConverter::convertFast(const uint8_t* bgra, int strideBytes, AVFrame* dst) const {
   const YuvPlanes planes{dst->data[0],     dst->linesize[0], dst->data[1],
@@ -178,18 +157,19 @@ void ColorConverter::paintBarsOnce(AVFrame* dst) {
 // Scales `src` (reference-counted, source size) into dst's content rectangle.
 void ColorConverter::scaleInto(AVFrame* src, AVFrame* dst) {
   // The output view is the frame's own buffers, offset to the content rectangle.
-  int ret = av_frame_ref(dstView_, dst);
+  AVFrame* view = dstView_.get();
+  int ret = av_frame_ref(view, dst);
   if (ret < 0) throw MediaError(code::kOutOfMemory, "swscale output view: " + describeAvError(ret));
   const int chromaX = dstFormat_ == AV_PIX_FMT_NV12 ? rect_.x : rect_.x / 2;
-  dstView_->data[0] += static_cast<ptrdiff_t>(rect_.y) * dst->linesize[0] + rect_.x;
-  for (int p = 1; p <= 2 && dstView_->data[p]; ++p) {
-    dstView_->data[p] += static_cast<ptrdiff_t>(rect_.y / 2) * dst->linesize[p] + chromaX;
+  view->data[0] += static_cast<ptrdiff_t>(rect_.y) * dst->linesize[0] + rect_.x;
+  for (int p = 1; p <= 2 && view->data[p]; ++p) {
+    view->data[p] += static_cast<ptrdiff_t>(rect_.y / 2) * dst->linesize[p] + chromaX;
   }
-  dstView_->width = rect_.width;
-  dstView_->height = rect_.height;
+  view->width = rect_.width;
+  view->height = rect_.height;
   // sws_scale_frame runs the slices on swscale's own thread pool.
-  ret = sws_scale_frame(sws_, dstView_, src);
-  av_frame_unref(dstView_);
+  ret = sws_scale_frame(sws_.get(), view, src);
+  av_frame_unref(view);
   if (ret < 0) throw MediaError(code::kConverterFailed, "swscale: " + describeAvError(ret));
 }
 
@@ -197,30 +177,31 @@ void ColorConverter::convertSwscale(const uint8_t* bgra, int strideBytes, AVFram
   // sws_scale_frame takes a reference to its input; a frame without buffers
   // would be copied whole to make one, so the caller's pixels (an X SHM
   // segment) are wrapped in a buffer that frees nothing.
-  srcView_->buf[0] =
+  AVFrame* view = srcView_.get();
+  view->buf[0] =
       av_buffer_create(const_cast<uint8_t*>(bgra), static_cast<size_t>(strideBytes) * srcHeight_,
                        keepPixels, nullptr, AV_BUFFER_FLAG_READONLY);
-  if (!srcView_->buf[0]) throw MediaError(code::kOutOfMemory, "swscale source view");
-  srcView_->data[0] = const_cast<uint8_t*>(bgra);
-  srcView_->linesize[0] = strideBytes;
-  srcView_->format = swscaleFormatOf(order_);
-  srcView_->width = srcWidth_;
-  srcView_->height = srcHeight_;
+  if (!view->buf[0]) throw MediaError(code::kOutOfMemory, "swscale source view");
+  view->data[0] = const_cast<uint8_t*>(bgra);
+  view->linesize[0] = strideBytes;
+  view->format = swscaleFormatOf(order_);
+  view->width = srcWidth_;
+  view->height = srcHeight_;
   try {
-    scaleInto(srcView_, dst);
+    scaleInto(view, dst);
   } catch (...) {
-    av_frame_unref(srcView_);
+    av_frame_unref(view);
     throw;
   }
-  av_frame_unref(srcView_);
+  av_frame_unref(view);
 }
 
 void ColorConverter::convert(const uint8_t* bgra, int strideBytes, AVFrame* dst) {
   if (!sws_) return convertFast(bgra, strideBytes, dst);
   paintBarsOnce(dst);
   if (!intermediate_) return convertSwscale(bgra, strideBytes, dst);
-  convertFast(bgra, strideBytes, intermediate_);
-  scaleInto(intermediate_, dst);
+  convertFast(bgra, strideBytes, intermediate_.get());
+  scaleInto(intermediate_.get(), dst);
 }
 
 }  // namespace media

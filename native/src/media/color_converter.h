@@ -8,17 +8,19 @@
 // colours at source size first and lets swscale scale only YUV planes: 2.5x
 // cheaper than swscale's own BGRA input path (see BENCHMARKS.md, X11 capture).
 #include <cstdint>
+#include <memory>
 
+#include "media/av_frame.h"
 #include "media/bgra_to_yuv.h"
 
-extern "C" {
-#include <libavutil/pixfmt.h>
-}
-
 struct SwsContext;
-struct AVFrame;
 
 namespace media {
+
+struct SwsContextDeleter {
+  void operator()(SwsContext* context) const;
+};
+using SwsContextPtr = std::unique_ptr<SwsContext, SwsContextDeleter>;
 
 // Where the picture sits in the output frame; all even (4:2:0 chroma).
 struct ContentRect {
@@ -57,7 +59,6 @@ class ColorConverter {
   void convertSwscale(const uint8_t* bgra, int strideBytes, AVFrame* dst);
   void scaleInto(AVFrame* src, AVFrame* dst);
   void initSwscale(AVPixelFormat srcFormat, int flags, int threads);
-  void freeSwscale();
   void paintBarsOnce(AVFrame* dst);
 
   int srcWidth_;
@@ -68,10 +69,10 @@ class ColorConverter {
   Method method_;
   PixelOrder order_;
   ContentRect rect_;
-  SwsContext* sws_ = nullptr;        // null: same size, fast
-  AVFrame* intermediate_ = nullptr;  // fast then scaled: the source size in YUV420P
-  AVFrame* srcView_ = nullptr;       // the caller's BGRA pixels; owns nothing
-  AVFrame* dstView_ = nullptr;       // the content rectangle of the output frame
+  SwsContextPtr sws_;        // null: same size, fast
+  AvFramePtr intermediate_;  // fast then scaled: the source size in YUV420P
+  AvFramePtr srcView_;       // the caller's BGRA pixels; owns nothing
+  AvFramePtr dstView_;       // the content rectangle of the output frame
   const uint8_t* barsPaintedIn_ = nullptr;
 };
 

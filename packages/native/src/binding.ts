@@ -1,11 +1,26 @@
 // Loads the compiled addon once per thread (each worker gets its own
 // per-environment instance of it) and tells it which error class to throw.
+// `Addon` below is the whole of what the .node exports, typed: the facades
+// (index.ts, net.ts, gamestream.ts, opus.ts, input.ts) use nothing else.
+//
+// The Native*Options types are what each constructor requires: every field,
+// no defaults. The facades fill every default before the call; the C++
+// wrappers (native/src/binding/required_fields.h) throw NativeError
+// INVALID_ARGUMENT naming any field that is missing or of the wrong type.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { PixelFormat } from '@punktfunk/shared';
+import type { Codec, EncoderBackend, PixelFormat } from '@punktfunk/shared';
 import { NativeError } from './errors.js';
-import type { CaptureMode, ContentRect, X11DisplayProbe } from './options.js';
+import type {
+  GameStreamAudioReport,
+  GameStreamAudioSource,
+  GameStreamAudioSourceOption,
+  GameStreamFrameReport,
+  GameStreamPingReport,
+} from './gamestream.js';
+import type { FrameSendReport, PollResult, ReceiverCounters } from './net.js';
+import type { CaptureMode, ContentRect, ConvertMethod, FrameSourceKind, X11DisplayProbe } from './options.js';
 
 export interface CaptureTiming {
   frameIndex: number;
@@ -104,19 +119,180 @@ export interface NativeUinputGamepad {
   close(): void;
 }
 
-interface Addon {
-  Capture: new (options: object) => NativeCapture;
-  Encoder: new (options: object) => NativeEncoder;
-  Decoder: new (options: object) => NativeDecoder;
+// The punktfunk/1 media path (native/src/net); the facade is net.ts.
+export interface NativeMediaSender {
+  sendFrame(data: Uint8Array, frameIndex: number, keyframe: boolean, captureStartUs: number): FrameSendReport;
+  setFecPercent(fecPercent: number): void;
+  localPort(): number;
+  close(): void;
+}
+
+export interface NativeMediaReceiver {
+  poll(timeoutMs: number): PollResult;
+  counters(): ReceiverCounters;
+  localPort(): number;
+  close(): void;
+}
+
+// The GameStream senders (native/src/net/gs_*); the facade is gamestream.ts.
+/** What both GameStream senders have: a socket on the stream port that reads the client's pings. */
+export interface NativePingedSocket {
+  localPort(): number;
+  pollPings(): GameStreamPingReport;
+  connectTo(remoteHost: string, remotePort: number): void;
+  connected(): boolean;
+  close(): void;
+}
+
+export interface NativeGsVideoSender extends NativePingedSocket {
+  sendFrame(
+    data: Uint8Array,
+    frameIndex: number,
+    frameType: number,
+    hostLatencyUs: number,
+    rtpTimestamp: number,
+  ): GameStreamFrameReport;
+  setFecPercent(fecPercent: number): void;
+  datagramBytes(): number;
+}
+
+export interface NativeGsAudioSender extends NativePingedSocket {
+  sendAudio(count: number): GameStreamAudioReport;
+  audioSource(): GameStreamAudioSource;
+  fallbackReason(): string | null;
+}
+
+// The Opus decoder (native/src/media/opus_decoder.h); the facade is opus.ts.
+export interface NativeOpusDecoder {
+  decode(packet: Uint8Array): Int16Array;
+  decodeLost(samplesPerChannel: number): Int16Array;
+  close(): void;
+}
+
+export interface NativeCaptureOptions {
+  source: FrameSourceKind;
+  /** '' means $DISPLAY (x11). */
+  display: string;
+  cursor: boolean;
+  width: number;
+  height: number;
+  pixelFormat: PixelFormat;
+  convertMethod: ConvertMethod;
+  convertThreads: number;
+  /** Only with source 'pipewire'. */
+  pipewire?: NativePipeWireOptions;
+}
+
+/** -1 / '' mean "not given": exactly one of nodeId and nodeName is set, fd only with nodeId. */
+export interface NativePipeWireOptions {
+  fd: number;
+  nodeId: number;
+  nodeName: string;
+  cursor: boolean;
+  stallTimeoutMs: number;
+}
+
+export interface NativeEncoderOptions {
+  codec: Codec;
+  backend: EncoderBackend;
+  width: number;
+  height: number;
+  fps: number;
+  bitrateKbps: number;
+  /** '' means the backend's low-latency default. */
+  preset: string;
+  /** 0 lets the encoder choose. */
+  threads: number;
+}
+
+export interface NativeDecoderOptions {
+  codec: Codec;
+  threads: number;
+}
+
+export interface NativeMediaSenderOptions {
+  remoteHost: string;
+  remotePort: number;
+  key: Uint8Array;
+  salt: Uint8Array;
+  shardBytes: number;
+  fecPercent: number;
+  maxDataShardsPerBlock: number;
+  spreadUs: number;
+  burstPackets: number;
+}
+
+export interface NativeMediaReceiverOptions {
+  localAddress: string;
+  localPort: number;
+  key: Uint8Array;
+  salt: Uint8Array;
+  dropRate: number;
+  dropSeed: number;
+  windowFrames: number;
+  maxFrameBytes: number;
+}
+
+/** The socket side of both GameStream senders. */
+export interface NativeGsSocketOptions {
+  /** '' and 0: no client yet (connectTo() later). */
+  remoteHost: string;
+  remotePort: number;
+  /** '': the wildcard of remoteHost's family, or 0.0.0.0. */
+  localHost: string;
+  localPort: number;
+  /** '': only legacy "PING" datagrams count. */
+  pingPayload: string;
+}
+
+export interface NativeGsVideoSenderOptions extends NativeGsSocketOptions {
+  packetSize: number;
+  fecPercent: number;
+  minRequiredFecPackets: number;
+  payloadType: number;
+  ssrc: number;
+  codec: Codec;
+  /** null: plaintext. */
+  key: Uint8Array | null;
+  initialSequence: number;
+  spreadUs: number;
+  burstPackets: number;
+}
+
+export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions {
+  /** null: plaintext. */
+  key: Uint8Array | null;
+  keyId: number;
+  packetDurationMs: 5 | 10;
+  bitrateBps: number;
+  source: GameStreamAudioSourceOption;
+  toneHz: number;
+}
+
+export interface NativeOpusDecoderOptions {
+  channels: 1 | 2;
+  sampleRate: 48000;
+}
+
+/** Everything the .node exports (native/src/addon.cc registers it). */
+export interface Addon {
   setErrorClass(cls: typeof NativeError): void;
   monotonicUs(): number;
   openCodecContexts(): number;
   liveHandles(): number;
+  probeX11Display(display: string): X11DisplayProbe;
+  Capture: new (options: NativeCaptureOptions) => NativeCapture;
+  Encoder: new (options: NativeEncoderOptions) => NativeEncoder;
+  Decoder: new (options: NativeDecoderOptions) => NativeDecoder;
+  MediaSender: new (options: NativeMediaSenderOptions) => NativeMediaSender;
+  MediaReceiver: new (options: NativeMediaReceiverOptions) => NativeMediaReceiver;
+  GameStreamVideoSender: new (options: NativeGsVideoSenderOptions) => NativeGsVideoSender;
+  GameStreamAudioSender: new (options: NativeGsAudioSenderOptions) => NativeGsAudioSender;
+  OpusDecoder: new (options: NativeOpusDecoderOptions) => NativeOpusDecoder;
   X11Input: new (options: { display: string }) => NativeDesktopInput;
   WlrInput: new (options: { display: string; runtimeDir: string; timeoutMs: number }) => NativeDesktopInput;
   UinputGamepad: new (options: { devicePath: string }) => NativeUinputGamepad;
   gamepadEvents(before: NativeGamepadState, after: NativeGamepadState): [number, number, number][];
-  probeX11Display(display: string): X11DisplayProbe;
 }
 
 function addonPath(): string {

@@ -7,7 +7,15 @@
 // audio 48000: localPort), the client pings that port from the socket it
 // receives on, pollPings() reports the pings' source, and connectTo() streams
 // there, from the same port, which is what the client's NAT lets back in.
-import { addon } from './binding.js';
+import {
+  addon,
+  type NativeGsAudioSender,
+  type NativeGsAudioSenderOptions,
+  type NativeGsSocketOptions,
+  type NativeGsVideoSender,
+  type NativeGsVideoSenderOptions,
+  type NativePingedSocket,
+} from './binding.js';
 import { checkAddress, checkBytes, checkInteger, fail } from './checks.js';
 
 export const GAMESTREAM_LIMITS = {
@@ -143,45 +151,14 @@ export interface GameStreamAudioReport {
   nextSequence: number;
 }
 
-/** What both native GameStream senders have: a socket on the stream port that reads the client's pings. */
-interface NativePingedSocket {
-  localPort(): number;
-  pollPings(): GameStreamPingReport;
-  connectTo(remoteHost: string, remotePort: number): void;
-  connected(): boolean;
-  close(): void;
-}
-
-interface NativeGsVideoSender extends NativePingedSocket {
-  sendFrame(
-    data: Uint8Array,
-    frameIndex: number,
-    frameType: number,
-    hostLatencyUs: number,
-    rtpTimestamp: number,
-  ): GameStreamFrameReport;
-  setFecPercent(fecPercent: number): void;
-  datagramBytes(): number;
-}
-
-interface NativeGsAudioSender extends NativePingedSocket {
-  sendAudio(count: number): GameStreamAudioReport;
-  audioSource(): GameStreamAudioSource;
-  fallbackReason(): string | null;
-}
-
-interface GameStreamAddon {
-  GameStreamVideoSender: new (options: object) => NativeGsVideoSender;
-  GameStreamAudioSender: new (options: object) => NativeGsAudioSender;
-}
-
-const gsAddon = addon as unknown as GameStreamAddon;
-
 // Printable ASCII, as X-SS-Ping-Payload is compared byte for byte.
 const PING_PAYLOAD = /^[\x20-\x7e]{16}$/;
 
-/** The options every sender shares: remote (both or neither), local address, ping payload. */
-function validatePingOptions(what: string, o: GameStreamPingOptions) {
+/**
+ * The options every sender shares: remote (both or neither), local address,
+ * ping payload. The native side takes '' (and port 0) for "not given".
+ */
+function validatePingOptions(what: string, o: GameStreamPingOptions): NativeGsSocketOptions {
   const hasHost = o.remoteHost !== undefined;
   if (hasHost !== (o.remotePort !== undefined)) {
     fail(what, 'remoteHost and remotePort go together (give neither to connectTo() later)');
@@ -200,10 +177,11 @@ function validatePingOptions(what: string, o: GameStreamPingOptions) {
     fail(what, `pingPayload must be 16 printable ASCII characters, got ${JSON.stringify(o.pingPayload)}`);
   }
   return {
-    ...(hasHost ? { remoteHost: o.remoteHost, remotePort: o.remotePort } : {}),
-    ...(o.localHost !== undefined ? { localHost: o.localHost } : {}),
+    remoteHost: o.remoteHost ?? '',
+    remotePort: o.remotePort ?? 0,
+    localHost: o.localHost ?? '',
     localPort,
-    ...(o.pingPayload !== undefined ? { pingPayload: o.pingPayload } : {}),
+    pingPayload: o.pingPayload ?? '',
   };
 }
 
@@ -217,7 +195,7 @@ function checkKey(what: string, key: unknown): void {
   if (key !== undefined) checkBytes(what, 'key', key, [16]);
 }
 
-export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) {
+export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions): NativeGsVideoSenderOptions {
   const what = 'GameStream video sender options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const ping = validatePingOptions(what, o);
@@ -261,14 +239,14 @@ export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions) 
     payloadType,
     ssrc,
     codec,
-    ...(o.key ? { key: o.key } : {}),
+    key: o.key ?? null,
     initialSequence,
     spreadUs,
     burstPackets,
   };
 }
 
-export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) {
+export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions): NativeGsAudioSenderOptions {
   const what = 'GameStream audio sender options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const ping = validatePingOptions(what, o);
@@ -291,7 +269,7 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions) 
   }
   return {
     ...ping,
-    ...(o.key ? { key: o.key } : {}),
+    key: o.key ?? null,
     keyId,
     packetDurationMs,
     bitrateBps,
@@ -340,7 +318,7 @@ export class GameStreamVideoSender extends PingedSender<NativeGsVideoSender> {
   readonly datagramBytes: number;
 
   constructor(options: GameStreamVideoSenderOptions) {
-    super(new gsAddon.GameStreamVideoSender(validateGameStreamVideoOptions(options)));
+    super(new addon.GameStreamVideoSender(validateGameStreamVideoOptions(options)));
     this.datagramBytes = this.handle.datagramBytes();
   }
 
@@ -384,7 +362,7 @@ export class GameStreamAudioSender extends PingedSender<NativeGsAudioSender> {
   readonly fallbackReason: string | null;
 
   constructor(options: GameStreamAudioSenderOptions) {
-    super(new gsAddon.GameStreamAudioSender(validateGameStreamAudioOptions(options)));
+    super(new addon.GameStreamAudioSender(validateGameStreamAudioOptions(options)));
     this.audioSource = this.handle.audioSource();
     this.fallbackReason = this.handle.fallbackReason();
   }

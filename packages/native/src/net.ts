@@ -1,7 +1,13 @@
 // The typed facade over the native punktfunk/1 media path (native/src/net):
 // MediaSender on the host, MediaReceiver on the client. Options are checked
 // here before any native call; docs/protocol-punktfunk1.md is the wire format.
-import { addon } from './binding.js';
+import {
+  addon,
+  type NativeMediaReceiver,
+  type NativeMediaReceiverOptions,
+  type NativeMediaSender,
+  type NativeMediaSenderOptions,
+} from './binding.js';
 import { checkAddress, checkBytes, checkInteger, checkNumber, fail } from './checks.js';
 
 export const NET_LIMITS = {
@@ -105,33 +111,12 @@ export interface PollResult {
   counters: ReceiverCounters;
 }
 
-interface NativeMediaSender {
-  sendFrame(data: Uint8Array, frameIndex: number, keyframe: boolean, captureStartUs: number): FrameSendReport;
-  setFecPercent(fecPercent: number): void;
-  localPort(): number;
-  close(): void;
-}
-
-interface NativeMediaReceiver {
-  poll(timeoutMs: number): PollResult;
-  counters(): ReceiverCounters;
-  localPort(): number;
-  close(): void;
-}
-
-interface NetAddon {
-  MediaSender: new (options: object) => NativeMediaSender;
-  MediaReceiver: new (options: object) => NativeMediaReceiver;
-}
-
-const netAddon = addon as unknown as NetAddon;
-
 function checkKeys(what: string, o: { key: unknown; salt: unknown }): void {
   checkBytes(what, 'key', o.key, [16, 32]);
   checkBytes(what, 'salt', o.salt, [4]);
 }
 
-export function validateMediaSenderOptions(o: MediaSenderOptions): Required<Omit<MediaSenderOptions, 'fps'>> {
+export function validateMediaSenderOptions(o: MediaSenderOptions): NativeMediaSenderOptions {
   const what = 'media sender options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   checkAddress(what, 'remoteHost', o.remoteHost);
@@ -162,7 +147,7 @@ export function validateMediaSenderOptions(o: MediaSenderOptions): Required<Omit
   };
 }
 
-export function validateMediaReceiverOptions(o: MediaReceiverOptions): Required<MediaReceiverOptions> {
+export function validateMediaReceiverOptions(o: MediaReceiverOptions): NativeMediaReceiverOptions {
   const what = 'media receiver options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const localAddress = o.localAddress ?? '::';
@@ -195,7 +180,7 @@ export class MediaSender {
   private readonly handle: NativeMediaSender;
 
   constructor(options: MediaSenderOptions) {
-    this.handle = new netAddon.MediaSender(validateMediaSenderOptions(options));
+    this.handle = new addon.MediaSender(validateMediaSenderOptions(options));
   }
 
   /**
@@ -237,7 +222,7 @@ export class MediaReceiver {
   private readonly handle: NativeMediaReceiver;
 
   constructor(options: MediaReceiverOptions) {
-    this.handle = new netAddon.MediaReceiver(validateMediaReceiverOptions(options));
+    this.handle = new addon.MediaReceiver(validateMediaReceiverOptions(options));
   }
 
   get localPort(): number {

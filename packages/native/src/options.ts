@@ -1,5 +1,7 @@
 // Option validation happens here, before any native call: C++ receives only
 // options that already make sense, and the caller gets a clear message.
+// Each validate*() also fills every default, each in one place: the native
+// side requires every field and has no defaults of its own.
 import {
   CODECS,
   type Codec,
@@ -7,6 +9,12 @@ import {
   type EncoderBackend,
   type PixelFormat,
 } from '@punktfunk/shared';
+import type {
+  NativeCaptureOptions,
+  NativeDecoderOptions,
+  NativeEncoderOptions,
+  NativePipeWireOptions,
+} from './binding.js';
 import { checkInteger, checkOneOf, fail } from './checks.js';
 
 export const LIMITS = {
@@ -71,11 +79,6 @@ export interface CaptureOptions {
   pipewire?: PipeWireCaptureOptions;
 }
 
-/** What the engine receives: every field set. */
-export type ValidCaptureOptions = Required<Omit<CaptureOptions, 'pipewire'>> & {
-  pipewire?: Required<PipeWireCaptureOptions>;
-};
-
 /**
  * How frames are obtained: the test pattern, X11 through MIT-SHM, X11
  * GetImage (no MIT-SHM), or a PipeWire node, e.g. "pipewire node 42 1280x720 BGRx (MemFd)".
@@ -116,20 +119,24 @@ function checkSize(what: string, width: unknown, height: unknown): void {
   }
 }
 
-export function validateEncoderOptions(o: EncoderOptions): Required<EncoderOptions> {
+export function validateEncoderOptions(o: EncoderOptions): NativeEncoderOptions {
   const what = 'encoder options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   checkOneOf(what, 'codec', o.codec, CODECS);
-  checkOneOf(what, 'backend', o.backend ?? 'auto', ENCODER_BACKENDS);
+  const backend = o.backend ?? 'auto';
+  checkOneOf(what, 'backend', backend, ENCODER_BACKENDS);
   checkSize(what, o.width, o.height);
   checkInteger(what, 'fps', o.fps, 1, LIMITS.maxFps);
   checkInteger(what, 'bitrateKbps', o.bitrateKbps, LIMITS.minBitrateKbps, LIMITS.maxBitrateKbps);
-  checkInteger(what, 'threads', o.threads ?? 0, 0, LIMITS.maxThreads);
+  const threads = o.threads ?? 0;
+  checkInteger(what, 'threads', threads, 0, LIMITS.maxThreads);
+  // '': the backend's low-latency default (superfast for x264/x265, p1 for NVENC).
   const preset = o.preset ?? '';
   if (typeof preset !== 'string' || !/^[a-z0-9]{0,16}$/.test(preset)) {
     fail(what, `preset must be a short lowercase word, got ${JSON.stringify(o.preset)}`);
   }
-  return { backend: 'auto', threads: 0, ...o, preset };
+  const { codec, width, height, fps, bitrateKbps } = o;
+  return { codec, backend, width, height, fps, bitrateKbps, preset, threads };
 }
 
 export function validateBitrateKbps(bitrateKbps: number): void {
@@ -156,10 +163,7 @@ export const PIPEWIRE_LIMITS = {
   maxStallTimeoutMs: 60_000,
 } as const;
 
-function validatePipeWireOptions(
-  what: string,
-  o: PipeWireCaptureOptions | undefined,
-): Required<PipeWireCaptureOptions> {
+function validatePipeWireOptions(what: string, o: PipeWireCaptureOptions | undefined): NativePipeWireOptions {
   if (typeof o !== 'object' || o === null)
     fail(what, "source 'pipewire' needs pipewire: { nodeId } or { nodeName }");
   const byId = o.nodeId !== undefined;
@@ -189,7 +193,7 @@ function validatePipeWireOptions(
   return { fd: o.fd ?? -1, nodeId: o.nodeId ?? -1, nodeName, cursor, stallTimeoutMs };
 }
 
-export function validateCaptureOptions(o: CaptureOptions): ValidCaptureOptions {
+export function validateCaptureOptions(o: CaptureOptions): NativeCaptureOptions {
   const what = 'capture options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const source = o.source ?? 'synthetic';
@@ -205,18 +209,22 @@ export function validateCaptureOptions(o: CaptureOptions): ValidCaptureOptions {
   if (typeof cursor !== 'boolean') fail(what, `cursor must be a boolean, got ${JSON.stringify(o.cursor)}`);
   checkSize(what, o.width, o.height);
   checkOneOf(what, 'pixelFormat', o.pixelFormat, ['yuv420p', 'nv12']);
-  checkOneOf(what, 'convertMethod', o.convertMethod ?? 'fast', ['fast', 'swscale']);
-  checkInteger(what, 'convertThreads', o.convertThreads ?? 1, 1, LIMITS.maxThreads);
-  const { pipewire, ...rest } = o;
-  const valid: ValidCaptureOptions = {
-    convertMethod: 'fast',
-    convertThreads: 1,
-    ...rest,
+  const convertMethod = o.convertMethod ?? 'fast';
+  checkOneOf(what, 'convertMethod', convertMethod, ['fast', 'swscale']);
+  const convertThreads = o.convertThreads ?? 1;
+  checkInteger(what, 'convertThreads', convertThreads, 1, LIMITS.maxThreads);
+  const { width, height, pixelFormat } = o;
+  const valid: NativeCaptureOptions = {
     source,
     display,
     cursor,
+    width,
+    height,
+    pixelFormat,
+    convertMethod,
+    convertThreads,
   };
-  if (source === 'pipewire') valid.pipewire = validatePipeWireOptions(what, pipewire);
+  if (source === 'pipewire') valid.pipewire = validatePipeWireOptions(what, o.pipewire);
   return valid;
 }
 
@@ -243,10 +251,11 @@ export function fitContentRect(
   };
 }
 
-export function validateDecoderOptions(o: DecoderOptions): Required<DecoderOptions> {
+export function validateDecoderOptions(o: DecoderOptions): NativeDecoderOptions {
   const what = 'decoder options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   checkOneOf(what, 'codec', o.codec, CODECS);
-  checkInteger(what, 'threads', o.threads ?? 1, 0, LIMITS.maxThreads);
-  return { threads: 1, ...o };
+  const threads = o.threads ?? 1;
+  checkInteger(what, 'threads', threads, 0, LIMITS.maxThreads);
+  return { codec: o.codec, threads };
 }

@@ -1,7 +1,7 @@
 // The typed facade over the native Opus decoder (native/src/media/opus_decoder.h),
 // for punktfunk's own GameStream test client: it turns the host's audio
 // packets (RTP payloads) back into PCM. Options are checked here first.
-import { addon } from './binding.js';
+import { addon, type NativeOpusDecoder, type NativeOpusDecoderOptions } from './binding.js';
 import { checkInteger, checkOneOf, fail } from './checks.js';
 
 export const OPUS_LIMITS = {
@@ -18,19 +18,7 @@ export interface OpusDecoderOptions {
   sampleRate?: 48000;
 }
 
-interface NativeOpusDecoder {
-  decode(packet: Uint8Array): Int16Array;
-  decodeLost(samplesPerChannel: number): Int16Array;
-  close(): void;
-}
-
-interface OpusAddon {
-  OpusDecoder: new (options: object) => NativeOpusDecoder;
-}
-
-const opusAddon = addon as unknown as OpusAddon;
-
-export function validateOpusDecoderOptions(o: OpusDecoderOptions = {}) {
+export function validateOpusDecoderOptions(o: OpusDecoderOptions = {}): NativeOpusDecoderOptions {
   const what = 'Opus decoder options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const channels = o.channels ?? 2;
@@ -47,7 +35,7 @@ export class OpusDecoder {
 
   constructor(options: OpusDecoderOptions = {}) {
     const valid = validateOpusDecoderOptions(options);
-    this.handle = new opusAddon.OpusDecoder(valid);
+    this.handle = new addon.OpusDecoder(valid);
     this.channels = valid.channels;
   }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { GameStreamAudioSender, GameStreamVideoSender, NativeError } from '../src/index.js';
+import {
+  GameStreamAudioSender,
+  GameStreamVideoSender,
+  NativeError,
+  validateGameStreamAudioOptions,
+  validateGameStreamVideoOptions,
+} from '../src/index.js';
 
 const remote = { remoteHost: '127.0.0.1', remotePort: 9 };
 
@@ -65,17 +71,21 @@ describe('GameStream senders: validation and lifecycle', () => {
 
   it('the native side checks the ping options too (the facade bypassed)', async () => {
     const { addon } = await import('../src/binding.js');
-    const raw = addon as unknown as Record<string, new (o: object) => { close(): void }>;
-    for (const name of ['GameStreamVideoSender', 'GameStreamAudioSender']) {
-      const Native = raw[name]!;
-      expect(code(() => new Native({ pingPayload: 'short' }))).toBe('INVALID_ARGUMENT');
-      expect(code(() => new Native({ localHost: 'not an address' }))).toBe('INVALID_ARGUMENT');
-      expect(code(() => new Native({ localPort: 70000 }))).toBe('INVALID_ARGUMENT');
-      expect(code(() => new Native({ remoteHost: '127.0.0.1' }))).toBe('INVALID_ARGUMENT');
-      expect(code(() => new Native({ localHost: '0.0.0.0', remoteHost: '::1', remotePort: 9 }))).toBe(
-        'INVALID_ARGUMENT',
-      );
-      const unconnected = new Native({});
+    // Complete options as the facade would pass them (the native side requires
+    // every field), each case then changing what it checks.
+    const senders: [new (o: object) => { close(): void }, object][] = [
+      [addon.GameStreamVideoSender, validateGameStreamVideoOptions({})],
+      [addon.GameStreamAudioSender, validateGameStreamAudioOptions({})],
+    ];
+    for (const [Native, complete] of senders) {
+      expect(code(() => new Native({ ...complete, pingPayload: 'short' }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ ...complete, localHost: 'not an address' }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ ...complete, localPort: 70000 }))).toBe('INVALID_ARGUMENT');
+      expect(code(() => new Native({ ...complete, remoteHost: '127.0.0.1' }))).toBe('INVALID_ARGUMENT');
+      expect(
+        code(() => new Native({ ...complete, localHost: '0.0.0.0', remoteHost: '::1', remotePort: 9 })),
+      ).toBe('INVALID_ARGUMENT');
+      const unconnected = new Native(complete);
       unconnected.close();
     }
   });

@@ -156,12 +156,14 @@ describe('OpusDecoder on the host audio stream', () => {
 
   it('the native side checks too (the facade bypassed)', async () => {
     const { addon } = await import('../src/binding.js');
-    const Native = (
-      addon as unknown as { OpusDecoder: new (o: unknown) => Record<string, (...a: unknown[]) => unknown> }
-    ).OpusDecoder;
-    expect(errorOf(() => new Native({ channels: 6 })).code).toBe('INVALID_ARGUMENT');
+    // Untyped, so wrong values reach the native side; it requires every field.
+    const Native = addon.OpusDecoder as unknown as new (
+      o: unknown,
+    ) => Record<string, (...a: unknown[]) => unknown>;
+    const complete = { channels: 2, sampleRate: 48000 };
+    expect(errorOf(() => new Native({ ...complete, channels: 6 })).code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => new Native(null)).code).toBe('INVALID_ARGUMENT');
-    const raw = new Native({});
+    const raw = new Native(complete);
     expect(errorOf(() => raw.decode!(new Uint8Array(0))).code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => raw.decode!(new Int16Array(4))).code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => raw.decode!('packet')).code).toBe('INVALID_ARGUMENT');

@@ -350,3 +350,38 @@ describe('ENet peer: disconnecting', () => {
     expect(() => h.peer.start()).toThrow(/starts once/);
   });
 });
+
+describe('ENet peer: what its owner can read', () => {
+  it('state is a frozen snapshot: it does not change under the reader, a new read shows the change', () => {
+    const h = harness();
+    const before = h.peer.state;
+    expect(Object.isFrozen(before)).toBe(true);
+    expect(before).toMatchObject({ stage: 'listening', connect: null, unacknowledged: 0, dropped: 0 });
+    h.client.connect();
+    expect(before.stage).toBe('listening');
+    const verifying = h.peer.state;
+    // The VERIFY_CONNECT waits for its acknowledgement; the CONNECT's values are the client's.
+    expect(verifying).toMatchObject({
+      stage: 'verifying',
+      outgoingPeerId: CLIENT_PEER_ID,
+      connect: { connectId: 0x1234, data: CONNECT_DATA },
+      mtu: 1392,
+      channelCount: 0x30,
+      unacknowledged: 1,
+    });
+    expect(() => {
+      (verifying as { stage: string }).stage = 'connected';
+    }).toThrow(TypeError);
+    expect(h.peer.state.stage).toBe('verifying');
+    expect(Object.isFrozen(verifying.connect)).toBe(true);
+  });
+
+  it('a reliable message may fill the MTU less the sent-time header and the SEND_RELIABLE fields', () => {
+    const h = harness();
+    h.connectFully();
+    // 1392 - 4 (header with sent time) - 6 (SEND_RELIABLE without its data)
+    h.peer.sendReliable(0, Buffer.alloc(1382));
+    expect(() => h.peer.sendReliable(0, Buffer.alloc(1383))).toThrow(/at most 1382/);
+    expect(h.sent.at(-1)?.commands[0]).toMatchObject({ type: 'send-reliable' });
+  });
+});

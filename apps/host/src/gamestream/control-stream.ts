@@ -143,7 +143,7 @@ class Link implements ControlLink {
     await this.until(() => this.peer.state.stage !== 'listening' && this.peer.state.stage !== 'verifying');
     if (this.peer.state.stage === 'connected') {
       this.peer.sendReliable(GENERIC_CHANNEL, this.cipher.seal({ kind: 'termination', code }));
-      await this.until(() => this.peer.state.inFlight.length === 0);
+      await this.until(() => this.peer.state.unacknowledged === 0);
       this.peer.disconnect();
       await this.until(() => this.peer.state.stage === 'disconnected');
     }

@@ -7,11 +7,14 @@ import {
   ENET_COMMAND_FLAG_UNSEQUENCED,
   ENET_COMMAND_MASK,
   ENET_COMMAND_NAMES,
+  ENET_HEADER_BYTES,
   ENET_HEADER_FLAG_COMPRESSED,
   ENET_HEADER_FLAG_SENT_TIME,
+  ENET_HEADER_WITH_SENT_TIME_BYTES,
   ENET_SESSION_MASK,
   ENET_SESSION_SHIFT,
   type EnetCommand,
+  type EnetCommandBody,
   type EnetDatagram,
   EnetWireError,
   enetCommandNumber,
@@ -92,10 +95,7 @@ function readFragmentFields(r: Reader): FragmentFields {
   return { ...fields, data: r.data(dataLength, 'fragment data') };
 }
 
-type CommonField = 'acknowledge' | 'unsequenced' | 'channelId' | 'reliableSequenceNumber';
-type Body = EnetCommand extends infer C ? (C extends unknown ? Omit<C, CommonField> : never) : never;
-
-function readBody(type: EnetCommand['type'], r: Reader): Body {
+function readBody(type: EnetCommand['type'], r: Reader): EnetCommandBody {
   switch (type) {
     case 'acknowledge':
       return {
@@ -154,29 +154,29 @@ function readCommand(bytes: Buffer, offset: number, index: number): { command: E
   const channelId = r.u8('channelID');
   const reliableSequenceNumber = r.u16('reliableSequenceNumber');
   const body = readBody(type, r);
-  const command = {
+  const command: EnetCommand = {
     acknowledge: (commandByte & ENET_COMMAND_FLAG_ACKNOWLEDGE) !== 0,
     unsequenced: (commandByte & ENET_COMMAND_FLAG_UNSEQUENCED) !== 0,
     channelId,
     reliableSequenceNumber,
     ...body,
-  } as EnetCommand;
+  };
   return { command, next: r.offset };
 }
 
 export function decodeEnetDatagram(bytes: Buffer): EnetDatagram {
-  if (bytes.length < 2)
-    throw new EnetWireError(`a datagram needs a 2-byte header, got ${bytes.length} bytes`);
+  if (bytes.length < ENET_HEADER_BYTES)
+    throw new EnetWireError(`a datagram needs a ${ENET_HEADER_BYTES}-byte header, got ${bytes.length} bytes`);
   const peerField = bytes.readUInt16BE(0);
   if (peerField & ENET_HEADER_FLAG_COMPRESSED)
     throw new EnetWireError('compressed datagrams are not supported');
-  let offset = 2;
+  let offset = ENET_HEADER_BYTES;
   let sentTime: number | null = null;
   if (peerField & ENET_HEADER_FLAG_SENT_TIME) {
-    if (bytes.length < 4)
+    if (bytes.length < ENET_HEADER_WITH_SENT_TIME_BYTES)
       throw new EnetWireError('header says it carries a sent time, but the datagram ends');
-    sentTime = bytes.readUInt16BE(2);
-    offset = 4;
+    sentTime = bytes.readUInt16BE(ENET_HEADER_BYTES);
+    offset = ENET_HEADER_WITH_SENT_TIME_BYTES;
   }
   const commands: EnetCommand[] = [];
   while (offset < bytes.length) {
@@ -287,7 +287,7 @@ export function encodeEnetDatagram(d: EnetDatagram): Buffer {
   if (d.commands.length === 0) throw new EnetWireError('a datagram without commands');
   checkRange(d.peerId, 0x0fff, 'peerId');
   checkRange(d.sessionId, 3, 'sessionId');
-  const headerBytes = d.sentTime === null ? 2 : 4;
+  const headerBytes = d.sentTime === null ? ENET_HEADER_BYTES : ENET_HEADER_WITH_SENT_TIME_BYTES;
   const total = d.commands.reduce((sum, c) => sum + enetCommandSize(c), headerBytes);
   const w = new Writer(Buffer.alloc(total));
   const flags = d.sentTime === null ? 0 : ENET_HEADER_FLAG_SENT_TIME;

@@ -7,8 +7,11 @@
 import { decodeEnetDatagram, encodeEnetDatagram } from './codec.js';
 import {
   type ConnectFields,
+  ENET_COMMAND_FIXED_BYTES,
+  ENET_HEADER_WITH_SENT_TIME_BYTES,
   ENET_PEER_ID_NONE,
   ENET_SYSTEM_CHANNEL,
+  type EnetBodyOf,
   type EnetCommand,
   EnetWireError,
   enetCommandSize,
@@ -23,7 +26,15 @@ const MAX_CHANNELS = 255;
 // ENet's reliable window: 16 windows of 4096 sequence numbers, of which 8 may be
 // ahead of the next expected one. Further ahead is not acknowledged (ENet drops it too).
 const RELIABLE_AHEAD_LIMIT = 7 * 4096;
-const HEADER_WITH_TIME_BYTES = 4;
+// Datagrams are filled as if each had the sent time in its header: those with a
+// reliable command do; acknowledgement-only ones come out 2 bytes short of the MTU.
+const HEADER_BYTES = ENET_HEADER_WITH_SENT_TIME_BYTES;
+// The most one SEND_RELIABLE can carry: no fragmentation, so the header and the
+// command's own fields come out of the MTU.
+const reliableRoom = (mtu: number) => mtu - HEADER_BYTES - ENET_COMMAND_FIXED_BYTES['send-reliable'];
+
+/** The peer-level commands we send on the system channel, reliably. */
+type SystemCommandBody = EnetBodyOf<'verify-connect'> | EnetBodyOf<'disconnect'> | EnetBodyOf<'ping'>;
 
 export type EnetPeerStage =
   | 'idle'
@@ -69,7 +80,8 @@ interface Channel {
   waiting: Map<number, Buffer>;
 }
 
-export interface EnetPeerState {
+/** The peer's working state: owned by PeerMachine, never handed out (see EnetPeerSnapshot). */
+interface EnetPeerState {
   stage: EnetPeerStage;
   outgoingPeerId: number;
   incomingSessionId: number;
@@ -87,8 +99,28 @@ export interface EnetPeerState {
   dropped: number;
 }
 
+/** What an owner may read of a peer: a frozen copy, taken when `state` is read. */
+export interface EnetPeerSnapshot {
+  readonly stage: EnetPeerStage;
+  /** The client's peer id, as we address it; ENET_PEER_ID_NONE before its CONNECT. */
+  readonly outgoingPeerId: number;
+  readonly incomingSessionId: number;
+  readonly outgoingSessionId: number;
+  /** The accepted CONNECT's fields and connect data; null before one. */
+  readonly connect: Readonly<ConnectFields & { data: number }> | null;
+  readonly mtu: number;
+  readonly channelCount: number;
+  /** Reliable commands queued or sent and not yet acknowledged. */
+  readonly unacknowledged: number;
+  readonly lastReceiveMs: number;
+  readonly roundTripMs: number | null;
+  /** Datagrams and commands dropped (each also reported to onDropped). */
+  readonly dropped: number;
+}
+
 export interface EnetPeer {
-  readonly state: Readonly<EnetPeerState>;
+  /** A frozen snapshot of the peer's state, taken on each read: read it again to see changes. */
+  readonly state: EnetPeerSnapshot;
   start(): void;
   stop(): void;
   receive(datagram: Buffer): void;
@@ -133,7 +165,9 @@ export function createEnetPeer(o: EnetPeerOptions): EnetPeer {
   };
   const peer = new PeerMachine(o, cfg, state);
   return {
-    state,
+    get state() {
+      return snapshotOf(state);
+    },
     start: () => peer.start(),
     stop: () => peer.stop(),
     receive: (datagram) => peer.receive(datagram),
@@ -141,6 +175,22 @@ export function createEnetPeer(o: EnetPeerOptions): EnetPeer {
     sendReliable: (channelId, data) => peer.sendReliable(channelId, data),
     disconnect: (data = 0) => peer.disconnect(data),
   };
+}
+
+function snapshotOf(s: EnetPeerState): EnetPeerSnapshot {
+  return Object.freeze({
+    stage: s.stage,
+    outgoingPeerId: s.outgoingPeerId,
+    incomingSessionId: s.incomingSessionId,
+    outgoingSessionId: s.outgoingSessionId,
+    connect: s.connect ? Object.freeze({ ...s.connect }) : null,
+    mtu: s.mtu,
+    channelCount: s.channelCount,
+    unacknowledged: s.inFlight.length,
+    lastReceiveMs: s.lastReceiveMs,
+    roundTripMs: s.roundTripMs,
+    dropped: s.dropped,
+  });
 }
 
 type Cfg = Required<
@@ -251,7 +301,16 @@ class PeerMachine {
     }
     if (!this.o.acceptConnect(c.data)) return this.drop(`CONNECT with data ${c.data} refused`);
     const s = this.s;
-    s.connect = { ...c };
+    // Only the CONNECT's own fields: the command header is not part of the connection.
+    const {
+      type: _type,
+      acknowledge: _ack,
+      unsequenced: _unseq,
+      channelId: _ch,
+      reliableSequenceNumber: _seq,
+      ...fields
+    } = c;
+    s.connect = fields;
     s.outgoingPeerId = c.outgoingPeerId;
     s.outgoingSessionId = nextSessionId(c.incomingSessionId, s.outgoingSessionId);
     s.incomingSessionId = nextSessionId(c.outgoingSessionId, s.incomingSessionId);
@@ -282,15 +341,15 @@ class PeerMachine {
     });
   }
 
-  private queueSystem(body: Record<string, unknown> & { type: EnetCommand['type'] }) {
+  private queueSystem(body: SystemCommandBody) {
     this.s.systemReliableSequenceNumber = (this.s.systemReliableSequenceNumber + 1) & 0xffff;
-    const command = {
+    const command: EnetCommand = {
       ...body,
       acknowledge: true,
       unsequenced: false,
       channelId: ENET_SYSTEM_CHANNEL,
       reliableSequenceNumber: this.s.systemReliableSequenceNumber,
-    } as EnetCommand;
+    };
     this.s.inFlight.push({
       command,
       firstSentMs: null,
@@ -378,7 +437,7 @@ class PeerMachine {
     const channel = this.s.channels[channelId];
     if (!channel)
       throw new RangeError(`channel ${channelId} does not exist (the connection has ${this.s.channelCount})`);
-    const room = this.s.mtu - HEADER_WITH_TIME_BYTES - 6;
+    const room = reliableRoom(this.s.mtu);
     if (data.length > room)
       throw new RangeError(
         `${data.length} bytes do not fit one datagram (at most ${room}; no fragmentation)`,
@@ -447,7 +506,7 @@ class PeerMachine {
     const acks = this.s.pendingAcks.splice(0);
     const due = this.s.inFlight.filter((f) => f.due);
     let batch: EnetCommand[] = [];
-    let size = HEADER_WITH_TIME_BYTES;
+    let size = HEADER_BYTES;
     let reliable = false;
     const emit = () => {
       if (batch.length === 0) return;
@@ -457,7 +516,7 @@ class PeerMachine {
         encodeEnetDatagram({ peerId: this.s.outgoingPeerId, sessionId, sentTime, commands: batch }),
       );
       batch = [];
-      size = HEADER_WITH_TIME_BYTES;
+      size = HEADER_BYTES;
       reliable = false;
     };
     const add = (command: EnetCommand) => {

@@ -13,6 +13,10 @@ export class EnetWireError extends Error {
   }
 }
 
+/** The header's first field: BE16 peer id and flags. */
+export const ENET_HEADER_BYTES = 2;
+/** With the BE16 sent time, which every datagram carrying a reliable command has. */
+export const ENET_HEADER_WITH_SENT_TIME_BYTES = 4;
 export const ENET_PEER_ID_NONE = 0x0fff; // CONNECT comes before the client has our id
 export const ENET_SYSTEM_CHANNEL = 0xff; // peer-level commands (connect, ping, disconnect)
 export const ENET_HEADER_FLAG_SENT_TIME = 0x8000;
@@ -62,28 +66,33 @@ export interface FragmentFields {
   data: Buffer;
 }
 
-interface Base {
+/** The four bytes every command starts with (the command byte carries the type and the two flags). */
+export interface EnetCommandHeader {
   acknowledge: boolean;
   unsequenced: boolean;
   channelId: number;
   reliableSequenceNumber: number;
 }
 
-export type EnetCommand = Base &
-  (
-    | { type: 'acknowledge'; receivedReliableSequenceNumber: number; receivedSentTime: number }
-    | ({ type: 'connect'; data: number } & ConnectFields)
-    | ({ type: 'verify-connect' } & ConnectFields)
-    | { type: 'disconnect'; data: number }
-    | { type: 'ping' }
-    | { type: 'send-reliable'; data: Buffer }
-    | { type: 'send-unreliable'; unreliableSequenceNumber: number; data: Buffer }
-    | { type: 'send-unsequenced'; unsequencedGroup: number; data: Buffer }
-    | ({ type: 'send-fragment' } & FragmentFields)
-    | ({ type: 'send-unreliable-fragment' } & FragmentFields)
-    | { type: 'bandwidth-limit'; incomingBandwidth: number; outgoingBandwidth: number }
-    | { type: 'throttle-configure'; interval: number; acceleration: number; deceleration: number }
-  );
+/** What follows the command header, one shape per command type. */
+export type EnetCommandBody =
+  | { type: 'acknowledge'; receivedReliableSequenceNumber: number; receivedSentTime: number }
+  | ({ type: 'connect'; data: number } & ConnectFields)
+  | ({ type: 'verify-connect' } & ConnectFields)
+  | { type: 'disconnect'; data: number }
+  | { type: 'ping' }
+  | { type: 'send-reliable'; data: Buffer }
+  | { type: 'send-unreliable'; unreliableSequenceNumber: number; data: Buffer }
+  | { type: 'send-unsequenced'; unsequencedGroup: number; data: Buffer }
+  | ({ type: 'send-fragment' } & FragmentFields)
+  | ({ type: 'send-unreliable-fragment' } & FragmentFields)
+  | { type: 'bandwidth-limit'; incomingBandwidth: number; outgoingBandwidth: number }
+  | { type: 'throttle-configure'; interval: number; acceleration: number; deceleration: number };
+
+export type EnetCommand = EnetCommandHeader & EnetCommandBody;
+
+/** The body of one command type, e.g. EnetBodyOf<'verify-connect'>. */
+export type EnetBodyOf<T extends EnetCommandBody['type']> = Extract<EnetCommandBody, { type: T }>;
 
 export interface EnetDatagram {
   peerId: number;
