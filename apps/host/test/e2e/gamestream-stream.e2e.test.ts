@@ -1,5 +1,5 @@
 // GameStream streaming end to end, against the real host process: the
-// project's own Moonlight-style client (apps/host/test/gamestream/stream-client)
+// project's own Moonlight-style client (packages/gamestream-client)
 // pairs, launches, runs RTSP, connects the encrypted control stream, receives
 // video (recovering injected loss with the host's Reed-Solomon parity) and
 // decodes every delivered frame with the addon's decoder, receives and decodes
