@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sessionInfo, statsSample } from '@punktfunk/test-support';
 import { chromium } from 'playwright-core';
 import { serializeCapture } from '../../host/dist/recorder/index.js';
 
@@ -25,51 +26,42 @@ function capture() {
     const second = i >= SAMPLES / 2;
     const tMs = (i + 1) * 2000 + (second ? 60_000 : 0);
     const us = (base, j) => Math.round(base * (1 + 0.15 * Math.random() + wave(i + j, 300, 0.1)));
-    samples.push({
-      tMs,
-      sessionId: second ? 's2' : 's1',
-      kind: 'native',
-      windowMs: 2000,
-      measuredFrames: 120,
-      stages: [
-        { name: 'capture', p50Us: us(800, 0), p99Us: us(1500, 1) },
-        { name: 'submit', p50Us: us(600, 2), p99Us: us(1200, 3) },
-        { name: 'encode', p50Us: us(4200, 4), p99Us: us(7800, 5) },
-        { name: 'send', p50Us: us(350, 6), p99Us: us(900, 7) },
-      ],
-      hostP50Us: us(6000, 8),
-      hostP99Us: us(11_000, 9),
-      fps: 60 - (i % 97 === 0 ? 8 : 0),
-      repeatFps: i % 50 === 0 ? 2 : 0,
-      wireMbps: 11 + wave(i, 200, 1.5),
-      bitrateKbps: 10_000,
-      framesDropped: i % 211 === 0 ? 1 : 0,
-      sendRefused: 0,
-      packetsLost: i % 173 === 0 ? 3 : 0,
-      fecRecovered: i % 173 === 0 ? 1 : 0,
-      fecUs: us(120, 10),
-      sealUs: us(40, 11),
-      socketUs: us(90, 12),
-      rttUs: us(400, 13),
-      clientDecodeP50Us: us(2500, 14),
-      e2eP50Us: us(9000, 15),
-      e2eP99Us: us(14_000, 16),
-    });
+    samples.push(
+      statsSample(tMs, {
+        sessionId: second ? 's2' : 's1',
+        stages: [
+          { name: 'capture', p50Us: us(800, 0), p99Us: us(1500, 1) },
+          { name: 'submit', p50Us: us(600, 2), p99Us: us(1200, 3) },
+          { name: 'encode', p50Us: us(4200, 4), p99Us: us(7800, 5) },
+          { name: 'send', p50Us: us(350, 6), p99Us: us(900, 7) },
+        ],
+        hostP50Us: us(6000, 8),
+        hostP99Us: us(11_000, 9),
+        fps: 60 - (i % 97 === 0 ? 8 : 0),
+        repeatFps: i % 50 === 0 ? 2 : 0,
+        wireMbps: 11 + wave(i, 200, 1.5),
+        framesDropped: i % 211 === 0 ? 1 : 0,
+        packetsLost: i % 173 === 0 ? 3 : 0,
+        fecRecovered: i % 173 === 0 ? 1 : 0,
+        fecUs: us(120, 10),
+        sealUs: us(40, 11),
+        socketUs: us(90, 12),
+        rttUs: us(400, 13),
+        clientDecodeP50Us: us(2500, 14),
+        e2eP50Us: us(9000, 15),
+        e2eP99Us: us(14_000, 16),
+      }),
+    );
   }
-  const session = (sessionId, startedUnixMs) => ({
-    sessionId,
-    kind: 'native',
-    client: 'bench-client',
-    width: 1920,
-    height: 1080,
-    fps: 60,
-    codec: 'h264',
-    encoderName: 'libx264',
-    encoderBackend: 'software',
-    bitrateKbps: 10_000,
-    startedUnixMs,
-    settings: { fecPercent: 20, shardBytes: 1200, encryption: 'aes-256-gcm' },
-  });
+  const session = (sessionId, startedUnixMs) =>
+    sessionInfo({
+      sessionId,
+      client: 'bench-client',
+      width: 1920,
+      height: 1080,
+      startedUnixMs,
+      settings: { fecPercent: 20, shardBytes: 1200, encryption: 'aes-256-gcm' },
+    });
   const id = '2026-11-24T10-00-00Z_1920x1080';
   const meta = {
     id,

@@ -4,15 +4,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Capture, CaptureMeta } from '@punktfunk/shared';
+import { HOST_TOKEN, newConfigDir, type RunningHost, runClient, startHost } from '@punktfunk/test-support';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HOST_TOKEN,
-  newConfigDir,
-  type RunningHost,
-  runClient,
-  startHost,
-} from '../../host/test/helpers/host-process.js';
 import { type Browser, chartPoints, openBrowser, screenshot } from './browser.js';
 
 const configDir = newConfigDir();

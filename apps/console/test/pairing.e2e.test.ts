@@ -6,16 +6,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GameStreamClient } from '@punktfunk/gamestream-client';
 import type { PairedClientInfo } from '@punktfunk/shared';
+import { HOST_TOKEN, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GameStreamTestClient } from '../../host/test/gamestream/gs-client.js';
-import {
-  HOST_TOKEN,
-  newConfigDir,
-  type RunningHost,
-  startHost,
-} from '../../host/test/helpers/host-process.js';
 import { type Browser, openBrowser, screenshot } from './browser.js';
 
 const clientMain = fileURLToPath(new URL('../../client/dist/main.js', import.meta.url));
@@ -138,7 +133,7 @@ describe('Pairing page, end to end', () => {
   });
 
   it('a GameStream client pairs with the PIN typed here', async () => {
-    const gs = await GameStreamTestClient.create({
+    const gs = await GameStreamClient.create({
       http: host.gamestream!.httpPort,
       https: host.gamestream!.httpsPort,
     });
@@ -152,7 +147,7 @@ describe('Pairing page, end to end', () => {
   });
 
   it('a wrong PIN fails cleanly and says so; the retry with the right PIN pairs', async () => {
-    const gs = await GameStreamTestClient.create(
+    const gs = await GameStreamClient.create(
       { http: host.gamestream!.httpPort, https: host.gamestream!.httpsPort },
       'FEDCBA9876543210',
     );

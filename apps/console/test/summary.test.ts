@@ -1,37 +1,8 @@
 // Summary math of the Performance page, without a browser.
-import type { StatsSample } from '@punktfunk/shared';
+import { statsSample } from '@punktfunk/test-support';
 import { describe, expect, it } from 'vitest';
 import { timeline } from '../src/data/series.js';
 import { fpsSummary, latencySummary, overBudget, percentile } from '../src/data/summary.js';
-
-function sample(tMs: number, over: Partial<StatsSample> = {}): StatsSample {
-  return {
-    tMs,
-    sessionId: 's1',
-    kind: 'native',
-    windowMs: 2000,
-    measuredFrames: 120,
-    stages: [{ name: 'capture', p50Us: 800, p99Us: 1200 }],
-    hostP50Us: 4000,
-    hostP99Us: 8000,
-    fps: 60,
-    repeatFps: 0,
-    wireMbps: 10,
-    bitrateKbps: 10_000,
-    framesDropped: 0,
-    sendRefused: 0,
-    packetsLost: null,
-    fecRecovered: null,
-    fecUs: null,
-    sealUs: null,
-    socketUs: null,
-    rttUs: null,
-    clientDecodeP50Us: null,
-    e2eP50Us: null,
-    e2eP99Us: null,
-    ...over,
-  };
-}
 
 describe('percentile', () => {
   it('interpolates between closest ranks', () => {
@@ -84,10 +55,10 @@ describe('fps', () => {
 describe('over budget', () => {
   it('counts windows whose host p99 exceeds one frame time, and their share', () => {
     const samples = [
-      sample(2000, { hostP99Us: 10_000 }),
-      sample(4000, { hostP99Us: 17_000 }),
-      sample(6000, { hostP99Us: 16_000 }),
-      sample(8000, { hostP99Us: 30_000 }),
+      statsSample(2000, { hostP99Us: 10_000 }),
+      statsSample(4000, { hostP99Us: 17_000 }),
+      statsSample(6000, { hostP99Us: 16_000 }),
+      statsSample(8000, { hostP99Us: 30_000 }),
     ];
     const r = overBudget(samples, () => 1e6 / 60);
     expect(r).toEqual({ count: 2, share: 0.5, measured: 4 });
@@ -95,8 +66,8 @@ describe('over budget', () => {
 
   it('falls back to the sum of stage p99s, and skips windows it cannot judge', () => {
     const samples = [
-      sample(2000, { hostP99Us: null, stages: [{ name: 'capture', p50Us: 1, p99Us: 20_000 }] }),
-      sample(4000, { hostP99Us: null, stages: [] }),
+      statsSample(2000, { hostP99Us: null, stages: [{ name: 'capture', p50Us: 1, p99Us: 20_000 }] }),
+      statsSample(4000, { hostP99Us: null, stages: [] }),
     ];
     expect(overBudget(samples, () => 1e6 / 60)).toEqual({ count: 1, share: 1, measured: 1 });
     expect(overBudget(samples, () => null)).toEqual({ count: 0, share: null, measured: 0 });
@@ -105,7 +76,12 @@ describe('over budget', () => {
 
 describe('timeline', () => {
   it('breaks lines between sessions and across missing windows, keeping one row per sample', () => {
-    const rows = timeline([sample(2000), sample(4000), sample(12_000), sample(14_000, { sessionId: 's2' })]);
+    const rows = timeline([
+      statsSample(2000),
+      statsSample(4000),
+      statsSample(12_000),
+      statsSample(14_000, { sessionId: 's2' }),
+    ]);
     expect(rows.filter((r) => r.sample).length).toBe(4);
     expect(rows.filter((r) => !r.sample).map((r) => r.x)).toEqual([8, 13]);
   });

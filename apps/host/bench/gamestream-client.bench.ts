@@ -1,19 +1,18 @@
 // Benchmark through the whole product: the real host process (apps/host/dist)
 // captures a private Xvfb desktop (PUNKTFUNK_CAPTURE=x11; the test window
-// pans a detailed scene every 16 ms), and the project's own GameStream test
-// client (apps/host/test/gamestream/stream-client: pairing, launch, RTSP,
-// encrypted control stream, video reassembly with Reed-Solomon, audio)
+// pans a detailed scene every 16 ms), and the project's own GameStream
+// client (packages/gamestream-client: pairing, launch, RTSP, encrypted
+// control stream, video reassembly with Reed-Solomon, audio)
 // streams it at 720p60 and 1080p60, H.264 libx264, and reads the host
 // processing latency from every frame's header, which is what Moonlight
 // shows. Also: frames delivered, and the host process's CPU per frame
 // (/proc). Baseline in the same run: the same host on the synthetic source.
 // Run with vite-node (TypeScript): `pnpm bench gamestream-client`.
+
+import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
+import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { openAnimatedWindow, startXvfb } from '../../../packages/native/test/support/xvfb.mjs';
-import { GameStreamTestClient } from '../test/gamestream/gs-client.js';
-import { enterPin } from '../test/gamestream/helpers.js';
-import { newLaunchKeys, startStreamSession } from '../test/gamestream/stream-client/session.js';
-import { newConfigDir, type RunningHost, startHost } from '../test/helpers/host-process.js';
 import { processCpuMs } from './support/process-cpu.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -38,10 +37,10 @@ interface RunFigures {
   hostCpuMsPerFrame: number;
 }
 
-async function pairedClient(host: RunningHost): Promise<GameStreamTestClient> {
+async function pairedClient(host: RunningHost): Promise<GameStreamClient> {
   const ports = host.gamestream;
   if (!ports) throw new Error('GameStream did not start');
-  const client = await GameStreamTestClient.create({ http: ports.httpPort, https: ports.httpsPort });
+  const client = await GameStreamClient.create({ http: ports.httpPort, https: ports.httpsPort });
   const paired = await client.pair('4711', async () => void (await enterPin(host, '4711')));
   if (!paired.paired) throw new Error('pairing failed');
   return client;

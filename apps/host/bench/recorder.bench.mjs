@@ -7,6 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sessionInfo, statsSample } from '@punktfunk/test-support';
 import { serializeCapture } from '../dist/recorder/capture-store.js';
 import { StatsRecorder } from '../dist/recorder/index.js';
 
@@ -28,52 +29,26 @@ async function time(fn) {
 }
 
 function sample(i, sessionId) {
-  return {
-    tMs: i * 2000,
+  return statsSample(i * 2000, {
     sessionId,
-    kind: 'native',
-    windowMs: 2000,
-    measuredFrames: 120,
     stages: ['capture', 'submit', 'encode', 'send'].map((name, k) => ({
       name,
       p50Us: 500 + k + i,
       p99Us: 900 + k,
     })),
     hostP50Us: 4500 + (i % 97),
-    hostP99Us: 7800,
-    fps: 60,
-    repeatFps: 0,
     wireMbps: 11.52,
-    bitrateKbps: 10000,
-    framesDropped: 0,
-    sendRefused: 0,
     packetsLost: 1,
     fecRecovered: 1,
-    fecUs: 120,
-    sealUs: 40,
-    socketUs: 90,
     rttUs: 850,
     clientDecodeP50Us: 1900,
     e2eP50Us: 9000,
     e2eP99Us: 14000,
-  };
+  });
 }
 
 function capture(id, startedUnixMs, samples) {
-  const session = {
-    sessionId: 's1',
-    kind: 'native',
-    client: 'bench',
-    width: 1280,
-    height: 720,
-    fps: 60,
-    codec: 'h264',
-    encoderName: 'libx264',
-    encoderBackend: 'software',
-    bitrateKbps: 10000,
-    startedUnixMs,
-    settings: { fecPercent: 20, packetBytes: 1200, encrypted: true },
-  };
+  const session = sessionInfo({ client: 'bench', startedUnixMs });
   const meta = {
     id,
     name: null,

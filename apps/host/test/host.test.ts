@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeStreamPortBase } from '@punktfunk/test-support';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEngineConfig } from '../src/config/index.js';
-import { freeStreamPortBase } from './helpers/host-process.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { NativeError, VideoEncoder } from '../src/index.js';
+import { nvencExpected } from './support/nvenc-expected.js';
 
 const options = { codec: 'h264', width: 1280, height: 720, fps: 60, bitrateKbps: 10000 } as const;
 
-function nvencOpens(): boolean {
-  try {
-    new VideoEncoder({ ...options, backend: 'nvenc' }, null).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('encoder backends', () => {
-  const hasNvenc = nvencOpens();
+  // From the machine (or PUNKTFUNK_EXPECT_NVENC), never from whether NVENC opens.
+  const hasNvenc = nvencExpected();
 
   it.skipIf(hasNvenc)('nvenc without an NVIDIA GPU: ENCODER_UNAVAILABLE with the reason', () => {
     let error: unknown;
@@ -51,5 +44,13 @@ describe('encoder backends', () => {
     const encoder = new VideoEncoder({ ...options, codec: 'hevc', backend: 'software' }, null);
     expect(encoder.info).toMatchObject({ encoderName: 'libx265', backend: 'software', fallbackReason: '' });
     encoder.close();
+  });
+});
+
+describe('which NVENC branch runs', () => {
+  it('follows PUNKTFUNK_EXPECT_NVENC over the machine', () => {
+    expect(nvencExpected({ PUNKTFUNK_EXPECT_NVENC: '1' })).toBe(true);
+    expect(nvencExpected({ PUNKTFUNK_EXPECT_NVENC: '0' })).toBe(false);
+    expect(() => nvencExpected({ PUNKTFUNK_EXPECT_NVENC: 'yes' })).toThrow(/must be 1 or 0/);
   });
 });

@@ -13,7 +13,7 @@ import {
   type HeadlessSway,
   startHeadlessGnome,
   startHeadlessSway,
-} from '../../../apps/host/test/helpers/wayland-desktop.mjs';
+} from '../../test-support/src/wayland-desktop.mjs';
 import { NativeError, WlrInputInjector } from '../src/index.js';
 import { errorOf } from './support/native-error.js';
 import { openWlTestWindow, type WlTestWindow, type WlTestWindowEvent } from './support/wayland-window.js';

@@ -1,10 +1,10 @@
+import { workerStatsSample } from '@punktfunk/test-support';
 import { describe, expect, it } from 'vitest';
 import { captureToCsv } from '../../src/api/capture-csv.js';
-import { sample } from '../recorder/fixtures.js';
 
 describe('CSV export', () => {
   it('quotes text that needs it and defuses spreadsheet formulas', () => {
-    const { endMonoUs, ...rest } = sample(0, { sessionId: '=HYPERLINK("x")' });
+    const { endMonoUs, ...rest } = workerStatsSample(0, { sessionId: '=HYPERLINK("x")' });
     const csv = captureToCsv({ meta: {} as never, samples: [{ tMs: endMonoUs, ...rest }] });
     const row = csv.split('\r\n')[1] ?? '';
     expect(row.startsWith(`0,"'=HYPERLINK(""x"")",native,`)).toBe(true);

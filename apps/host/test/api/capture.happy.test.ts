@@ -1,6 +1,6 @@
 import type { CaptureMeta, CaptureStatus, StatsSample } from '@punktfunk/shared';
+import { sessionInfo, workerStatsSample } from '@punktfunk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sample, session } from '../recorder/fixtures.js';
 import { type ApiHarness, apiHarness, BASE, readEvents } from './helpers.js';
 
 let h: ApiHarness;
@@ -13,11 +13,11 @@ afterEach(async () => {
 
 describe('capture control', () => {
   it('start arms, status reports host-clock elapsed time, stop saves and returns the metadata', async () => {
-    h.recorder.noteSession(session());
+    h.recorder.noteSession(sessionInfo());
     const started = await h.call('/stats/capture/start', { method: 'POST' });
     expect(started.status).toBe(200);
     expect(await started.json()).toMatchObject({ armed: true, sampleCount: 0, elapsedMs: 0 });
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     h.clock.monoUs += 4_000_000;
     const status = (await (await h.call('/stats/capture/status')).json()) as CaptureStatus;
     expect(status).toMatchObject({ armed: true, sampleCount: 1, elapsedMs: 4000, kinds: ['native'] });
@@ -32,7 +32,7 @@ describe('capture control', () => {
 
   it('start twice keeps the capture; stop with nothing armed is 204', async () => {
     await h.call('/stats/capture/start', { method: 'POST' });
-    h.recorder.addSample(sample(h.clock.monoUs + 1_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 1_000_000));
     const again = await h.call('/stats/capture/start', { method: 'POST' });
     expect(await again.json()).toMatchObject({ armed: true, sampleCount: 1 });
     expect((await h.call('/stats/capture/stop', { method: 'POST' })).status).toBe(200);
@@ -43,7 +43,7 @@ describe('capture control', () => {
 
   it('live serves the armed capture so far', async () => {
     await h.call('/stats/capture/start', { method: 'POST' });
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     const res = await h.call('/stats/capture/live');
     expect(res.status).toBe(200);
     const live = (await res.json()) as { meta: CaptureMeta; samples: StatsSample[] };
@@ -67,7 +67,7 @@ describe('capture events', () => {
     const events = readEvents(res, 3);
     await new Promise((resolve) => setTimeout(resolve, 10));
     h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     const got = await events;
     expect(got.map((e) => e.event)).toEqual(['status', 'status', 'sample']);
     expect(got[0]?.data).toMatchObject({ armed: false });

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { HealthResponse, HostStatusResponse } from '@punktfunk/shared';
+import { sessionInfo } from '@punktfunk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_RESOURCES } from '../../src/api/index.js';
-import { session } from '../recorder/fixtures.js';
 import { type ApiHarness, apiHarness } from './helpers.js';
 
 let h: ApiHarness;
@@ -24,7 +24,7 @@ describe('host routes', () => {
   });
 
   it('status combines the host identity with what the streaming side reports', async () => {
-    h.streaming.sessions = [session()];
+    h.streaming.sessions = [sessionInfo()];
     const body = (await (await h.call('/status')).json()) as HostStatusResponse;
     expect(body).toMatchObject({
       hostName: 'test-host',
@@ -32,7 +32,7 @@ describe('host routes', () => {
       uniqueId: 'uid',
       encoderBackend: 'software',
       encoderName: 'libx264',
-      sessions: [session()],
+      sessions: [sessionInfo()],
     });
     // What another machine can reach: the machine's own non-loopback addresses, IPv4 first.
     const expected = Object.values(networkInterfaces())

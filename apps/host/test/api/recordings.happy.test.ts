@@ -1,17 +1,17 @@
 import type { Capture, CaptureMeta, RecordingsListResponse } from '@punktfunk/shared';
+import { sessionInfo, workerStatsSample } from '@punktfunk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sample, session } from '../recorder/fixtures.js';
 import { type ApiHarness, apiHarness, json } from './helpers.js';
 
 let h: ApiHarness;
 let saved: CaptureMeta;
 beforeEach(async () => {
   h = await apiHarness();
-  h.recorder.noteSession(session());
+  h.recorder.noteSession(sessionInfo());
   h.recorder.start();
-  h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+  h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
   h.recorder.addSample(
-    sample(h.clock.monoUs + 4_000_000, {
+    workerStatsSample(h.clock.monoUs + 4_000_000, {
       sessionId: 'gs,1',
       kind: 'gamestream',
       stages: [

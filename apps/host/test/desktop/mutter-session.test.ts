@@ -3,15 +3,15 @@
 // shows up on the desktop's PipeWire daemon, goes away with the session, and
 // every way of failing is a DesktopError with its code, never a hang.
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMutterSession } from '../../src/desktop/wayland/mutter-session.js';
-import { connectSessionBus, DesktopError, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import {
   type HeadlessGnome,
   type PrivateSession,
   startHeadlessGnome,
   startPrivateSession,
-} from '../helpers/wayland-desktop.mjs';
+} from '@punktfunk/test-support/wayland-desktop';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMutterSession } from '../../src/desktop/wayland/mutter-session.js';
+import { connectSessionBus, DesktopError, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 
 const BTN_LEFT = 0x110;
 const XK_a = 0x61;

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { type HeadlessGnome, startHeadlessGnome } from '@punktfunk/test-support/wayland-desktop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MutterSession, startMutterSession } from '../../src/desktop/wayland/mutter-session.js';
 import { type PortalSession, startPortalScreenCast } from '../../src/desktop/wayland/portal-screencast.js';
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
-import { type HeadlessGnome, startHeadlessGnome } from '../helpers/wayland-desktop.mjs';
 
 const BTN_LEFT = 0x110;
 // GNOME's portal dialog (43.x) centred on a 1280x720 monitor, as a

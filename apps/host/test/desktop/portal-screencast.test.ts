@@ -6,15 +6,15 @@
 // (portal-gnome.test.ts), whose portal runs here.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortalScreenCast, usableRestoreToken } from '../../src/desktop/wayland/portal-screencast.js';
-import { connectSessionBus, DesktopError } from '../../src/desktop/wayland/session-bus.js';
 import {
   type HeadlessSway,
   type PrivateSession,
   startHeadlessSway,
   startPrivateSession,
-} from '../helpers/wayland-desktop.mjs';
+} from '@punktfunk/test-support/wayland-desktop';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPortalScreenCast, usableRestoreToken } from '../../src/desktop/wayland/portal-screencast.js';
+import { connectSessionBus, DesktopError } from '../../src/desktop/wayland/session-bus.js';
 
 const DRIVER = fileURLToPath(new URL('./portal-driver.mjs', import.meta.url));
 

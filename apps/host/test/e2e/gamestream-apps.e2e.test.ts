@@ -7,12 +7,10 @@
 // ends by itself leaves the launch in place; stopping the host stops the app.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GameStreamClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
+import { alive, enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GameStreamTestClient } from '../gamestream/gs-client.js';
-import { enterPin } from '../gamestream/helpers.js';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
-import { alive } from '../helpers/processes.js';
 
 // Nothing connects to it (the picture is the synthetic pattern and no stream runs): it only has to reach the app.
 const DISPLAY = ':93';
@@ -22,7 +20,7 @@ const BRIEF = 4;
 
 let configDir: string;
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 
 // Appends its pid and DISPLAY (a second copy would add a line), starts a child, waits.
 const markerScript = [
@@ -78,8 +76,7 @@ beforeAll(async () => {
   host = await startHost(configDir, { PUNKTFUNK_DISPLAY: DISPLAY });
   const gamestream = host.gamestream;
   if (!gamestream) throw new Error('GameStream did not start');
-  const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
-  client = await GameStreamTestClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
+  client = await GameStreamClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
   expect((await client.pair('4321', async () => void (await enterPin(host, '4321')))).paired).toBe(true);
 }, 60_000);
 

@@ -10,7 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
+import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   goertzelPower,
@@ -18,9 +20,6 @@ import {
   type PrivatePulse,
   startPrivatePulse,
 } from '../../../../packages/native/test/support/pulse.js';
-import { enterPin } from '../gamestream/helpers.js';
-import { newLaunchKeys, startStreamSession } from '../gamestream/stream-client/session.js';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
 
 const PLAYED_HZ = 700;
 // The host's test tone (native/src/media/opus_encoder: the sender's default toneHz).
@@ -45,8 +44,7 @@ async function waitForOutput(host: RunningHost, pattern: RegExp): Promise<RegExp
 async function receiveAudio(host: RunningHost): Promise<number[]> {
   const gamestream = host.gamestream;
   if (!gamestream) throw new Error('GameStream did not start');
-  const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
-  const client = await GameStreamTestClient.create({
+  const client = await GameStreamClient.create({
     http: gamestream.httpPort,
     https: gamestream.httpsPort,
   });

@@ -5,9 +5,12 @@
 // screen places: the quadrants where the window is, the cursor where XTest
 // (xdotool) put it and nowhere else, and while nothing moves the armed
 // capture counts repeated frames.
+
+import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_FRAME_FAILED } from '@punktfunk/protocol';
 import type { Capture } from '@punktfunk/shared';
+import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openTestWindow,
@@ -17,10 +20,6 @@ import {
   type XvfbDisplay,
   xdotool,
 } from '../../../../packages/native/test/support/x11-display.js';
-import type { GameStreamTestClient } from '../gamestream/gs-client.js';
-import { enterPin } from '../gamestream/helpers.js';
-import { newLaunchKeys, startStreamSession } from '../gamestream/stream-client/session.js';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
 
 const WIDTH = 1280;
 const HEIGHT = 720;
@@ -34,7 +33,7 @@ const CURSOR_REACH = 10;
 let xvfb: XvfbDisplay;
 let window: TestWindow;
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,8 +62,7 @@ beforeAll(async () => {
   host = await startHost(newConfigDir(), { PUNKTFUNK_CAPTURE: 'x11', PUNKTFUNK_DISPLAY: xvfb.name });
   const gamestream = host.gamestream;
   if (!gamestream) throw new Error('GameStream did not start');
-  const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
-  client = await GameStreamTestClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
+  client = await GameStreamClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
   const paired = await client.pair('2468', async () => void (await enterPin(host, '2468')));
   expect(paired.paired).toBe(true);
 }, 60_000);
@@ -154,8 +152,7 @@ describe('GameStream with x11 forced on a display that is not there', () => {
     try {
       const ports = broken.gamestream;
       if (!ports) throw new Error('GameStream did not start');
-      const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
-      const gs = await GameStreamTestClient.create({ http: ports.httpPort, https: ports.httpsPort });
+      const gs = await GameStreamClient.create({ http: ports.httpPort, https: ports.httpsPort });
       expect((await gs.pair('1122', async () => void (await enterPin(broken, '1122')))).paired).toBe(true);
       const keys = newLaunchKeys();
       expect(leaf(await gs.launch({ mode: '1280x720x60', ...keys.launchParams }), 'gamesession')).toBe('1');

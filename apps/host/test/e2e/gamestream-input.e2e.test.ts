@@ -8,7 +8,25 @@
 // packets change nothing and the stream goes on; controller packets, with no
 // /dev/uinput here, cost one log line.
 import { existsSync } from 'node:fs';
+import {
+  controllerArrival,
+  GameStreamClient,
+  keyboard,
+  MODIFIER_CTRL,
+  MODIFIER_SHIFT,
+  mouseButton,
+  mouseMoveAbsolute,
+  mouseMoveRelative,
+  multiController,
+  newLaunchKeys,
+  type StreamSession,
+  scroll,
+  startStreamSession,
+  utf8Text,
+  VirtualKey,
+} from '@punktfunk/gamestream-client';
 import { leaf, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openTestWindow,
@@ -18,27 +36,6 @@ import {
   type TestWindowEvent,
   type XvfbDisplay,
 } from '../../../../packages/native/test/support/x11-display.js';
-import type { GameStreamTestClient } from '../gamestream/gs-client.js';
-import { enterPin } from '../gamestream/helpers.js';
-import {
-  controllerArrival,
-  keyboard,
-  MODIFIER_CTRL,
-  MODIFIER_SHIFT,
-  mouseButton,
-  mouseMoveAbsolute,
-  mouseMoveRelative,
-  multiController,
-  scroll,
-  utf8Text,
-  VirtualKey,
-} from '../gamestream/stream-client/input-packets.js';
-import {
-  newLaunchKeys,
-  type StreamSession,
-  startStreamSession,
-} from '../gamestream/stream-client/session.js';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
 
 const SCREEN = { width: 1024, height: 768 };
 const STREAM = { width: 1280, height: 720 };
@@ -65,7 +62,7 @@ const CONTROL_MASK = 0x4;
 let xvfb: XvfbDisplay;
 let window: TestWindow;
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 let session: StreamSession;
 let framesDelivered = 0;
 
@@ -107,8 +104,7 @@ beforeAll(async () => {
   host = await startHost(newConfigDir(), { PUNKTFUNK_DISPLAY: xvfb.name });
   const gamestream = host.gamestream;
   if (!gamestream) throw new Error('GameStream did not start');
-  const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
-  client = await GameStreamTestClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
+  client = await GameStreamClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
   expect((await client.pair('4321', async () => void (await enterPin(host, '4321')))).paired).toBe(true);
   const keys = newLaunchKeys();
   const launch = await client.launch({ mode: `${STREAM.width}x${STREAM.height}x60`, ...keys.launchParams });

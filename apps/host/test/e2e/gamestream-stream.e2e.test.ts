@@ -1,5 +1,5 @@
 // GameStream streaming end to end, against the real host process: the
-// project's own Moonlight-style client (apps/host/test/gamestream/stream-client)
+// project's own Moonlight-style client (packages/gamestream-client)
 // pairs, launches, runs RTSP, connects the encrypted control stream, receives
 // video (recovering injected loss with the host's Reed-Solomon parity) and
 // decodes every delivered frame with the addon's decoder, receives and decodes
@@ -9,23 +9,23 @@
 // that leaves ends the stream and can resume, a client that never pings is
 // timed out.
 import { createSocket } from 'node:dgram';
+import {
+  GameStreamClient,
+  newLaunchKeys,
+  RtspClient,
+  type StreamSession,
+  startStreamSession,
+} from '@punktfunk/gamestream-client';
 import { OpusDecoder, VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
 import type { Capture, StatsSample } from '@punktfunk/shared';
+import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GameStreamTestClient } from '../gamestream/gs-client.js';
-import { enterPin } from '../gamestream/helpers.js';
-import { announceSdp, RtspTestClient } from '../gamestream/rtsp-client.js';
-import {
-  newLaunchKeys,
-  type StreamSession,
-  startStreamSession,
-} from '../gamestream/stream-client/session.js';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
+import { announceSdp } from '../gamestream/announce-sdp.js';
 
 const CLIENT_TIMEOUT_MS = 2500;
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 
 async function launch(mode = '1280x720x60') {
   const keys = newLaunchKeys();
@@ -38,7 +38,7 @@ function resumeParams(keys: ReturnType<typeof newLaunchKeys>) {
   return { appid: 1, mode: '1280x720x60', ...keys.launchParams };
 }
 
-async function cancel(gs: GameStreamTestClient = client) {
+async function cancel(gs: GameStreamClient = client) {
   const reply = await gs.https('/cancel');
   expect(reply.statusCode).toBe(200);
 }
@@ -85,8 +85,7 @@ beforeAll(async () => {
   host = await startHost(newConfigDir(), { PUNKTFUNK_GS_CLIENT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS) });
   const gamestream = host.gamestream;
   if (!gamestream) throw new Error('GameStream did not start');
-  const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
-  client = await GameStreamTestClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
+  client = await GameStreamClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
   const paired = await client.pair('1357', async () => void (await enterPin(host, '1357')));
   expect(paired.paired).toBe(true);
 }, 60_000);
@@ -246,9 +245,8 @@ describe('GameStream stream against the real host', () => {
     });
     await sleep(1000);
     // A second paired client may neither launch nor take over the live stream.
-    const { GameStreamTestClient } = await import('../gamestream/gs-client.js');
     const ports = { http: host.gamestream?.httpPort ?? 0, https: host.gamestream?.httpsPort ?? 0 };
-    const second = await GameStreamTestClient.create(ports, 'SECONDCLIENT0001');
+    const second = await GameStreamClient.create(ports, 'SECONDCLIENT0001');
     expect((await second.pair('2468', async () => void (await enterPin(host, '2468')))).paired).toBe(true);
     const busyLaunch = await second.launch({ mode: '1280x720x60' });
     expect(busyLaunch.statusCode).toBe(503);
@@ -302,7 +300,7 @@ describe('GameStream stream against the real host', () => {
 
   it('times out a client that completes RTSP but never pings the video port', async () => {
     await launch();
-    const rtsp = new RtspTestClient(host.gamestream?.rtspPort ?? 0);
+    const rtsp = new RtspClient(host.gamestream?.rtspPort ?? 0);
     const transport = { Transport: 'unicast;X-GS-ClientPort=50000-50001' };
     expect((await rtsp.request('OPTIONS', rtsp.url())).statusCode).toBe(200);
     expect((await rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp' })).statusCode).toBe(200);

@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
 
 const clientMain = fileURLToPath(new URL('../../../client/dist/main.js', import.meta.url));
 const configDir = newConfigDir();

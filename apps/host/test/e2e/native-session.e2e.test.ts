@@ -3,9 +3,9 @@
 // restart the host, and find the capture again.
 import { join } from 'node:path';
 import type { CaptureMeta, RecordingsListResponse, StatsSample } from '@punktfunk/shared';
+import { newConfigDir, type RunningHost, runClient, startHost } from '@punktfunk/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTestWindow, startXvfb } from '../../../../packages/native/test/support/x11-display.js';
-import { newConfigDir, type RunningHost, runClient, startHost } from '../helpers/host-process.js';
 
 interface Summary {
   framesReceived: number;

@@ -2,15 +2,15 @@
 // per TCP connection as Moonlight does; the negotiated settings land on the
 // launch record (the host logs them from there). Refusals: no launch, out of
 // order, garbage, after cancel.
+
+import { type GameStreamClient, RtspClient, rtspExchange } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
+import { enterPin, type RunningHost, startGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningHost } from '../helpers/host-process.js';
-import type { GameStreamTestClient } from './gs-client.js';
-import { enterPin, startGameStreamHost } from './helpers.js';
-import { announceSdp, RtspTestClient, rtspExchange } from './rtsp-client.js';
+import { announceSdp } from './announce-sdp.js';
 
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 let rtspPort: number;
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('GameStream RTSP against the real host', () => {
   it('listens on its own port and refuses a client without a launched app (503)', async () => {
     expect(rtspPort).toBeGreaterThan(0);
-    const reply = await new RtspTestClient(rtspPort).request('OPTIONS', `rtsp://127.0.0.1:${rtspPort}`);
+    const reply = await new RtspClient(rtspPort).request('OPTIONS', `rtsp://127.0.0.1:${rtspPort}`);
     expect(reply.statusCode).toBe(503);
     expect(reply.headers.get('cseq')).toBe('1');
   });
@@ -38,7 +38,7 @@ describe('GameStream RTSP against the real host', () => {
     expect(leaf(launch, 'gamesession')).toBe('1');
     expect(leaf(launch, 'sessionUrl0')).toBe(`rtsp://127.0.0.1:${rtspPort}`);
 
-    const rtsp = new RtspTestClient(rtspPort);
+    const rtsp = new RtspClient(rtspPort);
     expect((await rtsp.request('OPTIONS', rtsp.url())).statusCode).toBe(200);
     const describe_ = await rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp' });
     expect(describe_.statusCode).toBe(200);
@@ -78,7 +78,7 @@ describe('GameStream RTSP against the real host', () => {
     const garbage = await rtspExchange(rtspPort, 'HELLO\r\nCSeq: 9\r\n\r\n');
     expect(garbage.statusCode).toBe(400);
     expect(garbage.headers.get('cseq')).toBe('9');
-    const fresh = new RtspTestClient(rtspPort);
+    const fresh = new RtspClient(rtspPort);
     await fresh.request('OPTIONS', fresh.url());
     const early = await fresh.request('ANNOUNCE', 'streamid=control/13/0', {}, 'a=x:1\r\n');
     expect(early.statusCode).toBe(455);
@@ -94,7 +94,7 @@ describe('GameStream RTSP against the real host', () => {
     });
     expect(leaf(resume, 'sessionUrl0')).toBe(`rtsp://127.0.0.1:${rtspPort}`);
     await client.https('/cancel');
-    const after = await new RtspTestClient(rtspPort).request('OPTIONS', `rtsp://127.0.0.1:${rtspPort}`);
+    const after = await new RtspClient(rtspPort).request('OPTIONS', `rtsp://127.0.0.1:${rtspPort}`);
     expect(after.statusCode).toBe(503);
   });
 });

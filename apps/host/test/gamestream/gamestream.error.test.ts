@@ -2,14 +2,13 @@
 // XML error status naming what was wrong, nothing is stored, and the host
 // keeps serving.
 import { randomBytes } from 'node:crypto';
+import type { GameStreamClient } from '@punktfunk/gamestream-client';
 import { leaf, parseXmlReply } from '@punktfunk/protocol';
+import { enterPin, type RunningHost, startGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningHost } from '../helpers/host-process.js';
-import type { GameStreamTestClient } from './gs-client.js';
-import { enterPin, startGameStreamHost } from './helpers.js';
 
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 let certHex: string;

@@ -2,14 +2,14 @@
 // serverinfo, five-phase pairing with the PIN entered through the management
 // API, serverinfo over HTTPS, applist, launch, resume, cancel, unpair; and a
 // restart keeps the pairing.
+
+import type { GameStreamClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
+import { enterPin, type RunningHost, startGameStreamHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHost, startHost } from '../helpers/host-process.js';
-import type { GameStreamTestClient } from './gs-client.js';
-import { enterPin, startGameStreamHost } from './helpers.js';
 
 let host: RunningHost;
-let client: GameStreamTestClient;
+let client: GameStreamClient;
 let ports: { http: number; https: number };
 
 beforeAll(async () => {

@@ -2,17 +2,23 @@
 // connection; one pairing at a time; HTTP cannot unpair anyone; the
 // operator's routes need the token; GameStream can be switched off.
 import { randomBytes } from 'node:crypto';
+import type { GameStreamClient } from '@punktfunk/gamestream-client';
 import { createSelfSignedCertificate } from '@punktfunk/identity';
 import { leaf } from '@punktfunk/protocol';
+import {
+  enterPin,
+  newConfigDir,
+  type RunningHost,
+  startGameStreamHost,
+  startHost,
+  waitForPendingRequest,
+} from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
-import type { GameStreamTestClient } from './gs-client.js';
-import { enterPin, startGameStreamHost, waitForPendingRequest } from './helpers.js';
 
 let host: RunningHost;
-let paired: GameStreamTestClient;
-let stranger: GameStreamTestClient;
-let newClient: (uniqueId?: string) => Promise<GameStreamTestClient>;
+let paired: GameStreamClient;
+let stranger: GameStreamClient;
+let newClient: (uniqueId?: string) => Promise<GameStreamClient>;
 
 const clientsOf = async () =>
   ((await (await host.api('/clients')).json()) as { clients: { fingerprint: string }[] }).clients.map(

@@ -5,9 +5,9 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '@punktfunk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppCommandConfig, AppRunner, AppStartError } from '../../src/launcher/app-runner.js';
-import { alive } from '../helpers/processes.js';
 
 let dir: string;
 let lines: string[];

@@ -1,9 +1,9 @@
-// Test helpers: a recorder on a temp directory with a hand-driven clock, and
-// samples and sessions as the streaming side would send them.
+// Test helpers: a recorder on a temp directory with a hand-driven clock.
+// Samples and sessions as the streaming side sends them come from
+// @punktfunk/test-support (workerStatsSample, sessionInfo).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import { StatsRecorder, type StatsRecorderOptions } from '../../src/recorder/index.js';
 
 export interface TestLog {
@@ -63,56 +63,4 @@ export async function harness(extra: Partial<StatsRecorderOptions> = {}): Promis
   const clock = { monoUs: 5_000_000_000, unixMs: Date.UTC(2026, 10, 24, 10, 15, 3) };
   const recorder = await openRecorder(dir, clock, log, extra);
   return { root, dir, recorder, log, clock, cleanup: () => rm(root, { recursive: true, force: true }) };
-}
-
-export function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
-  return {
-    sessionId: 's1',
-    kind: 'native',
-    client: 'test-client',
-    width: 1280,
-    height: 720,
-    fps: 60,
-    codec: 'h264',
-    encoderName: 'libx264',
-    encoderBackend: 'software',
-    bitrateKbps: 10_000,
-    startedUnixMs: Date.UTC(2026, 10, 24, 10, 0, 0),
-    settings: { fecPercent: 20, packetBytes: 1200, encrypted: true, note: null },
-    ...overrides,
-  };
-}
-
-export function sample(endMonoUs: number, overrides: Partial<WorkerStatsSample> = {}): WorkerStatsSample {
-  return {
-    endMonoUs,
-    sessionId: 's1',
-    kind: 'native',
-    windowMs: 2000,
-    measuredFrames: 120,
-    stages: [
-      { name: 'capture', p50Us: 800, p99Us: 1200 },
-      { name: 'submit', p50Us: 3000, p99Us: 5000 },
-      { name: 'encode', p50Us: 400, p99Us: 900 },
-      { name: 'send', p50Us: 300, p99Us: 700 },
-    ],
-    hostP50Us: 4500,
-    hostP99Us: 7800,
-    fps: 60,
-    repeatFps: 0,
-    wireMbps: 11.5,
-    bitrateKbps: 10_000,
-    framesDropped: 0,
-    sendRefused: 0,
-    packetsLost: null,
-    fecRecovered: null,
-    fecUs: 120,
-    sealUs: 40,
-    socketUs: 90,
-    rttUs: null,
-    clientDecodeP50Us: null,
-    e2eP50Us: null,
-    e2eP99Us: null,
-    ...overrides,
-  };
 }

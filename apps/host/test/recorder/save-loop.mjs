@@ -1,5 +1,6 @@
 // Child process for the crash-safety test: saves captures in a loop, as fast
 // as it can, printing each saved id, until the test kills it with SIGKILL.
+import { workerStatsSample } from '@punktfunk/test-support';
 import { StatsRecorder } from '../../dist/recorder/index.js';
 
 const dir = process.argv[2];
@@ -20,31 +21,14 @@ for (let round = 0; ; round++) {
   const count = 500 + ((round * 1777) % 4900);
   for (let i = 0; i < count; i++) {
     monoUs += 2_000_000;
-    recorder.addSample({
-      endMonoUs: monoUs,
-      sessionId: `round-${round}`,
-      kind: 'native',
-      windowMs: 2000,
-      measuredFrames: 120,
-      stages,
-      hostP50Us: 4000 + i,
-      hostP99Us: 8000,
-      fps: 60,
-      repeatFps: null,
-      wireMbps: 11.5,
-      bitrateKbps: 10000,
-      framesDropped: 0,
-      sendRefused: 0,
-      packetsLost: null,
-      fecRecovered: null,
-      fecUs: null,
-      sealUs: null,
-      socketUs: null,
-      rttUs: null,
-      clientDecodeP50Us: null,
-      e2eP50Us: null,
-      e2eP99Us: null,
-    });
+    recorder.addSample(
+      workerStatsSample(monoUs, {
+        sessionId: `round-${round}`,
+        stages,
+        hostP50Us: 4000 + i,
+        hostP99Us: 8000,
+      }),
+    );
   }
   const meta = await recorder.stop();
   process.stdout.write(`saved ${meta.id}\n`);

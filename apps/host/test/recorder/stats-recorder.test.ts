@@ -1,9 +1,10 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_CAPTURE_SAMPLES } from '@punktfunk/shared';
+import { sessionInfo, workerStatsSample } from '@punktfunk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecorderError } from '../../src/recorder/index.js';
-import { type Harness, harness, openRecorder, sample, session } from './fixtures.js';
+import { type Harness, harness, openRecorder } from './fixtures.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -20,7 +21,7 @@ describe('arming', () => {
     const armedChanges: boolean[] = [];
     h.recorder.onArmedChange((armed) => armedChanges.push(armed));
     const first = h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     h.clock.unixMs += 5000;
     const second = h.recorder.start();
     expect(second.armed).toBe(true);
@@ -30,12 +31,12 @@ describe('arming', () => {
   });
 
   it('ignores samples while disarmed and windows that ended before arming', () => {
-    h.recorder.addSample(sample(h.clock.monoUs));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs));
     expect(h.recorder.status().sampleCount).toBe(0);
     const armedAt = h.clock.monoUs;
     h.recorder.start();
-    h.recorder.addSample(sample(armedAt - 1));
-    h.recorder.addSample(sample(armedAt + 2_000_000));
+    h.recorder.addSample(workerStatsSample(armedAt - 1));
+    h.recorder.addSample(workerStatsSample(armedAt + 2_000_000));
     const live = h.recorder.live();
     expect(live?.samples).toHaveLength(1);
     expect(live?.samples[0]?.tMs).toBe(2000);
@@ -65,7 +66,7 @@ describe('arming', () => {
 describe('stop', () => {
   it('disarms before it saves, then saves', async () => {
     h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 1_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 1_000_000));
     const seenAtDisarm: { armed: boolean; files: Promise<string[]> }[] = [];
     h.recorder.onArmedChange((armed) => {
       if (!armed) seenAtDisarm.push({ armed: h.recorder.isArmed(), files: jsonFiles() });
@@ -73,7 +74,7 @@ describe('stop', () => {
     const stopping = h.recorder.stop();
     // Disarmed synchronously: a sample arriving while the file is written is not taken.
     expect(h.recorder.isArmed()).toBe(false);
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     const meta = await stopping;
     expect(seenAtDisarm).toHaveLength(1);
     expect(seenAtDisarm[0]?.armed).toBe(false);
@@ -88,7 +89,7 @@ describe('stop', () => {
   });
 
   it('gives two captures in the same second (same size) different ids', async () => {
-    h.recorder.noteSession(session());
+    h.recorder.noteSession(sessionInfo());
     h.recorder.start();
     const a = await h.recorder.stop();
     h.recorder.start();
@@ -100,7 +101,7 @@ describe('stop', () => {
 
   it('keeps a capture whose save failed in memory and saves it on the next stop', async () => {
     h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 1_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 1_000_000));
     // The directory replaced by a file: every write fails (even as root).
     await rm(h.dir, { recursive: true });
     await writeFile(h.dir, 'in the way');
@@ -118,11 +119,13 @@ describe('stop', () => {
 
 describe('sessions and metadata', () => {
   it('records metadata from sessions, including one that started before arming', async () => {
-    h.recorder.noteSession(session({ sessionId: 'early' }));
+    h.recorder.noteSession(sessionInfo({ sessionId: 'early' }));
     h.recorder.start();
-    h.recorder.noteSession(session({ sessionId: 'gs', kind: 'gamestream', width: 1920, height: 1080 }));
-    h.recorder.addSample(sample(h.clock.monoUs + 1_000_000, { sessionId: 'early' }));
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000, { sessionId: 'gs', kind: 'gamestream' }));
+    h.recorder.noteSession(sessionInfo({ sessionId: 'gs', kind: 'gamestream', width: 1920, height: 1080 }));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 1_000_000, { sessionId: 'early' }));
+    h.recorder.addSample(
+      workerStatsSample(h.clock.monoUs + 2_000_000, { sessionId: 'gs', kind: 'gamestream' }),
+    );
     h.clock.monoUs += 3_000_000;
     const meta = await h.recorder.stop();
     expect(meta).toMatchObject({
@@ -144,7 +147,7 @@ describe('sessions and metadata', () => {
       note: null,
     });
     expect(meta?.sessions.map((s) => s.sessionId)).toEqual(['early', 'gs']);
-    expect(meta?.sessions[0]?.settings).toEqual(session().settings);
+    expect(meta?.sessions[0]?.settings).toEqual(sessionInfo().settings);
     const saved = await h.recorder.load(meta?.id ?? '');
     expect(saved.samples.map((s) => s.sessionId)).toEqual(['early', 'gs']);
   });
@@ -156,7 +159,7 @@ describe('sessions and metadata', () => {
   });
 
   it('forgets ended sessions for later captures', async () => {
-    h.recorder.noteSession(session());
+    h.recorder.noteSession(sessionInfo());
     h.recorder.noteSessionEnd('s1');
     h.recorder.start();
     expect((await h.recorder.stop())?.sessions).toEqual([]);
@@ -168,7 +171,7 @@ describe('the sample cap', () => {
     h.recorder.start();
     const armedAt = h.clock.monoUs;
     for (let i = 1; i <= MAX_CAPTURE_SAMPLES + 1; i++) {
-      h.recorder.addSample(sample(armedAt + i * 2_000_000, { fps: i }));
+      h.recorder.addSample(workerStatsSample(armedAt + i * 2_000_000, { fps: i }));
     }
     expect(h.recorder.status()).toMatchObject({ sampleCount: MAX_CAPTURE_SAMPLES, truncated: true });
     const meta = await h.recorder.stop();
@@ -182,9 +185,9 @@ describe('the sample cap', () => {
 
 describe('saved captures', () => {
   it('a new recorder on the same directory lists and loads what the last one saved', async () => {
-    h.recorder.noteSession(session());
+    h.recorder.noteSession(sessionInfo());
     h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     const meta = await h.recorder.stop();
     const restarted = await openRecorder(h.dir, h.clock, h.log);
     expect(await restarted.list()).toEqual([meta]);
@@ -231,7 +234,7 @@ describe('saved captures', () => {
 
   it('names and annotates a recording, keeping its samples', async () => {
     h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 1_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 1_000_000));
     const meta = await h.recorder.stop();
     const id = meta?.id ?? '';
     const named = await h.recorder.update(id, { name: 'baseline', note: 'first run\nwired' });
@@ -266,9 +269,9 @@ describe('listeners', () => {
     });
     const off = h.recorder.onSample((s) => seen.push(s.tMs));
     h.recorder.start();
-    h.recorder.addSample(sample(h.clock.monoUs + 1_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 1_000_000));
     off();
-    h.recorder.addSample(sample(h.clock.monoUs + 2_000_000));
+    h.recorder.addSample(workerStatsSample(h.clock.monoUs + 2_000_000));
     expect(seen).toEqual([1000]);
     expect(h.recorder.status().sampleCount).toBe(2);
     expect(h.log.errors.join()).toContain('boom');

@@ -1,6 +1,6 @@
 // Test support: the Wayland test window (native/test/tools/wl_test_window:
 // fullscreen, known colour quadrants, reports its input as JSON lines),
-// started inside a compositor session (apps/host/test/helpers/wayland-desktop.mjs).
+// started inside a compositor session (packages/test-support/src/wayland-desktop.mjs).
 import type { ChildProcess, ChildProcessWithoutNullStreams, StdioOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';

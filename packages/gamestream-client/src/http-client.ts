@@ -1,7 +1,6 @@
-// A GameStream client written for this project's tests: it speaks to the
-// real host over HTTP and HTTPS exactly as moonlight-embedded's
-// libgamestream does (same requests, same pairing cryptography), with its
-// own self-signed client certificate.
+// The HTTP and HTTPS side of a GameStream client: it speaks to a host
+// exactly as moonlight-embedded's libgamestream does (same requests, same
+// pairing cryptography), with its own self-signed client certificate.
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -40,20 +39,48 @@ export interface PairResult {
   message: string | null;
 }
 
-export class GameStreamTestClient {
+export interface GameStreamApp {
+  id: number;
+  title: string;
+}
+
+export interface GameStreamClientOptions {
+  /** The host's address; default 127.0.0.1. */
+  host?: string;
+  /** Sent with every request; the host keys pairing and launches by it. */
+  uniqueId?: string;
+  /** The client's name shown to the operator while pairing. */
+  deviceName?: string;
+  /** An existing client certificate (a paired client keeps its own); default: a fresh one. */
+  cert?: CertificateAndKey;
+}
+
+export class GameStreamClient {
   readonly fingerprint: string;
 
   private constructor(
     readonly ports: { http: number; https: number },
     readonly cert: CertificateAndKey,
     readonly uniqueId: string,
+    readonly host: string,
+    readonly deviceName: string,
   ) {
     this.fingerprint = certificateFingerprint(cert.certPem);
   }
 
-  static async create(ports: { http: number; https: number }, uniqueId = '0123456789ABCDEF') {
-    const cert = await createSelfSignedCertificate('NVIDIA GameStream Client');
-    return new GameStreamTestClient(ports, cert, uniqueId);
+  static async create(
+    ports: { http: number; https: number },
+    uniqueIdOrOptions: string | GameStreamClientOptions = {},
+  ): Promise<GameStreamClient> {
+    const o = typeof uniqueIdOrOptions === 'string' ? { uniqueId: uniqueIdOrOptions } : uniqueIdOrOptions;
+    const cert = o.cert ?? (await createSelfSignedCertificate('NVIDIA GameStream Client'));
+    return new GameStreamClient(
+      ports,
+      cert,
+      o.uniqueId ?? '0123456789ABCDEF',
+      o.host ?? '127.0.0.1',
+      o.deviceName ?? 'gs-test',
+    );
   }
 
   /** One GET over plain HTTP; `raw` is appended to the query as is. */
@@ -85,7 +112,7 @@ export class GameStreamTestClient {
     cert: CertificateAndKey | null,
     signal?: AbortSignal,
   ): Promise<GsReply> {
-    const url = `${lane}://127.0.0.1:${lane === 'http' ? this.ports.http : this.ports.https}${path}?${this.query(params, raw)}`;
+    const url = `${lane}://${hostForUrl(this.host)}:${lane === 'http' ? this.ports.http : this.ports.https}${path}?${this.query(params, raw)}`;
     const tls =
       lane === 'https'
         ? {
@@ -122,7 +149,7 @@ export class GameStreamTestClient {
   /** Phase 1 alone: resolves once the operator entered a PIN (or the host refused). */
   getServerCert(salt: Buffer, signal?: AbortSignal): Promise<GsReply> {
     const params = {
-      devicename: 'gs-test',
+      devicename: this.deviceName,
       updateState: 1,
       phrase: 'getservercert',
       salt: salt.toString('hex'),
@@ -183,6 +210,18 @@ export class GameStreamTestClient {
     return { paired: true, failedAt: null, message: null };
   }
 
+  /** The apps the host offers (HTTPS, paired clients only). */
+  async appList(): Promise<GameStreamApp[]> {
+    const reply = await this.https('/applist');
+    if (reply.statusCode !== 200) {
+      throw new Error(`applist: ${reply.statusCode} ${reply.statusMessage ?? ''}`.trim());
+    }
+    return (reply.groups.get('App') ?? []).map((app) => ({
+      id: Number(app.get('ID')),
+      title: app.get('AppTitle') ?? '',
+    }));
+  }
+
   launch(params: Params = {}): Promise<GsReply> {
     return this.https('/launch', {
       appid: 1,
@@ -196,4 +235,9 @@ export class GameStreamTestClient {
       ...params,
     });
   }
+}
+
+/** An IPv6 literal goes in brackets in a URL. */
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -21,7 +21,7 @@ import {
   CTRL_CHANNEL_GENERIC,
   CTRL_CHANNEL_URGENT,
   encodeFecStatus,
-} from './control-client.js';
+} from '../src/control-client.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -10,7 +10,7 @@ import {
   SS_ENC_VIDEO,
 } from '@punktfunk/protocol';
 import { describe, expect, it } from 'vitest';
-import { moonlightAnnounceSdp } from './announce-sdp.js';
+import { moonlightAnnounceSdp } from '../src/announce-sdp.js';
 import {
   announcedPacketSize,
   connectDataOf,
@@ -18,9 +18,9 @@ import {
   pingPayloadOf,
   sdpUint,
   serverPort,
-} from './negotiation.js';
-import { mediaPing, seededDropper } from './udp.js';
-import { startsIdr } from './video-depacketizer.js';
+} from '../src/negotiation.js';
+import { mediaPing, seededDropper } from '../src/udp.js';
+import { startsIdr } from '../src/video-depacketizer.js';
 
 const describeBody = (supported: number, requested: number) =>
   buildDescribeSdp({

@@ -8,7 +8,6 @@
 // IDR (10 s after the first packet), or on stop().
 import { randomBytes } from 'node:crypto';
 import { SS_ENC_AUDIO, SS_ENC_VIDEO } from '@punktfunk/protocol';
-import { type RtspReply, RtspTestClient } from '../rtsp-client.js';
 import { type AnnounceCodec, moonlightAnnounceSdp } from './announce-sdp.js';
 import { AudioReceiver, type AudioReceiverCounters, type OpusPacket } from './audio-receiver.js';
 import { ControlClient, type ControlClientCounters, type ControlEndReason } from './control-client.js';
@@ -20,6 +19,7 @@ import {
   pingPayloadOf,
   serverPort,
 } from './negotiation.js';
+import { RtspClient, type RtspReply } from './rtsp-client.js';
 import {
   type ReceivedVideoFrame,
   type VideoFailure,
@@ -150,7 +150,7 @@ interface Handshake {
 }
 
 async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer): Promise<Handshake> {
-  const rtsp = new RtspTestClient(o.rtspPort, host);
+  const rtsp = new RtspClient(o.rtspPort, host);
   const expect200 = async (step: string, reply: Promise<RtspReply>): Promise<RtspReply> => {
     const r = await reply;
     if (r.statusCode !== 200) throw new StreamSetupError(step, r.statusCode, `RTSP ${step}: ${r.statusCode}`);

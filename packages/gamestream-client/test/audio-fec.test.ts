@@ -4,9 +4,9 @@
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { GameStreamAudioSender, type GameStreamAudioSenderOptions } from '@punktfunk/native';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AudioFecQueue, type AudioPacketOut } from './audio-fec-queue.js';
-import { AudioReceiver, type OpusPacket } from './audio-receiver.js';
-import { LossyRelay, subsetsUpTo, UdpCollector } from './test-udp.js';
+import { AudioFecQueue, type AudioPacketOut } from '../src/audio-fec-queue.js';
+import { AudioReceiver, type OpusPacket } from '../src/audio-receiver.js';
+import { LossyRelay, subsetsUpTo, UdpCollector } from './support/test-udp.js';
 
 const open: { close(): void }[] = [];
 afterEach(() => {

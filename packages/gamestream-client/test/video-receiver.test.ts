@@ -11,9 +11,9 @@ import {
   VideoEncoder,
 } from '@punktfunk/native';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LossyRelay } from './test-udp.js';
-import { parseVideoHeader } from './video-packet.js';
-import { type ReceivedVideoFrame, VideoReceiver } from './video-receiver.js';
+import { parseVideoHeader } from '../src/video-packet.js';
+import { type ReceivedVideoFrame, VideoReceiver } from '../src/video-receiver.js';
+import { LossyRelay } from './support/test-udp.js';
 
 const open: { close(): void }[] = [];
 afterEach(() => {

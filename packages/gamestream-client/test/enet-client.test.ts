@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createEnetPeer, type EnetDisconnectReason, type EnetPeer } from '@punktfunk/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CTRL_CHANNEL_COUNT, EnetClient, EnetConnectError, MOONLIGHT_ENET_MTU } from './enet-client.js';
-import { testRandom } from './test-udp.js';
+import { CTRL_CHANNEL_COUNT, EnetClient, EnetConnectError, MOONLIGHT_ENET_MTU } from '../src/enet-client.js';
+import { testRandom } from './support/test-udp.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -1,15 +1,15 @@
 // Starting a host with GameStream on free ports, and the operator's side of
 // pairing through the management API.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GameStreamClient } from '@punktfunk/gamestream-client';
 import type { PendingPairingsResponse } from '@punktfunk/shared';
-import { newConfigDir, type RunningHost, startHost } from '../helpers/host-process.js';
-import { GameStreamTestClient } from './gs-client.js';
+import { newConfigDir, type RunningHost, startHost } from './host-process.js';
 
 export async function startGameStreamHost(configDir = newConfigDir()) {
   const host = await startHost(configDir);
   if (!host.gamestream) throw new Error('GameStream did not start');
   const ports = { http: host.gamestream.httpPort, https: host.gamestream.httpsPort };
-  return { host, ports, newClient: (uniqueId?: string) => GameStreamTestClient.create(ports, uniqueId) };
+  return { host, ports, newClient: (uniqueId?: string) => GameStreamClient.create(ports, uniqueId) };
 }
 
 /** Waits (without a deadline of its own) until a GameStream request is pending, as the console would learn of it. */

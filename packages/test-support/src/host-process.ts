@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const hostMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-const clientMain = fileURLToPath(new URL('../../../client/dist/main.js', import.meta.url));
+// Started as processes from the built workspace (pnpm run build:ts), never imported.
+const repoRoot = new URL('../../../', import.meta.url);
+const hostMain = fileURLToPath(new URL('apps/host/dist/main.js', repoRoot));
+const clientMain = fileURLToPath(new URL('apps/client/dist/main.js', repoRoot));
 export const HOST_TOKEN = 'e2e-token-0123456789abcdef';
 
 export interface RunningHost {

@@ -9,16 +9,16 @@ import {
   type GameStreamVideoSenderOptions,
 } from '@punktfunk/native';
 import { afterEach, describe, expect, it } from 'vitest';
-import { videoParityRows } from './fec-matrices.js';
-import { encodeParity, gfInv, gfMul, invertMatrix, recoverDataShards } from './gf256.js';
-import { subsetsUpTo, testRandom, UdpCollector } from './test-udp.js';
-import { type FrameLossReason, VideoFecQueue } from './video-fec-queue.js';
+import { videoParityRows } from '../src/fec-matrices.js';
+import { encodeParity, gfInv, gfMul, invertMatrix, recoverDataShards } from '../src/gf256.js';
+import { type FrameLossReason, VideoFecQueue } from '../src/video-fec-queue.js';
 import {
   clientParityCount,
   decryptVideoDatagram,
   parseVideoHeader,
   type VideoPacketHeader,
-} from './video-packet.js';
+} from '../src/video-packet.js';
+import { subsetsUpTo, testRandom, UdpCollector } from './support/test-udp.js';
 
 const open: { close(): void }[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 // Arithmetic in GF(2^8) with the polynomial x^8 + x^4 + x^3 + x^2 + 1 (0x11d),
 // the field of moonlight-common-c's reedsolomon/rs.c (its GF_PP "101110001"),
 // and a solver that rebuilds lost shards from any linear code over it. Written
-// for this test client from the field's definition; the video FEC (rs.c's
+// for this client from the field's definition; the video FEC (rs.c's
 // Cauchy rows) and the audio FEC (a fixed 2x4 matrix) both use it.
 
 const POLYNOMIAL = 0x11d;

@@ -15,7 +15,7 @@ import {
   scroll,
   utf8Text,
   VirtualKey,
-} from './input-packets.js';
+} from '../src/input-packets.js';
 
 describe('input packets: encoder and decoder agree', () => {
   it('mouse: relative on channel 3, absolute with the reference sent as size - 1, buttons down and up', () => {

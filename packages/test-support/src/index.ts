@@ -1,0 +1,6 @@
+// Test support shared by the workspace's suites. It starts the host and the
+// client as processes (from their dist/) and never imports app code.
+export * from './gamestream-host.js';
+export * from './host-process.js';
+export * from './processes.js';
+export * from './stats-samples.js';
