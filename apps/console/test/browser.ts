@@ -20,7 +20,7 @@ export async function openBrowser(viewport = { width: 1440, height: 900 }): Prom
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    acceptsDownloads: true,
+    acceptDownloads: true,
     viewport,
     deviceScaleFactor: 1,
     args: [

@@ -24,7 +24,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Sleeps without spinning, to the millisecond. */
 const sleepMs = (ms: number) => ms > 0 && Atomics.wait(sleeper, 0, 0, ms);
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
 interface Run {

@@ -73,9 +73,11 @@ describe('GameStream senders: validation and lifecycle', () => {
     const { addon } = await import('../src/binding.js');
     // Complete options as the facade would pass them (the native side requires
     // every field), each case then changing what it checks.
-    const senders: [new (o: object) => { close(): void }, object][] = [
-      [addon.GameStreamVideoSender, validateGameStreamVideoOptions({})],
-      [addon.GameStreamAudioSender, validateGameStreamAudioOptions({})],
+    // Raw: the cases pass what the typed constructors would not accept.
+    type RawSender = new (o: object) => { close(): void };
+    const senders: [RawSender, object][] = [
+      [addon.GameStreamVideoSender as RawSender, validateGameStreamVideoOptions({})],
+      [addon.GameStreamAudioSender as RawSender, validateGameStreamAudioOptions({})],
     ];
     for (const [Native, complete] of senders) {
       expect(code(() => new Native({ ...complete, pingPayload: 'short' }))).toBe('INVALID_ARGUMENT');

@@ -24,10 +24,9 @@ import {
   startPipeWire,
   startProducer,
 } from './support/pipewire.js';
+import { BLACK, bgraAt, expectColour, rgbAt } from './support/pixels.js';
 import { QUADRANT_RGB } from './support/x11-display.js';
 
-type Rgb = readonly [number, number, number];
-const BLACK: Rgb = [0, 0, 0];
 // Flat areas survive BT.601 4:2:0 and H.264 at 8 Mb/s within a few code values.
 const RAW_TOLERANCE = 2;
 const DECODED_TOLERANCE = 24;
@@ -70,23 +69,6 @@ function pipewireCapture(
   });
   cleanups.push(() => c.close());
   return c;
-}
-
-/** [r, g, b] at (x, y) of a packed RGB24 buffer. */
-function rgbAt(rgb: Buffer, width: number, x: number, y: number): Rgb {
-  const i = (y * width + x) * 3;
-  return [rgb[i], rgb[i + 1], rgb[i + 2]];
-}
-
-/** [r, g, b] at (x, y) of a packed BGRx copy (copyBgra of a BGRx stream). */
-function bgraAt(bgra: Buffer, width: number, x: number, y: number): Rgb {
-  const i = (y * width + x) * 4;
-  return [bgra[i + 2], bgra[i + 1], bgra[i]];
-}
-
-function expectColour(actual: Rgb, expected: Rgb, tolerance: number, where: string): void {
-  const off = actual.some((v, i) => Math.abs(v - expected[i]) > tolerance);
-  if (off) expect.fail(`${where}: got rgb(${actual.join(',')}), expected about rgb(${expected.join(',')})`);
 }
 
 /** The centres of the producer's quadrants, for a picture at (x, y) of w x h in the frame. */

@@ -15,10 +15,9 @@ import {
   VideoDecoder,
   VideoEncoder,
 } from '../src/index.js';
+import { BLACK, bgraAt, expectColour, rgbAt } from './support/pixels.js';
 import { openTestWindow, QUADRANT_RGB, startXvfb, type XvfbDisplay, xdotool } from './support/x11-display.js';
 
-type Rgb = readonly [number, number, number];
-const BLACK: Rgb = [0, 0, 0];
 // Flat areas survive BT.601 4:2:0 and H.264 at 8 Mb/s within a few code values.
 const RAW_TOLERANCE = 2;
 const DECODED_TOLERANCE = 24;
@@ -89,23 +88,6 @@ function x11Capture(d: XvfbDisplay, o: Partial<CaptureOptions> = {}): FrameCaptu
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** [r, g, b] at (x, y) of a packed BGRA buffer. */
-function bgraAt(bgra: Buffer, width: number, x: number, y: number): Rgb {
-  const i = (y * width + x) * 4;
-  return [bgra[i + 2], bgra[i + 1], bgra[i]];
-}
-
-/** [r, g, b] at (x, y) of a packed RGB24 buffer. */
-function rgbAt(rgb: Buffer, width: number, x: number, y: number): Rgb {
-  const i = (y * width + x) * 3;
-  return [rgb[i], rgb[i + 1], rgb[i + 2]];
-}
-
-function expectColour(actual: Rgb, expected: Rgb, tolerance: number, where: string): void {
-  const off = actual.some((v, i) => Math.abs(v - expected[i]) > tolerance);
-  if (off) expect.fail(`${where}: got rgb(${actual.join(',')}), expected about rgb(${expected.join(',')})`);
-}
 
 /** The centres of the test window's quadrants, for a window at (x, y) of w x h. */
 function quadrantCentres(x: number, y: number, w: number, h: number) {
@@ -198,12 +180,13 @@ describe('X11 capture: the picture', () => {
       'window bottom-right pixel',
     );
     expectColour(bgraAt(bgra, 1280, 840, 599), BLACK, RAW_TOLERANCE, 'right of the window');
-    for (const [x, y] of [
+    const rootPoints: [number, number][] = [
       [50, 50],
       [1230, 50],
       [50, 670],
       [1230, 670],
-    ]) {
+    ];
+    for (const [x, y] of rootPoints) {
       expectColour(bgraAt(bgra, 1280, x, y), BLACK, RAW_TOLERANCE, `root at ${x},${y}`);
     }
   });

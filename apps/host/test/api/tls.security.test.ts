@@ -46,6 +46,8 @@ beforeAll(async () => {
     statusProvider: () => ({ encoderBackend: null, encoderName: null, sessions: [] }),
     tickets: new EventTickets(),
     pairings: new PendingPairings(),
+    pairedClients: paired,
+    gamestreamApps: () => null,
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
   });

@@ -4,7 +4,6 @@
 // portal: every refusal a DesktopError with its code. The successful cast,
 // the approval dialog and the restore token are proven on GNOME
 // (portal-gnome.test.ts), whose portal runs here.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   type HeadlessSway,
