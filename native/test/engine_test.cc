@@ -13,6 +13,7 @@
 #include "media/frame_counter.h"
 #include "media/media_error.h"
 #include "media/synthetic_source.h"
+#include "test_media.h"
 
 namespace {
 
@@ -33,18 +34,9 @@ void counterRoundTrip() {
 }
 
 void encodeDecodeRoundTrip() {
-  media::EncoderOptions eo;
-  eo.backend = "software";
-  eo.width = 640;
-  eo.height = 360;
-  eo.fps = 30;
-  eo.bitrateKbps = 3000;
+  const media::EncoderOptions eo = testkit::smallSoftwareEncoder();
   media::Encoder encoder(eo);
-  media::CaptureOptions co;
-  co.width = eo.width;
-  co.height = eo.height;
-  co.pixelFormat = encoder.info().pixelFormat;
-  media::Capture capture(co);  // fast converter by default
+  media::Capture capture(testkit::captureFor(eo, encoder));  // fast converter by default
   media::Decoder decoder("h264", 1);
   int decodedInOrder = 0;
   for (int i = 0; i < 10; ++i) {

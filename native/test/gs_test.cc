@@ -36,6 +36,7 @@
 #include "net/gs_video_packetizer.h"
 #include "net/net_error.h"
 #include "net/reed_solomon.h"
+#include "test_media.h"
 
 namespace {
 
@@ -556,18 +557,9 @@ void seiStrip() {
 }
 
 void realEncoderFrames() {
-  media::EncoderOptions eo;
-  eo.backend = "software";
-  eo.width = 640;
-  eo.height = 360;
-  eo.fps = 30;
-  eo.bitrateKbps = 3000;
+  const media::EncoderOptions eo = testkit::smallSoftwareEncoder();
   media::Encoder encoder(eo);
-  media::CaptureOptions co;
-  co.width = eo.width;
-  co.height = eo.height;
-  co.pixelFormat = encoder.info().pixelFormat;
-  media::Capture capture(co);
+  media::Capture capture(testkit::captureFor(eo, encoder));
   media::Decoder decoder("h264", 1);
   net::GsVideoOptions o;
   o.packetSize = 1392;

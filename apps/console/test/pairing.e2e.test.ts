@@ -2,18 +2,21 @@
 // and a GameStream client pair with the PIN typed into the page, a wrong PIN
 // fails cleanly and the retry works, and Unpair removes a client. Requests
 // must appear on the page without a reload (they are pushed, not polled).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GameStreamClient } from '@punktfunk/gamestream-client';
 import type { PairedClientInfo } from '@punktfunk/shared';
-import { HOST_TOKEN, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import {
+  HOST_TOKEN,
+  newConfigDir,
+  type RunningHost,
+  startHost,
+  startPairingClient,
+} from '@punktfunk/test-support';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, openBrowser, screenshot } from './browser.js';
 
-const clientMain = fileURLToPath(new URL('../../client/dist/main.js', import.meta.url));
 const configDir = newConfigDir();
 let host: RunningHost;
 let browser: Browser;
@@ -40,40 +43,20 @@ async function pairedClients(): Promise<PairedClientInfo[]> {
 
 /** The native client CLI, pairing on its first run; it prints the PIN on stderr. */
 function nativeClient(name: string, seconds: number) {
-  const proc: ChildProcess = spawn(
-    process.execPath,
-    [
-      clientMain,
-      '--port',
-      String(host.nativePort),
-      '--seconds',
-      String(seconds),
-      '--json',
-      '--width',
-      '640',
-      '--height',
-      '360',
-      '--name',
-      name,
-    ],
-    { env: { ...process.env, PUNKTFUNK_CLIENT_DIR: join(configDir, name) } },
-  );
-  let stdout = '';
-  let stderr = '';
-  proc.stdout?.on('data', (d) => (stdout += d));
-  proc.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; summary: Record<string, unknown> }>((resolve) =>
-    proc.on('exit', (code) => resolve({ code, summary: stdout ? JSON.parse(stdout) : {} })),
-  );
+  const {
+    proc,
+    stderr: stderrText,
+    done,
+  } = startPairingClient(host.nativePort, join(configDir, name), name, seconds);
   const pin = new Promise<string>((resolve, reject) => {
     const check = () => {
-      const m = /enter PIN (\d{4})/.exec(stderr);
+      const m = /enter PIN (\d{4})/.exec(stderrText());
       if (m) resolve(m[1]!);
     };
     proc.stderr?.on('data', check);
-    proc.on('exit', () => reject(new Error(`the client exited without a PIN:\n${stderr}`)));
+    proc.on('exit', () => reject(new Error(`the client exited without a PIN:\n${stderrText()}`)));
   });
-  return { done, pin, stderr: () => stderr };
+  return { done, pin, stderr: stderrText };
 }
 
 /** The waiting request of this kind and name, as the page shows it. */

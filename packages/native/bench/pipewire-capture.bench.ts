@@ -10,6 +10,7 @@
 import { FrameCapture } from '../src/index.js';
 import { pipewireMissing, startPipeWire, startProducer } from '../test/support/pipewire.js';
 import { openAnimatedWindow, startXvfb } from '../test/support/xvfb.mjs';
+import { type CaptureRun, measureCapture } from './capture-timing.mjs';
 
 const FPS = 60;
 const FRAMES = 600;
@@ -20,48 +21,12 @@ const CASES = [
   { width: 1920, height: 1080, format: 'RGBx' },
 ] as const;
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-/** Sleeps without spinning, to the millisecond. */
-const sleepMs = (ms: number) => ms > 0 && Atomics.wait(sleeper, 0, 0, ms);
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
-interface Run {
-  mode: string;
-  repeated: number;
-  cpuMsPerFrame: number;
-  captureP50Us: number;
-  captureP99Us: number;
-}
+type Run = CaptureRun;
 
 function measure(capture: FrameCapture): Run {
-  for (let i = 0; i < WARMUP_FRAMES; i++) {
-    capture.capture();
-    sleepMs(1000 / FPS);
-  }
-  const captureUs: number[] = [];
-  let repeated = 0;
-  const intervalMs = 1000 / FPS;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < FRAMES; i++) {
-    sleepMs(Math.floor(t0 + i * intervalMs - performance.now()));
-    const t = capture.capture();
-    if (t.repeated) repeated++;
-    else captureUs.push(t.captureUs);
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const mode = capture.captureMode;
-  captureUs.sort((a, b) => a - b);
-  return {
-    mode,
-    repeated,
-    // Per converted frame: repeated ones cost next to nothing.
-    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / (FRAMES - repeated),
-    captureP50Us: percentile(captureUs, 50),
-    captureP99Us: percentile(captureUs, 99),
-  };
+  return measureCapture(capture, { frames: FRAMES, warmupFrames: WARMUP_FRAMES, fps: FPS });
 }
 
 async function runPipeWire(width: number, height: number, format: 'BGRx' | 'RGBx'): Promise<Run> {

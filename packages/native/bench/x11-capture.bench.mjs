@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { FrameCapture } from '@punktfunk/native';
 import { openAnimatedWindow, startXvfb } from '../test/support/xvfb.mjs';
+import { measureCapture } from './capture-timing.mjs';
 
 const FPS = 60;
 const FRAMES = 600;
@@ -20,40 +21,15 @@ const CASES = [
   { display: [1920, 1080], output: [1280, 720] },
 ];
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-/** Sleeps without spinning, to the millisecond (setTimeout drifts by more). */
-const sleepMs = (ms) => ms > 0 && Atomics.wait(sleeper, 0, 0, ms);
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (x, digits = 2) => x.toFixed(digits);
 
 function runOurs(display, [width, height]) {
   const capture = new FrameCapture({ source: 'x11', display, width, height, pixelFormat: 'yuv420p' });
-  for (let i = 0; i < WARMUP_FRAMES; i++) capture.capture();
-  const captureUs = [];
-  let repeated = 0;
-  const intervalMs = 1000 / FPS;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < FRAMES; i++) {
-    sleepMs(Math.floor(t0 + i * intervalMs - performance.now()));
-    const t = capture.capture();
-    if (t.repeated) repeated++;
-    else captureUs.push(t.captureUs);
+  try {
+    return measureCapture(capture, { frames: FRAMES, warmupFrames: WARMUP_FRAMES, fps: FPS });
+  } finally {
+    capture.close();
   }
-  const cpu = process.cpuUsage(cpu0);
-  const mode = capture.captureMode;
-  capture.close();
-  captureUs.sort((a, b) => a - b);
-  const grabbed = FRAMES - repeated;
-  return {
-    mode,
-    repeated,
-    // Per grabbed frame: the few repeated frames cost next to nothing, so
-    // dividing by all frames would flatter us.
-    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / grabbed,
-    captureP50Us: percentile(captureUs, 50),
-    captureP99Us: percentile(captureUs, 99),
-  };
 }
 
 async function runFfmpeg(display, [srcWidth, srcHeight], [width, height]) {

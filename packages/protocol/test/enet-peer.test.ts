@@ -10,6 +10,7 @@ import {
   type EnetPeerOptions,
   encodeEnetDatagram,
 } from '../src/index.js';
+import { MOONLIGHT_CONNECT_FIELDS } from './fixtures/enet-connect.js';
 
 const CONNECT_DATA = 0xfe8a1249;
 const CLIENT_PEER_ID = 7;
@@ -52,16 +53,7 @@ function harness(options: Partial<EnetPeerOptions> = {}) {
               channelId: 0xff,
               reliableSequenceNumber: clientSeq,
               outgoingPeerId: CLIENT_PEER_ID,
-              incomingSessionId: 0xff,
-              outgoingSessionId: 0xff,
-              mtu: 1392,
-              windowSize: 32768,
-              channelCount: 0x30,
-              incomingBandwidth: 0,
-              outgoingBandwidth: 0,
-              packetThrottleInterval: 5000,
-              packetThrottleAcceleration: 2,
-              packetThrottleDeceleration: 2,
+              ...MOONLIGHT_CONNECT_FIELDS,
               connectId: 0x1234,
               data,
             },

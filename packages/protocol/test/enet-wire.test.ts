@@ -2,22 +2,10 @@
 // layout matches protocol.h, and truncated or unknown input is a clear error.
 import { describe, expect, it } from 'vitest';
 import { decodeEnetDatagram, type EnetCommand, EnetWireError, encodeEnetDatagram } from '../src/index.js';
+import { MOONLIGHT_CONNECT_FIELDS } from './fixtures/enet-connect.js';
 
 const base = { acknowledge: true, unsequenced: false, channelId: 0xff, reliableSequenceNumber: 1 };
-const connectFields = {
-  outgoingPeerId: 0,
-  incomingSessionId: 0xff,
-  outgoingSessionId: 0xff,
-  mtu: 1392,
-  windowSize: 32768,
-  channelCount: 0x30,
-  incomingBandwidth: 0,
-  outgoingBandwidth: 0,
-  packetThrottleInterval: 5000,
-  packetThrottleAcceleration: 2,
-  packetThrottleDeceleration: 2,
-  connectId: 0xdeadbeef,
-};
+const connectFields = { outgoingPeerId: 0, ...MOONLIGHT_CONNECT_FIELDS, connectId: 0xdeadbeef };
 
 const EVERY_COMMAND: EnetCommand[] = [
   {

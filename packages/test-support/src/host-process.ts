@@ -162,6 +162,37 @@ export interface ClientRun {
   stderr: string;
 }
 
+export interface PairingClient {
+  proc: ChildProcess;
+  stderr(): string;
+  /** Its exit code and the --json summary it printed. */
+  done: Promise<{ code: number | null; summary: Record<string, unknown> }>;
+}
+
+/**
+ * The native client CLI streaming 640x360 from `nativePort` for `seconds`,
+ * named `name`, keeping its identity in `clientDir`: on its first run it
+ * asks to pair and prints the PIN on stderr.
+ */
+export function startPairingClient(nativePort: number, clientDir: string, name: string, seconds: number) {
+  const args = ['--port', String(nativePort), '--seconds', String(seconds), '--json'];
+  const proc = spawn(
+    process.execPath,
+    [clientMain, ...args, '--width', '640', '--height', '360', '--name', name],
+    {
+      env: { ...process.env, PUNKTFUNK_CLIENT_DIR: clientDir },
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; summary: Record<string, unknown> }>((resolve) =>
+    proc.on('exit', (code) => resolve({ code, summary: stdout ? JSON.parse(stdout) : {} })),
+  );
+  return { proc, stderr: () => stderr, done } satisfies PairingClient;
+}
+
 export function runClient(args: string[], env: Record<string, string> = {}): Promise<ClientRun> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [clientMain, ...args], { env: { ...process.env, ...env } });

@@ -2,13 +2,16 @@
 // prints a PIN, the operator enters it through the management API, the client
 // streams; next time it is let in at once. A wrong PIN fails cleanly and the
 // client can try again. Loopback pairing is switched on so this runs locally.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import {
+  newConfigDir,
+  type PairingClient,
+  type RunningHost,
+  startHost,
+  startPairingClient,
+} from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const clientMain = fileURLToPath(new URL('../../../client/dist/main.js', import.meta.url));
 const configDir = newConfigDir();
 let host: RunningHost;
 
@@ -30,42 +33,8 @@ async function pendingIds(): Promise<string[]> {
   return body.requests.map((r) => r.requestId);
 }
 
-function startClient(
-  clientDir: string,
-  seconds: number,
-): {
-  proc: ChildProcess;
-  stderr: () => string;
-  done: Promise<{ code: number | null; summary: Record<string, unknown> }>;
-} {
-  const proc = spawn(
-    process.execPath,
-    [
-      clientMain,
-      '--port',
-      String(host.nativePort),
-      '--seconds',
-      String(seconds),
-      '--json',
-      '--width',
-      '640',
-      '--height',
-      '360',
-      '--name',
-      'e2e-laptop',
-    ],
-    {
-      env: { ...process.env, PUNKTFUNK_CLIENT_DIR: clientDir },
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  proc.stdout?.on('data', (d) => (stdout += d));
-  proc.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; summary: Record<string, unknown> }>((resolve) =>
-    proc.on('exit', (code) => resolve({ code, summary: stdout ? JSON.parse(stdout) : {} })),
-  );
-  return { proc, stderr: () => stderr, done };
+function startClient(clientDir: string, seconds: number): PairingClient {
+  return startPairingClient(host.nativePort, clientDir, 'e2e-laptop', seconds);
 }
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {

@@ -2,8 +2,8 @@
 // fullscreen, known colour quadrants, reports its input as JSON lines),
 // started inside a compositor session (packages/test-support/src/wayland-desktop.mjs).
 import type { ChildProcess, ChildProcessWithoutNullStreams, StdioOptions } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { jsonLines } from './json-lines.js';
 
 export const WL_TEST_WINDOW_PATH = fileURLToPath(
   new URL('../../../../native/build/wl_test_window', import.meta.url),
@@ -62,32 +62,11 @@ export async function openWlTestWindow(session: WaylandSession, animate = false)
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  const events: WlTestWindowEvent[] = [];
-  const waiters = new Set<() => void>();
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    events.push(JSON.parse(line) as WlTestWindowEvent);
-    for (const wake of waiters) wake();
-  });
-  const waitFor = (match: (e: WlTestWindowEvent) => boolean, timeoutMs = 5000) =>
-    new Promise<WlTestWindowEvent>((resolve, reject) => {
-      const check = () => {
-        const found = events.find(match);
-        if (!found) return false;
-        clearTimeout(timer);
-        waiters.delete(onEvent);
-        resolve(found);
-        return true;
-      };
-      const onEvent = () => void check();
-      const timer = setTimeout(() => {
-        waiters.delete(onEvent);
-        const got = JSON.stringify(events.slice(-20));
-        reject(
-          new Error(`wl_test_window: no matching event in ${timeoutMs} ms (last: ${got}; stderr: ${stderr})`),
-        );
-      }, timeoutMs);
-      if (!check()) waiters.add(onEvent);
-    });
+  const { events, waitFor } = jsonLines<WlTestWindowEvent>(
+    child.stdout,
+    'wl_test_window',
+    () => `; stderr: ${stderr}`,
+  );
   const stop = () => stopChild(child);
   try {
     const ready = (await waitFor((e) => e.type === 'ready', START_TIMEOUT_MS)) as WlTestWindow['ready'];

@@ -3,7 +3,7 @@
 // and xdotool read-backs. Used by the X11 capture and input tests of this
 // package and of the host.
 import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { jsonLines } from './json-lines.js';
 import { startXvfb as startXvfbProcess, stopProcess, TEST_WINDOW_PATH } from './xvfb.mjs';
 
 /** The colours of the test window's quadrants, as [r, g, b]. */
@@ -57,31 +57,7 @@ export async function openTestWindow(display: string, o: TestWindowOptions): Pro
     env: { ...process.env, DISPLAY: display },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const events: TestWindowEvent[] = [];
-  const waiters = new Set<() => void>();
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    events.push(JSON.parse(line) as TestWindowEvent);
-    for (const wake of waiters) wake();
-  });
-  const waitFor = (match: (e: TestWindowEvent) => boolean, timeoutMs = 5000) =>
-    new Promise<TestWindowEvent>((resolve, reject) => {
-      const check = () => {
-        const found = events.find(match);
-        if (!found) return false;
-        clearTimeout(timer);
-        waiters.delete(onEvent);
-        resolve(found);
-        return true;
-      };
-      const onEvent = () => void check();
-      const timer = setTimeout(() => {
-        waiters.delete(onEvent);
-        reject(
-          new Error(`test window: no matching event in ${timeoutMs} ms (got ${JSON.stringify(events)})`),
-        );
-      }, timeoutMs);
-      if (!check()) waiters.add(onEvent);
-    });
+  const { events, waitFor } = jsonLines<TestWindowEvent>(child.stdout!, 'test window');
   const window = { events, waitFor, stop: () => stopProcess(child) };
   try {
     await waitFor((e) => e.type === 'ready', START_TIMEOUT_MS);

@@ -1,0 +1,13 @@
+export interface CaptureRun {
+  mode: string;
+  repeated: number;
+  cpuMsPerFrame: number;
+  captureP50Us: number;
+  captureP99Us: number;
+}
+export function sleepMs(ms: number): boolean | 'ok' | 'not-equal' | 'timed-out';
+export function percentile(sorted: number[], p: number): number;
+export function measureCapture(
+  capture: { capture(): { repeated: boolean; captureUs: number }; captureMode: string },
+  options: { frames: number; warmupFrames: number; fps: number },
+): CaptureRun;
