@@ -1,0 +1,14 @@
+// Where a stream's mouse and keyboard input goes. Decided with the capture
+// when a session starts (desktop-source.ts), because the right injector
+// follows from what is captured: GNOME's remote-desktop session that carries
+// the screen cast, the wlroots virtual devices of the captured compositor,
+// the X display, or nothing (with the reason, said once).
+import type { MutterRemoteInput } from './wayland/mutter-session.js';
+
+export type DesktopInputTarget =
+  | { kind: 'x11'; display: string }
+  /** Absolute positions are mapped onto `screen` (the cast monitor's size). */
+  | { kind: 'mutter'; input: MutterRemoteInput; screen: { width: number; height: number } }
+  /** A wlroots compositor (sway, Hyprland): its socket name or path, and the runtime dir it lives in. */
+  | { kind: 'wlr'; waylandDisplay: string; runtimeDir: string }
+  | { kind: 'none'; reason: string };
