@@ -16,7 +16,11 @@ export interface PrivateSession {
   spawnInSession(
     command: string,
     args?: string[],
-    options?: { env?: NodeJS.ProcessEnv; stdio?: import('node:child_process').StdioOptions },
+    options?: {
+      env?: NodeJS.ProcessEnv;
+      stdio?: import('node:child_process').StdioOptions;
+      asTestRunner?: boolean;
+    },
   ): ChildProcess;
   stop(): Promise<void>;
 }
@@ -44,3 +48,4 @@ export function startHeadlessGnome(
   height?: number,
   options?: { portal?: boolean },
 ): Promise<HeadlessGnome>;
+export function stageForSessionUser(session: PrivateSession, source: string, target: string): void;

@@ -5,12 +5,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chownSync,
+  cpSync,
   existsSync,
+  lchownSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +60,21 @@ function busNameOwned(env, name) {
     });
     probe.once('exit', () => resolve(/boolean true/.test(out)));
   });
+}
+
+/**
+ * Copies `source` (a file or folder, links followed) to `target` and gives
+ * the copy to the session's user: what that user must run from a checkout
+ * it may not be able to reach (one under /root, as on CI machines).
+ */
+export function stageForSessionUser(session, source, target) {
+  cpSync(source, target, { recursive: true, dereference: true });
+  if (!session.user) return;
+  chownSync(target, session.user.uid, session.user.gid);
+  if (!statSync(target).isDirectory()) return;
+  for (const entry of readdirSync(target, { recursive: true })) {
+    lchownSync(join(target, String(entry)), session.user.uid, session.user.gid);
+  }
 }
 
 /** The unprivileged user a desktop that refuses root (sway) runs as; created when missing. */
@@ -145,9 +163,11 @@ export async function startPrivateSession(user = null) {
   delete env.WAYLAND_DISPLAY;
   delete env.DISPLAY;
   const children = [];
-  // options: { env (added to the session's), stdio (default: logOutput) }.
+  // options: { env (added to the session's), stdio (default: logOutput),
+  // asTestRunner (run as this process's user, not the session's: for
+  // programs in a checkout the test user may not reach, e.g. under /root) }.
   const spawnInSession = (command, args = [], options = {}) => {
-    const ids = user ? { uid: user.uid, gid: user.gid } : {};
+    const ids = user && !options.asTestRunner ? { uid: user.uid, gid: user.gid } : {};
     const stdio = options.stdio ?? logOutput(command);
     const child = spawn(command, args, { env: { ...env, ...options.env }, stdio, ...ids });
     children.push(child);

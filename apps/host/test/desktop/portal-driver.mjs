@@ -5,7 +5,8 @@
 // the other, and prints one JSON line per cast: what came back, or the error.
 import { closeSync, readlinkSync } from 'node:fs';
 
-const dist = new URL('../../dist/desktop/wayland/', import.meta.url);
+// Staged beside its modules by the test (the test user may not reach the checkout).
+const dist = new URL('./dist/', import.meta.url);
 const { connectSessionBus } = await import(new URL('session-bus.js', dist).href);
 const { startPortalScreenCast } = await import(new URL('portal-screencast.js', dist).href);
 

@@ -4,10 +4,14 @@
 // portal: every refusal a DesktopError with its code. The successful cast,
 // the approval dialog and the restore token are proven on GNOME
 // (portal-gnome.test.ts), whose portal runs here.
+import { mkdirSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type HeadlessSway,
   type PrivateSession,
+  stageForSessionUser,
   startHeadlessSway,
   startPrivateSession,
 } from '@punktfunk/test-support/wayland-desktop';
@@ -16,6 +20,24 @@ import { startPortalScreenCast, usableRestoreToken } from '../../src/desktop/way
 import { connectSessionBus, DesktopError } from '../../src/desktop/wayland/session-bus.js';
 
 const DRIVER = fileURLToPath(new URL('./portal-driver.mjs', import.meta.url));
+const HOST_DESKTOP_DIST = fileURLToPath(new URL('../../dist/desktop/wayland/', import.meta.url));
+
+/**
+ * The driver with the host's D-Bus modules and their npm packages, copied
+ * where the desktop's user can run them; resolves with the driver's path.
+ */
+let stagedDrivers = 0;
+function stageDriver(desktop: HeadlessSway): string {
+  stagedDrivers += 1;
+  const stage = join(desktop.runtimeDir, `portal-driver-${stagedDrivers}`);
+  mkdirSync(stage, { mode: 0o755 });
+  stageForSessionUser(desktop, HOST_DESKTOP_DIST, join(stage, 'dist'));
+  // pnpm keeps a package's dependencies beside it: copy that folder whole.
+  const dbusNext = realpathSync(dirname(createRequire(HOST_DESKTOP_DIST).resolve('dbus-next/package.json')));
+  stageForSessionUser(desktop, dirname(dbusNext), join(stage, 'node_modules'));
+  stageForSessionUser(desktop, DRIVER, join(stage, 'portal-driver.mjs'));
+  return join(stage, 'portal-driver.mjs');
+}
 
 interface CastOutcome {
   stream?: {
@@ -32,7 +54,7 @@ interface CastOutcome {
 
 /** Runs the driver as the desktop's user; resolves with one outcome per step. */
 function castsAsDesktopUser(desktop: HeadlessSway, steps: object[]): Promise<CastOutcome[]> {
-  const child = desktop.spawnInSession(process.execPath, [DRIVER, JSON.stringify(steps)], {
+  const child = desktop.spawnInSession(process.execPath, [stageDriver(desktop), JSON.stringify(steps)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
