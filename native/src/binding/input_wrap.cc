@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "input/vk_keysyms.h"
+
 namespace binding {
 namespace {
 
@@ -48,6 +50,27 @@ Napi::Value GamepadEvents(const Napi::CallbackInfo& info) {
   });
 }
 
+// keysymForVirtualKey(vk) and keysymForCodePoint(cp): the engine's own
+// tables, for injectors that take keysyms (GNOME's remote desktop) so every
+// path maps keys the same way. 0 where there is none.
+Napi::Value KeysymForVirtualKey(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) invalidInput("keysymForVirtualKey(virtualKey)");
+    const int virtualKey = info[0].As<Napi::Number>().Int32Value();
+    return Napi::Number::New(env, input::keysymForVirtualKey(virtualKey));
+  });
+}
+
+Napi::Value KeysymForCodePoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (!info[0].IsNumber()) invalidInput("keysymForCodePoint(codePoint)");
+    const uint32_t codePoint = info[0].As<Napi::Number>().Uint32Value();
+    return Napi::Number::New(env, input::keysymForCodePoint(codePoint));
+  });
+}
+
 }  // namespace
 
 void InitInput(Napi::Env env, Napi::Object exports) {
@@ -55,6 +78,8 @@ void InitInput(Napi::Env env, Napi::Object exports) {
   WlrInputWrap::Init(env, exports);
   UinputGamepadWrap::Init(env, exports);
   exports.Set("gamepadEvents", Napi::Function::New(env, GamepadEvents));
+  exports.Set("keysymForVirtualKey", Napi::Function::New(env, KeysymForVirtualKey));
+  exports.Set("keysymForCodePoint", Napi::Function::New(env, KeysymForCodePoint));
 }
 
 void X11InputWrap::Init(Napi::Env env, Napi::Object exports) {

@@ -8,7 +8,8 @@
 
 namespace binding {
 
-// Registers X11Input, WlrInput, UinputGamepad and gamepadEvents().
+// Registers X11Input, WlrInput, UinputGamepad, gamepadEvents() and the
+// keysym tables (keysymForVirtualKey, keysymForCodePoint).
 void InitInput(Napi::Env env, Napi::Object exports);
 
 // JS: new X11Input({display}); the methods of DesktopInputWrap, with

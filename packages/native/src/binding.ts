@@ -293,6 +293,8 @@ export interface Addon {
   WlrInput: new (options: { display: string; runtimeDir: string; timeoutMs: number }) => NativeDesktopInput;
   UinputGamepad: new (options: { devicePath: string }) => NativeUinputGamepad;
   gamepadEvents(before: NativeGamepadState, after: NativeGamepadState): [number, number, number][];
+  keysymForVirtualKey(virtualKey: number): number;
+  keysymForCodePoint(codePoint: number): number;
 }
 
 function addonPath(): string {

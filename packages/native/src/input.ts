@@ -217,6 +217,27 @@ export class WlrInputInjector extends DesktopInputInjector {
   }
 }
 
+/**
+ * The X keysym the engine presses for a Windows virtual-key code (US
+ * layout; letters are their unshifted symbol), 0 when the code has none:
+ * the same table the X11 and wlroots injectors use, for injectors that take
+ * keysyms (GNOME's remote desktop).
+ */
+export function keysymForVirtualKey(virtualKey: number): number {
+  checkInteger('keysymForVirtualKey arguments', 'virtualKey', virtualKey, 0, 255);
+  return addon.keysymForVirtualKey(virtualKey);
+}
+
+/**
+ * The keysym that types a Unicode code point: Latin-1 is its own keysym,
+ * others 0x01000000 + code point; newline, tab and backspace are their keys;
+ * 0 for other control characters.
+ */
+export function keysymForCodePoint(codePoint: number): number {
+  checkInteger('keysymForCodePoint arguments', 'codePoint', codePoint, 0, 0x10ffff);
+  return addon.keysymForCodePoint(codePoint);
+}
+
 /** A controller as Moonlight reports it (button bits of Limelight.h). */
 export type GamepadState = NativeGamepadState;
 
