@@ -127,6 +127,7 @@ export class InputRouter {
     if (this.desktopInput || this.desktopProblem) return this.desktopInput;
     const opened = openDesktopInput(this.o.target, {
       stream: this.o.stream,
+      ...(this.o.uinputPath ? { uinputPath: this.o.uinputPath } : {}),
       onMutterFailure: (message) =>
         this.once(
           'mutter failed',

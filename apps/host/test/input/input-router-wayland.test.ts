@@ -4,7 +4,7 @@
 // Wayland test window (fullscreen on the only output) reports what arrives.
 // Also: a 'none' target and a Mutter session that is gone are one log line
 // each, never a throw.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InputEvent } from '@punktfunk/protocol';
@@ -291,5 +291,42 @@ describe('InputRouter with no desktop to reach', () => {
       'GameStream input: mouse and keyboard input cannot be injected: the capture is a PipeWire node with no desktop',
     ]);
     expect(input.counters).toEqual({ injected: 0, dropped: 3 });
+  });
+
+  it('a wlroots socket that is not there, no /dev/uinput: one line with the compositor reason', () => {
+    const lines: string[] = [];
+    const runtimeDir = mkdtempSync(join(tmpdir(), 'punktfunk-no-wayland-'));
+    const input = newRouter({ kind: 'wlr', waylandDisplay: 'wayland-9', runtimeDir }, lines);
+    input.handle({ kind: 'mouse-move-relative', dx: 1, dy: 1 });
+    input.handle(key(VK.A, true));
+    input.close();
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^GameStream input: mouse and keyboard input cannot be injected: .*${runtimeDir}/wayland-9`,
+        ),
+      ),
+    ]);
+    expect(input.counters).toEqual({ injected: 0, dropped: 2 });
+  });
+
+  it('where /dev/uinput exists but refuses the devices: the uinput fallback is tried, both reasons in one line', () => {
+    const lines: string[] = [];
+    const fakeUinput = join(mkdtempSync(join(tmpdir(), 'punktfunk-fake-uinput-')), 'uinput');
+    writeFileSync(fakeUinput, '');
+    const input = new InputRouter({
+      target: { kind: 'none', reason: 'nothing is captured' },
+      stream: STREAM,
+      log: (l) => lines.push(l),
+      uinputPath: fakeUinput,
+    });
+    input.handle({ kind: 'mouse-move-relative', dx: 1, dy: 1 });
+    input.handle({ kind: 'text', text: 'x' });
+    input.close();
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^GameStream input: mouse and keyboard input cannot be injected: nothing is captured; the uinput fallback failed too: mouse and keyboard input cannot be injected through uinput: .* refused UI_SET_EVBIT/,
+      ),
+    ]);
   });
 });
