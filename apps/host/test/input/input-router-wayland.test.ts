@@ -139,7 +139,7 @@ describe('InputRouter into headless GNOME (Mutter remote desktop)', () => {
   let session: MutterSession;
   let window: WlTestWindow;
   let lines: string[];
-  let target: DesktopInputTarget;
+  let target: Extract<DesktopInputTarget, { kind: 'mutter' }>;
 
   beforeAll(async () => {
     gnome = await startHeadlessGnome(SCREEN.width, SCREEN.height);
