@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "input/input_error.h"
+#include "input/uinput_device.h"
 
 namespace input {
 namespace {
@@ -25,20 +26,11 @@ constexpr const char* kPadName = "Microsoft X-Box 360 pad";
   throw MediaError(code::kUinputUnavailable, "gamepad input cannot be injected: " + why);
 }
 
-std::string openProblem(const std::string& path, int error) {
-  if (error == ENOENT || error == ENODEV || error == ENXIO) return path + " is not present";
-  if (error == EACCES || error == EPERM || error == EROFS) {
-    return path + " is not writable (" + std::strerror(error) +
-           "; a udev rule or group membership gives the host access)";
-  }
-  return path + " cannot be opened (" + std::strerror(error) + ")";
-}
-
 }  // namespace
 
 UinputGamepad::UinputGamepad(const std::string& devicePath) : path_(devicePath) {
   fd_ = ::open(devicePath.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd_ < 0) unavailable(openProblem(devicePath, errno));
+  if (fd_ < 0) unavailable(uinputOpenProblem(devicePath, errno));
   try {
     setUp();
   } catch (...) {

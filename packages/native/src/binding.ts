@@ -114,6 +114,21 @@ export interface NativeGamepadState {
   rightStickX: number;
   rightStickY: number;
 }
+/** UinputDesktop: a virtual relative mouse and US keyboard; `button` takes evdev codes. */
+export interface NativeUinputDesktop {
+  moveBy(dx: number, dy: number): void;
+  button(buttonCode: number, down: boolean): void;
+  scroll(verticalAmount: number, horizontalAmount: number): number;
+  key(virtualKey: number, down: boolean): boolean;
+  text(text: string): { typed: number; skipped: number };
+  releaseAll(): void;
+  close(): void;
+}
+export type NativeEvdevEvent = [number, number, number];
+export interface NativeDesktopEvents {
+  mouse: NativeEvdevEvent[];
+  keyboard: NativeEvdevEvent[];
+}
 export interface NativeUinputGamepad {
   update(state: NativeGamepadState): number;
   close(): void;
@@ -293,6 +308,10 @@ export interface Addon {
   WlrInput: new (options: { display: string; runtimeDir: string; timeoutMs: number }) => NativeDesktopInput;
   UinputGamepad: new (options: { devicePath: string }) => NativeUinputGamepad;
   gamepadEvents(before: NativeGamepadState, after: NativeGamepadState): [number, number, number][];
+  UinputDesktop: new (options: { devicePath: string }) => NativeUinputDesktop;
+  uinputDesktopEvents(actions: (string | number)[][]): (NativeDesktopEvents | null)[];
+  keysymForVirtualKey(virtualKey: number): number;
+  keysymForCodePoint(codePoint: number): number;
 }
 
 function addonPath(): string {

@@ -6,8 +6,10 @@
 // INPUT_UNAVAILABLE, UINPUT_UNAVAILABLE, …).
 import {
   addon,
+  type NativeDesktopEvents,
   type NativeDesktopInput,
   type NativeGamepadState,
+  type NativeUinputDesktop,
   type NativeUinputGamepad,
 } from './binding.js';
 import { checkInteger, fail } from './checks.js';
@@ -215,6 +217,162 @@ export class WlrInputInjector extends DesktopInputInjector {
     this.display = resolved.display;
     this.runtimeDir = resolved.runtimeDir;
   }
+}
+
+export interface UinputDesktopOptions {
+  /** Default /dev/uinput. */
+  devicePath?: string;
+}
+
+function checkDevicePath(devicePath: unknown): string {
+  if (typeof devicePath !== 'string' || !devicePath.startsWith('/')) {
+    fail('uinput options', `devicePath must be an absolute path, got ${JSON.stringify(devicePath)}`);
+  }
+  return devicePath;
+}
+
+function checkButton(what: string, button: PointerButton): number {
+  const code = Object.hasOwn(EVDEV_BUTTONS, button) ? EVDEV_BUTTONS[button] : undefined;
+  if (code === undefined) {
+    fail(
+      what,
+      `button must be one of ${Object.keys(EVDEV_BUTTONS).join(', ')}, got ${JSON.stringify(button)}`,
+    );
+  }
+  return code;
+}
+
+/**
+ * A virtual relative mouse and a virtual US keyboard (uinput): mouse and
+ * keyboard for whatever reads the kernel's input devices, any compositor
+ * included, where no desktop API is reachable. Relative motion only: the
+ * mouse has no idea where the pointer is. Throws NativeError
+ * UINPUT_UNAVAILABLE ("mouse and keyboard input cannot be injected through
+ * uinput: /dev/uinput is not present") where it cannot.
+ */
+export class UinputMouseKeyboard {
+  private readonly handle: NativeUinputDesktop;
+  readonly devicePath: string;
+
+  constructor(options: UinputDesktopOptions = {}) {
+    this.devicePath = checkDevicePath(options.devicePath ?? '/dev/uinput');
+    this.handle = new addon.UinputDesktop({ devicePath: this.devicePath });
+  }
+
+  moveBy(dx: number, dy: number): void {
+    checkCoordinate('moveBy arguments', 'dx', dx);
+    checkCoordinate('moveBy arguments', 'dy', dy);
+    this.handle.moveBy(dx, dy);
+  }
+
+  button(button: PointerButton, down: boolean): void {
+    const code = checkButton('button arguments', button);
+    checkBoolean('button arguments', 'down', down);
+    this.handle.button(code, down);
+  }
+
+  /** High-resolution amounts (120 = one notch; up and right positive); returns the whole notches sent. */
+  scroll(verticalAmount: number, horizontalAmount = 0): number {
+    checkCoordinate('scroll arguments', 'verticalAmount', verticalAmount);
+    checkCoordinate('scroll arguments', 'horizontalAmount', horizontalAmount);
+    return this.handle.scroll(verticalAmount, horizontalAmount);
+  }
+
+  /** A Windows virtual-key code as the US key that carries it; false when none does. */
+  key(virtualKey: number, down: boolean): boolean {
+    checkInteger('key arguments', 'virtualKey', virtualKey, 0, 255);
+    checkBoolean('key arguments', 'down', down);
+    return this.handle.key(virtualKey, down);
+  }
+
+  /** Types what a US keyboard has (printable ASCII, newline, tab); the rest is counted as skipped. */
+  text(text: string): TypedText {
+    if (typeof text !== 'string') fail('text arguments', 'text must be a string');
+    if (text.length > INPUT_LIMITS.maxTextLength) {
+      fail('text arguments', `text is at most ${INPUT_LIMITS.maxTextLength} characters, got ${text.length}`);
+    }
+    return this.handle.text(text);
+  }
+
+  releaseAll(): void {
+    this.handle.releaseAll();
+  }
+
+  /** Releases what is held and removes both devices. */
+  close(): void {
+    this.handle.close();
+  }
+}
+
+/** One call on UinputMouseKeyboard, for uinputDesktopEvents(). */
+export type UinputDesktopAction =
+  | { kind: 'moveBy'; dx: number; dy: number }
+  | { kind: 'button'; button: PointerButton; down: boolean }
+  | { kind: 'scroll'; vertical: number; horizontal: number }
+  | { kind: 'key'; virtualKey: number; down: boolean }
+  | { kind: 'text'; text: string }
+  | { kind: 'releaseAll' };
+
+export interface UinputDesktopEvents {
+  mouse: EvdevEvent[];
+  keyboard: EvdevEvent[];
+}
+
+function actionArgs(a: UinputDesktopAction): (string | number)[] {
+  const what = 'uinputDesktopEvents action';
+  switch (a.kind) {
+    case 'moveBy':
+      checkCoordinate(what, 'dx', a.dx);
+      checkCoordinate(what, 'dy', a.dy);
+      return ['moveBy', a.dx, a.dy];
+    case 'button':
+      return ['button', checkButton(what, a.button), a.down ? 1 : 0];
+    case 'scroll':
+      checkCoordinate(what, 'vertical', a.vertical);
+      checkCoordinate(what, 'horizontal', a.horizontal);
+      return ['scroll', a.vertical, a.horizontal];
+    case 'key':
+      checkInteger(what, 'virtualKey', a.virtualKey, 0, 255);
+      return ['key', a.virtualKey, a.down ? 1 : 0];
+    case 'text':
+      if (typeof a.text !== 'string') fail(what, 'text must be a string');
+      return ['text', a.text];
+    case 'releaseAll':
+      return ['releaseAll'];
+    default:
+      fail(what, `unknown action ${JSON.stringify(a)}`);
+  }
+}
+
+/**
+ * The evdev events UinputMouseKeyboard writes for a sequence of calls
+ * (null for a key that has none), per device, from a fresh state: the
+ * mapping, without /dev/uinput.
+ */
+export function uinputDesktopEvents(actions: UinputDesktopAction[]): (UinputDesktopEvents | null)[] {
+  if (!Array.isArray(actions)) fail('uinputDesktopEvents arguments', 'expected an array of actions');
+  return addon.uinputDesktopEvents(actions.map(actionArgs)) as (NativeDesktopEvents | null)[];
+}
+
+/**
+ * The X keysym the engine presses for a Windows virtual-key code (US
+ * layout; letters are their unshifted symbol), 0 when the code has none:
+ * the same table the X11 and wlroots injectors use, for injectors that take
+ * keysyms (GNOME's remote desktop).
+ */
+export function keysymForVirtualKey(virtualKey: number): number {
+  checkInteger('keysymForVirtualKey arguments', 'virtualKey', virtualKey, 0, 255);
+  return addon.keysymForVirtualKey(virtualKey);
+}
+
+/**
+ * The keysym that types a Unicode code point: Latin-1 is its own keysym,
+ * others 0x01000000 + code point; newline, tab and backspace are their keys;
+ * 0 for other control characters.
+ */
+export function keysymForCodePoint(codePoint: number): number {
+  checkInteger('keysymForCodePoint arguments', 'codePoint', codePoint, 0, 0x10ffff);
+  return addon.keysymForCodePoint(codePoint);
 }
 
 /** A controller as Moonlight reports it (button bits of Limelight.h). */

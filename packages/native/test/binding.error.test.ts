@@ -59,6 +59,7 @@ const constructors: [keyof Addon, string, Record<string, unknown>][] = [
   ['X11Input', 'X11Input options', { display: ':0' }],
   ['WlrInput', 'WlrInput options', { display: 'wayland-77', runtimeDir: '/nonexistent', timeoutMs: 100 }],
   ['UinputGamepad', 'UinputGamepad options', { devicePath: '/dev/uinput' }],
+  ['UinputDesktop', 'UinputDesktop options', { devicePath: '/dev/uinput' }],
 ];
 
 function rawConstructor(name: keyof Addon): RawConstructor {
@@ -89,6 +90,10 @@ describe('the native wrappers require every option field', () => {
       WlrInput: true,
       UinputGamepad: true,
       gamepadEvents: true,
+      UinputDesktop: true,
+      uinputDesktopEvents: true,
+      keysymForVirtualKey: true,
+      keysymForCodePoint: true,
     };
     expect(Object.keys(addon).sort()).toEqual(Object.keys(described).sort());
   });
@@ -139,7 +144,7 @@ describe('the native wrappers require every option field', () => {
   it('the complete options the facades make are accepted', () => {
     for (const [name, , complete] of constructors) {
       // These need an X display, /dev/uinput and a compositor; their fields are checked above.
-      if (name === 'X11Input' || name === 'UinputGamepad' || name === 'WlrInput') continue;
+      if (['X11Input', 'UinputGamepad', 'UinputDesktop', 'WlrInput'].includes(name)) continue;
       new (rawConstructor(name))(complete).close();
     }
   });

@@ -7,8 +7,13 @@ import type { MutterRemoteInput } from './wayland/mutter-session.js';
 
 export type DesktopInputTarget =
   | { kind: 'x11'; display: string }
-  /** Absolute positions are mapped onto `screen` (the cast monitor's size). */
-  | { kind: 'mutter'; input: MutterRemoteInput; screen: { width: number; height: number } }
+  /** Absolute positions are mapped onto `screen` (the cast monitor's size); `outputName` is its connector, for the log. */
+  | {
+      kind: 'mutter';
+      input: MutterRemoteInput;
+      screen: { width: number; height: number };
+      outputName?: string;
+    }
   /** A wlroots compositor (sway, Hyprland): its socket name or path, and the runtime dir it lives in. */
   | { kind: 'wlr'; waylandDisplay: string; runtimeDir: string }
   | { kind: 'none'; reason: string };

@@ -84,7 +84,10 @@ export class GameStreamStreamer {
     });
     // Absolute pointer positions are relative to the stream's frame (the client's mode).
     const input = new InputRouter({
-      display: this.o.desktop.display,
+      // Until the capture decides it (Wayland backends), input follows the configured X display.
+      target: this.o.desktop.display
+        ? { kind: 'x11', display: this.o.desktop.display }
+        : { kind: 'none', reason: 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)' },
       stream: { width: announced.width, height: announced.height },
       log: this.o.log,
     });

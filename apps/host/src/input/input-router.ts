@@ -1,22 +1,20 @@
 // One stream's input: the decoded packets from the control stream go to the
-// X display (mouse, keyboard, text through XTEST) and to virtual gamepads
-// (uinput). What cannot be injected is said once per kind and per stream,
-// never per packet, and the stream carries on: no bytes a client sends and
-// no failure of the display or of /dev/uinput reach the caller.
-import {
-  type DesktopInputInjector,
-  type GamepadState,
-  INPUT_LIMITS,
-  NativeError,
-  UinputGamepads,
-  X11InputInjector,
-} from '@punktfunk/native';
+// desktop the stream captures (mouse, keyboard, text: XTEST into an X
+// display, GNOME's remote-desktop session, or a wlroots compositor's virtual
+// devices, whichever the target says) and to virtual gamepads (uinput).
+// What cannot be injected is said once per kind and per stream, never per
+// packet, and the stream carries on: no bytes a client sends and no failure
+// of the desktop or of /dev/uinput reach the caller.
+import { type GamepadState, INPUT_LIMITS, NativeError, UinputGamepads } from '@punktfunk/native';
 import type { ControllerState, InputEvent } from '@punktfunk/protocol';
-import { clientToScreen, type Size } from './pointer-mapping.js';
+import type { DesktopInputTarget } from '../desktop/input-target.js';
+import { type DesktopEvent, type DesktopInput, DesktopInputLost } from './desktop-input.js';
+import { openDesktopInput } from './open-desktop-input.js';
+import type { Size } from './pointer-mapping.js';
 
 export interface InputRouterOptions {
-  /** The X display input goes to; null: none configured. */
-  display: string | null;
+  /** Where mouse and keyboard go, decided with the capture. */
+  target: DesktopInputTarget;
   /** The stream's frame size (the client's negotiated mode): absolute positions are relative to it. */
   stream: Size;
   log(line: string): void;
@@ -31,27 +29,13 @@ export interface InputCounters {
   dropped: number;
 }
 
-type DesktopEvent = Extract<
-  InputEvent,
-  {
-    kind:
-      | 'mouse-move-relative'
-      | 'mouse-move-absolute'
-      | 'mouse-button'
-      | 'scroll-vertical'
-      | 'scroll-horizontal'
-      | 'key'
-      | 'text';
-  }
->;
-
 const PREFIX = 'GameStream input:';
 
 export class InputRouter {
   readonly counters: InputCounters = { injected: 0, dropped: 0 };
-  private x11: X11InputInjector | null = null;
+  private desktopInput: DesktopInput | null = null;
   /** Why mouse and keyboard input cannot be injected; null while it can (or was not tried). */
-  private x11Problem: string | null = null;
+  private desktopProblem: string | null = null;
   private pads: UinputGamepads | null;
   private padsProblem: string | null = null;
   private readonly said = new Set<string>();
@@ -73,13 +57,13 @@ export class InputRouter {
     }
   }
 
-  /** The stream ended: lets go of every key and button, removes the pads, closes the display connection. */
+  /** The stream ended: lets go of every key and button, removes the pads, closes the desktop connection. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.quietly(() => this.x11?.close());
+    this.desktopInput?.close();
     this.quietly(() => this.pads?.removeAll());
-    this.x11 = null;
+    this.desktopInput = null;
     this.pads = null;
   }
 
@@ -112,75 +96,51 @@ export class InputRouter {
   }
 
   private desktop(event: DesktopEvent): void {
-    const x11 = this.openX11();
-    if (!x11) {
+    const input = this.openDesktop();
+    if (!input) {
       this.counters.dropped++;
       return;
     }
     try {
-      this.inject(x11, event);
+      if (!input.inject(event) && event.kind === 'key') this.noKeyFor(input.name, event.virtualKey);
       this.counters.injected++;
     } catch (error) {
       this.counters.dropped++;
-      if (error instanceof NativeError && error.code === 'DISPLAY_UNAVAILABLE') {
-        this.x11Problem = error.message;
-        this.quietly(() => x11.close());
-        this.x11 = null;
-        this.once('x11', `${PREFIX} mouse and keyboard input cannot be injected: ${error.message}`);
+      if (error instanceof DesktopInputLost) {
+        this.desktopProblem = error.message;
+        input.close();
+        this.desktopInput = null;
+        this.once('desktop', `${PREFIX} mouse and keyboard input cannot be injected: ${error.message}`);
       } else {
         this.once(`failed ${event.kind}`, `${PREFIX} ${event.kind} failed (${(error as Error).message})`);
       }
     }
   }
 
-  private inject(x11: DesktopInputInjector, event: DesktopEvent): void {
-    switch (event.kind) {
-      case 'mouse-move-absolute': {
-        const at = clientToScreen(event, this.o.stream, x11.screenSize());
-        x11.moveTo(at.x, at.y);
-        break;
-      }
-      case 'mouse-move-relative':
-        x11.moveBy(event.dx, event.dy);
-        break;
-      case 'mouse-button':
-        x11.button(event.button, event.down);
-        break;
-      case 'scroll-vertical':
-        x11.scroll(event.amount, 0);
-        break;
-      case 'scroll-horizontal':
-        x11.scroll(0, event.amount);
-        break;
-      case 'key':
-        if (!x11.key(event.virtualKey, event.down)) this.noKeyFor(x11.display, event.virtualKey);
-        break;
-      case 'text':
-        x11.text(event.text.slice(0, INPUT_LIMITS.maxTextLength));
-        break;
-    }
-  }
-
-  private noKeyFor(display: string, virtualKey: number): void {
+  private noKeyFor(where: string, virtualKey: number): void {
     const vk = `0x${virtualKey.toString(16).padStart(2, '0')}`;
-    this.once(`vk ${vk}`, `${PREFIX} virtual key ${vk} has no key on ${display}; ignored`);
+    this.once(`vk ${vk}`, `${PREFIX} virtual key ${vk} has no key on ${where}; ignored`);
   }
 
-  /** The display connection, opened at the first mouse or keyboard event; null when it cannot be. */
-  private openX11(): X11InputInjector | null {
-    if (this.x11 || this.x11Problem) return this.x11;
-    if (this.o.display === null) {
-      this.x11Problem = 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)';
-    } else {
-      try {
-        this.x11 = new X11InputInjector({ display: this.o.display });
-        this.o.log(`${PREFIX} mouse and keyboard go to X display ${this.o.display}`);
-        return this.x11;
-      } catch (error) {
-        this.x11Problem = (error as Error).message;
-      }
+  /** The target's injector, opened at the first mouse or keyboard event; null when it cannot be. */
+  private openDesktop(): DesktopInput | null {
+    if (this.desktopInput || this.desktopProblem) return this.desktopInput;
+    const opened = openDesktopInput(this.o.target, {
+      stream: this.o.stream,
+      ...(this.o.uinputPath ? { uinputPath: this.o.uinputPath } : {}),
+      onMutterFailure: (message) =>
+        this.once(
+          'mutter failed',
+          `${PREFIX} GNOME's remote desktop refused input (${message}); later failures are only counted`,
+        ),
+    });
+    if ('input' in opened) {
+      this.desktopInput = opened.input;
+      this.o.log(`${PREFIX} mouse and keyboard go to ${opened.input.description}`);
+      return opened.input;
     }
-    this.once('x11', `${PREFIX} mouse and keyboard input cannot be injected: ${this.x11Problem}`);
+    this.desktopProblem = opened.problem;
+    this.once('desktop', `${PREFIX} mouse and keyboard input cannot be injected: ${opened.problem}`);
     return null;
   }
 

@@ -32,7 +32,9 @@ const noUinput = () => join(mkdtempSync(join(tmpdir(), 'punktfunk-no-uinput-')),
 
 function router(display: string | null = xvfb.name): InputRouter {
   return new InputRouter({
-    display,
+    target: display
+      ? { kind: 'x11', display }
+      : { kind: 'none', reason: 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)' },
     stream: STREAM,
     log: (line) => lines.push(line),
     uinputPath: noUinput(),
