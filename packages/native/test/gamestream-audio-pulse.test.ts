@@ -10,7 +10,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GameStreamAudioSender, OpusDecoder } from '../src/index.js';
 import { UdpCollector } from './gamestream-receiver.js';
 import { errorOf } from './support/native-error.js';
-import { goertzelPower, havePulse, type PrivatePulse, startPrivatePulse } from './support/pulse.js';
+import {
+  goertzelPower,
+  havePipeWirePulse,
+  havePulse,
+  type PrivatePulse,
+  startPipeWirePulse,
+  startPrivatePulse,
+} from './support/pulse.js';
 
 const RTP_HEADER_BYTES = 12;
 const TONE_HZ = 1000;
@@ -29,18 +36,30 @@ afterAll(() => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const pulseInstalled = havePulse();
-if (!pulseInstalled) {
-  console.warn('skipping the PulseAudio capture test: no pulseaudio/pacat binary (Debian: pulseaudio)');
+// The same capture path serves both: a PulseAudio desktop, and a PipeWire
+// desktop through PipeWire's PulseAudio interface (what GNOME, KDE and
+// SteamOS run now).
+const servers = [
+  { name: 'a private PulseAudio server', installed: havePulse(), start: startPrivatePulse },
+  {
+    name: "PipeWire's PulseAudio interface (pipewire-pulse)",
+    installed: havePipeWirePulse(),
+    start: startPipeWirePulse,
+  },
+];
+for (const server of servers.filter((s) => !s.installed)) {
+  console.warn(
+    `skipping the capture test with ${server.name}: not installed (Debian: pulseaudio, pipewire-pulse)`,
+  );
 }
 
-describe.skipIf(!pulseInstalled)(
-  'GameStreamAudioSender source pulse, with a private PulseAudio server',
-  () => {
+describe.each(servers.filter((s) => s.installed))(
+  'GameStreamAudioSender source pulse, with $name',
+  (server) => {
     let pulse: PrivatePulse | null = null;
 
     beforeAll(async () => {
-      pulse = await startPrivatePulse();
+      pulse = await server.start();
       process.env.PULSE_SERVER = pulse.server;
     });
 

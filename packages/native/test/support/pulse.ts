@@ -1,12 +1,13 @@
 // Test support: a private PulseAudio server (its own socket, HOME and runtime
-// dir, so nothing of a desktop session is touched) whose only sink, and so
-// the default, is a null sink; a tone played into it with pacat; and the
+// dir, so nothing of a desktop session is touched), or PipeWire's PulseAudio
+// interface in a private session, whose default sink is a null sink; a tone played into it with pacat; and the
 // Goertzel filter the tests use to find a frequency in decoded audio. Used by
 // this package's capture test and the host's audio end-to-end test.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPrivateSession } from '../../../test-support/src/wayland-desktop.mjs';
 
 export const SAMPLE_RATE = 48_000;
 export const NULL_SINK = 'pf_test';
@@ -62,29 +63,12 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startPrivatePulse(): Promise<PrivatePulse> {
-  const dir = mkdtempSync(join(tmpdir(), 'pf-pulse-'));
-  const socket = join(dir, 'native');
-  const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_RUNTIME_PATH: join(dir, 'run') };
-  const server = spawn(
-    'pulseaudio',
-    [
-      '--daemonize=no',
-      '--exit-idle-time=-1',
-      '--use-pid-file=no',
-      '-n',
-      `--load=module-null-sink sink_name=${NULL_SINK} rate=${SAMPLE_RATE}`,
-      `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
-    ],
-    { env, stdio: 'ignore' },
-  );
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!existsSync(socket) && server.exitCode === null && Date.now() < deadline) await sleep(25);
-  if (!existsSync(socket)) {
-    await stopProcess(server);
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error('the private PulseAudio server did not start');
-  }
+/** A PrivatePulse over a server already listening on `socket`; `stopServer` ends it. */
+function pulseClientOf(
+  socket: string,
+  env: NodeJS.ProcessEnv,
+  stopServer: () => Promise<void>,
+): PrivatePulse {
   const clientEnv = { ...env, PULSE_SERVER: `unix:${socket}` };
   const players: ChildProcess[] = [];
   return {
@@ -107,8 +91,68 @@ export async function startPrivatePulse(): Promise<PrivatePulse> {
     },
     async stop() {
       await Promise.all(players.map(stopProcess));
-      await stopProcess(server);
-      rmSync(dir, { recursive: true, force: true });
+      await stopServer();
     },
   };
+}
+
+async function waitForSocket(socket: string, server: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!existsSync(socket) && server.exitCode === null && Date.now() < deadline) await sleep(25);
+  return existsSync(socket);
+}
+
+export async function startPrivatePulse(): Promise<PrivatePulse> {
+  const dir = mkdtempSync(join(tmpdir(), 'pf-pulse-'));
+  const socket = join(dir, 'native');
+  const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_RUNTIME_PATH: join(dir, 'run') };
+  const server = spawn(
+    'pulseaudio',
+    [
+      '--daemonize=no',
+      '--exit-idle-time=-1',
+      '--use-pid-file=no',
+      '-n',
+      `--load=module-null-sink sink_name=${NULL_SINK} rate=${SAMPLE_RATE}`,
+      `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
+    ],
+    { env, stdio: 'ignore' },
+  );
+  const stopServer = async () => {
+    await stopProcess(server);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (!(await waitForSocket(socket, server))) {
+    await stopServer();
+    throw new Error('the private PulseAudio server did not start');
+  }
+  return pulseClientOf(socket, env, stopServer);
+}
+
+/** Whether PipeWire's PulseAudio server and its session pieces are installed (Debian: pipewire-pulse). */
+export function havePipeWirePulse(): boolean {
+  return hasBinary('pipewire-pulse') && hasBinary('pactl') && hasBinary('pacat');
+}
+
+/**
+ * PipeWire's PulseAudio interface (pipewire-pulse), as a PipeWire desktop
+ * runs it, in a private session (its own D-Bus, PipeWire, WirePlumber): a
+ * null sink made the default, so its monitor is what the host captures.
+ */
+export async function startPipeWirePulse(): Promise<PrivatePulse> {
+  const session = await startPrivateSession();
+  const socket = join(session.runtimeDir, 'pulse', 'native');
+  const server = session.spawnInSession('pipewire-pulse');
+  if (!(await waitForSocket(socket, server))) {
+    await session.stop();
+    throw new Error('pipewire-pulse did not start');
+  }
+  const pactl = (...args: string[]) =>
+    spawnSync('pactl', args, { env: { ...session.env, PULSE_SERVER: `unix:${socket}` }, encoding: 'utf8' });
+  const sink = pactl('load-module', 'module-null-sink', `sink_name=${NULL_SINK}`, `rate=${SAMPLE_RATE}`);
+  if (sink.status !== 0 || pactl('set-default-sink', NULL_SINK).status !== 0) {
+    await session.stop();
+    throw new Error(`pipewire-pulse: cannot make the null sink: ${sink.stderr}`);
+  }
+  return pulseClientOf(socket, session.env, () => session.stop());
 }
