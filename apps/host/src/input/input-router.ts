@@ -12,11 +12,12 @@ import {
   X11InputInjector,
 } from '@punktfunk/native';
 import type { ControllerState, InputEvent } from '@punktfunk/protocol';
+import type { DesktopInputTarget } from '../desktop/input-target.js';
 import { clientToScreen, type Size } from './pointer-mapping.js';
 
 export interface InputRouterOptions {
-  /** The X display input goes to; null: none configured. */
-  display: string | null;
+  /** Where mouse and keyboard go, decided with the capture. Only x11 is injected here yet; others say why not, once. */
+  target: DesktopInputTarget;
   /** The stream's frame size (the client's negotiated mode): absolute positions are relative to it. */
   stream: Size;
   log(line: string): void;
@@ -169,12 +170,15 @@ export class InputRouter {
   /** The display connection, opened at the first mouse or keyboard event; null when it cannot be. */
   private openX11(): X11InputInjector | null {
     if (this.x11 || this.x11Problem) return this.x11;
-    if (this.o.display === null) {
-      this.x11Problem = 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)';
+    const target = this.o.target;
+    if (target.kind === 'none') {
+      this.x11Problem = target.reason;
+    } else if (target.kind !== 'x11') {
+      this.x11Problem = `no injector for ${target.kind} input in this build`;
     } else {
       try {
-        this.x11 = new X11InputInjector({ display: this.o.display });
-        this.o.log(`${PREFIX} mouse and keyboard go to X display ${this.o.display}`);
+        this.x11 = new X11InputInjector({ display: target.display });
+        this.o.log(`${PREFIX} mouse and keyboard go to X display ${target.display}`);
         return this.x11;
       } catch (error) {
         this.x11Problem = (error as Error).message;

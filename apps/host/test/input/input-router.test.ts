@@ -32,7 +32,10 @@ const noUinput = () => join(mkdtempSync(join(tmpdir(), 'punktfunk-no-uinput-')),
 
 function router(display: string | null = xvfb.name): InputRouter {
   return new InputRouter({
-    display,
+    target:
+      display === null
+        ? { kind: 'none', reason: 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)' }
+        : { kind: 'x11', display },
     stream: STREAM,
     log: (line) => lines.push(line),
     uinputPath: noUinput(),
