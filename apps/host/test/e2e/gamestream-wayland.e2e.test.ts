@@ -16,7 +16,7 @@ import {
 import { VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_FRAME_FAILED } from '@punktfunk/protocol';
 import type { Capture, HostStatusResponse } from '@punktfunk/shared';
-import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import { enterPin, newConfigDir, type RunningHost, runClient, startHost } from '@punktfunk/test-support';
 import {
   type HeadlessGnome,
   type PrivateSession,
@@ -176,6 +176,18 @@ describe('GameStream streaming headless GNOME through Mutter (PUNKTFUNK_CAPTURE=
     );
     expect(host.output()).toMatch(/capture: PipeWire 1280x720 \w+ \(\w+\), node \d+, 1:1/);
   }, 60_000);
+
+  it('the punktfunk/1 path opens the same way: every frame of the Mutter cast decodes', async () => {
+    const args = ['--host', '127.0.0.1', '--port', String(host.nativePort), '--seconds', '2', '--json'];
+    const run = await runClient(args, { PUNKTFUNK_CLIENT_DIR: join(host.configDir, 'client') });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { framesDecoded: number; decodeErrors: number };
+    expect(summary.framesDecoded).toBeGreaterThan(30);
+    expect(summary.decodeErrors).toBe(0);
+    expect(host.output()).toMatch(
+      /native session \w+: streaming mutter Meta-0 1280x720 \(PipeWire node \d+\)/,
+    );
+  }, 60_000);
 });
 
 describe('GameStream with auto on headless GNOME', () => {
@@ -308,7 +320,7 @@ describe('GameStream through the desktop portal on headless GNOME (PUNKTFUNK_CAP
   }, 120_000);
 });
 
-describe('GameStream with mutter forced where the session bus is not there', () => {
+describe('mutter forced where the session bus is not there (GameStream and punktfunk/1)', () => {
   it('the stream start fails with the reason (termination 0x800e9403); the host keeps serving', async () => {
     const env = {
       PUNKTFUNK_CAPTURE: 'mutter',
