@@ -9,6 +9,7 @@ export const PORTAL_TOKEN_FILE = 'portal-restore-token';
 
 export interface RestoreTokenStore {
   read(): Promise<string | null>;
+  /** Never throws: a token that cannot be kept is logged. */
   write(token: string): Promise<void>;
 }
 
@@ -25,6 +26,15 @@ export function restoreTokenStore(configDir: string, log?: FileLog): RestoreToke
         return null;
       }
     },
-    write: (token) => writePrivateFileAtomic(path, `${token}\n`),
+    write: async (token) => {
+      try {
+        await writePrivateFileAtomic(path, `${token}\n`);
+      } catch (error) {
+        // The cast runs anyway; only the next session's dialog is not spared.
+        log?.warn(
+          `cannot keep the portal's restore token in ${path} (${(error as Error).message}); the next session asks again`,
+        );
+      }
+    },
   };
 }

@@ -86,7 +86,7 @@ export class GameStreamStreamer {
   private begin(session: GameStreamSession): void {
     const announced = session.stream.announced;
     if (!announced) return;
-    const current = {
+    const state: Omit<ActiveStream, 'link'> = {
       launchId: session.sessionId,
       pingPayload: session.stream.pingPayload,
       stream: null,
@@ -95,8 +95,8 @@ export class GameStreamStreamer {
       fec: { tally: new FecTally(), reported: false },
       feedbackTimer: null,
       ending: null,
-    } as Omit<ActiveStream, 'link'> as ActiveStream;
-    current.link = this.expectControl(session, current);
+    };
+    const current: ActiveStream = Object.assign(state, { link: this.expectControl(session, state) });
     this.active = current;
     void this.openDesktop(session, announced, current);
   }
