@@ -114,6 +114,11 @@ describe('web console, end to end', () => {
       { timeout: 30_000 },
     );
     await page.getByTestId('sessions').getByText('native').waitFor();
+    // The desktop the streams show, in one line under the sessions.
+    await page
+      .getByTestId('desktop-line')
+      .getByText('capture: synthetic (PUNKTFUNK_CAPTURE=synthetic)')
+      .waitFor();
     await screenshot(page, '03-live');
     const run = await client;
     expect(run.code, run.stderr).toBe(0);

@@ -11,7 +11,7 @@ import { API_BASE_PATH } from '@punktfunk/shared';
 import { serveConsole } from './api/console.js';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
 import { ConfigError, type HostConfig, loadHostConfig, type ManagementConfig } from './config/index.js';
-import { resolveCapture } from './desktop/desktop-source.js';
+import { DesktopOpener } from './desktop/desktop-opener.js';
 import { type EngineProbe, probeEngine } from './engine-probe.js';
 import { type GameStreamService, startGameStreamService } from './gamestream/service.js';
 import { type HostIdentity, loadOrCreateIdentity } from './identity/host-identity.js';
@@ -55,6 +55,7 @@ interface ApiDeps {
   pendingPairings: PendingPairings;
   probe: EngineProbe;
   gamestream: () => GameStreamService | null;
+  desktops: DesktopOpener;
 }
 
 /** The management API and the console on their two listeners. */
@@ -72,6 +73,7 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
       encoderBackend: d.probe.encoder.backend,
       encoderName: d.probe.encoder.encoderName,
       sessions: d.recorder.sessions(),
+      desktop: d.desktops.status(),
     }),
     tickets: new EventTickets(),
     pairings: d.pendingPairings,
@@ -106,7 +108,10 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
   let gamestream: GameStreamService | null = null;
+  const desktop = config.desktop;
+  const desktops = new DesktopOpener({ desktop, configDir: mgmt.configDir, log: log.info });
   const api = await startApi(mgmt, {
+    desktops,
     identity,
     pairedClients,
     recorder,
@@ -115,12 +120,17 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     gamestream: () => gamestream,
   });
   closers.push(() => api.close());
-  const desktop = config.desktop;
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.
-  log.info(`streams show ${resolveCapture(desktop).description} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
+  log.info(`streams show ${desktops.preview()} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
   const core = createStreamingCore({ recorder, perf: config.engine.perf, log: log.info });
   closers.push(() => core.close());
-  const shared = { engine: config.engine, desktop, encoderName: probe.encoder.encoderName, log: log.info };
+  const shared = {
+    engine: config.engine,
+    desktop,
+    desktops,
+    encoderName: probe.encoder.encoderName,
+    log: log.info,
+  };
   const pf1 = await startPf1Service({
     ...shared,
     config: config.pf1,

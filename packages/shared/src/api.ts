@@ -31,6 +31,24 @@ export interface HostStatusResponse {
    * first, no link-local): what a client on the LAN types in.
    */
   lanAddresses: string[];
+  /** What the streams show: the capture backend last opened (or about to be), and its input. */
+  desktop: DesktopStatus;
+}
+
+/** The desktop the host captures, as the last session start opened it. */
+export interface DesktopStatus {
+  /** PUNKTFUNK_CAPTURE as configured: auto, x11, synthetic, portal, mutter, pipewire. */
+  configured: string;
+  /** The backend the last session opened (x11, synthetic, mutter, portal, pipewire); null before the first. */
+  backend: string | null;
+  /** e.g. "mutter Meta-0 1280x720 (PipeWire node 36)"; null before the first session. */
+  description: string | null;
+  /** The captured screen's size; null when not known (before the first session, synthetic). */
+  size: { width: number; height: number } | null;
+  /** Where the stream's mouse and keyboard go (x11, mutter, wlr), or null with none. */
+  inputInjector: string | null;
+  /** A desktop portal is showing its approval dialog and the session start waits for it. */
+  waitingForApproval: boolean;
 }
 
 export interface RecordingsListResponse {

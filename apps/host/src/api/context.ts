@@ -1,7 +1,7 @@
 // What every API resource gets: the host's shared objects, and the Hono
 // environment (the Node request, for the TLS client certificate).
 import type { HttpBindings } from '@hono/node-server';
-import type { GameStreamAppInfo, SessionInfo } from '@punktfunk/shared';
+import type { DesktopStatus, GameStreamAppInfo, SessionInfo } from '@punktfunk/shared';
 import type { Hono } from 'hono';
 import type { PairedClient } from '../identity/paired-clients.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
@@ -23,6 +23,7 @@ export interface StreamingStatus {
   encoderBackend: string | null;
   encoderName: string | null;
   sessions: SessionInfo[];
+  desktop: DesktopStatus;
 }
 
 export interface ApiLog {

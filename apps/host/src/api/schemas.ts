@@ -4,6 +4,7 @@
 import type {
   ApiErrorBody,
   Capture,
+  DesktopStatus,
   EventsTicketResponse,
   GameStreamAppsResponse,
   HealthResponse,
@@ -41,6 +42,15 @@ export const captureIdSchema = z
 
 export const healthSchema = z.object({ status: z.literal('ok'), uptimeMs: z.number() });
 
+export const desktopStatusSchema = z.object({
+  configured: z.string(),
+  backend: z.string().nullable(),
+  description: z.string().nullable(),
+  size: z.object({ width: z.number(), height: z.number() }).nullable(),
+  inputInjector: z.string().nullable(),
+  waitingForApproval: z.boolean(),
+});
+
 export const hostStatusSchema = z.object({
   hostName: z.string(),
   hostVersion: z.string(),
@@ -51,6 +61,7 @@ export const hostStatusSchema = z.object({
   sessions: z.array(sessionInfoSchema),
   uptimeMs: z.number(),
   lanAddresses: z.array(z.string()),
+  desktop: desktopStatusSchema,
 });
 
 export const recordingsListSchema = z.object({ recordings: z.array(captureMetaSchema) });
@@ -128,6 +139,7 @@ const schemasMatchTypes: [
   Same<z.output<typeof errorSchema>, ApiErrorBody>,
   Same<z.output<typeof healthSchema>, HealthResponse>,
   Same<z.output<typeof hostStatusSchema>, HostStatusResponse>,
+  Same<z.output<typeof desktopStatusSchema>, DesktopStatus>,
   Same<z.output<typeof recordingsListSchema>, RecordingsListResponse>,
   Same<z.output<typeof captureSchema>, Capture>,
   Same<z.output<typeof recordingPatchSchema>, RecordingPatchRequest>,
@@ -139,5 +151,5 @@ const schemasMatchTypes: [
   Same<z.output<typeof pairingRefusedSchema>, PairingRefusedResponse>,
   Same<z.output<typeof pairedClientsSchema>, PairedClientsResponse>,
   Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemasMatchTypes;

@@ -1,22 +1,42 @@
-// Where the streamed picture comes from, and which X display input and apps go to.
+// Where the streamed picture comes from, which X display input and apps go
+// to, and the Wayland desktop session the host runs in (read once here).
 import { ConfigError, type Env, pick } from './read-env.js';
 
 export interface DesktopConfig {
   /**
    * PUNKTFUNK_CAPTURE: x11 captures the X display; synthetic streams the test
-   * pattern; auto (default) picks x11 when the display is reachable and says
-   * why it fell back otherwise.
+   * pattern; portal asks the XDG desktop portal; mutter uses GNOME's own
+   * screen-cast API; pipewire captures an existing PipeWire node
+   * (`pipewireNode`); auto (default) picks mutter or portal on a Wayland
+   * desktop, else x11 when the display is reachable, and says why.
    */
   capture: CaptureSourceChoice;
   /** PUNKTFUNK_DISPLAY, else DISPLAY: the X display to capture, inject input into and start apps on; null: none. */
   display: string | null;
+  /** PUNKTFUNK_CAPTURE=pipewire:NODE: the node, by id or by node.name. */
+  pipewireNode?: PipeWireNodeRef | undefined;
+  /** PUNKTFUNK_MUTTER_MONITOR: the connector mutter records ("Meta-0", "DP-1"); unset: the primary monitor. */
+  mutterMonitor?: string | undefined;
+  /** WAYLAND_DISPLAY: the Wayland desktop the host runs in (a socket name or path); unset: none. */
+  waylandDisplay?: string | undefined;
+  /** XDG_RUNTIME_DIR: where the desktop's sockets (Wayland, PipeWire) live. */
+  runtimeDir?: string | undefined;
+  /** DBUS_SESSION_BUS_ADDRESS: the desktop's session bus (Mutter, the portal). */
+  sessionBusAddress?: string | undefined;
 }
 
-export const CAPTURE_SOURCES = ['auto', 'x11', 'synthetic'] as const;
+export type PipeWireNodeRef = { id: number } | { name: string };
+
+export const CAPTURE_SOURCES = ['auto', 'x11', 'synthetic', 'portal', 'mutter', 'pipewire'] as const;
 export type CaptureSourceChoice = (typeof CAPTURE_SOURCES)[number];
 
 // ":0", ":1.0", "host:0", "/tmp/.X11-unix/X0": what xcb_connect accepts, nothing that reaches a shell.
 const DISPLAY_PATTERN = /^[\w./-]*:\d+(\.\d+)?$|^\/[\w./-]+$/;
+// A node.name as PipeWire tools print them ("pf-test", "gamescope", "alsa_output.pci-0000_00_1f.3").
+const NODE_NAME_PATTERN = /^[\w.:@+-]{1,256}$/;
+// Mutter's connector names: "Meta-0", "DP-1", "HDMI-A-1", "eDP-1".
+const CONNECTOR_PATTERN = /^[\w-]{1,64}$/;
+const MAX_NODE_ID = 2 ** 31 - 1;
 
 function display(env: Env): string | null {
   const value = env.PUNKTFUNK_DISPLAY || env.DISPLAY || '';
@@ -27,10 +47,71 @@ function display(env: Env): string | null {
   return value;
 }
 
+/** "pipewire:42" -> { id: 42 }; "pipewire:gamescope" -> { name: 'gamescope' }. */
+export function parsePipeWireNode(value: string): PipeWireNodeRef {
+  const node = value.slice('pipewire:'.length);
+  if (/^\d+$/.test(node)) {
+    const id = Number(node);
+    if (id > MAX_NODE_ID)
+      throw new ConfigError(`PUNKTFUNK_CAPTURE=pipewire:NODE: node id ${node} is too big`);
+    return { id };
+  }
+  if (!NODE_NAME_PATTERN.test(node)) {
+    throw new ConfigError(
+      `PUNKTFUNK_CAPTURE=pipewire:NODE needs a node id or node.name (letters, digits, . _ - : @ +), got '${value}'`,
+    );
+  }
+  return { name: node };
+}
+
+function captureChoice(env: Env): Pick<DesktopConfig, 'capture' | 'pipewireNode'> {
+  const value = env.PUNKTFUNK_CAPTURE ?? 'auto';
+  if (value.startsWith('pipewire:')) return { capture: 'pipewire', pipewireNode: parsePipeWireNode(value) };
+  if (value === 'pipewire') {
+    throw new ConfigError("PUNKTFUNK_CAPTURE=pipewire needs the node: 'pipewire:42' or 'pipewire:NAME'");
+  }
+  // pipewire:NODE was taken above; the message lists it as it is written.
+  const shown = ['auto', 'x11', 'synthetic', 'portal', 'mutter', 'pipewire:NODE'] as const;
+  return {
+    capture: pick(env, 'PUNKTFUNK_CAPTURE', shown, 'auto') as Exclude<CaptureSourceChoice, 'pipewire'>,
+  };
+}
+
+function mutterMonitor(env: Env): string | undefined {
+  const value = env.PUNKTFUNK_MUTTER_MONITOR || undefined;
+  if (value !== undefined && !CONNECTOR_PATTERN.test(value)) {
+    throw new ConfigError(
+      `PUNKTFUNK_MUTTER_MONITOR must be a connector name like 'Meta-0' or 'DP-1', got '${value}'`,
+    );
+  }
+  return value;
+}
+
+/** The Wayland desktop session around the host: read here once, passed on as config. */
+function waylandSession(
+  env: Env,
+): Pick<DesktopConfig, 'waylandDisplay' | 'runtimeDir' | 'sessionBusAddress'> {
+  return {
+    waylandDisplay: env.WAYLAND_DISPLAY || undefined,
+    runtimeDir: env.XDG_RUNTIME_DIR || undefined,
+    sessionBusAddress: env.DBUS_SESSION_BUS_ADDRESS || undefined,
+  };
+}
+
 export function loadDesktopConfig(env: Env): DesktopConfig {
-  const config = { capture: pick(env, 'PUNKTFUNK_CAPTURE', CAPTURE_SOURCES, 'auto'), display: display(env) };
+  const config: DesktopConfig = {
+    ...captureChoice(env),
+    display: display(env),
+    mutterMonitor: mutterMonitor(env),
+    ...waylandSession(env),
+  };
   if (config.capture === 'x11' && config.display === null) {
     throw new ConfigError('PUNKTFUNK_CAPTURE=x11 needs an X display: set PUNKTFUNK_DISPLAY or DISPLAY');
+  }
+  if ((config.capture === 'mutter' || config.capture === 'portal') && !config.sessionBusAddress) {
+    throw new ConfigError(
+      `PUNKTFUNK_CAPTURE=${config.capture} needs the desktop's session D-Bus: DBUS_SESSION_BUS_ADDRESS is not set`,
+    );
   }
   return config;
 }

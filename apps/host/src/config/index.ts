@@ -10,8 +10,8 @@ import { loadManagementConfig, type ManagementConfig } from './management.js';
 import { loadPf1Config, type Pf1Config } from './pf1.js';
 import type { Env } from './read-env.js';
 
-export type { CaptureSourceChoice, DesktopConfig } from './desktop.js';
-export { CAPTURE_SOURCES, loadDesktopConfig } from './desktop.js';
+export type { CaptureSourceChoice, DesktopConfig, PipeWireNodeRef } from './desktop.js';
+export { CAPTURE_SOURCES, loadDesktopConfig, parsePipeWireNode } from './desktop.js';
 export type { EngineConfig } from './engine.js';
 export { loadEngineConfig } from './engine.js';
 export type { GameStreamConfig, GameStreamEncryption } from './gamestream.js';

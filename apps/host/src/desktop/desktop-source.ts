@@ -1,11 +1,18 @@
-// Which picture a session streams: the X display (x11) or the synthetic test
-// pattern. Decided on the main thread when a session starts, so a display
-// that comes up after the host (a game server's Xvfb) is picked up, and the
-// reason for a fallback is logged where the operator looks.
+// Which picture a session streams: the X display (x11), a Wayland desktop
+// through PipeWire (GNOME's own screen-cast API, the desktop portal, or a
+// PipeWire node by id or name), or the synthetic test pattern. Decided on the
+// main thread when a session starts, so a display that comes up after the
+// host (a game server's Xvfb) is picked up, and the reason for a fallback is
+// logged where the operator looks.
 import { probeX11Display, type X11DisplayProbe } from '@punktfunk/native';
 import type { DesktopConfig } from '../config/index.js';
+import type { DesktopInputTarget } from './input-target.js';
 
-export type CaptureSpec = { source: 'synthetic' } | { source: 'x11'; display: string };
+export type CaptureSpec =
+  | { source: 'synthetic' }
+  | { source: 'x11'; display: string }
+  /** A PipeWire node: fd + nodeId from the portal, nodeId on the default daemon (mutter), or nodeName. */
+  | { source: 'pipewire'; fd?: number; nodeId?: number; nodeName?: string };
 
 export interface ResolvedCapture {
   spec: CaptureSpec;
@@ -13,39 +20,91 @@ export interface ResolvedCapture {
   description: string;
 }
 
+export type DesktopBackend = 'x11' | 'synthetic' | 'mutter' | 'portal' | 'pipewire';
+
+/** One session's desktop, opened at its start and closed at its end. */
+export interface OpenedDesktop extends ResolvedCapture {
+  backend: DesktopBackend;
+  /** The captured screen's size; null when not known before the first frame. */
+  size: { width: number; height: number } | null;
+  /** Where the stream's mouse and keyboard go. */
+  input: DesktopInputTarget;
+  /** Resolves with the reason when the desktop ends the cast by itself (never for x11 or synthetic). */
+  closedByDesktop: Promise<string>;
+  /** Ends the desktop's side (the D-Bus session, the PipeWire fd); safe to call twice. */
+  close(): Promise<void>;
+}
+
 function describeX11(display: string, probe: X11DisplayProbe): string {
   return `x11 ${display} ${probe.width}x${probe.height} (${probe.shm ? 'MIT-SHM' : 'GetImage, no MIT-SHM'})`;
 }
 
 /**
- * auto: x11 when the display answers, else synthetic with the reason. x11:
- * the display even when it does not answer now (the operator asked for it; a
- * test pattern would hide the problem): the session then fails with the
- * capture's own error. synthetic: always.
+ * x11 or synthetic only (the Wayland backends open asynchronously, see
+ * desktop-opener.ts). auto: x11 when the display answers, else synthetic
+ * with the reason. x11: the display even when it does not answer now (the
+ * operator asked for it; a test pattern would hide the problem): the session
+ * then fails with the capture's own error. synthetic: always.
  */
 export function resolveCapture(
-  desktop: DesktopConfig,
+  desktop: Pick<DesktopConfig, 'capture' | 'display'>,
   probe: (display: string) => X11DisplayProbe = probeX11Display,
 ): ResolvedCapture {
+  return resolveX11Capture(desktop, probe).capture;
+}
+
+/** resolveCapture, plus the screen size the probe saw (null when it did not answer). */
+export function resolveX11Capture(
+  desktop: Pick<DesktopConfig, 'capture' | 'display'>,
+  probe: (display: string) => X11DisplayProbe = probeX11Display,
+): { capture: ResolvedCapture; size: { width: number; height: number } | null } {
   if (desktop.capture === 'synthetic') {
-    return { spec: { source: 'synthetic' }, description: 'synthetic (PUNKTFUNK_CAPTURE=synthetic)' };
+    return {
+      capture: { spec: { source: 'synthetic' }, description: 'synthetic (PUNKTFUNK_CAPTURE=synthetic)' },
+      size: null,
+    };
   }
   if (desktop.display === null) {
     // loadDesktopConfig refuses x11 without a display, so this is auto.
-    return {
-      spec: { source: 'synthetic' },
-      description: 'synthetic (no X display configured: PUNKTFUNK_DISPLAY or DISPLAY)',
-    };
+    const description = 'synthetic (no X display configured: PUNKTFUNK_DISPLAY or DISPLAY)';
+    return { capture: { spec: { source: 'synthetic' }, description }, size: null };
   }
   const result = probe(desktop.display);
   if (!result.reachable) {
     if (desktop.capture === 'x11') {
-      return { spec: { source: 'x11', display: desktop.display }, description: `x11 (${result.reason})` };
+      const spec = { source: 'x11', display: desktop.display } as const;
+      return { capture: { spec, description: `x11 (${result.reason})` }, size: null };
     }
-    return { spec: { source: 'synthetic' }, description: `synthetic (${result.reason})` };
+    return {
+      capture: { spec: { source: 'synthetic' }, description: `synthetic (${result.reason})` },
+      size: null,
+    };
   }
   return {
-    spec: { source: 'x11', display: desktop.display },
-    description: describeX11(desktop.display, result),
+    capture: {
+      spec: { source: 'x11', display: desktop.display },
+      description: describeX11(desktop.display, result),
+    },
+    size: { width: result.width, height: result.height },
+  };
+}
+
+/** Input for an X desktop or the pattern: the configured X display (also with the pattern, as before), else none. */
+export function x11InputTarget(display: string | null): DesktopInputTarget {
+  if (display === null)
+    return { kind: 'none', reason: 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)' };
+  return { kind: 'x11', display };
+}
+
+/** The x11 or synthetic capture as an OpenedDesktop: nothing to close. */
+export function openX11OrSynthetic(desktop: DesktopConfig): OpenedDesktop {
+  const { capture, size } = resolveX11Capture(desktop);
+  return {
+    ...capture,
+    backend: capture.spec.source === 'x11' ? 'x11' : 'synthetic',
+    size,
+    input: x11InputTarget(desktop.display),
+    closedByDesktop: new Promise<string>(() => {}),
+    close: async () => {},
   };
 }

@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { DesktopConfig, EngineConfig, GameStreamConfig } from '../config/index.js';
+import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import { AppRunner } from '../launcher/app-runner.js';
 import { type Closers, openAll } from '../lifecycle/closers.js';
@@ -28,8 +29,10 @@ import { GameStreamStreamer } from './streamer.js';
 export interface GameStreamServiceOptions {
   config: GameStreamConfig;
   engine: EngineConfig;
-  /** The captured X display: also where input goes and apps start. */
+  /** The X display apps start on. */
   desktop: DesktopConfig;
+  /** Opens each stream's desktop: the picture and where input goes. */
+  desktops: Pick<DesktopOpener, 'open'>;
   configDir: string;
   identity: { uniqueId: string; hostName: string; certPem: string; keyPem: string };
   pairedClients: PairedClients;
@@ -131,7 +134,7 @@ async function openService(
     manager: o.manager,
     control,
     engine: o.engine,
-    desktop: o.desktop,
+    desktops: o.desktops,
     bind: o.config.bind,
     ports: { video: spec.streamPorts.video, audio: spec.streamPorts.audio },
     fecPercent: o.config.fecPercent,

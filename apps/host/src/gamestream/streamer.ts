@@ -8,9 +8,10 @@
 // went silent ends it from the worker's side, and the launch record stays so
 // the client can resume.
 
-import { TERMINATION_FRAME_FAILED, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
-import type { DesktopConfig, EngineConfig } from '../config/index.js';
-import { resolveCapture } from '../desktop/desktop-source.js';
+import { type AnnouncedStream, TERMINATION_FRAME_FAILED, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import type { EngineConfig } from '../config/index.js';
+import type { DesktopOpener } from '../desktop/desktop-opener.js';
+import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
@@ -22,8 +23,8 @@ export interface StreamerOptions {
   manager: SessionManager;
   control: GameStreamControlServer;
   engine: EngineConfig;
-  /** The picture: the X display or the synthetic pattern, decided per stream. */
-  desktop: DesktopConfig;
+  /** Opens each stream's desktop (the picture and where input goes). */
+  desktops: Pick<DesktopOpener, 'open'>;
   bind: string;
   ports: { video: number; audio: number };
   /** Parity per FEC block, % of its data packets (at least the client's minimum). */
@@ -38,11 +39,14 @@ export interface StreamerOptions {
 interface ActiveStream {
   launchId: string;
   pingPayload: string;
-  stream: StreamingSession;
+  /** null while the desktop opens (a portal may wait for approval). */
+  stream: StreamingSession | null;
+  desktop: OpenedDesktop | null;
   link: ControlLink;
-  /** The client's mouse, keyboard and gamepads, into the desktop. */
-  input: InputRouter;
-  feedbackTimer: NodeJS.Timeout;
+  /** The client's mouse, keyboard and gamepads, into the desktop; null while it opens. */
+  input: InputRouter | null;
+  fec: { tally: FecTally; reported: boolean };
+  feedbackTimer: NodeJS.Timeout | null;
   ending: Promise<void> | null;
 }
 
@@ -73,73 +77,116 @@ export class GameStreamStreamer {
     if (session?.stream.playing && session.stream.announced && !this.active) this.begin(session);
   }
 
+  /**
+   * Expects the client's control stream at once (it connects right after
+   * PLAY), then opens the desktop. The stream is `active` from here on, so a
+   * cancel or a new handshake during the opening ends it like a running one
+   * and the opened desktop is closed again.
+   */
   private begin(session: GameStreamSession): void {
     const announced = session.stream.announced;
     if (!announced) return;
-    const capture = resolveCapture(this.o.desktop);
-    const spec = gameStreamSpec({ session, announced, capture, ...this.o });
+    const state: Omit<ActiveStream, 'link'> = {
+      launchId: session.sessionId,
+      pingPayload: session.stream.pingPayload,
+      stream: null,
+      desktop: null,
+      input: null,
+      fec: { tally: new FecTally(), reported: false },
+      feedbackTimer: null,
+      ending: null,
+    };
+    const current: ActiveStream = Object.assign(state, { link: this.expectControl(session, state) });
+    this.active = current;
+    void this.openDesktop(session, announced, current);
+  }
+
+  private async openDesktop(
+    session: GameStreamSession,
+    announced: AnnouncedStream,
+    current: ActiveStream,
+  ): Promise<void> {
+    let desktop: OpenedDesktop;
+    try {
+      desktop = await this.o.desktops.open();
+    } catch (error) {
+      this.failOpening(current, (error as Error).message);
+      return;
+    }
+    if (current.ending) {
+      // Cancelled or replaced while the desktop opened.
+      await desktop.close();
+      return;
+    }
+    current.desktop = desktop;
+    this.startStream(session, announced, current, desktop);
+  }
+
+  /** The desktop could not be opened: the client hears it as a failed stream (as a capture failing does); the launch stays. */
+  private failOpening(current: ActiveStream, why: string): void {
+    this.o.log(`GameStream: the desktop could not be opened: ${why}`);
+    current.ending ??= (async () => {
+      if (this.active === current) this.active = null;
+      await current.link.terminate(TERMINATION_FRAME_FAILED);
+    })();
+  }
+
+  private startStream(
+    session: GameStreamSession,
+    announced: AnnouncedStream,
+    current: ActiveStream,
+    desktop: OpenedDesktop,
+  ): void {
+    const spec = gameStreamSpec({ session, announced, capture: desktop, ...this.o });
+    current.fec.reported = spec.promisesFecReports;
     const stream = this.o.manager.startGameStream({
       ...spec.start,
       onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
     });
+    current.stream = stream;
     // Absolute pointer positions are relative to the stream's frame (the client's mode).
-    const input = new InputRouter({
-      // Until the capture decides it (Wayland backends), input follows the configured X display.
-      target: this.o.desktop.display
-        ? { kind: 'x11', display: this.o.desktop.display }
-        : { kind: 'none', reason: 'no X display is configured (PUNKTFUNK_DISPLAY or DISPLAY)' },
+    current.input = new InputRouter({
+      target: desktop.input,
       stream: { width: announced.width, height: announced.height },
       log: this.o.log,
     });
-    const fec = { tally: new FecTally(), reported: spec.promisesFecReports };
-    const link = this.expectControl(session, stream, input, fec);
-    const feedbackTimer = setInterval(() => {
+    const { fec, link } = current;
+    current.feedbackTimer = setInterval(() => {
       if (fec.reported) stream.feedback({ type: 'loss', ...fec.tally.take() });
       const rttMs = link.roundTripMs();
       if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: Math.round(rttMs * 1000) });
     }, FEEDBACK_INTERVAL_MS);
-    const current: ActiveStream = {
-      launchId: session.sessionId,
-      pingPayload: session.stream.pingPayload,
-      stream,
-      link,
-      input,
-      feedbackTimer,
-      ending: null,
-    };
-    this.active = current;
     this.o.log(
       `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
-        `${announced.codec} from ${capture.description}, waiting for the client's pings on ${this.o.ports.video}/udp`,
+        `${announced.codec} from ${desktop.description}, waiting for the client's pings on ${this.o.ports.video}/udp`,
     );
     void stream.ended.then((end) => this.onStreamEnded(current, end));
+    void desktop.closedByDesktop.then((reason) => {
+      if (this.active === current && !current.ending)
+        void this.end(current, reason, TERMINATION_FRAME_FAILED);
+    });
   }
 
   /** The control stream link of a starting stream: IDR requests, FEC reports and input go to the stream. */
-  private expectControl(
-    session: GameStreamSession,
-    stream: StreamingSession,
-    input: InputRouter,
-    fec: { tally: FecTally; reported: boolean },
-  ): ControlLink {
+  private expectControl(session: GameStreamSession, current: Omit<ActiveStream, 'link'>): ControlLink {
     return this.o.control.expect({
       connectData: session.stream.controlConnectData,
       key: session.rikey,
       timeoutMs: this.o.clientTimeoutMs,
       events: {
         onConnected: (address) => this.o.log(`GameStream control: client connected from ${address}`),
-        onIdrRequest: () => stream.requestIdr(),
+        onIdrRequest: () => current.stream?.requestIdr(),
         onFecStatus: (status) => {
-          fec.reported = true;
-          fec.tally.add(status);
+          current.fec.reported = true;
+          current.fec.tally.add(status);
         },
-        onInput: (event) => input.handle(event),
+        onInput: (event) => current.input?.handle(event),
         onDisconnected: (reason) => {
           this.o.log(`GameStream control: link ended (${reason})`);
           // The client left (or went silent): stop streaming now; the launch record stays for a resume.
           const active = this.active;
-          if (active && active.stream === stream) {
-            void this.end(active, `the client's control stream ended (${reason})`, false);
+          if (active && active === current) {
+            void this.end(active, `the client's control stream ended (${reason})`, null);
           }
         },
       },
@@ -147,27 +194,35 @@ export class GameStreamStreamer {
   }
 
   private onStreamEnded(current: ActiveStream, end: Awaited<StreamingSession['ended']>): void {
-    clearInterval(current.feedbackTimer);
+    if (current.feedbackTimer) clearInterval(current.feedbackTimer);
     if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
     else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
     // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
     if (!current.ending && end.error) void current.link.terminate(TERMINATION_FRAME_FAILED);
     else if (!current.ending) current.link.close();
     // Nothing stays pressed, no pad lingers once the stream is over.
-    current.input.close();
+    current.input?.close();
+    void current.desktop?.close();
     if (this.active === current) this.active = null;
   }
 
-  /** `tellClient`: send the graceful termination first (not when the client already left). */
-  private end(active: ActiveStream, why: string, tellClient = true): Promise<void> {
+  /** `termination`: what the client is told first (null: nothing, the client already left). */
+  private end(
+    active: ActiveStream,
+    why: string,
+    termination: number | null = TERMINATION_GRACEFUL,
+  ): Promise<void> {
     active.ending ??= (async () => {
-      this.o.log(`GameStream: ending stream ${active.stream.sessionId} (${why})`);
+      const which = active.stream
+        ? `stream ${active.stream.sessionId}`
+        : 'the stream (its desktop was opening)';
+      this.o.log(`GameStream: ending ${which} (${why})`);
       if (this.active === active) this.active = null;
-      active.input.close();
-      const farewell = tellClient
-        ? active.link.terminate(TERMINATION_GRACEFUL)
-        : Promise.resolve(active.link.close());
-      await Promise.all([farewell, active.stream.stop()]);
+      active.input?.close();
+      const farewell =
+        termination !== null ? active.link.terminate(termination) : Promise.resolve(active.link.close());
+      await Promise.all([farewell, active.stream?.stop()]);
+      await active.desktop?.close();
     })();
     return active.ending;
   }

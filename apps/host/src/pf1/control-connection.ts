@@ -23,7 +23,7 @@ export interface ControlConnectionDeps {
   monotonicUs(): number;
   /** Chooses the stream the host will send for this hello. */
   offer(hello: HelloMessage): StreamOffer;
-  /** Starts the streaming worker for this client. */
+  /** Opens the desktop and starts the streaming worker for this client; rejects with the reason it cannot. */
   startSession(args: {
     hello: HelloMessage;
     offer: StreamOffer;
@@ -31,7 +31,7 @@ export interface ControlConnectionDeps {
     key: Buffer;
     salt: Buffer;
     sessionId: string;
-  }): StreamingSession;
+  }): Promise<StreamingSession>;
   log(line: string): void;
   pingIntervalMs: number;
   /** Pairing of clients that are not admitted yet; null: such clients are refused. */
@@ -197,16 +197,33 @@ export class ControlConnection {
     if (this.phase !== 'awaiting-start' || !this.hello || !this.offer)
       throw new Error("'start' before 'hello'");
     const keying = deriveMediaKeying(this.socket);
-    this.session = this.deps.startSession({
-      hello: this.hello,
-      offer: this.offer,
-      remoteAddress: this.remoteAddress,
-      key: keying.key,
-      salt: keying.salt,
-      sessionId: this.sessionId,
-    });
+    // 'streaming' at once: a second 'start' while the desktop opens is refused.
     this.phase = 'streaming';
-    this.session.ended.then((end) => {
+    this.deps
+      .startSession({
+        hello: this.hello,
+        offer: this.offer,
+        remoteAddress: this.remoteAddress,
+        key: keying.key,
+        salt: keying.salt,
+        sessionId: this.sessionId,
+      })
+      .then(
+        (session) => this.streamStarted(session),
+        (error: Error) => {
+          if (this.phase !== 'closed') this.fail(`stream failed: ${error.message}`);
+        },
+      );
+  }
+
+  private streamStarted(session: StreamingSession): void {
+    if (this.phase === 'closed') {
+      // The client left while the desktop was opening.
+      void session.stop();
+      return;
+    }
+    this.session = session;
+    session.ended.then((end) => {
       if (this.phase === 'closed') return;
       this.send(
         end.error

@@ -3,15 +3,17 @@
 import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
-import type { DesktopConfig, EngineConfig, Pf1Config } from '../config/index.js';
-import { resolveCapture } from '../desktop/desktop-source.js';
-import type { SessionManager } from '../streaming/core/session-manager.js';
-import type { StreamOffer } from './control-connection.js';
+import type { EngineConfig, Pf1Config } from '../config/index.js';
+import type { DesktopOpener } from '../desktop/desktop-opener.js';
+import type { OpenedDesktop } from '../desktop/desktop-source.js';
+import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
+import type { ControlConnectionDeps, StreamOffer } from './control-connection.js';
 import { ControlServer, type ControlServerOptions } from './control-server.js';
 
 export interface Pf1ServiceOptions {
   engine: EngineConfig;
-  desktop: DesktopConfig;
+  /** Opens each session's desktop (capture and input). */
+  desktops: Pick<DesktopOpener, 'open'>;
   config: Pf1Config;
   sessions: SessionManager;
   cert: string;
@@ -38,6 +40,60 @@ export function streamOffer(o: Pf1ServiceOptions, hello: HelloMessage): StreamOf
   };
 }
 
+type SessionArgs = Parameters<ControlConnectionDeps['startSession']>[0];
+
+/** Opens the desktop, then the worker; the desktop is closed when the stream ends (or the desktop ends it). */
+async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Promise<StreamingSession> {
+  const { hello, offer, remoteAddress, key, salt, sessionId } = args;
+  const desktop = await o.desktops.open();
+  o.log(`native session ${sessionId}: streaming ${desktop.description}`);
+  let session: StreamingSession;
+  try {
+    session = o.sessions.start({
+      sessionId,
+      kind: 'native',
+      client: `${hello.clientName}@${remoteAddress}`,
+      windowMs: o.config.windowMs,
+      source: {
+        kind: 'engine',
+        codec: offer.codec,
+        backend: o.engine.encoderBackend,
+        width: offer.width,
+        height: offer.height,
+        fps: offer.fps,
+        bitrateKbps: offer.bitrateKbps,
+        capture: desktop.spec,
+      },
+      send: { remoteHost: remoteAddress, remotePort: hello.udpPort, key, salt, ...shards(offer) },
+      traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
+      settings: { capture: desktop.description },
+    });
+  } catch (error) {
+    await desktop.close();
+    throw error;
+  }
+  followDesktop(o, session, desktop);
+  return session;
+}
+
+function shards(offer: StreamOffer) {
+  return { shardBytes: offer.shardBytes, fecPercent: offer.fecPercent };
+}
+
+function followDesktop(o: Pf1ServiceOptions, session: StreamingSession, desktop: OpenedDesktop): void {
+  let ended = false;
+  void session.ended.then(() => {
+    ended = true;
+    return desktop.close();
+  });
+  void desktop.closedByDesktop.then((reason) => {
+    // Our own close at the stream's end may be answered with the desktop's "closed": not news then.
+    if (ended) return;
+    o.log(`native session ${session.sessionId}: ${reason}; ending the stream`);
+    void session.stop();
+  });
+}
+
 export interface Pf1Service {
   port: number;
   close(): Promise<void>;
@@ -56,36 +112,7 @@ export async function startPf1Service(o: Pf1ServiceOptions): Promise<Pf1Service>
     pingIntervalMs: 1000,
     log: o.log,
     offer: (hello) => streamOffer(o, hello),
-    startSession: ({ hello, offer, remoteAddress, key, salt, sessionId }) => {
-      const capture = resolveCapture(o.desktop);
-      o.log(`native session ${sessionId}: streaming ${capture.description}`);
-      return o.sessions.start({
-        sessionId,
-        kind: 'native',
-        client: `${hello.clientName}@${remoteAddress}`,
-        windowMs: o.config.windowMs,
-        source: {
-          kind: 'engine',
-          codec: offer.codec,
-          backend: o.engine.encoderBackend,
-          width: offer.width,
-          height: offer.height,
-          fps: offer.fps,
-          bitrateKbps: offer.bitrateKbps,
-          capture: capture.spec,
-        },
-        send: {
-          remoteHost: remoteAddress,
-          remotePort: hello.udpPort,
-          key,
-          salt,
-          shardBytes: offer.shardBytes,
-          fecPercent: offer.fecPercent,
-        },
-        traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
-        settings: { capture: capture.description },
-      });
-    },
+    startSession: (args) => startNativeSession(o, args),
   });
   const port = await server.listen();
   o.log(`native punktfunk/1 control on ${o.config.bind}:${port} (TLS)`);

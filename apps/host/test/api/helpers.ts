@@ -23,7 +23,19 @@ export async function apiHarness(): Promise<ApiHarness> {
   const h = await harness();
   const paired = await PairedClients.open(join(h.root, 'config', 'paired-clients.json'));
   const ticketClock = { ms: 0 };
-  const streaming: StreamingStatus = { encoderBackend: 'software', encoderName: 'libx264', sessions: [] };
+  const streaming: StreamingStatus = {
+    encoderBackend: 'software',
+    encoderName: 'libx264',
+    sessions: [],
+    desktop: {
+      configured: 'synthetic',
+      backend: null,
+      description: null,
+      size: null,
+      inputInjector: null,
+      waitingForApproval: false,
+    },
+  };
   const app = createApi({
     recorder: h.recorder,
     host: { name: 'test-host', version: '0.1.0', uniqueId: 'uid', certFingerprintSha256: 'ab'.repeat(32) },

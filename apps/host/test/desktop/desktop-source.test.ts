@@ -1,8 +1,8 @@
-// The capture choice: config parsing (PUNKTFUNK_CAPTURE, PUNKTFUNK_DISPLAY)
+// The capture choice: config parsing (PUNKTFUNK_CAPTURE, PUNKTFUNK_DISPLAY, the Wayland session)
 // and resolveCapture against a real Xvfb and a display that does not exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXvfb, type XvfbDisplay } from '../../../../packages/native/test/support/x11-display.js';
-import { ConfigError, loadDesktopConfig } from '../../src/config/index.js';
+import { ConfigError, loadDesktopConfig, parsePipeWireNode } from '../../src/config/index.js';
 import { resolveCapture } from '../../src/desktop/desktop-source.js';
 
 describe('loadDesktopConfig', () => {
@@ -20,6 +20,52 @@ describe('loadDesktopConfig', () => {
     for (const hostile of [':0; rm -rf /', '$(id)', ':abc', 'a b:0']) {
       expect(() => loadDesktopConfig({ PUNKTFUNK_DISPLAY: hostile })).toThrow(ConfigError);
     }
+  });
+});
+
+describe('loadDesktopConfig: Wayland', () => {
+  it('reads portal, mutter and pipewire:NODE (by id or node.name), the monitor and the session env', () => {
+    const session = {
+      WAYLAND_DISPLAY: 'wayland-0',
+      XDG_RUNTIME_DIR: '/run/user/1000',
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus',
+    };
+    expect(
+      loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'mutter', PUNKTFUNK_MUTTER_MONITOR: 'DP-1' }),
+    ).toEqual({
+      capture: 'mutter',
+      display: null,
+      mutterMonitor: 'DP-1',
+      waylandDisplay: 'wayland-0',
+      runtimeDir: '/run/user/1000',
+      sessionBusAddress: 'unix:path=/run/user/1000/bus',
+    });
+    expect(loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'portal' }).capture).toBe('portal');
+    expect(loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire:42' })).toMatchObject({
+      capture: 'pipewire',
+      pipewireNode: { id: 42 },
+    });
+    expect(loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire:gamescope' }).pipewireNode).toEqual({
+      name: 'gamescope',
+    });
+    expect(parsePipeWireNode('pipewire:alsa_output.pci-0000_00_1f.3')).toEqual({
+      name: 'alsa_output.pci-0000_00_1f.3',
+    });
+  });
+
+  it('refuses a node that is none, a bare pipewire, a hostile monitor and mutter/portal without a session bus', () => {
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire' })).toThrow(/needs the node/);
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire:' })).toThrow(/node id or node.name/);
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire:a b' })).toThrow(ConfigError);
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire:99999999999' })).toThrow(/too big/);
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'wayland' })).toThrow(
+      /one of auto, x11, synthetic, portal, mutter, pipewire:NODE/,
+    );
+    expect(() => loadDesktopConfig({ PUNKTFUNK_MUTTER_MONITOR: '$(id)' })).toThrow(
+      /PUNKTFUNK_MUTTER_MONITOR/,
+    );
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'mutter' })).toThrow(/DBUS_SESSION_BUS_ADDRESS/);
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'portal' })).toThrow(/DBUS_SESSION_BUS_ADDRESS/);
   });
 });
 

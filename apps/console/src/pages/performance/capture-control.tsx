@@ -2,6 +2,7 @@
 // streaming.
 import {
   type CaptureMeta,
+  type DesktopStatus,
   type HostStatusResponse,
   MAX_CAPTURE_SAMPLES,
   type SessionInfo,
@@ -77,6 +78,24 @@ function SessionChips(props: { sessions: readonly SessionInfo[] }) {
   );
 }
 
+/** One line: what the streams show, where input goes, and a waiting portal dialog. */
+function DesktopLine(props: { desktop: DesktopStatus | undefined }) {
+  const text = () => {
+    const d = props.desktop;
+    if (!d) return null;
+    const capture = d.description ?? `${d.configured}, opened when a session starts`;
+    const input = d.inputInjector ? ` · input: ${d.inputInjector}` : '';
+    return `capture: ${capture}${input}${d.waitingForApproval ? ' · waiting for approval at the desktop' : ''}`;
+  };
+  return (
+    <Show when={text()}>
+      <div class="muted" data-testid="desktop-line">
+        {text()}
+      </div>
+    </Show>
+  );
+}
+
 export function CaptureControl(props: {
   live: LiveCapture;
   hostStatus: HostStatusResponse | undefined;
@@ -118,6 +137,7 @@ export function CaptureControl(props: {
     >
       <CaptureFigures live={props.live} sessions={sessions()} />
       <SessionChips sessions={sessions()} />
+      <DesktopLine desktop={props.hostStatus?.desktop} />
       <ActionError action={action} />
     </Card>
   );

@@ -30,6 +30,7 @@ export const statusResource: ApiResource = {
         sessions: streaming.sessions,
         uptimeMs: Math.round(process.uptime() * 1000),
         lanAddresses: lanAddresses(),
+        desktop: streaming.desktop,
       };
       return c.json(body);
     }),

@@ -18,22 +18,36 @@ export interface OpenedEngine {
   close(): void;
 }
 
-export function captureOptions(spec: CaptureSpec | undefined): Pick<CaptureOptions, 'source' | 'display'> {
+export function captureOptions(
+  spec: CaptureSpec | undefined,
+): Pick<CaptureOptions, 'source' | 'display' | 'pipewire'> {
   if (spec?.source === 'x11') return { source: 'x11', display: spec.display };
+  if (spec?.source === 'pipewire') {
+    const { fd, nodeId, nodeName } = spec;
+    // The fd stays the main thread's (it closes it at the stream's end); the engine duplicates it.
+    const node = nodeId !== undefined ? { nodeId } : { nodeName };
+    return { source: 'pipewire', pipewire: fd !== undefined ? { fd, ...node } : node };
+  }
   return { source: 'synthetic' };
 }
 
 export function describeCapture(capture: FrameCapture): string {
   const source = `${capture.sourceWidth}x${capture.sourceHeight}`;
   const output = `${capture.width}x${capture.height}`;
-  if (capture.captureMode === 'synthetic') return `capture: synthetic pattern ${output}`;
+  const mode = capture.captureMode;
+  if (mode === 'synthetic') return `capture: synthetic pattern ${output}`;
   const r = capture.contentRect;
   const fit =
     source === output
       ? '1:1'
       : `scaled into ${output} at ${r.x},${r.y} ${r.width}x${r.height}` +
         (r.width < capture.width || r.height < capture.height ? ' (aspect kept, black bars)' : '');
-  return `capture: X11 ${source} via ${capture.captureMode === 'shm' ? 'MIT-SHM' : 'GetImage'}, ${fit}`;
+  if (mode.startsWith('pipewire ')) {
+    // "pipewire node 42 1280x720 BGRx (MemFd)" -> "PipeWire 1280x720 BGRx (MemFd), node 42".
+    const [, node, details] = /^pipewire node (\S+) (.*)$/.exec(mode) ?? [];
+    return `capture: PipeWire ${details ?? source}${node ? `, node ${node}` : ''}, ${fit}`;
+  }
+  return `capture: X11 ${source} via ${mode === 'shm' ? 'MIT-SHM' : 'GetImage'}, ${fit}`;
 }
 
 /** Opens encoder and capture for `source`; throws (and closes what it opened) when either cannot open. */

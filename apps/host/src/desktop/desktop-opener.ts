@@ -1,0 +1,133 @@
+// Opens the desktop for each session start (desktop-source.ts says what
+// each backend is) and remembers what it opened last, for /api/v1/status:
+// the backend, its size, where input goes, and whether a portal approval
+// dialog is waiting. One per host, shared by both protocol services.
+import type { DesktopStatus } from '@punktfunk/shared';
+import type { DesktopConfig } from '../config/index.js';
+import { type OpenedDesktop, openX11OrSynthetic, resolveCapture } from './desktop-source.js';
+import { type RestoreTokenStore, restoreTokenStore } from './portal-token.js';
+import { openMutterDesktop, openPipeWireNode, openPortalDesktop } from './wayland/open-wayland.js';
+import { connectSessionBus, nameHasOwner } from './wayland/session-bus.js';
+
+export interface DesktopOpenerOptions {
+  desktop: DesktopConfig;
+  /** Where the portal's restore token is kept. */
+  configDir: string;
+  log(line: string): void;
+  /** How long a portal approval dialog may wait (default: the portal module's). */
+  approvalTimeoutMs?: number;
+}
+
+type WaylandChoice = { backend: 'mutter' | 'portal'; reason: string };
+
+// A bus that answers does so in milliseconds; this only bounds a wedged one.
+const PROBE_TIMEOUT_MS = 2_000;
+
+/** Whether GNOME's screen-cast API answers on `address`; the reason when not. */
+export async function mutterAnswers(
+  address: string | undefined,
+): Promise<{ answers: boolean; reason: string }> {
+  try {
+    const bus = await connectSessionBus(address, PROBE_TIMEOUT_MS);
+    try {
+      const owned = await nameHasOwner(bus, 'org.gnome.Mutter.ScreenCast', PROBE_TIMEOUT_MS);
+      return {
+        answers: owned,
+        reason: owned ? '' : 'org.gnome.Mutter.ScreenCast is not on the session D-Bus',
+      };
+    } finally {
+      bus.disconnect();
+    }
+  } catch (error) {
+    return { answers: false, reason: (error as Error).message };
+  }
+}
+
+/** auto on a Wayland desktop: mutter when its API answers, else the portal; with the reason. */
+export async function chooseWaylandBackend(desktop: DesktopConfig): Promise<WaylandChoice> {
+  const on = `WAYLAND_DISPLAY=${desktop.waylandDisplay}`;
+  const mutter = await mutterAnswers(desktop.sessionBusAddress);
+  if (mutter.answers) return { backend: 'mutter', reason: `${on} and GNOME's screen-cast API answers` };
+  return { backend: 'portal', reason: `${on}, GNOME's screen-cast API does not answer (${mutter.reason})` };
+}
+
+export class DesktopOpener {
+  private last: OpenedDesktop | null = null;
+  private waiting = false;
+  private readonly tokens: RestoreTokenStore;
+
+  constructor(private readonly o: DesktopOpenerOptions) {
+    this.tokens = restoreTokenStore(o.configDir, { warn: o.log });
+  }
+
+  /** For the start-up log: what sessions will show, as far as it is known before one starts. */
+  preview(): string {
+    const d = this.o.desktop;
+    if (d.capture === 'pipewire' || d.capture === 'mutter' || d.capture === 'portal') {
+      return `the Wayland desktop through ${d.capture}, opened per session`;
+    }
+    if (d.capture === 'auto' && d.waylandDisplay) {
+      return `the Wayland desktop ${d.waylandDisplay} (mutter or portal, decided per session)`;
+    }
+    return resolveCapture(d).description;
+  }
+
+  /** Opens this session's desktop; throws a DesktopError (or the like) with the reason when it cannot. */
+  async open(): Promise<OpenedDesktop> {
+    const opened = await this.openConfigured();
+    this.last = opened;
+    return opened;
+  }
+
+  private async openConfigured(): Promise<OpenedDesktop> {
+    const d = this.o.desktop;
+    switch (d.capture) {
+      case 'mutter':
+        return openMutterDesktop(d);
+      case 'portal':
+        return this.openPortal();
+      case 'pipewire':
+        if (!d.pipewireNode) throw new Error('PUNKTFUNK_CAPTURE=pipewire without a node');
+        return openPipeWireNode(d, d.pipewireNode);
+      case 'auto':
+        return d.waylandDisplay ? this.openAutoWayland() : openX11OrSynthetic(d);
+      default:
+        return openX11OrSynthetic(d);
+    }
+  }
+
+  private async openAutoWayland(): Promise<OpenedDesktop> {
+    const choice = await chooseWaylandBackend(this.o.desktop);
+    this.o.log(`desktop: auto picked ${choice.backend} (${choice.reason})`);
+    return choice.backend === 'mutter' ? openMutterDesktop(this.o.desktop) : this.openPortal();
+  }
+
+  private openPortal(): Promise<OpenedDesktop> {
+    return openPortalDesktop(this.o.desktop, {
+      tokens: this.tokens,
+      onWaiting: (waiting, what) => {
+        this.waiting = waiting;
+        if (waiting) {
+          this.o.log(
+            `desktop portal: waiting for approval at the desktop (${what}); ` +
+              'choose the screen and Share there, once: the restore token is kept for the next sessions',
+          );
+        }
+      },
+      ...(this.o.approvalTimeoutMs ? { approvalTimeoutMs: this.o.approvalTimeoutMs } : {}),
+    });
+  }
+
+  status(): DesktopStatus {
+    const last = this.last;
+    const input = last?.input.kind;
+    return {
+      configured: this.o.desktop.capture,
+      backend: last?.backend ?? null,
+      description: last?.description ?? null,
+      size: last?.size ?? null,
+      inputInjector: input && input !== 'none' ? input : null,
+      waitingForApproval: this.waiting,
+    };
+  }
+}
