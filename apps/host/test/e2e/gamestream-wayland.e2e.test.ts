@@ -9,9 +9,14 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GameStreamClient,
+  keyboard,
+  mouseButton,
+  mouseMoveAbsolute,
   newLaunchKeys,
   type StreamEnd,
+  type StreamSession,
   startStreamSession,
+  VirtualKey,
 } from '@punktfunk/gamestream-client';
 import { VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_FRAME_FAILED } from '@punktfunk/protocol';
@@ -79,6 +84,7 @@ async function pairedClient(host: RunningHost, pin: string): Promise<GameStreamC
 }
 
 interface Streaming {
+  session: StreamSession;
   decoder: VideoDecoder;
   decoded(): number;
   ended: Promise<StreamEnd>;
@@ -116,7 +122,7 @@ async function launchStream(
     decoder.close();
     return end;
   };
-  return { decoder, decoded: () => decoded, ended: session.ended, cancel };
+  return { session, decoder, decoded: () => decoded, ended: session.ended, cancel };
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
@@ -175,6 +181,40 @@ describe('GameStream streaming headless GNOME through Mutter (PUNKTFUNK_CAPTURE=
       /^mutter Meta-0 1280x720 \(PipeWire node \d+\)$/,
     );
     expect(host.output()).toMatch(/capture: PipeWire 1280x720 \w+ \(\w+\), node \d+, 1:1/);
+  }, 60_000);
+
+  it("Moonlight's mouse and keyboard reach the Wayland window through GNOME's remote desktop", async () => {
+    const client = await pairedClient(host, '9753');
+    const stream = await launchStream(host, client);
+    const send = stream.session.control.sendInput.bind(stream.session.control);
+    // Input goes to the desktop the stream opened: send it once frames flow, as Moonlight does.
+    expect(await until(async () => stream.decoded() > 0)).toBe(true);
+    // Moonlight sends its window size minus one as the reference; the stream is 1:1 with the monitor.
+    const at = (x: number, y: number) => mouseMoveAbsolute(x, y, WIDTH - 1, HEIGHT - 1);
+    // Mutter makes the remote desktop's pointer and keyboard at their first use.
+    send(at(100, 100));
+    send(keyboard(VirtualKey.LSHIFT, true));
+    send(keyboard(VirtualKey.LSHIFT, false));
+    await window.waitFor((e) => e.type === 'seat' && e.pointer && e.keyboard, 10_000);
+    send(at(320, 180));
+    const moved = await window.waitFor(
+      (e) => e.type === 'motion' && Math.abs(e.x - 320) <= 2 && Math.abs(e.y - 180) <= 2,
+    );
+    send(mouseButton(1, true));
+    send(mouseButton(1, false));
+    const clicked = await window.waitFor((e) => e.type === 'button' && e.button === 0x110 && !e.press);
+    send(keyboard(VirtualKey.A, true));
+    send(keyboard(VirtualKey.A, false));
+    const typed = await window.waitFor((e) => e.type === 'key' && e.keysym === 0x61 && e.press);
+    const end = await stream.cancel();
+
+    expect(end.graceful).toBe(true);
+    expect(moved).toMatchObject({ type: 'motion' });
+    expect(clicked).toMatchObject({ type: 'button', button: 0x110 });
+    expect(typed).toMatchObject({ type: 'key', keysym: 0x61, shift: false });
+    expect(host.output()).toContain(
+      "GameStream input: mouse and keyboard go to GNOME's remote desktop (Meta-0)",
+    );
   }, 60_000);
 
   it('the punktfunk/1 path opens the same way: every frame of the Mutter cast decodes', async () => {
