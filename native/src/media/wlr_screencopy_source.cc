@@ -199,9 +199,8 @@ void registryGlobal(void* data, wl_registry* registry, uint32_t name, const char
   } else if (is(wl_shm_interface) && !impl.shm) {
     impl.shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
   } else if (is(zxdg_output_manager_v1_interface) && !impl.xdgOutputManager) {
-    impl.xdgOutputManager = static_cast<zxdg_output_manager_v1*>(
-        wl_registry_bind(registry, name, &zxdg_output_manager_v1_interface,
-                         std::min(version, kXdgOutputVersion)));
+    impl.xdgOutputManager = static_cast<zxdg_output_manager_v1*>(wl_registry_bind(
+        registry, name, &zxdg_output_manager_v1_interface, std::min(version, kXdgOutputVersion)));
   } else if (is(wl_output_interface)) {
     auto output = std::make_unique<Output>();
     output->impl = &impl;
@@ -235,9 +234,8 @@ const zxdg_output_v1_listener kXdgOutputListener = {xdgPosition, xdgSize, xdgDon
 
 void frameBuffer(void* data, zwlr_screencopy_frame_v1*, uint32_t format, uint32_t width,
                  uint32_t height, uint32_t stride) {
-  static_cast<Impl*>(data)->onBuffer(BufferParams{format, static_cast<int>(width),
-                                                  static_cast<int>(height),
-                                                  static_cast<int>(stride)});
+  static_cast<Impl*>(data)->onBuffer(BufferParams{
+      format, static_cast<int>(width), static_cast<int>(height), static_cast<int>(stride)});
 }
 void frameFlags(void* data, zwlr_screencopy_frame_v1*, uint32_t flags) {
   static_cast<Impl*>(data)->frameFlags = flags;
@@ -273,8 +271,8 @@ void flipRows(ShmSlot& slot) {
 }  // namespace
 
 void Impl::connect() {
-  display = connectWaylandSocket(options.display, options.runtimeDir, code::kCaptureUnavailable,
-                                 where);
+  display =
+      connectWaylandSocket(options.display, options.runtimeDir, code::kCaptureUnavailable, where);
   wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wakeFd < 0) unavailable(std::string("eventfd: ") + std::strerror(errno));
 }
@@ -324,8 +322,8 @@ void Impl::requestFrame() {
   offered = false;
   target = nullptr;
   frameFlags = 0;
-  frame = zwlr_screencopy_manager_v1_capture_output(manager, options.cursor ? 1 : 0,
-                                                   chosen->output);
+  frame =
+      zwlr_screencopy_manager_v1_capture_output(manager, options.cursor ? 1 : 0, chosen->output);
   zwlr_screencopy_frame_v1_add_listener(frame, &kFrameListener, this);
 }
 
@@ -439,7 +437,8 @@ std::string Impl::lostReason() const {
 // Sends what is queued, waiting (bounded) while the socket is full.
 void Impl::flush() {
   while (wl_display_flush(display) < 0) {
-    if (errno != EAGAIN) unavailable("lost the Wayland compositor at " + where + ": " + lostReason());
+    if (errno != EAGAIN)
+      unavailable("lost the Wayland compositor at " + where + ": " + lostReason());
     pollfd pfd = {wl_display_get_fd(display), POLLOUT, 0};
     if (poll(&pfd, 1, options.timeoutMs) <= 0) {
       unavailable("the Wayland compositor at " + where + " stopped reading requests");
