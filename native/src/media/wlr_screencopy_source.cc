@@ -24,6 +24,30 @@
 #include "xdg-output-unstable-v1-client-protocol.h"
 
 namespace media {
+
+bool pixelOrderForShmFormat(uint32_t format, PixelOrder& order) {
+  switch (format) {
+    case WL_SHM_FORMAT_ARGB8888:
+    case WL_SHM_FORMAT_XRGB8888:
+      order = PixelOrder::kBgrx;
+      return true;
+    case WL_SHM_FORMAT_ABGR8888:
+    case WL_SHM_FORMAT_XBGR8888:
+      order = PixelOrder::kRgbx;
+      return true;
+    case WL_SHM_FORMAT_BGRA8888:
+    case WL_SHM_FORMAT_BGRX8888:
+      order = PixelOrder::kXrgb;
+      return true;
+    case WL_SHM_FORMAT_RGBA8888:
+    case WL_SHM_FORMAT_RGBX8888:
+      order = PixelOrder::kXbgr;
+      return true;
+    default:
+      return false;
+  }
+}
+
 namespace {
 
 // Version 2 adds copy_with_damage (frames only when something changed);
@@ -46,30 +70,6 @@ int64_t nowMs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// wl_shm formats are little-endian 32-bit words: ARGB8888 is B,G,R,A in memory.
-bool pixelOrderOf(uint32_t format, PixelOrder& order) {
-  switch (format) {
-    case WL_SHM_FORMAT_ARGB8888:
-    case WL_SHM_FORMAT_XRGB8888:
-      order = PixelOrder::kBgrx;
-      return true;
-    case WL_SHM_FORMAT_ABGR8888:
-    case WL_SHM_FORMAT_XBGR8888:
-      order = PixelOrder::kRgbx;
-      return true;
-    case WL_SHM_FORMAT_BGRA8888:
-    case WL_SHM_FORMAT_BGRX8888:
-      order = PixelOrder::kXrgb;
-      return true;
-    case WL_SHM_FORMAT_RGBA8888:
-    case WL_SHM_FORMAT_RGBX8888:
-      order = PixelOrder::kXbgr;
-      return true;
-    default:
-      return false;
-  }
 }
 
 struct BufferParams {
@@ -337,7 +337,7 @@ void Impl::onBuffer(const BufferParams& params) {
 void Impl::copyInto() {
   if (!offered) return fail("the compositor offered no shared-memory buffer (DMA-BUF only)");
   PixelOrder unused;
-  if (!pixelOrderOf(offer.format, unused)) {
+  if (!pixelOrderForShmFormat(offer.format, unused)) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%x", offer.format);
     return fail(std::string("the compositor offered wl_shm format ") + hex +
@@ -538,7 +538,7 @@ WlrScreencopySource::WlrScreencopySource(const WlrScreencopySourceOptions& optio
     throw;
   }
   impl.current = impl.mailbox->params;
-  pixelOrderOf(impl.current.format, impl.order);
+  pixelOrderForShmFormat(impl.current.format, impl.order);
   impl.thread = std::thread([&impl] { impl.runThread(); });
 }
 
@@ -574,7 +574,7 @@ GrabResult WlrScreencopySource::grab(uint64_t, uint8_t*, int) {
   }
   ShmSlot& slot = *impl.held;
   impl.current = slot.params;
-  pixelOrderOf(slot.params.format, impl.order);
+  pixelOrderForShmFormat(slot.params.format, impl.order);
   result.pixels = slot.data;
   result.strideBytes = slot.params.stride;
   return result;

@@ -8,6 +8,7 @@
 // finished frame and the converter reads it in place. With protocol
 // version 2+ frames come only on damage, so a still screen is `repeated`.
 // Details in docs/desktop.md.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,10 @@ struct WlrScreencopySourceOptions {
   // compositor counts as hung.
   int timeoutMs = 5000;
 };
+
+// The converter's byte order for a wl_shm format (little-endian words:
+// XRGB8888 is B,G,R,X in memory); false for formats it cannot read.
+bool pixelOrderForShmFormat(uint32_t format, PixelOrder& order);
 
 class WlrScreencopySource : public FrameSource {
  public:

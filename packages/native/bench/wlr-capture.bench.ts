@@ -60,7 +60,13 @@ async function runX11(width: number, height: number): Promise<CaptureRun> {
   const xvfb = await startXvfb(width, height);
   const window = await openAnimatedWindow(xvfb);
   try {
-    const capture = new FrameCapture({ source: 'x11', display: xvfb.name, width, height, pixelFormat: 'yuv420p' });
+    const capture = new FrameCapture({
+      source: 'x11',
+      display: xvfb.name,
+      width,
+      height,
+      pixelFormat: 'yuv420p',
+    });
     try {
       return measure(capture, xvfb.pid);
     } finally {
@@ -89,6 +95,8 @@ for (const c of CASES) {
   console.log(`\n${label}, ${FRAMES} paced frames, moving content`);
   console.log(`  wlr screencopy: ${describeRun(wlr)}`);
   console.log(`  x11 shm:        ${describeRun(x11)}`);
-  console.log(`  ratio wlr/x11 CPU per frame: ours ${fmt(ratioCpu)}x, ours + server ${fmt(ratioWithServer)}x`);
+  console.log(
+    `  ratio wlr/x11 CPU per frame: ours ${fmt(ratioCpu)}x, ours + server ${fmt(ratioWithServer)}x`,
+  );
 }
 console.log(`\nJSON ${JSON.stringify(results)}`);
