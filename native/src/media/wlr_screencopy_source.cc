@@ -136,6 +136,7 @@ struct WlrScreencopySource::Impl {
   ShmSlot* target = nullptr;
   uint32_t frameFlags = 0;
   int consecutiveFailures = 0;
+  BufferParams lastDelivered;  // the last ready frame's buffer
 
   // Three slots: one held by the reader, one in the mailbox, one in flight.
   std::array<ShmSlot, 3> slots;
@@ -355,7 +356,13 @@ void Impl::copyInto() {
   }
   if (!target) return fail("no free capture buffer (internal)");
   if (!prepareSlot(*target)) return;
-  if (managerVersion >= kCopyWithDamage) {
+  // After a mode change a frame of the old size may have taken the damage
+  // (wlroots copies the old-size box): the first frame of a new size is
+  // copied at the next refresh, damage or not, so a still screen still
+  // shows its new size. (The very first frame needs no such help: a new
+  // client's damage starts as the whole output.)
+  const bool resized = lastDelivered.width != 0 && !(offer == lastDelivered);
+  if (managerVersion >= kCopyWithDamage && !resized) {
     zwlr_screencopy_frame_v1_copy_with_damage(frame, target->buffer);
   } else {
     zwlr_screencopy_frame_v1_copy(frame, target->buffer);
@@ -392,6 +399,7 @@ void Impl::onReady() {
   zwlr_screencopy_frame_v1_destroy(frame);
   frame = nullptr;
   consecutiveFailures = 0;
+  lastDelivered = target->params;
   if (frameFlags & ZWLR_SCREENCOPY_FRAME_V1_FLAGS_Y_INVERT) flipRows(*target);
   {
     std::lock_guard<std::mutex> lock(mutex);
