@@ -108,7 +108,6 @@ struct ShmSlot {
 };
 
 struct Output {
-  WlrScreencopySource::Impl* impl = nullptr;
   uint32_t globalName = 0;
   wl_output* output = nullptr;
   zxdg_output_v1* xdgOutput = nullptr;
@@ -168,6 +167,7 @@ struct WlrScreencopySource::Impl {
   void flush();
   bool pump(int timeoutMs);
   void waitFor(const std::function<bool()>& done, const char* what);
+  void roundtrip(const char* what);
   void runThread();
   void destroy();
   std::string lostReason() const;
@@ -204,7 +204,6 @@ void registryGlobal(void* data, wl_registry* registry, uint32_t name, const char
         registry, name, &zxdg_output_manager_v1_interface, std::min(version, kXdgOutputVersion)));
   } else if (is(wl_output_interface)) {
     auto output = std::make_unique<Output>();
-    output->impl = &impl;
     output->globalName = name;
     output->output = static_cast<wl_output*>(
         wl_registry_bind(registry, name, &wl_output_interface, std::min(version, kOutputVersion)));
@@ -281,9 +280,7 @@ void Impl::connect() {
 void Impl::bindGlobals() {
   registry = wl_display_get_registry(display);
   wl_registry_add_listener(registry, &kRegistryListener, this);
-  bool listed = false;
-  wl_callback_add_listener(wl_display_sync(display), &kSyncListener, &listed);
-  waitFor([&] { return listed; }, "the global list");
+  roundtrip("the global list");
   if (!manager) {
     unavailable("the compositor at " + where +
                 " offers no zwlr_screencopy_manager_v1 (not wlroots?)");
@@ -295,9 +292,7 @@ void Impl::bindGlobals() {
       zxdg_output_v1_add_listener(output->xdgOutput, &kXdgOutputListener, output.get());
     }
   }
-  bool named = false;
-  wl_callback_add_listener(wl_display_sync(display), &kSyncListener, &named);
-  waitFor([&] { return named; }, "the output names");
+  roundtrip("the output names");
 }
 
 void Impl::chooseOutput() {
@@ -487,6 +482,17 @@ void Impl::waitFor(const std::function<bool()>& done, const char* what) {
     }
   }
   if (!error.empty()) unavailable(error);
+}
+
+// wl_display_roundtrip with a deadline (constructor only).
+void Impl::roundtrip(const char* what) {
+  bool done = false;
+  struct Callback {
+    wl_callback* callback;
+    ~Callback() { wl_callback_destroy(callback); }
+  } sync{wl_display_sync(display)};
+  wl_callback_add_listener(sync.callback, &kSyncListener, &done);
+  waitFor([&] { return done; }, what);
 }
 
 void Impl::runThread() {
