@@ -1,8 +1,14 @@
 // Plain C++ checks of the engine, without Node: the frame counter survives a
 // round trip through the real encoder and decoder, and bad options throw codes.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <wayland-client-protocol.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "check.h"
@@ -13,6 +19,7 @@
 #include "media/frame_counter.h"
 #include "media/media_error.h"
 #include "media/synthetic_source.h"
+#include "media/wlr_screencopy_source.h"
 #include "test_media.h"
 
 namespace {
@@ -210,6 +217,66 @@ void pixelOrdersAgree() {
   }
 }
 
+// wl_shm formats map onto the converter's byte orders; 10-bit ones are refused.
+void shmFormatsMap() {
+  const struct {
+    uint32_t format;
+    media::PixelOrder order;
+  } cases[] = {{WL_SHM_FORMAT_XRGB8888, media::PixelOrder::kBgrx},
+               {WL_SHM_FORMAT_ARGB8888, media::PixelOrder::kBgrx},
+               {WL_SHM_FORMAT_XBGR8888, media::PixelOrder::kRgbx},
+               {WL_SHM_FORMAT_BGRX8888, media::PixelOrder::kXrgb},
+               {WL_SHM_FORMAT_RGBX8888, media::PixelOrder::kXbgr}};
+  for (const auto& c : cases) {
+    media::PixelOrder order = media::PixelOrder::kBgrx;
+    const bool known = media::pixelOrderForShmFormat(c.format, order);
+    check(known && order == c.order,
+          std::string("wl_shm format maps to ") + media::pixelOrderName(c.order));
+  }
+  media::PixelOrder order;
+  check(!media::pixelOrderForShmFormat(WL_SHM_FORMAT_XRGB2101010, order),
+        "a 10-bit wl_shm format is refused");
+}
+
+media::MediaError wlrErrorOf(const media::WlrScreencopySourceOptions& options) {
+  try {
+    media::WlrScreencopySource source(options);
+  } catch (const media::MediaError& e) {
+    return e;
+  }
+  return media::MediaError("NONE", "no error");
+}
+
+// No compositor, and one that accepts but never answers: coded errors, no hang.
+void wlrScreencopyErrors() {
+  media::WlrScreencopySourceOptions o;
+  o.display = "/nonexistent/wayland-9";
+  o.timeoutMs = 200;
+  media::MediaError absent = wlrErrorOf(o);
+  check(absent.code() == media::code::kCaptureUnavailable &&
+            std::string(absent.what()).find("cannot connect") != std::string::npos,
+        "wlr: an absent socket is CAPTURE_UNAVAILABLE");
+  o.timeoutMs = 0;
+  check(wlrErrorOf(o).code() == media::code::kInvalidArgument,
+        "wlr: timeoutMs 0 is INVALID_ARGUMENT");
+  const std::string path = "/tmp/pf-engine-test-silent-" + std::to_string(getpid());
+  const int server = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  unlink(path.c_str());
+  const bool listening = bind(server, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                         listen(server, 4) == 0;
+  o.display = path;
+  o.timeoutMs = 200;
+  media::MediaError silent = wlrErrorOf(o);
+  check(listening && silent.code() == media::code::kCaptureUnavailable &&
+            std::string(silent.what()).find("did not answer within 200 ms") != std::string::npos,
+        "wlr: a compositor that never answers is CAPTURE_UNAVAILABLE after timeoutMs");
+  close(server);
+  unlink(path.c_str());
+}
+
 }  // namespace
 
 int main() {
@@ -220,5 +287,7 @@ int main() {
   convertersAgree(AV_PIX_FMT_NV12, "nv12");
   scaledConversion();
   pixelOrdersAgree();
+  shmFormatsMap();
+  wlrScreencopyErrors();
   return testkit::finish();
 }

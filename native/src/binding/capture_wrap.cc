@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "binding/pipewire_options.h"
+#include "binding/wlr_options.h"
 
 namespace binding {
 namespace {
@@ -43,6 +44,7 @@ CaptureWrap::CaptureWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
     opts.convertMethod = parseConvertMethod(options.string("convertMethod"));
     opts.convertThreads = options.int32("convertThreads");
     if (opts.source == "pipewire") opts.pipewire = parsePipeWireOptions(options.object("pipewire"));
+    if (opts.source == "wlr") opts.wlr = parseWlrOptions(options.object("wlr"));
     engine_ = std::make_unique<media::Capture>(opts);
     return info.Env().Undefined();
   });

@@ -1,8 +1,6 @@
 #include "input/wlr_injector.h"
 
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
@@ -15,6 +13,7 @@
 #include "input/input_error.h"
 #include "input/utf8.h"
 #include "input/vk_keysyms.h"
+#include "media/wayland_socket.h"
 #include "virtual-keyboard-unstable-v1-client-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-client-protocol.h"
 
@@ -101,28 +100,8 @@ WlrInjector::~WlrInjector() {
 }
 
 void WlrInjector::connectSocket(const WlrInjectorOptions& options) {
-  const bool absolute = !options.display.empty() && options.display[0] == '/';
-  if (!absolute && options.runtimeDir.empty()) {
-    compositorUnavailable("Wayland display " + options.display +
-                          " needs a runtime dir (XDG_RUNTIME_DIR)");
-  }
-  where_ = absolute ? options.display : options.runtimeDir + "/" + options.display;
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (where_.size() >= sizeof address.sun_path) {
-    compositorUnavailable("Wayland socket path is too long: " + where_);
-  }
-  std::memcpy(address.sun_path, where_.c_str(), where_.size() + 1);
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) compositorUnavailable(std::string("cannot create a socket: ") + std::strerror(errno));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    const int error = errno;
-    close(fd);
-    compositorUnavailable("cannot connect to the Wayland compositor at " + where_ + ": " +
-                          std::strerror(error));
-  }
-  display_ = wl_display_connect_to_fd(fd);  // owns fd from here, also on failure
-  if (!display_) compositorUnavailable("cannot set up a Wayland connection to " + where_);
+  display_ = media::connectWaylandSocket(options.display, options.runtimeDir,
+                                         code::kCompositorUnavailable, where_);
 }
 
 void WlrInjector::bindGlobals() {

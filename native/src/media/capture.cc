@@ -4,6 +4,7 @@
 #include "media/media_error.h"
 #include "media/pipewire_source.h"
 #include "media/synthetic_source.h"
+#include "media/wlr_screencopy_source.h"
 #include "media/x11_source.h"
 
 namespace media {
@@ -12,6 +13,7 @@ std::unique_ptr<FrameSource> makeFrameSource(const CaptureOptions& o) {
   if (o.source == "synthetic") return std::make_unique<SyntheticSource>(o.width, o.height);
   if (o.source == "x11") return std::make_unique<X11Source>(X11SourceOptions{o.display, o.cursor});
   if (o.source == "pipewire") return std::make_unique<PipeWireSource>(o.pipewire);
+  if (o.source == "wlr") return std::make_unique<WlrScreencopySource>(o.wlr);
   throw MediaError(code::kInvalidArgument, "unknown frame source '" + o.source + "'");
 }
 

@@ -11,11 +11,12 @@
 #include "media/color_converter.h"
 #include "media/frame_source.h"
 #include "media/pipewire_source.h"
+#include "media/wlr_screencopy_source.h"
 
 namespace media {
 
 struct CaptureOptions {
-  std::string source = "synthetic";  // "synthetic" | "x11" | "pipewire"
+  std::string source = "synthetic";  // "synthetic" | "x11" | "pipewire" | "wlr"
   std::string display;               // x11: empty means $DISPLAY
   bool cursor = true;                // x11: draw the pointer into the frame
   int width = 0;                     // output (encoder) size; the source may differ
@@ -24,6 +25,7 @@ struct CaptureOptions {
   ColorConverter::Method convertMethod = ColorConverter::Method::kFast;
   int convertThreads = 1;          // swscale only
   PipeWireSourceOptions pipewire;  // pipewire only
+  WlrScreencopySourceOptions wlr;  // wlr only
 };
 
 struct CaptureResult {

@@ -196,6 +196,17 @@ export interface NativeCaptureOptions {
   convertThreads: number;
   /** Only with source 'pipewire'. */
   pipewire?: NativePipeWireOptions;
+  /** Only with source 'wlr'. */
+  wlr?: NativeWlrCaptureOptions;
+}
+
+/** '' output means the first output. */
+export interface NativeWlrCaptureOptions {
+  display: string;
+  runtimeDir: string;
+  output: string;
+  cursor: boolean;
+  timeoutMs: number;
 }
 
 /** -1 / '' mean "not given": exactly one of nodeId and nodeName is set, fd only with nodeId. */

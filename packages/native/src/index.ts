@@ -33,8 +33,9 @@ export * from './options.js';
 export * from './opus.js';
 
 /**
- * Grabs frames from a source (the synthetic pattern, an X11 display or a
- * PipeWire node) and converts them into the encoder's format and size.
+ * Grabs frames from a source (the synthetic pattern, an X11 display, a
+ * PipeWire node or a wlroots compositor's output through screencopy) and
+ * converts them into the encoder's format and size.
  */
 export class FrameCapture {
   /** @internal the native object, handed to the encoder without copying */
@@ -44,9 +45,10 @@ export class FrameCapture {
   readonly height: number;
 
   /**
-   * Throws NativeError CAPTURE_UNAVAILABLE when the X display or PipeWire
-   * node cannot be opened or captured (a node that does not exist or never
-   * delivers: within pipewire.stallTimeoutMs).
+   * Throws NativeError CAPTURE_UNAVAILABLE when the X display, PipeWire
+   * node or wlroots output cannot be opened or captured (a node that does not
+   * exist or never delivers: within pipewire.stallTimeoutMs; a compositor
+   * without screencopy, a missing output, no first frame within wlr.timeoutMs).
    */
   constructor(options: CaptureOptions) {
     const valid = validateCaptureOptions(options);
@@ -83,9 +85,10 @@ export class FrameCapture {
   /**
    * Grabs and converts the next frame; the frame stays in native memory.
    * `repeated`: the source did not change, the previous frame stands (an X
-   * display that is still, a PipeWire node that sent nothing new). Throws
-   * CAPTURE_UNAVAILABLE if the display is lost or the PipeWire stream stalls
-   * from the start, fails, or its node or daemon goes away.
+   * display that is still, a PipeWire node or wlroots output that sent
+   * nothing new). Throws CAPTURE_UNAVAILABLE if the display is lost, the
+   * PipeWire stream stalls from the start, fails, or its node or daemon goes
+   * away, or the wlroots output goes away or its frames keep failing.
    */
   capture(): CaptureTiming {
     return this.handle.capture();

@@ -14,6 +14,7 @@ import type {
   NativeDecoderOptions,
   NativeEncoderOptions,
   NativePipeWireOptions,
+  NativeWlrCaptureOptions,
 } from './binding.js';
 import { checkInteger, checkOneOf, fail } from './checks.js';
 
@@ -41,7 +42,7 @@ export interface EncoderOptions {
   threads?: number;
 }
 
-export type FrameSourceKind = 'synthetic' | 'x11' | 'pipewire';
+export type FrameSourceKind = 'synthetic' | 'x11' | 'pipewire' | 'wlr';
 export type ConvertMethod = 'fast' | 'swscale';
 
 /**
@@ -62,6 +63,23 @@ export interface PipeWireCaptureOptions {
   stallTimeoutMs?: number;
 }
 
+/**
+ * An output of a wlroots compositor (sway, Hyprland, …) through its
+ * screencopy protocol (source 'wlr'): no portal, no PipeWire, no GPU.
+ */
+export interface WlrCaptureOptions {
+  /** The compositor's socket: a name in runtimeDir ('wayland-1') or an absolute path. */
+  display: string;
+  /** XDG_RUNTIME_DIR of the compositor's session (default: ours); needed when display is a name. */
+  runtimeDir?: string;
+  /** The output's name, e.g. 'HEADLESS-1' or 'DP-1' (default: the first output). */
+  output?: string;
+  /** Let the compositor draw the cursor into the frames (default true). */
+  cursor?: boolean;
+  /** How long a round trip and the first frame may take before the compositor counts as hung (default 5000). */
+  timeoutMs?: number;
+}
+
 export interface CaptureOptions {
   source?: FrameSourceKind;
   /** x11: the display, e.g. ':0'; '' or absent means $DISPLAY. */
@@ -77,13 +95,21 @@ export interface CaptureOptions {
   convertThreads?: number;
   /** pipewire: which node, and how (required for source 'pipewire', refused otherwise). */
   pipewire?: PipeWireCaptureOptions;
+  /** wlr: which compositor and output (required for source 'wlr', refused otherwise). */
+  wlr?: WlrCaptureOptions;
 }
 
 /**
  * How frames are obtained: the test pattern, X11 through MIT-SHM, X11
- * GetImage (no MIT-SHM), or a PipeWire node, e.g. "pipewire node 42 1280x720 BGRx (MemFd)".
+ * GetImage (no MIT-SHM), a PipeWire node, e.g. "pipewire node 42 1280x720 BGRx (MemFd)", or a
+ * wlroots output, e.g. "wlr-screencopy HEADLESS-1 1280x720 BGRx (damage)".
  */
-export type CaptureMode = 'synthetic' | 'shm' | 'get-image' | `pipewire node ${string}`;
+export type CaptureMode =
+  | 'synthetic'
+  | 'shm'
+  | 'get-image'
+  | `pipewire node ${string}`
+  | `wlr-screencopy ${string}`;
 
 /** Where the picture sits in the output frame, in output pixels (all even). */
 export interface ContentRect {
@@ -193,14 +219,53 @@ function validatePipeWireOptions(what: string, o: PipeWireCaptureOptions | undef
   return { fd: o.fd ?? -1, nodeId: o.nodeId ?? -1, nodeName, cursor, stallTimeoutMs };
 }
 
+export const WLR_CAPTURE_LIMITS = {
+  defaultTimeoutMs: 5000,
+  maxTimeoutMs: 60_000,
+  maxOutputNameLength: 256,
+} as const;
+
+function validateWlrOptions(what: string, o: WlrCaptureOptions | undefined): NativeWlrCaptureOptions {
+  if (typeof o !== 'object' || o === null) fail(what, "source 'wlr' needs wlr: { display }");
+  const { display } = o;
+  if (typeof display !== 'string' || display === '' || display.includes('\0')) {
+    fail(what, `wlr.display must be a socket name or path, got ${JSON.stringify(display)}`);
+  }
+  const runtimeDir = o.runtimeDir ?? process.env.XDG_RUNTIME_DIR ?? '';
+  if (typeof runtimeDir !== 'string' || runtimeDir.includes('\0'))
+    fail(what, 'wlr.runtimeDir must be a path');
+  if (!display.startsWith('/') && !runtimeDir.startsWith('/')) {
+    fail(
+      what,
+      `wlr.display ${display} is a name, so wlr.runtimeDir (or XDG_RUNTIME_DIR) must be an absolute path`,
+    );
+  }
+  const output = o.output ?? '';
+  if (
+    typeof output !== 'string' ||
+    output.includes('\0') ||
+    output.length > WLR_CAPTURE_LIMITS.maxOutputNameLength
+  ) {
+    fail(what, `wlr.output must be an output name, got ${JSON.stringify(o.output)}`);
+  }
+  const cursor = o.cursor ?? true;
+  if (typeof cursor !== 'boolean')
+    fail(what, `wlr.cursor must be a boolean, got ${JSON.stringify(o.cursor)}`);
+  const timeoutMs = o.timeoutMs ?? WLR_CAPTURE_LIMITS.defaultTimeoutMs;
+  checkInteger(what, 'wlr.timeoutMs', timeoutMs, 1, WLR_CAPTURE_LIMITS.maxTimeoutMs);
+  return { display, runtimeDir, output, cursor, timeoutMs };
+}
+
 export function validateCaptureOptions(o: CaptureOptions): NativeCaptureOptions {
   const what = 'capture options';
   if (typeof o !== 'object' || o === null) fail(what, 'expected an object');
   const source = o.source ?? 'synthetic';
-  checkOneOf(what, 'source', source, ['synthetic', 'x11', 'pipewire']);
+  checkOneOf(what, 'source', source, ['synthetic', 'x11', 'pipewire', 'wlr']);
   if (source !== 'pipewire' && o.pipewire !== undefined) {
     fail(what, `pipewire applies to source 'pipewire' only, not '${source}'`);
   }
+  if (source !== 'wlr' && o.wlr !== undefined)
+    fail(what, `wlr applies to source 'wlr' only, not '${source}'`);
   if (source !== 'x11' && (o.display !== undefined || o.cursor !== undefined)) {
     fail(what, `display and cursor apply to source 'x11' only, not '${source}'`);
   }
@@ -225,6 +290,7 @@ export function validateCaptureOptions(o: CaptureOptions): NativeCaptureOptions 
     convertThreads,
   };
   if (source === 'pipewire') valid.pipewire = validatePipeWireOptions(what, o.pipewire);
+  if (source === 'wlr') valid.wlr = validateWlrOptions(what, o.wlr);
   return valid;
 }
 

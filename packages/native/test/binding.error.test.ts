@@ -112,6 +112,23 @@ describe('the native wrappers require every option field', () => {
     expect(error.message).toContain('Capture options.pipewire: stallTimeoutMs is required');
   });
 
+  it('a wlroots capture requires every field of its nested wlr options', () => {
+    const complete = validateCaptureOptions({
+      source: 'wlr',
+      width: 64,
+      height: 64,
+      pixelFormat: 'yuv420p',
+      wlr: { display: 'wayland-1', runtimeDir: '/run/user/1000' },
+    });
+    const { output: _left, ...wlr } = complete.wlr ?? {};
+    const error = errorOf(() => new (rawConstructor('Capture'))({ ...complete, wlr }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('Capture options.wlr: output is required');
+    const without = errorOf(() => new (rawConstructor('Capture'))({ ...complete, wlr: undefined }));
+    expect(without.code).toBe('INVALID_ARGUMENT');
+    expect(without.message).toContain('Capture options: wlr is required');
+  });
+
   it.each(cases)('$name without $field is refused, naming the field', ({ name, field, what, complete }) => {
     const { [field]: _left, ...missing } = complete;
     const error = errorOf(() => new (rawConstructor(name))(missing));
