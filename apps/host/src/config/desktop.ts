@@ -7,8 +7,9 @@ export interface DesktopConfig {
    * PUNKTFUNK_CAPTURE: x11 captures the X display; synthetic streams the test
    * pattern; portal asks the XDG desktop portal; mutter uses GNOME's own
    * screen-cast API; pipewire captures an existing PipeWire node
-   * (`pipewireNode`); auto (default) picks mutter or portal on a Wayland
-   * desktop, else x11 when the display is reachable, and says why.
+   * (`pipewireNode`); wlr captures a wlroots compositor's output (sway,
+   * Hyprland) through screencopy; auto (default) picks mutter, wlr or portal
+   * on a Wayland desktop, else x11 when the display is reachable, and says why.
    */
   capture: CaptureSourceChoice;
   /** PUNKTFUNK_DISPLAY, else DISPLAY: the X display to capture, inject input into and start apps on; null: none. */
@@ -17,6 +18,8 @@ export interface DesktopConfig {
   pipewireNode?: PipeWireNodeRef | undefined;
   /** PUNKTFUNK_MUTTER_MONITOR: the connector mutter records ("Meta-0", "DP-1"); unset: the primary monitor. */
   mutterMonitor?: string | undefined;
+  /** PUNKTFUNK_WLR_OUTPUT: the wlroots output wlr captures ("HEADLESS-1", "DP-1"); unset: the first output. */
+  wlrOutput?: string | undefined;
   /** WAYLAND_DISPLAY: the Wayland desktop the host runs in (a socket name or path); unset: none. */
   waylandDisplay?: string | undefined;
   /** XDG_RUNTIME_DIR: where the desktop's sockets (Wayland, PipeWire) live. */
@@ -27,7 +30,7 @@ export interface DesktopConfig {
 
 export type PipeWireNodeRef = { id: number } | { name: string };
 
-export const CAPTURE_SOURCES = ['auto', 'x11', 'synthetic', 'portal', 'mutter', 'pipewire'] as const;
+export const CAPTURE_SOURCES = ['auto', 'x11', 'synthetic', 'portal', 'mutter', 'wlr', 'pipewire'] as const;
 export type CaptureSourceChoice = (typeof CAPTURE_SOURCES)[number];
 
 // ":0", ":1.0", "host:0", "/tmp/.X11-unix/X0": what xcb_connect accepts, nothing that reaches a shell.
@@ -36,6 +39,8 @@ const DISPLAY_PATTERN = /^[\w./-]*:\d+(\.\d+)?$|^\/[\w./-]+$/;
 const NODE_NAME_PATTERN = /^[\w.:@+-]{1,256}$/;
 // Mutter's connector names: "Meta-0", "DP-1", "HDMI-A-1", "eDP-1".
 const CONNECTOR_PATTERN = /^[\w-]{1,64}$/;
+// wlroots output names: "HEADLESS-1", "DP-1", "WL-1", "X11-1".
+const OUTPUT_NAME_PATTERN = /^[\w.:-]{1,64}$/;
 const MAX_NODE_ID = 2 ** 31 - 1;
 
 function display(env: Env): string | null {
@@ -71,7 +76,7 @@ function captureChoice(env: Env): Pick<DesktopConfig, 'capture' | 'pipewireNode'
     throw new ConfigError("PUNKTFUNK_CAPTURE=pipewire needs the node: 'pipewire:42' or 'pipewire:NAME'");
   }
   // pipewire:NODE was taken above; the message lists it as it is written.
-  const shown = ['auto', 'x11', 'synthetic', 'portal', 'mutter', 'pipewire:NODE'] as const;
+  const shown = ['auto', 'x11', 'synthetic', 'portal', 'mutter', 'pipewire:NODE', 'wlr'] as const;
   return {
     capture: pick(env, 'PUNKTFUNK_CAPTURE', shown, 'auto') as Exclude<CaptureSourceChoice, 'pipewire'>,
   };
@@ -82,6 +87,16 @@ function mutterMonitor(env: Env): string | undefined {
   if (value !== undefined && !CONNECTOR_PATTERN.test(value)) {
     throw new ConfigError(
       `PUNKTFUNK_MUTTER_MONITOR must be a connector name like 'Meta-0' or 'DP-1', got '${value}'`,
+    );
+  }
+  return value;
+}
+
+function wlrOutput(env: Env): string | undefined {
+  const value = env.PUNKTFUNK_WLR_OUTPUT || undefined;
+  if (value !== undefined && !OUTPUT_NAME_PATTERN.test(value)) {
+    throw new ConfigError(
+      `PUNKTFUNK_WLR_OUTPUT must be an output name like 'HEADLESS-1' or 'DP-1', got '${value}'`,
     );
   }
   return value;
@@ -103,6 +118,7 @@ export function loadDesktopConfig(env: Env): DesktopConfig {
     ...captureChoice(env),
     display: display(env),
     mutterMonitor: mutterMonitor(env),
+    wlrOutput: wlrOutput(env),
     ...waylandSession(env),
   };
   if (config.capture === 'x11' && config.display === null) {
@@ -113,5 +129,19 @@ export function loadDesktopConfig(env: Env): DesktopConfig {
       `PUNKTFUNK_CAPTURE=${config.capture} needs the desktop's session D-Bus: DBUS_SESSION_BUS_ADDRESS is not set`,
     );
   }
+  checkWlr(config);
   return config;
+}
+
+/** wlr talks to the compositor's socket: WAYLAND_DISPLAY, and XDG_RUNTIME_DIR when it is a name. */
+function checkWlr(config: DesktopConfig): void {
+  if (config.capture !== 'wlr') return;
+  if (!config.waylandDisplay) {
+    throw new ConfigError("PUNKTFUNK_CAPTURE=wlr needs the compositor's socket: WAYLAND_DISPLAY is not set");
+  }
+  if (!config.waylandDisplay.startsWith('/') && !config.runtimeDir?.startsWith('/')) {
+    throw new ConfigError(
+      `PUNKTFUNK_CAPTURE=wlr: WAYLAND_DISPLAY=${config.waylandDisplay} is a name, so XDG_RUNTIME_DIR must be an absolute path`,
+    );
+  }
 }

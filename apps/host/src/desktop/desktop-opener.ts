@@ -7,6 +7,7 @@ import type { DesktopConfig } from '../config/index.js';
 import { type OpenedDesktop, openX11OrSynthetic, resolveCapture } from './desktop-source.js';
 import { type RestoreTokenStore, restoreTokenStore } from './portal-token.js';
 import { openMutterDesktop, openPipeWireNode, openPortalDesktop } from './wayland/open-wayland.js';
+import { openWlrDesktop, type WlrOutputProbe, wlrScreencopyAnswers } from './wayland/open-wlr.js';
 import { connectSessionBus, nameHasOwner } from './wayland/session-bus.js';
 
 export interface DesktopOpenerOptions {
@@ -18,7 +19,10 @@ export interface DesktopOpenerOptions {
   approvalTimeoutMs?: number;
 }
 
-type WaylandChoice = { backend: 'mutter' | 'portal'; reason: string };
+type WaylandChoice =
+  | { backend: 'mutter' | 'portal'; reason: string }
+  /** `probe`: the output screencopy answered with, opened without asking again. */
+  | { backend: 'wlr'; reason: string; probe: WlrOutputProbe };
 
 // A bus that answers does so in milliseconds; this only bounds a wedged one.
 const PROBE_TIMEOUT_MS = 2_000;
@@ -43,12 +47,23 @@ export async function mutterAnswers(
   }
 }
 
-/** auto on a Wayland desktop: mutter when its API answers, else the portal; with the reason. */
+/**
+ * auto on a Wayland desktop: mutter when its API answers, else wlr when the
+ * compositor offers screencopy (sway, Hyprland: no dialog), else the portal;
+ * with the reason.
+ */
 export async function chooseWaylandBackend(desktop: DesktopConfig): Promise<WaylandChoice> {
   const on = `WAYLAND_DISPLAY=${desktop.waylandDisplay}`;
   const mutter = await mutterAnswers(desktop.sessionBusAddress);
   if (mutter.answers) return { backend: 'mutter', reason: `${on} and GNOME's screen-cast API answers` };
-  return { backend: 'portal', reason: `${on}, GNOME's screen-cast API does not answer (${mutter.reason})` };
+  const noMutter = `GNOME's screen-cast API does not answer (${mutter.reason})`;
+  const wlr = wlrScreencopyAnswers(desktop);
+  if (wlr.answers) {
+    const { outputName, width, height } = wlr.probe;
+    const offers = `the compositor offers wlroots screencopy (${outputName} ${width}x${height})`;
+    return { backend: 'wlr', reason: `${on}, ${noMutter}, ${offers}`, probe: wlr.probe };
+  }
+  return { backend: 'portal', reason: `${on}, ${noMutter}, no wlroots screencopy (${wlr.reason})` };
 }
 
 export class DesktopOpener {
@@ -63,11 +78,11 @@ export class DesktopOpener {
   /** For the start-up log: what sessions will show, as far as it is known before one starts. */
   preview(): string {
     const d = this.o.desktop;
-    if (d.capture === 'pipewire' || d.capture === 'mutter' || d.capture === 'portal') {
+    if (d.capture === 'pipewire' || d.capture === 'mutter' || d.capture === 'portal' || d.capture === 'wlr') {
       return `the Wayland desktop through ${d.capture}, opened per session`;
     }
     if (d.capture === 'auto' && d.waylandDisplay) {
-      return `the Wayland desktop ${d.waylandDisplay} (mutter or portal, decided per session)`;
+      return `the Wayland desktop ${d.waylandDisplay} (mutter, wlr or portal, decided per session)`;
     }
     return resolveCapture(d).description;
   }
@@ -86,6 +101,8 @@ export class DesktopOpener {
         return openMutterDesktop(d);
       case 'portal':
         return this.openPortal();
+      case 'wlr':
+        return openWlrDesktop(d);
       case 'pipewire':
         if (!d.pipewireNode) throw new Error('PUNKTFUNK_CAPTURE=pipewire without a node');
         return openPipeWireNode(d, d.pipewireNode);
@@ -99,7 +116,9 @@ export class DesktopOpener {
   private async openAutoWayland(): Promise<OpenedDesktop> {
     const choice = await chooseWaylandBackend(this.o.desktop);
     this.o.log(`desktop: auto picked ${choice.backend} (${choice.reason})`);
-    return choice.backend === 'mutter' ? openMutterDesktop(this.o.desktop) : this.openPortal();
+    if (choice.backend === 'mutter') return openMutterDesktop(this.o.desktop);
+    if (choice.backend === 'wlr') return openWlrDesktop(this.o.desktop, choice.probe);
+    return this.openPortal();
   }
 
   private openPortal(): Promise<OpenedDesktop> {

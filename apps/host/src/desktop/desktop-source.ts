@@ -1,6 +1,7 @@
 // Which picture a session streams: the X display (x11), a Wayland desktop
 // through PipeWire (GNOME's own screen-cast API, the desktop portal, or a
-// PipeWire node by id or name), or the synthetic test pattern. Decided on the
+// PipeWire node by id or name), a wlroots compositor's output through
+// screencopy (sway, Hyprland), or the synthetic test pattern. Decided on the
 // main thread when a session starts, so a display that comes up after the
 // host (a game server's Xvfb) is picked up, and the reason for a fallback is
 // logged where the operator looks.
@@ -12,7 +13,9 @@ export type CaptureSpec =
   | { source: 'synthetic' }
   | { source: 'x11'; display: string }
   /** A PipeWire node: fd + nodeId from the portal, nodeId on the default daemon (mutter), or nodeName. */
-  | { source: 'pipewire'; fd?: number; nodeId?: number; nodeName?: string };
+  | { source: 'pipewire'; fd?: number; nodeId?: number; nodeName?: string }
+  /** A wlroots output through screencopy: the compositor's socket (a name in runtimeDir, or a path); output unset: the first. */
+  | { source: 'wlr'; display: string; runtimeDir: string; output?: string };
 
 export interface ResolvedCapture {
   spec: CaptureSpec;
@@ -20,7 +23,7 @@ export interface ResolvedCapture {
   description: string;
 }
 
-export type DesktopBackend = 'x11' | 'synthetic' | 'mutter' | 'portal' | 'pipewire';
+export type DesktopBackend = 'x11' | 'synthetic' | 'mutter' | 'portal' | 'pipewire' | 'wlr';
 
 /** One session's desktop, opened at its start and closed at its end. */
 export interface OpenedDesktop extends ResolvedCapture {

@@ -12,6 +12,8 @@ export type DesktopErrorCode =
   | 'PORTAL_REFUSED'
   | 'PORTAL_FAILED'
   | 'DESKTOP_API_MISMATCH'
+  /** wlr: no compositor at WAYLAND_DISPLAY, one without screencopy, no such output. */
+  | 'WLR_UNAVAILABLE'
   | 'DESKTOP_TIMEOUT';
 
 /** A desktop backend could not be used; `code` says which way. */

@@ -20,8 +20,12 @@ export interface OpenedEngine {
 
 export function captureOptions(
   spec: CaptureSpec | undefined,
-): Pick<CaptureOptions, 'source' | 'display' | 'pipewire'> {
+): Pick<CaptureOptions, 'source' | 'display' | 'pipewire' | 'wlr'> {
   if (spec?.source === 'x11') return { source: 'x11', display: spec.display };
+  if (spec?.source === 'wlr') {
+    const { display, runtimeDir, output } = spec;
+    return { source: 'wlr', wlr: { display, runtimeDir, ...(output ? { output } : {}) } };
+  }
   if (spec?.source === 'pipewire') {
     const { fd, nodeId, nodeName } = spec;
     // The fd stays the main thread's (it closes it at the stream's end); the engine duplicates it.
@@ -46,6 +50,11 @@ export function describeCapture(capture: FrameCapture): string {
     // "pipewire node 42 1280x720 BGRx (MemFd)" -> "PipeWire 1280x720 BGRx (MemFd), node 42".
     const [, node, details] = /^pipewire node (\S+) (.*)$/.exec(mode) ?? [];
     return `capture: PipeWire ${details ?? source}${node ? `, node ${node}` : ''}, ${fit}`;
+  }
+  if (mode.startsWith('wlr-screencopy ')) {
+    // "wlr-screencopy HEADLESS-1 1280x720 BGRx (damage)" -> "wlr screencopy 1280x720 BGRx (damage), output HEADLESS-1".
+    const [, output, details] = /^wlr-screencopy (\S+) (.*)$/.exec(mode) ?? [];
+    return `capture: wlr screencopy ${details ?? source}${output ? `, output ${output}` : ''}, ${fit}`;
   }
   return `capture: X11 ${source} via ${mode === 'shm' ? 'MIT-SHM' : 'GetImage'}, ${fit}`;
 }
