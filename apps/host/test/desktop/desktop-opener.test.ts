@@ -1,7 +1,7 @@
 // Opening a session's desktop with the real pieces: auto on headless GNOME
 // picks mutter and says why; forced mutter gives the PipeWire node and the
-// remote-desktop input; auto on a Wayland desktop without GNOME's API falls
-// to the portal, and with no portal that is a clear PORTAL_UNAVAILABLE; a
+// remote-desktop input; auto on a Wayland desktop without GNOME's API and
+// without wlroots screencopy falls to the portal, and with no portal that is a clear PORTAL_UNAVAILABLE; a
 // session bus that is not there is DBUS_UNAVAILABLE; pipewire:NODE and x11
 // need nothing opened; /api/v1/status's desktop object follows.
 import { mkdtempSync } from 'node:fs';
@@ -82,12 +82,12 @@ describe('DesktopOpener without GNOME', () => {
   });
   afterAll(() => session?.stop());
 
-  it('auto on a Wayland desktop without Mutter falls to the portal, and no portal is PORTAL_UNAVAILABLE', async () => {
+  it('auto on a Wayland desktop without Mutter or screencopy falls to the portal, and no portal is PORTAL_UNAVAILABLE', async () => {
     const lines: string[] = [];
     const env = { ...session.env, WAYLAND_DISPLAY: 'wayland-9', PUNKTFUNK_CAPTURE: 'auto' };
     const error = await rejectionOf(opener(loadDesktopConfig(env), lines).open());
     expect(lines[0]).toMatch(
-      /^desktop: auto picked portal \(WAYLAND_DISPLAY=wayland-9, GNOME's screen-cast API does not answer \(org\.gnome\.Mutter\.ScreenCast is not on the session D-Bus\)\)$/,
+      /^desktop: auto picked portal \(WAYLAND_DISPLAY=wayland-9, GNOME's screen-cast API does not answer \(org\.gnome\.Mutter\.ScreenCast is not on the session D-Bus\), no wlroots screencopy \(cannot connect to the Wayland compositor at \/\S+\/wayland-9: No such file or directory\)\)$/,
     );
     expect(error.code).toBe('PORTAL_UNAVAILABLE');
   });

@@ -69,6 +69,45 @@ describe('loadDesktopConfig: Wayland', () => {
   });
 });
 
+describe('loadDesktopConfig: wlr', () => {
+  it('reads wlr and PUNKTFUNK_WLR_OUTPUT with the compositor socket from the session env', () => {
+    const session = { WAYLAND_DISPLAY: 'wayland-1', XDG_RUNTIME_DIR: '/run/user/1000' };
+    expect(loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'wlr' })).toEqual({
+      capture: 'wlr',
+      display: null,
+      waylandDisplay: 'wayland-1',
+      runtimeDir: '/run/user/1000',
+    });
+    expect(
+      loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'wlr', PUNKTFUNK_WLR_OUTPUT: 'HEADLESS-1' })
+        .wlrOutput,
+    ).toBe('HEADLESS-1');
+    // A socket path needs no runtime dir.
+    expect(
+      loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'wlr', WAYLAND_DISPLAY: '/run/sway/wayland-1' }).waylandDisplay,
+    ).toBe('/run/sway/wayland-1');
+    expect(loadDesktopConfig({ PUNKTFUNK_WLR_OUTPUT: 'DP-1' })).toMatchObject({
+      capture: 'auto',
+      wlrOutput: 'DP-1',
+    });
+  });
+
+  it('refuses wlr without WAYLAND_DISPLAY, a socket name without a runtime dir and a hostile output name', () => {
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'wlr' })).toThrow(
+      "PUNKTFUNK_CAPTURE=wlr needs the compositor's socket: WAYLAND_DISPLAY is not set",
+    );
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'wlr', WAYLAND_DISPLAY: 'wayland-1' })).toThrow(
+      /WAYLAND_DISPLAY=wayland-1 is a name, so XDG_RUNTIME_DIR must be an absolute path/,
+    );
+    for (const hostile of ['$(id)', 'a b', 'DP-1;', 'x'.repeat(65)]) {
+      expect(() => loadDesktopConfig({ PUNKTFUNK_WLR_OUTPUT: hostile })).toThrow(/PUNKTFUNK_WLR_OUTPUT/);
+    }
+    expect(() => loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'wayland' })).toThrow(
+      /one of auto, x11, synthetic, portal, mutter, pipewire:NODE, wlr/,
+    );
+  });
+});
+
 describe('resolveCapture', () => {
   let xvfb: XvfbDisplay;
   beforeAll(async () => {
