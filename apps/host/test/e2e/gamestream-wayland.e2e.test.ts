@@ -3,7 +3,8 @@
 // XDG_RUNTIME_DIR and session D-Bus) and captures it through Mutter's
 // screen-cast API or the desktop portal (whose approval dialog the test
 // clicks, as a person would), or captures a PipeWire node the test's
-// producer makes. The project's GameStream client decodes the stream and
+// producer makes, or runs in headless sway and captures its output through
+// wlroots screencopy with input through the wlroots virtual devices. The project's GameStream client decodes the stream and
 // reads the test picture's four colour quadrants back at their places.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +25,10 @@ import type { Capture, HostStatusResponse } from '@punktfunk/shared';
 import { enterPin, newConfigDir, type RunningHost, runClient, startHost } from '@punktfunk/test-support';
 import {
   type HeadlessGnome,
+  type HeadlessSway,
   type PrivateSession,
   startHeadlessGnome,
+  startHeadlessSway,
   startPrivateSession,
 } from '@punktfunk/test-support/wayland-desktop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -358,6 +361,141 @@ describe('GameStream through the desktop portal on headless GNOME (PUNKTFUNK_CAP
     expect(host.output().match(/desktop portal: waiting for approval/g)).toHaveLength(1);
     expect(host.output()).toMatch(/from portal 1280x720 \(PipeWire node \d+, fd\)/);
   }, 120_000);
+});
+
+describe('GameStream streaming headless sway through wlroots screencopy (PUNKTFUNK_CAPTURE=wlr)', () => {
+  let sway: HeadlessSway;
+  let window: WlTestWindow;
+  let host: RunningHost;
+
+  beforeAll(async () => {
+    sway = await startHeadlessSway(WIDTH, HEIGHT);
+    window = await openWlTestWindow(sway);
+    host = await startHost(newConfigDir(), { ...sessionEnv(sway), PUNKTFUNK_CAPTURE: 'wlr' });
+  }, 60_000);
+  afterAll(async () => {
+    await host?.stop();
+    await window?.stop();
+    await sway?.stop();
+  });
+
+  it('the decoded stream shows the Wayland window; the session settings and /api/v1/status name the wlr capture', async () => {
+    const client = await pairedClient(host, '1357');
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+    const stream = await launchStream(host, client);
+    await sleep(3000);
+    const rgb = stream.decoder.lastRgb();
+    const shown = await status(host);
+    const end = await stream.cancel();
+
+    expect(end.graceful).toBe(true);
+    expect(stream.decoded()).toBeGreaterThan(30);
+    expect(showsQuadrants(rgb)).toBe(true);
+    expect(shown.desktop).toEqual({
+      configured: 'wlr',
+      backend: 'wlr',
+      description: `wlr ${sway.outputName} 1280x720 (screencopy)`,
+      size: { width: WIDTH, height: HEIGHT },
+      inputInjector: 'wlr',
+      waitingForApproval: false,
+    });
+    const stopped = await host.api('/stats/capture/stop', { method: 'POST' });
+    const { id } = (await stopped.json()) as { id: string };
+    const capture = (await (await host.api(`/stats/recordings/${encodeURIComponent(id)}`)).json()) as Capture;
+    expect(String(capture.meta.sessions[0]?.settings.capture)).toBe(
+      `wlr ${sway.outputName} 1280x720 (screencopy)`,
+    );
+    expect(host.output()).toMatch(
+      new RegExp(`capture: wlr screencopy 1280x720 \\w+( \\(damage\\))?, output ${sway.outputName}, 1:1`),
+    );
+  }, 60_000);
+
+  it("Moonlight's mouse and keyboard reach the Wayland window through the wlroots virtual pointer and keyboard", async () => {
+    const client = await pairedClient(host, '9753');
+    const stream = await launchStream(host, client);
+    const send = stream.session.control.sendInput.bind(stream.session.control);
+    // Input goes to the desktop the stream opened: send it once frames flow, as Moonlight does.
+    expect(await until(async () => stream.decoded() > 0)).toBe(true);
+    // Moonlight sends its window size minus one as the reference; the stream is 1:1 with the output.
+    const at = (x: number, y: number) => mouseMoveAbsolute(x, y, WIDTH - 1, HEIGHT - 1);
+    // The headless seat has devices only once the injector made its virtual pointer and keyboard.
+    send(at(100, 100));
+    send(keyboard(VirtualKey.LSHIFT, true));
+    send(keyboard(VirtualKey.LSHIFT, false));
+    await window.waitFor((e) => e.type === 'seat' && e.pointer && e.keyboard, 10_000);
+    send(at(320, 180));
+    const moved = await window.waitFor(
+      (e) => e.type === 'motion' && Math.abs(e.x - 320) <= 2 && Math.abs(e.y - 180) <= 2,
+    );
+    send(mouseButton(1, true));
+    send(mouseButton(1, false));
+    const clicked = await window.waitFor((e) => e.type === 'button' && e.button === 0x110 && !e.press);
+    send(keyboard(VirtualKey.A, true));
+    send(keyboard(VirtualKey.A, false));
+    const typed = await window.waitFor((e) => e.type === 'key' && e.keysym === 0x61 && e.press);
+    const end = await stream.cancel();
+
+    expect(end.graceful).toBe(true);
+    expect(moved).toMatchObject({ type: 'motion' });
+    expect(clicked).toMatchObject({ type: 'button', button: 0x110 });
+    expect(typed).toMatchObject({ type: 'key', keysym: 0x61, shift: false });
+    expect(host.output()).toContain(
+      `GameStream input: mouse and keyboard go to the wlroots virtual pointer and keyboard on ${sway.waylandDisplay}`,
+    );
+  }, 60_000);
+
+  it('auto in the sway session picks wlr (no Mutter, the compositor offers screencopy), says why and streams it', async () => {
+    const auto = await startHost(newConfigDir(), { ...sessionEnv(sway), PUNKTFUNK_CAPTURE: 'auto' });
+    try {
+      const client = await pairedClient(auto, '2468');
+      const stream = await launchStream(auto, client);
+      await sleep(2000);
+      const rgb = stream.decoder.lastRgb();
+      const shown = await status(auto);
+      await stream.cancel();
+      expect(showsQuadrants(rgb)).toBe(true);
+      expect(shown.desktop).toMatchObject({ configured: 'auto', backend: 'wlr', inputInjector: 'wlr' });
+      expect(auto.output()).toContain(
+        `desktop: auto picked wlr (WAYLAND_DISPLAY=${sway.waylandDisplay}, GNOME's screen-cast API does not answer ` +
+          `(org.gnome.Mutter.ScreenCast is not on the session D-Bus), the compositor offers wlroots screencopy ` +
+          `(${sway.outputName} 1280x720))`,
+      );
+    } finally {
+      await auto.stop();
+    }
+  }, 60_000);
+
+  it('an output that is not there: the stream start fails with the reason (termination 0x800e9403); the host keeps serving', async () => {
+    const env = { ...sessionEnv(sway), PUNKTFUNK_CAPTURE: 'wlr', PUNKTFUNK_WLR_OUTPUT: 'DP-9' };
+    const missing = await startHost(newConfigDir(), env);
+    try {
+      const client = await pairedClient(missing, '1122');
+      const keys = newLaunchKeys();
+      expect(leaf(await client.launch({ mode: '1280x720x60', ...keys.launchParams }), 'gamesession')).toBe(
+        '1',
+      );
+      const session = await startStreamSession({
+        rtspPort: missing.gamestream?.rtspPort ?? 0,
+        rikey: keys.rikey,
+        rikeyId: keys.rikeyId,
+      });
+      const end = await session.ended;
+      expect(end).toMatchObject({
+        reason: 'termination',
+        terminationCode: TERMINATION_FRAME_FAILED,
+        graceful: false,
+      });
+      expect(missing.output()).toMatch(
+        new RegExp(
+          `GameStream: the desktop could not be opened: .*has no output named DP-9 \\(outputs: ${sway.outputName}\\)`,
+        ),
+      );
+      expect(leaf(await client.http('/serverinfo'), 'hostname')).toMatch(/.+/);
+      expect((await missing.api('/health')).status).toBe(200);
+    } finally {
+      await missing.stop();
+    }
+  }, 60_000);
 });
 
 describe('mutter forced where the session bus is not there (GameStream and punktfunk/1)', () => {
