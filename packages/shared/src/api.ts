@@ -37,9 +37,9 @@ export interface HostStatusResponse {
 
 /** The desktop the host captures, as the last session start opened it. */
 export interface DesktopStatus {
-  /** PUNKTFUNK_CAPTURE as configured: auto, x11, synthetic, portal, mutter, pipewire. */
+  /** PUNKTFUNK_CAPTURE as configured: auto, x11, synthetic, portal, mutter, wlr, pipewire. */
   configured: string;
-  /** The backend the last session opened (x11, synthetic, mutter, portal, pipewire); null before the first. */
+  /** The backend the last session opened (x11, synthetic, mutter, portal, wlr, pipewire); null before the first. */
   backend: string | null;
   /** e.g. "mutter Meta-0 1280x720 (PipeWire node 36)"; null before the first session. */
   description: string | null;
