@@ -444,6 +444,16 @@ describe('GameStream streaming headless sway through wlroots screencopy (PUNKTFU
     );
   }, 60_000);
 
+  it('the punktfunk/1 path opens the same way: every frame of the screencopy capture decodes', async () => {
+    const args = ['--host', '127.0.0.1', '--port', String(host.nativePort), '--seconds', '2', '--json'];
+    const run = await runClient(args, { PUNKTFUNK_CLIENT_DIR: join(host.configDir, 'client') });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { framesDecoded: number; decodeErrors: number };
+    expect(summary.framesDecoded).toBeGreaterThan(30);
+    expect(summary.decodeErrors).toBe(0);
+    expect(host.output()).toContain(`streaming wlr ${sway.outputName} 1280x720 (screencopy)`);
+  }, 60_000);
+
   it('auto in the sway session picks wlr (no Mutter, the compositor offers screencopy), says why and streams it', async () => {
     const auto = await startHost(newConfigDir(), { ...sessionEnv(sway), PUNKTFUNK_CAPTURE: 'auto' });
     try {
