@@ -49,3 +49,9 @@ export function startHeadlessGnome(
   options?: { portal?: boolean },
 ): Promise<HeadlessGnome>;
 export function stageForSessionUser(session: PrivateSession, source: string, target: string): void;
+export function stageNodePackages(
+  session: PrivateSession,
+  fromFile: string,
+  names: string[],
+  nodeModules: string,
+): void;

@@ -12,12 +12,15 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
+  readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const START_TIMEOUT_MS = 20_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,6 +78,38 @@ export function stageForSessionUser(session, source, target) {
   for (const entry of readdirSync(target, { recursive: true })) {
     lchownSync(join(target, String(entry)), session.user.uid, session.user.gid);
   }
+}
+
+// Declared as a runtime dependency by some packages (usocket) but only used to build them.
+const BUILD_ONLY_PACKAGES = new Set(['node-gyp']);
+
+/**
+ * Copies npm packages `names` (as `fromFile` resolves them) and everything
+ * they depend on into `nodeModules`, flat, for the session's user: pnpm keeps
+ * each package's dependencies in its own store folder, which that user may
+ * not reach.
+ */
+export function stageNodePackages(session, fromFile, names, nodeModules) {
+  const staged = new Set();
+  const visit = (name, from) => {
+    if (staged.has(name) || BUILD_ONLY_PACKAGES.has(name)) return;
+    let manifest;
+    try {
+      manifest = createRequire(from).resolve(`${name}/package.json`);
+    } catch {
+      return; // an optional dependency that is not installed
+    }
+    staged.add(name);
+    const dir = realpathSync(dirname(manifest));
+    stageForSessionUser(session, dir, join(nodeModules, name));
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      visit(dep, join(dir, 'package.json'));
+    }
+  };
+  mkdirSync(nodeModules, { recursive: true });
+  if (session.user) chownSync(nodeModules, session.user.uid, session.user.gid);
+  for (const name of names) visit(name, fromFile);
 }
 
 /** The unprivileged user a desktop that refuses root (sway) runs as; created when missing. */

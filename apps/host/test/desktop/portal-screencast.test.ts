@@ -4,14 +4,14 @@
 // portal: every refusal a DesktopError with its code. The successful cast,
 // the approval dialog and the restore token are proven on GNOME
 // (portal-gnome.test.ts), whose portal runs here.
-import { mkdirSync, realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type HeadlessSway,
   type PrivateSession,
   stageForSessionUser,
+  stageNodePackages,
   startHeadlessSway,
   startPrivateSession,
 } from '@punktfunk/test-support/wayland-desktop';
@@ -32,9 +32,12 @@ function stageDriver(desktop: HeadlessSway): string {
   const stage = join(desktop.runtimeDir, `portal-driver-${stagedDrivers}`);
   mkdirSync(stage, { mode: 0o755 });
   stageForSessionUser(desktop, HOST_DESKTOP_DIST, join(stage, 'dist'));
-  // pnpm keeps a package's dependencies beside it: copy that folder whole.
-  const dbusNext = realpathSync(dirname(createRequire(HOST_DESKTOP_DIST).resolve('dbus-next/package.json')));
-  stageForSessionUser(desktop, dirname(dbusNext), join(stage, 'node_modules'));
+  stageNodePackages(
+    desktop,
+    join(HOST_DESKTOP_DIST, 'session-bus.js'),
+    ['dbus-next'],
+    join(stage, 'node_modules'),
+  );
   stageForSessionUser(desktop, DRIVER, join(stage, 'portal-driver.mjs'));
   return join(stage, 'portal-driver.mjs');
 }
@@ -55,6 +58,8 @@ interface CastOutcome {
 /** Runs the driver as the desktop's user; resolves with one outcome per step. */
 function castsAsDesktopUser(desktop: HeadlessSway, steps: object[]): Promise<CastOutcome[]> {
   const child = desktop.spawnInSession(process.execPath, [stageDriver(desktop), JSON.stringify(steps)], {
+    // No NODE_PATH (pnpm's): the driver finds only what was staged, as where the checkout is out of reach.
+    env: { NODE_PATH: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
