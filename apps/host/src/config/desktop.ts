@@ -20,6 +20,14 @@ export interface DesktopConfig {
   mutterMonitor?: string | undefined;
   /** PUNKTFUNK_WLR_OUTPUT: the wlroots output wlr captures ("HEADLESS-1", "DP-1"); unset: the first output. */
   wlrOutput?: string | undefined;
+  /**
+   * PUNKTFUNK_PORTAL_INPUT: remote-desktop (default, unset) opens portal casts
+   * inside a RemoteDesktop session where the portal offers one, so input goes
+   * through the portal; off asks for the screen only (input then goes to the
+   * wlroots devices or uinput), for a portal that persists screen casts but
+   * not remote desktop (GNOME 43) on a host that must restart unattended.
+   */
+  portalInput?: 'remote-desktop' | 'off' | undefined;
   /** WAYLAND_DISPLAY: the Wayland desktop the host runs in (a socket name or path); unset: none. */
   waylandDisplay?: string | undefined;
   /** XDG_RUNTIME_DIR: where the desktop's sockets (Wayland, PipeWire) live. */
@@ -102,6 +110,11 @@ function wlrOutput(env: Env): string | undefined {
   return value;
 }
 
+function portalInput(env: Env): DesktopConfig['portalInput'] {
+  if (!env.PUNKTFUNK_PORTAL_INPUT) return undefined;
+  return pick(env, 'PUNKTFUNK_PORTAL_INPUT', ['remote-desktop', 'off'] as const, 'remote-desktop');
+}
+
 /** The Wayland desktop session around the host: read here once, passed on as config. */
 function waylandSession(
   env: Env,
@@ -119,6 +132,7 @@ export function loadDesktopConfig(env: Env): DesktopConfig {
     display: display(env),
     mutterMonitor: mutterMonitor(env),
     wlrOutput: wlrOutput(env),
+    portalInput: portalInput(env),
     ...waylandSession(env),
   };
   if (config.capture === 'x11' && config.display === null) {

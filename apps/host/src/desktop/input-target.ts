@@ -1,7 +1,7 @@
 // Where a stream's mouse and keyboard input goes. Decided with the capture
 // when a session starts (desktop-source.ts), because the right injector
 // follows from what is captured: GNOME's remote-desktop session that carries
-// the screen cast, the wlroots virtual devices of the captured compositor,
+// the screen cast, the portal's remote-desktop session, the wlroots virtual devices of the captured compositor,
 // the X display, or nothing (with the reason, said once).
 import type { MutterRemoteInput } from './wayland/mutter-session.js';
 
@@ -14,6 +14,8 @@ export type DesktopInputTarget =
       screen: { width: number; height: number };
       outputName?: string;
     }
+  /** The desktop portal's remote desktop (GNOME, KDE): the same calls as Mutter's, positions mapped onto `screen`. */
+  | { kind: 'portal'; input: MutterRemoteInput; screen: { width: number; height: number } }
   /** A wlroots compositor (sway, Hyprland): its socket name or path, and the runtime dir it lives in. */
   | { kind: 'wlr'; waylandDisplay: string; runtimeDir: string }
   | { kind: 'none'; reason: string };

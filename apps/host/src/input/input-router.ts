@@ -131,7 +131,7 @@ export class InputRouter {
       onMutterFailure: (message) =>
         this.once(
           'mutter failed',
-          `${PREFIX} GNOME's remote desktop refused input (${message}); later failures are only counted`,
+          `${PREFIX} ${this.o.target.kind === 'portal' ? "the desktop portal's" : "GNOME's"} remote desktop refused input (${message}); later failures are only counted`,
         ),
     });
     if ('input' in opened) {

@@ -1,5 +1,6 @@
 // Mouse and keyboard into GNOME through the remote-desktop session that
-// carries the screen cast (org.gnome.Mutter.RemoteDesktop). Its calls are
+// carries the screen cast (org.gnome.Mutter.RemoteDesktop), or through the
+// desktop portal's RemoteDesktop, which takes the same calls. Its calls are
 // asynchronous D-Bus messages: they are sent in order as events arrive,
 // never awaited one by one (a round trip per mouse move would lag the
 // pointer); failures are counted and the first is logged. Keys go as X
@@ -43,6 +44,8 @@ export interface MutterDesktopInputOptions {
   stream: Size;
   /** The monitor's connector, for the log ("Meta-0"). */
   outputName: string;
+  /** What the log calls it; default GNOME's remote desktop (outputName). */
+  description?: string;
   /** Said once, at the first call GNOME refuses. */
   onFirstFailure(message: string): void;
 }
@@ -59,7 +62,7 @@ export class MutterDesktopInput implements DesktopInput {
 
   constructor(private readonly o: MutterDesktopInputOptions) {
     this.name = o.outputName;
-    this.description = `GNOME's remote desktop (${o.outputName})`;
+    this.description = o.description ?? `GNOME's remote desktop (${o.outputName})`;
   }
 
   inject(event: DesktopEvent): boolean {

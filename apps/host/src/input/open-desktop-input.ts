@@ -1,6 +1,6 @@
 // Opens the mouse-and-keyboard injector that matches what the stream
 // captures (DesktopInputTarget, decided with the capture): the X display,
-// GNOME's remote-desktop session, or the wlroots compositor's virtual
+// GNOME's remote-desktop session (Mutter's own or the portal's), or the wlroots compositor's virtual
 // devices. Where the target names no desktop, or the wlroots devices cannot
 // be opened, a virtual uinput mouse and keyboard stands in when /dev/uinput
 // exists. Otherwise the reason comes back, for the router to say once.
@@ -16,7 +16,7 @@ import { UinputDesktopInput } from './uinput-desktop-input.js';
 export interface OpenDesktopInputOptions {
   /** The stream's frame size: absolute positions are relative to it. */
   stream: Size;
-  /** Said once when GNOME refuses its first call. */
+  /** Said once when the remote desktop (Mutter's or the portal's) refuses its first call. */
   onMutterFailure(message: string): void;
   /** Default /dev/uinput. */
   uinputPath?: string;
@@ -26,7 +26,8 @@ export type OpenedDesktopInput = { input: DesktopInput } | { problem: string };
 
 export function openDesktopInput(target: DesktopInputTarget, o: OpenDesktopInputOptions): OpenedDesktopInput {
   const opened = openTarget(target, o);
-  if ('input' in opened || target.kind === 'x11' || target.kind === 'mutter') return opened;
+  if ('input' in opened || target.kind === 'x11' || target.kind === 'mutter' || target.kind === 'portal')
+    return opened;
   return withUinputFallback(opened.problem, o);
 }
 
@@ -63,6 +64,17 @@ function openTarget(target: DesktopInputTarget, o: OpenDesktopInputOptions): Ope
             screen: target.screen,
             stream: o.stream,
             outputName: target.outputName ?? 'the cast monitor',
+            onFirstFailure: o.onMutterFailure,
+          }),
+        };
+      case 'portal':
+        return {
+          input: new MutterDesktopInput({
+            input: target.input,
+            screen: target.screen,
+            stream: o.stream,
+            outputName: 'portal',
+            description: "the desktop portal's remote desktop",
             onFirstFailure: o.onMutterFailure,
           }),
         };

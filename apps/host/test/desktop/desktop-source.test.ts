@@ -41,6 +41,10 @@ describe('loadDesktopConfig: Wayland', () => {
       sessionBusAddress: 'unix:path=/run/user/1000/bus',
     });
     expect(loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'portal' }).capture).toBe('portal');
+    expect(loadDesktopConfig({ PUNKTFUNK_PORTAL_INPUT: 'off' }).portalInput).toBe('off');
+    expect(() => loadDesktopConfig({ PUNKTFUNK_PORTAL_INPUT: 'maybe' })).toThrow(
+      /PUNKTFUNK_PORTAL_INPUT must be one of/,
+    );
     expect(loadDesktopConfig({ PUNKTFUNK_CAPTURE: 'pipewire:42' })).toMatchObject({
       capture: 'pipewire',
       pipewireNode: { id: 42 },

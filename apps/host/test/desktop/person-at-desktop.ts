@@ -16,6 +16,11 @@ export const MONITOR_ROW = { x: 470, y: 385 };
 export const SHARE_BUTTON = { x: 852, y: 232 };
 export const CANCEL_BUTTON = { x: 430, y: 232 };
 const DIALOG_BODY = { x: 640, y: 470 };
+// The same dialog for a remote-desktop request ("Remote desktop"): the
+// monitor comes preselected, and input is granted only with the "Allow
+// remote interaction" switch turned on (it starts off). Share and Cancel
+// are where they are above.
+export const REMOTE_INTERACTION_SWITCH = { x: 830, y: 432 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

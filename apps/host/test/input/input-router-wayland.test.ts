@@ -232,6 +232,25 @@ describe('InputRouter into headless GNOME (Mutter remote desktop)', () => {
       expect.stringMatching(/^GameStream input: GNOME's remote desktop refused input \(.+\); later failures/),
     ]);
   });
+  it("a 'portal' target (the same calls as Mutter's) goes through the same injector, named for the portal", async () => {
+    const portal: DesktopInputTarget = { kind: 'portal', input: session.input, screen: target.screen };
+    const input = newRouter(portal, lines);
+    await checkPointer(input, window);
+    input.close();
+    const gone = await startMutterSession(bus, { connector: null, cursor: 'hidden' });
+    await gone.close();
+    const refused = newRouter({ ...portal, input: gone.input }, lines);
+    refused.handle({ kind: 'mouse-move-relative', dx: 1, dy: 1 });
+    await eventually(() => lines.length >= 3);
+    refused.close();
+    expect(lines).toEqual([
+      "GameStream input: mouse and keyboard go to the desktop portal's remote desktop",
+      "GameStream input: mouse and keyboard go to the desktop portal's remote desktop",
+      expect.stringMatching(
+        /^GameStream input: the desktop portal's remote desktop refused input \(.+\); later/,
+      ),
+    ]);
+  });
 });
 
 describe('InputRouter into headless sway (wlroots virtual pointer and keyboard)', () => {

@@ -1,5 +1,6 @@
 // Opens one session's Wayland capture: GNOME's Mutter screen cast (with its
 // remote-desktop input), the desktop portal's screen cast (its PipeWire fd,
+// its remote-desktop input where the portal offers one,
 // its restore token kept for the next session), or a PipeWire node named in
 // the configuration. Each returns an OpenedDesktop that closes the D-Bus
 // session and the fd when the stream ends.
@@ -88,6 +89,7 @@ export async function openPortalDesktop(
   return withBus(desktop.sessionBusAddress, async (bus) => {
     const session = await startPortalScreenCast(bus, {
       restoreToken,
+      withInput: desktop.portalInput !== 'off',
       onWaitingForApproval: (what) => o.onWaiting(true, what),
       ...(o.approvalTimeoutMs ? { approvalTimeoutMs: o.approvalTimeoutMs } : {}),
     }).finally(() => o.onWaiting(false, ''));
@@ -100,7 +102,10 @@ export async function openPortalDesktop(
       description: `portal ${width}x${height} (PipeWire node ${nodeId}${fd === null ? '' : ', fd'})`,
       backend: 'portal',
       size: { width, height },
-      input: waylandInputTarget(desktop),
+      // The portal's remote desktop where it granted devices; else what a cast alone gets.
+      input: session.input
+        ? { kind: 'portal', input: session.input, screen: { width, height } }
+        : waylandInputTarget(desktop),
       closedByDesktop: session.closedByDesktop.then(() => 'the desktop portal closed the screen cast'),
       close: once(async () => {
         // The engine duplicated the fd for its capture; ours is closed here.

@@ -4,6 +4,10 @@
 // (persist_mode 2, "until revoked") lets later sessions start unattended.
 // Every request has a deadline, and a refusal or cancelled dialog is a clear
 // DesktopError, never a session that waits for an answer that will not come.
+// Where the portal offers RemoteDesktop (GNOME, KDE; not wlroots), the cast
+// is opened inside a remote-desktop session: one approval for the screen and
+// the pointer and keyboard, whose input then goes through the portal too.
+import type { MutterRemoteInput } from './mutter-session.js';
 import {
   call,
   DEFAULT_DBUS_TIMEOUT_MS,
@@ -18,6 +22,10 @@ import {
 const PORTAL = 'org.freedesktop.portal.Desktop';
 const PORTAL_PATH = '/org/freedesktop/portal/desktop';
 const SCREEN_CAST = 'org.freedesktop.portal.ScreenCast';
+const REMOTE_DESKTOP = 'org.freedesktop.portal.RemoteDesktop';
+/** AvailableDeviceTypes / SelectDevices bits. */
+const DEVICE_KEYBOARD = 1;
+const DEVICE_POINTER = 2;
 const SOURCE_MONITOR = 1;
 const PERSIST_UNTIL_REVOKED = 2;
 /** AvailableCursorModes bits. */
@@ -44,6 +52,8 @@ export interface PortalOptions {
   approvalTimeoutMs?: number;
   /** Called once when a request has been waiting a while (a dialog is likely on screen). */
   onWaitingForApproval?: (what: string) => void;
+  /** false: a screen cast only, even where the portal offers remote desktop (default true). */
+  withInput?: boolean;
 }
 
 export interface PortalStream {
@@ -60,6 +70,8 @@ export interface PortalStream {
 
 export interface PortalSession {
   stream: PortalStream;
+  /** Pointer and keyboard into the desktop; null for a cast without remote desktop (or no devices granted). */
+  input: MutterRemoteInput | null;
   readonly closedByDesktop: Promise<void>;
   close(): Promise<void>;
 }
@@ -121,7 +133,27 @@ async function portalRequest(
   }
 }
 
-async function screenCastInterface(bus: SessionBus, timeoutMs: number) {
+interface PortalInterfaces {
+  screenCast: dbus.ClientInterface;
+  version: number;
+  cursorModes: number;
+  /** Null where the portal has no RemoteDesktop, or offers no pointer and keyboard. */
+  remoteDesktop: { iface: dbus.ClientInterface; version: number } | null;
+}
+
+async function remoteDesktopInterface(object: dbus.ProxyObject): Promise<PortalInterfaces['remoteDesktop']> {
+  if (!object.interfaces[REMOTE_DESKTOP]) return null;
+  const devices = await getProperty<number>(object, REMOTE_DESKTOP, 'AvailableDeviceTypes');
+  if ((devices & (DEVICE_KEYBOARD | DEVICE_POINTER)) === 0) return null;
+  const version = await getProperty<number>(object, REMOTE_DESKTOP, 'version');
+  return { iface: object.getInterface(REMOTE_DESKTOP), version };
+}
+
+async function portalInterfaces(
+  bus: SessionBus,
+  timeoutMs: number,
+  withInput: boolean,
+): Promise<PortalInterfaces> {
   if (!(await nameHasOwner(bus, PORTAL, timeoutMs))) {
     throw new DesktopError('PORTAL_UNAVAILABLE', `${PORTAL} does not answer on the session D-Bus`);
   }
@@ -134,7 +166,8 @@ async function screenCastInterface(bus: SessionBus, timeoutMs: number) {
   }
   const version = await getProperty<number>(object, SCREEN_CAST, 'version');
   const cursorModes = await getProperty<number>(object, SCREEN_CAST, 'AvailableCursorModes');
-  return { screenCast: object.getInterface(SCREEN_CAST), version, cursorModes };
+  const remoteDesktop = withInput ? await remoteDesktopInterface(object) : null;
+  return { screenCast: object.getInterface(SCREEN_CAST), version, cursorModes, remoteDesktop };
 }
 
 function chooseCursor(cursorModes: number): { mode: number; name: PortalStream['cursor'] } {
@@ -165,12 +198,26 @@ function selectSourcesOptions(
     cursor_mode: new dbus.Variant('u', cursorMode),
   };
   // persist_mode and restore_token came with version 4 of the interface.
-  if (version >= 4) {
-    options.persist_mode = new dbus.Variant('u', PERSIST_UNTIL_REVOKED);
-    const usable = usableRestoreToken(restoreToken);
-    if (usable) options.restore_token = new dbus.Variant('s', usable);
-  }
+  return version >= 4 ? { ...options, ...persistOptions(restoreToken) } : options;
+}
+
+/** Persist until revoked, and the earlier session's token where it can be one. */
+function persistOptions(restoreToken: string | null): Record<string, dbus.Variant> {
+  const options: Record<string, dbus.Variant> = {
+    persist_mode: new dbus.Variant('u', PERSIST_UNTIL_REVOKED),
+  };
+  const usable = usableRestoreToken(restoreToken);
+  if (usable) options.restore_token = new dbus.Variant('s', usable);
   return options;
+}
+
+function selectDevicesOptions(token: string, version: number, restoreToken: string | null) {
+  const options: Record<string, dbus.Variant> = {
+    handle_token: new dbus.Variant('s', token),
+    types: new dbus.Variant('u', DEVICE_KEYBOARD | DEVICE_POINTER),
+  };
+  // A remote-desktop session persists through SelectDevices (version 2 on), never through SelectSources.
+  return version >= 2 ? { ...options, ...persistOptions(restoreToken) } : options;
 }
 
 function firstStream(results: Results): { nodeId: number; width: number; height: number } {
@@ -224,45 +271,114 @@ export async function startPortalScreenCast(bus: SessionBus, options: PortalOpti
   }
 }
 
-async function startCast(bus: SessionBus, options: PortalOptions): Promise<PortalSession> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_DBUS_TIMEOUT_MS;
-  const { screenCast, version, cursorModes } = await screenCastInterface(bus, timeoutMs);
-  const cursor = chooseCursor(cursorModes);
-  const quick = { timeoutMs };
+/** The portal's input calls for a started remote-desktop session; absolute positions are on `nodeId`'s stream. */
+function portalInput(
+  remoteDesktop: dbus.ClientInterface,
+  sessionHandle: string,
+  nodeId: number,
+): MutterRemoteInput {
+  const state = (pressed: boolean) => (pressed ? 1 : 0);
+  return {
+    pointerAbsolute: (x, y) =>
+      call(remoteDesktop, 'NotifyPointerMotionAbsolute', sessionHandle, {}, nodeId, x, y),
+    pointerRelative: (dx, dy) => call(remoteDesktop, 'NotifyPointerMotion', sessionHandle, {}, dx, dy),
+    pointerButton: (button, pressed) =>
+      call(remoteDesktop, 'NotifyPointerButton', sessionHandle, {}, button, state(pressed)),
+    scrollDiscrete: (axis, steps) =>
+      call(remoteDesktop, 'NotifyPointerAxisDiscrete', sessionHandle, {}, axis === 'vertical' ? 0 : 1, steps),
+    keysym: (keysym, pressed) =>
+      call(remoteDesktop, 'NotifyKeyboardKeysym', sessionHandle, {}, keysym, state(pressed)),
+  };
+}
+
+interface CastPlan {
+  bus: SessionBus;
+  portal: PortalInterfaces;
+  options: PortalOptions;
+  timeoutMs: number;
+  cursor: ReturnType<typeof chooseCursor>;
+}
+
+async function createSession(plan: CastPlan): Promise<string> {
+  const creator = plan.portal.remoteDesktop?.iface ?? plan.portal.screenCast;
   const created = await portalRequest(
-    bus,
+    plan.bus,
     (token) =>
-      call(screenCast, 'CreateSession', {
+      call(creator, 'CreateSession', {
         handle_token: new dbus.Variant('s', token),
         session_handle_token: new dbus.Variant('s', newToken()),
       }),
-    { ...quick, what: 'portal CreateSession' },
+    { timeoutMs: plan.timeoutMs, what: 'portal CreateSession' },
   );
-  const sessionHandle = created.session_handle?.value as string;
-  try {
-    const { closed: closedByDesktop } = await watchSessionClosed(bus, sessionHandle);
+  return created.session_handle?.value as string;
+}
+
+/** SelectDevices (in a remote-desktop session), then SelectSources. */
+async function selectDevicesAndSources(plan: CastPlan, sessionHandle: string): Promise<void> {
+  const { remoteDesktop, screenCast, version } = plan.portal;
+  const quick = { timeoutMs: plan.timeoutMs };
+  const restoreToken = plan.options.restoreToken;
+  if (remoteDesktop) {
     await portalRequest(
-      bus,
+      plan.bus,
       (token) =>
         call(
-          screenCast,
-          'SelectSources',
+          remoteDesktop.iface,
+          'SelectDevices',
           sessionHandle,
-          selectSourcesOptions(token, cursor.mode, version, options.restoreToken),
+          selectDevicesOptions(token, remoteDesktop.version, restoreToken),
         ),
-      { ...quick, what: 'portal SelectSources' },
+      { ...quick, what: 'portal SelectDevices' },
     );
-    const started = await portalRequest(
-      bus,
-      (token) => call(screenCast, 'Start', sessionHandle, '', { handle_token: new dbus.Variant('s', token) }),
-      {
-        timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
-        what: 'portal Start (screen-cast approval)',
-        ...(options.onWaitingForApproval ? { onWaiting: options.onWaitingForApproval } : {}),
-      },
-    );
+  }
+  await portalRequest(
+    plan.bus,
+    (token) =>
+      call(
+        screenCast,
+        'SelectSources',
+        sessionHandle,
+        // The token and persistence went with SelectDevices in a remote-desktop session.
+        selectSourcesOptions(
+          token,
+          plan.cursor.mode,
+          remoteDesktop ? 0 : version,
+          remoteDesktop ? null : restoreToken,
+        ),
+      ),
+    { ...quick, what: 'portal SelectSources' },
+  );
+}
+
+/** Start: the one approval (screen, and pointer and keyboard where asked). */
+function startSession(plan: CastPlan, sessionHandle: string): Promise<Results> {
+  const starter = plan.portal.remoteDesktop?.iface ?? plan.portal.screenCast;
+  const what = plan.portal.remoteDesktop
+    ? 'portal Start (remote-desktop approval)'
+    : 'portal Start (screen-cast approval)';
+  const onWaiting = plan.options.onWaitingForApproval;
+  return portalRequest(
+    plan.bus,
+    (token) => call(starter, 'Start', sessionHandle, '', { handle_token: new dbus.Variant('s', token) }),
+    {
+      timeoutMs: plan.options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+      what,
+      ...(onWaiting ? { onWaiting } : {}),
+    },
+  );
+}
+
+async function startCast(bus: SessionBus, options: PortalOptions): Promise<PortalSession> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DBUS_TIMEOUT_MS;
+  const portal = await portalInterfaces(bus, timeoutMs, options.withInput ?? true);
+  const plan: CastPlan = { bus, portal, options, timeoutMs, cursor: chooseCursor(portal.cursorModes) };
+  const sessionHandle = await createSession(plan);
+  try {
+    const { closed: closedByDesktop } = await watchSessionClosed(bus, sessionHandle);
+    await selectDevicesAndSources(plan, sessionHandle);
+    const started = await startSession(plan, sessionHandle);
     const pipewireFd = await withDeadline(
-      openPipeWireRemote(screenCast, sessionHandle),
+      openPipeWireRemote(portal.screenCast, sessionHandle),
       timeoutMs,
       'OpenPipeWireRemote',
     );
@@ -270,11 +386,16 @@ async function startCast(bus: SessionBus, options: PortalOptions): Promise<Porta
     const stream = {
       ...firstStream(started),
       pipewireFd,
-      cursor: cursor.name,
+      cursor: plan.cursor.name,
       restoreToken,
-      portalVersion: version,
+      portalVersion: portal.version,
     };
-    return { stream, closedByDesktop, close: () => closeSession(bus, sessionHandle) };
+    const devices = (started.devices?.value as number | undefined) ?? 0;
+    const input =
+      portal.remoteDesktop && devices !== 0
+        ? portalInput(portal.remoteDesktop.iface, sessionHandle, stream.nodeId)
+        : null;
+    return { stream, input, closedByDesktop, close: () => closeSession(bus, sessionHandle) };
   } catch (error) {
     await closeSession(bus, sessionHandle);
     throw error;
