@@ -59,6 +59,24 @@ export function describeCapture(capture: FrameCapture): string {
   return `capture: X11 ${source} via ${mode === 'shm' ? 'MIT-SHM' : 'GetImage'}, ${fit}`;
 }
 
+/**
+ * A PipeWire or screencopy source negotiates a format and waits for the
+ * desktop's first picture (seconds on a busy machine): one grab here, before
+ * the frame loop's clock starts, so that wait is not the first window's
+ * capture stage, and the log names the negotiated format. Its failure (a
+ * node that never delivers) is the capture's error, as in the loop.
+ */
+function awaitFirstFrame(
+  capture: FrameCapture,
+  spec: CaptureSpec | undefined,
+  log: (line: string) => void,
+): void {
+  if (spec?.source !== 'pipewire' && spec?.source !== 'wlr') return;
+  const startedMs = performance.now();
+  capture.capture();
+  log(`capture: first ${spec.source} frame after ${(performance.now() - startedMs).toFixed(0)} ms`);
+}
+
 /** Opens encoder and capture for `source`; throws (and closes what it opened) when either cannot open. */
 export function openEngine(source: EngineSourceSpec, log: (line: string) => void): OpenedEngine {
   const encoder = new VideoEncoder(source, { info: log });
@@ -71,6 +89,13 @@ export function openEngine(source: EngineSourceSpec, log: (line: string) => void
       ...captureOptions(source.capture),
     });
   } catch (error) {
+    encoder.close();
+    throw error;
+  }
+  try {
+    awaitFirstFrame(capture, source.capture, log);
+  } catch (error) {
+    capture.close();
     encoder.close();
     throw error;
   }
