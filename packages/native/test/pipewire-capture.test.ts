@@ -12,9 +12,13 @@ import {
   FrameCapture,
   fitContentRect,
   type PipeWireCaptureOptions,
-  VideoDecoder,
-  VideoEncoder,
 } from '../src/index.js';
+import {
+  DECODED_TOLERANCE,
+  encodeDecode,
+  expectQuadrants,
+  quadrantCentres,
+} from './support/capture-checks.js';
 import { errorOf } from './support/native-error.js';
 import {
   type PipeWireDaemon,
@@ -29,7 +33,6 @@ import { QUADRANT_RGB } from './support/x11-display.js';
 
 // Flat areas survive BT.601 4:2:0 and H.264 at 8 Mb/s within a few code values.
 const RAW_TOLERANCE = 2;
-const DECODED_TOLERANCE = 24;
 // Bounded waits: a test that would hang fails instead.
 const STALL_TIMEOUT_MS = 2000;
 
@@ -71,53 +74,6 @@ function pipewireCapture(
   return c;
 }
 
-/** The centres of the producer's quadrants, for a picture at (x, y) of w x h in the frame. */
-function quadrantCentres(x: number, y: number, w: number, h: number) {
-  return [
-    { name: 'top left', rgb: QUADRANT_RGB.topLeft, x: x + w / 4, y: y + h / 4 },
-    { name: 'top right', rgb: QUADRANT_RGB.topRight, x: x + (3 * w) / 4, y: y + h / 4 },
-    { name: 'bottom left', rgb: QUADRANT_RGB.bottomLeft, x: x + w / 4, y: y + (3 * h) / 4 },
-    { name: 'bottom right', rgb: QUADRANT_RGB.bottomRight, x: x + (3 * w) / 4, y: y + (3 * h) / 4 },
-  ];
-}
-
-/** Encodes `frames` captures with libx264 and decodes them; the last picture as RGB24. */
-function encodeDecode(capture: FrameCapture, frames: number): Buffer {
-  const encoder = new VideoEncoder(
-    {
-      codec: 'h264',
-      backend: 'software',
-      width: capture.width,
-      height: capture.height,
-      fps: 60,
-      bitrateKbps: 8000,
-    },
-    null,
-  );
-  const decoder = new VideoDecoder({ codec: 'h264' });
-  try {
-    for (let i = 0; i < frames; i++) {
-      capture.capture();
-      encoder.submit(capture, i === 0);
-      const out = encoder.collect();
-      if (out.data) decoder.decode(out.data);
-    }
-    encoder.flush();
-    for (let out = encoder.collect(); out.data; out = encoder.collect()) decoder.decode(out.data);
-    decoder.flush();
-    return decoder.lastRgb();
-  } finally {
-    encoder.close();
-    decoder.close();
-  }
-}
-
-function expectQuadrants(rgb: Buffer, frameWidth: number, x: number, y: number, w: number, h: number): void {
-  for (const q of quadrantCentres(x, y, w, h)) {
-    expectColour(rgbAt(rgb, frameWidth, q.x, q.y), q.rgb, DECODED_TOLERANCE, q.name);
-  }
-}
-
 /** Captures until a frame is not repeated (buffers arrive asynchronously); fails after `tries`. */
 async function captureChanged(c: FrameCapture, tries = 100): Promise<void> {
   for (let i = 0; i < tries; i++) {
@@ -151,7 +107,7 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     for (const q of quadrantCentres(0, 0, 1280, 720)) {
       expectColour(bgraAt(raw, 1280, q.x, q.y), q.rgb, RAW_TOLERANCE, `raw ${q.name}`);
     }
-    expectQuadrants(encodeDecode(c, 10), 1280, 0, 0, 1280, 720);
+    expectQuadrants(encodeDecode(c, 10).rgb, 1280, 0, 0, 1280, 720);
   });
 
   for (const format of ['RGBx', 'xRGB', 'xBGR', 'RGBA'] as const) {
@@ -161,7 +117,7 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
       const c = pipewireCapture({ nodeId: p.nodeId }, 640, 360);
       c.capture();
       expect(c.captureMode).toContain(` 640x360 ${format} (`);
-      expectQuadrants(encodeDecode(c, 6), 640, 0, 0, 640, 360);
+      expectQuadrants(encodeDecode(c, 6).rgb, 640, 0, 0, 640, 360);
     });
   }
 
@@ -177,7 +133,7 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     const c = pipewireCapture({ nodeName: 'pf-test-memfd' }, 640, 360);
     c.capture();
     expect(c.captureMode).toBe(`pipewire node ${p.nodeId} 640x360 BGRx (MemFd)`);
-    expectQuadrants(encodeDecode(c, 6), 640, 0, 0, 640, 360);
+    expectQuadrants(encodeDecode(c, 6).rgb, 640, 0, 0, 640, 360);
     await p.command('resize 320 240');
     for (let i = 0; i < 200 && c.sourceWidth !== 320; i++) {
       c.capture();
@@ -185,14 +141,14 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     }
     expect(c.captureMode).toBe(`pipewire node ${p.nodeId} 320x240 BGRx (MemFd)`);
     const rect = fitContentRect(320, 240, 640, 360);
-    expectQuadrants(encodeDecode(c, 6), 640, rect.x, rect.y, rect.width, rect.height);
+    expectQuadrants(encodeDecode(c, 6).rgb, 640, rect.x, rect.y, rect.width, rect.height);
   });
 
   it('also converts a non-BGRx stream through swscale (scaled) the same way', async () => {
     const d = await daemon();
     await producer(d, { name: 'pf-test-scaled', width: 640, height: 360, format: 'RGBx' });
     const c = pipewireCapture({ nodeName: 'pf-test-scaled' }, 1280, 720, { convertMethod: 'swscale' });
-    expectQuadrants(encodeDecode(c, 6), 1280, 0, 0, 1280, 720);
+    expectQuadrants(encodeDecode(c, 6).rgb, 1280, 0, 0, 1280, 720);
   });
 
   it('connects through a PipeWire remote fd plus node id, as the portal and Mutter hand them out', async () => {
@@ -205,14 +161,14 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
     const c = pipewireCapture({ fd, nodeId: p.nodeId }, 640, 360);
     socket.destroy();
-    expectQuadrants(encodeDecode(c, 6), 640, 0, 0, 640, 360);
+    expectQuadrants(encodeDecode(c, 6).rgb, 640, 0, 0, 640, 360);
   });
 
   it('follows a resize mid-stream: same output size, the new picture fitted with its aspect kept', async () => {
     const d = await daemon();
     const p = await producer(d, { name: 'pf-test-resize', width: 1280, height: 720, format: 'BGRx' });
     const c = pipewireCapture({ nodeName: 'pf-test-resize' }, 1280, 720);
-    expectQuadrants(encodeDecode(c, 4), 1280, 0, 0, 1280, 720);
+    expectQuadrants(encodeDecode(c, 4).rgb, 1280, 0, 0, 1280, 720);
     await p.command('resize 640 480');
     for (let i = 0; i < 200 && c.sourceWidth !== 640; i++) {
       c.capture();
@@ -223,7 +179,7 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     expect(c.contentRect).toEqual(rect);
     expect(rect).toEqual({ x: 160, y: 0, width: 960, height: 720 });
     expect(c.captureMode).toContain(' 640x480 BGRx ');
-    const rgb = encodeDecode(c, 6);
+    const rgb = encodeDecode(c, 6).rgb;
     expectQuadrants(rgb, 1280, rect.x, rect.y, rect.width, rect.height);
     expectColour(rgbAt(rgb, 1280, 80, 360), BLACK, DECODED_TOLERANCE, 'left bar');
     expectColour(rgbAt(rgb, 1280, 1200, 360), BLACK, DECODED_TOLERANCE, 'right bar');

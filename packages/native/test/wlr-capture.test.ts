@@ -21,11 +21,15 @@ import {
   FrameCapture,
   fitContentRect,
   NativeError,
-  VideoDecoder,
-  VideoEncoder,
   type WlrCaptureOptions,
   WlrInputInjector,
 } from '../src/index.js';
+import {
+  DECODED_TOLERANCE,
+  encodeDecode,
+  expectQuadrants,
+  quadrantCentres,
+} from './support/capture-checks.js';
 import { errorOf } from './support/native-error.js';
 import { bgraAt, expectColour, rgbAt } from './support/pixels.js';
 import { openWlTestWindow, type WlTestWindow } from './support/wayland-window.js';
@@ -34,7 +38,6 @@ import { QUADRANT_RGB } from './support/x11-display.js';
 const OUTPUT = { width: 1280, height: 720 };
 // Flat areas survive BT.601 4:2:0 and H.264 at 8 Mb/s within a few code values.
 const RAW_TOLERANCE = 2;
-const DECODED_TOLERANCE = 24;
 // Bounded waits: a test that would hang fails instead.
 const TIMEOUT_MS = 2000;
 
@@ -75,53 +78,6 @@ function swaymsg(...command: string[]): void {
   execFileSync('swaymsg', ['-s', sway.swaySocket, ...command], { stdio: 'pipe' });
 }
 
-/** The centres of the window's quadrants, for a picture at (x, y) of w x h in the frame. */
-function quadrantCentres(x: number, y: number, w: number, h: number) {
-  return [
-    { name: 'top left', rgb: QUADRANT_RGB.topLeft, x: x + w / 4, y: y + h / 4 },
-    { name: 'top right', rgb: QUADRANT_RGB.topRight, x: x + (3 * w) / 4, y: y + h / 4 },
-    { name: 'bottom left', rgb: QUADRANT_RGB.bottomLeft, x: x + w / 4, y: y + (3 * h) / 4 },
-    { name: 'bottom right', rgb: QUADRANT_RGB.bottomRight, x: x + (3 * w) / 4, y: y + (3 * h) / 4 },
-  ];
-}
-
-/** Encodes `frames` captures with libx264 and decodes them; the last picture as RGB24. */
-function encodeDecode(capture: FrameCapture, frames: number): Buffer {
-  const encoder = new VideoEncoder(
-    {
-      codec: 'h264',
-      backend: 'software',
-      width: capture.width,
-      height: capture.height,
-      fps: 60,
-      bitrateKbps: 8000,
-    },
-    null,
-  );
-  const decoder = new VideoDecoder({ codec: 'h264' });
-  try {
-    for (let i = 0; i < frames; i++) {
-      capture.capture();
-      encoder.submit(capture, i === 0);
-      const out = encoder.collect();
-      if (out.data) decoder.decode(out.data);
-    }
-    encoder.flush();
-    for (let out = encoder.collect(); out.data; out = encoder.collect()) decoder.decode(out.data);
-    decoder.flush();
-    return decoder.lastRgb();
-  } finally {
-    encoder.close();
-    decoder.close();
-  }
-}
-
-function expectQuadrants(rgb: Buffer, frameWidth: number, x: number, y: number, w: number, h: number): void {
-  for (const q of quadrantCentres(x, y, w, h)) {
-    expectColour(rgbAt(rgb, frameWidth, q.x, q.y), q.rgb, DECODED_TOLERANCE, q.name);
-  }
-}
-
 /** Captures until `ok` holds after a changed frame (frames arrive asynchronously); fails after `tries`. */
 async function captureUntil(c: FrameCapture, ok: () => boolean, tries = 200): Promise<void> {
   for (let i = 0; i < tries; i++) {
@@ -143,7 +99,7 @@ describe('wlroots screencopy capture under headless sway', () => {
     const c = wlrCapture({ output: sway.outputName });
     expect(c.captureMode).toBe(`wlr-screencopy ${sway.outputName} 1280x720 BGRx (damage)`);
     expect([c.sourceWidth, c.sourceHeight]).toEqual([OUTPUT.width, OUTPUT.height]);
-    const rgb = encodeDecode(c, 10);
+    const rgb = encodeDecode(c, 10).rgb;
     expectQuadrants(rgb, OUTPUT.width, 0, 0, OUTPUT.width, OUTPUT.height);
     // The raw grab too, before any conversion.
     const bgra = c.copyBgra();
@@ -160,14 +116,14 @@ describe('wlroots screencopy capture under headless sway', () => {
       expect([c.sourceWidth, c.sourceHeight]).toEqual([1920, 1080]);
       expect(c.captureMode).toContain('1920x1080');
       expect(c.contentRect).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
-      expectQuadrants(encodeDecode(c, 10), OUTPUT.width, 0, 0, OUTPUT.width, OUTPUT.height);
+      expectQuadrants(encodeDecode(c, 10).rgb, OUTPUT.width, 0, 0, OUTPUT.width, OUTPUT.height);
 
       await setMode(1024, 768);
       await captureUntil(c, () => c.sourceWidth === 1024);
       const rect = fitContentRect(1024, 768, OUTPUT.width, OUTPUT.height);
       expect(c.contentRect).toEqual(rect);
       expect(rect.x).toBeGreaterThan(0);
-      const rgb = encodeDecode(c, 10);
+      const rgb = encodeDecode(c, 10).rgb;
       expectQuadrants(rgb, OUTPUT.width, rect.x, rect.y, rect.width, rect.height);
       // The bars beside the picture are black.
       expectColour(

@@ -12,15 +12,13 @@ import {
   fitContentRect,
   NativeError,
   probeX11Display,
-  VideoDecoder,
-  VideoEncoder,
 } from '../src/index.js';
+import { DECODED_TOLERANCE, encodeDecode, quadrantCentres } from './support/capture-checks.js';
 import { BLACK, bgraAt, expectColour, rgbAt } from './support/pixels.js';
 import { openTestWindow, QUADRANT_RGB, startXvfb, type XvfbDisplay, xdotool } from './support/x11-display.js';
 
 // Flat areas survive BT.601 4:2:0 and H.264 at 8 Mb/s within a few code values.
 const RAW_TOLERANCE = 2;
-const DECODED_TOLERANCE = 24;
 const CURSOR_BOX_PX = 16;
 
 const cleanups: (() => unknown)[] = [];
@@ -88,53 +86,6 @@ function x11Capture(d: XvfbDisplay, o: Partial<CaptureOptions> = {}): FrameCaptu
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The centres of the test window's quadrants, for a window at (x, y) of w x h. */
-function quadrantCentres(x: number, y: number, w: number, h: number) {
-  return [
-    { name: 'top left', rgb: QUADRANT_RGB.topLeft, x: x + w / 4, y: y + h / 4 },
-    { name: 'top right', rgb: QUADRANT_RGB.topRight, x: x + (3 * w) / 4, y: y + h / 4 },
-    { name: 'bottom left', rgb: QUADRANT_RGB.bottomLeft, x: x + w / 4, y: y + (3 * h) / 4 },
-    { name: 'bottom right', rgb: QUADRANT_RGB.bottomRight, x: x + (3 * w) / 4, y: y + (3 * h) / 4 },
-  ];
-}
-
-/** Encodes `frames` captures with libx264, decodes them, and returns the last picture as RGB24. */
-function encodeDecode(
-  capture: FrameCapture,
-  frames: number,
-): { rgb: Buffer; decoded: number; repeated: number } {
-  const encoder = new VideoEncoder(
-    {
-      codec: 'h264',
-      backend: 'software',
-      width: capture.width,
-      height: capture.height,
-      fps: 60,
-      bitrateKbps: 8000,
-    },
-    null,
-  );
-  const decoder = new VideoDecoder({ codec: 'h264' });
-  let decoded = 0;
-  let repeated = 0;
-  try {
-    for (let i = 0; i < frames; i++) {
-      if (capture.capture().repeated) repeated++;
-      encoder.submit(capture, i === 0);
-      const out = encoder.collect();
-      if (out.data) decoded += decoder.decode(out.data).frames.length;
-    }
-    encoder.flush();
-    for (let out = encoder.collect(); out.data; out = encoder.collect())
-      decoded += decoder.decode(out.data).frames.length;
-    decoded += decoder.flush().frames.length;
-    return { rgb: decoder.lastRgb(), decoded, repeated };
-  } finally {
-    encoder.close();
-    decoder.close();
-  }
-}
 
 /** Captures until a frame is not repeated (input reaches the server asynchronously); fails after `tries`. */
 async function captureChanged(c: FrameCapture, tries = 50): Promise<void> {
