@@ -14,3 +14,8 @@ export function measureCapture(
   capture: { capture(): { repeated: boolean; captureUs: number }; captureMode: string },
   options: { frames: number; warmupFrames: number; fps: number; serverPid?: number },
 ): CaptureRun;
+export function withX11Capture<T>(
+  width: number,
+  height: number,
+  measure: (capture: import('@punktfunk/native').FrameCapture, xServerPid: number) => T,
+): Promise<T>;

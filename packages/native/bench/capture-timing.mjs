@@ -1,7 +1,9 @@
-// One capture loop for the capture benchmarks (X11, PipeWire): FRAMES frames
+// One capture loop for the capture benchmarks (X11, PipeWire, wlr): FRAMES frames
 // paced at `fps` after a warm-up, timing each converted frame and the
 // process CPU they cost. Plain JavaScript so .mjs and .ts benches share it.
 import { readFileSync } from 'node:fs';
+import { FrameCapture } from '@punktfunk/native';
+import { openAnimatedWindow, startXvfb } from '../test/support/xvfb.mjs';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Sleeps without spinning, to the millisecond (setTimeout drifts by more). */
@@ -57,4 +59,31 @@ export function measureCapture(capture, { frames, warmupFrames, fps, serverPid }
     captureP99Us: percentile(captureUs, 99),
     ...(serverPid ? { serverCpuMsPerFrame: serverMs / converted } : {}),
   };
+}
+
+/**
+ * The X11 baseline the Wayland capture benches run beside them: an Xvfb of
+ * width x height showing the animated test window, captured through MIT-SHM;
+ * resolves with what `measure(capture, xServerPid)` returns.
+ */
+export async function withX11Capture(width, height, measure) {
+  const xvfb = await startXvfb(width, height);
+  const window = await openAnimatedWindow(xvfb);
+  try {
+    const capture = new FrameCapture({
+      source: 'x11',
+      display: xvfb.name,
+      width,
+      height,
+      pixelFormat: 'yuv420p',
+    });
+    try {
+      return measure(capture, xvfb.pid);
+    } finally {
+      capture.close();
+    }
+  } finally {
+    await window.stop();
+    await xvfb.stop();
+  }
 }

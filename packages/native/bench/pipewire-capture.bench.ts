@@ -9,8 +9,7 @@
 // cost what BGRx does.
 import { FrameCapture } from '../src/index.js';
 import { pipewireMissing, startPipeWire, startProducer } from '../test/support/pipewire.js';
-import { openAnimatedWindow, startXvfb } from '../test/support/xvfb.mjs';
-import { type CaptureRun, measureCapture } from './capture-timing.mjs';
+import { type CaptureRun, measureCapture, withX11Capture } from './capture-timing.mjs';
 
 const FPS = 60;
 const FRAMES = 600;
@@ -61,26 +60,8 @@ async function runPipeWire(width: number, height: number, format: 'BGRx' | 'RGBx
   }
 }
 
-async function runX11(width: number, height: number): Promise<Run> {
-  const xvfb = await startXvfb(width, height);
-  const window = await openAnimatedWindow(xvfb);
-  try {
-    const capture = new FrameCapture({
-      source: 'x11',
-      display: xvfb.name,
-      width,
-      height,
-      pixelFormat: 'yuv420p',
-    });
-    try {
-      return measure(capture);
-    } finally {
-      capture.close();
-    }
-  } finally {
-    await window.stop();
-    await xvfb.stop();
-  }
+function runX11(width: number, height: number): Promise<Run> {
+  return withX11Capture(width, height, (capture) => measure(capture));
 }
 
 const describeRun = (r: Run) =>

@@ -12,8 +12,7 @@
 import { startHeadlessSway } from '../../test-support/src/wayland-desktop.mjs';
 import { FrameCapture } from '../src/index.js';
 import { openWlTestWindow } from '../test/support/wayland-window.js';
-import { openAnimatedWindow, startXvfb } from '../test/support/xvfb.mjs';
-import { type CaptureRun, measureCapture } from './capture-timing.mjs';
+import { type CaptureRun, measureCapture, withX11Capture } from './capture-timing.mjs';
 
 const FPS = 60;
 const FRAMES = 600;
@@ -56,26 +55,8 @@ async function runWlr(width: number, height: number): Promise<CaptureRun> {
   }
 }
 
-async function runX11(width: number, height: number): Promise<CaptureRun> {
-  const xvfb = await startXvfb(width, height);
-  const window = await openAnimatedWindow(xvfb);
-  try {
-    const capture = new FrameCapture({
-      source: 'x11',
-      display: xvfb.name,
-      width,
-      height,
-      pixelFormat: 'yuv420p',
-    });
-    try {
-      return measure(capture, xvfb.pid);
-    } finally {
-      capture.close();
-    }
-  } finally {
-    await window.stop();
-    await xvfb.stop();
-  }
+function runX11(width: number, height: number): Promise<CaptureRun> {
+  return withX11Capture(width, height, (capture, xServerPid) => measure(capture, xServerPid));
 }
 
 const describeRun = (r: CaptureRun) =>

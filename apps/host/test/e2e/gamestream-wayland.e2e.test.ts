@@ -180,6 +180,19 @@ function expectInputSeen(seen: Awaited<ReturnType<typeof moonlightInputReachesWi
   expect(seen.typed).toMatchObject({ type: 'key', keysym: 0x61, shift: false });
 }
 
+/** Pairs, arms a capture and streams 3 s: the last picture decoded, /status meanwhile, and the end. */
+async function streamWithCaptureArmed(host: RunningHost) {
+  const client = await pairedClient(host, '1357');
+  expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+  const stream = await launchStream(host, client);
+  await sleep(3000);
+  const rgb = stream.decoder.lastRgb();
+  const shown = await status(host);
+  const decoded = stream.decoded();
+  const end = await stream.cancel();
+  return { rgb, shown, end, decoded };
+}
+
 async function status(host: RunningHost): Promise<HostStatusResponse> {
   return (await (await host.api('/status')).json()) as HostStatusResponse;
 }
@@ -201,16 +214,10 @@ describe('GameStream streaming headless GNOME through Mutter (PUNKTFUNK_CAPTURE=
   });
 
   it('the decoded stream shows the Wayland window; the session settings and /api/v1/status name the mutter capture', async () => {
-    const client = await pairedClient(host, '1357');
-    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
-    const stream = await launchStream(host, client);
-    await sleep(3000);
-    const rgb = stream.decoder.lastRgb();
-    const shown = await status(host);
-    const end = await stream.cancel();
+    const { rgb, shown, end, decoded } = await streamWithCaptureArmed(host);
 
     expect(end.graceful).toBe(true);
-    expect(stream.decoded()).toBeGreaterThan(30);
+    expect(decoded).toBeGreaterThan(30);
     expect(showsQuadrants(rgb)).toBe(true);
     expect(shown.desktop).toEqual({
       configured: 'mutter',
@@ -435,16 +442,10 @@ describe('GameStream streaming headless sway through wlroots screencopy (PUNKTFU
   });
 
   it('the decoded stream shows the Wayland window; the session settings and /api/v1/status name the wlr capture', async () => {
-    const client = await pairedClient(host, '1357');
-    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
-    const stream = await launchStream(host, client);
-    await sleep(3000);
-    const rgb = stream.decoder.lastRgb();
-    const shown = await status(host);
-    const end = await stream.cancel();
+    const { rgb, shown, end, decoded } = await streamWithCaptureArmed(host);
 
     expect(end.graceful).toBe(true);
-    expect(stream.decoded()).toBeGreaterThan(30);
+    expect(decoded).toBeGreaterThan(30);
     expect(showsQuadrants(rgb)).toBe(true);
     expect(shown.desktop).toEqual({
       configured: 'wlr',
