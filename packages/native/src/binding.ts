@@ -94,16 +94,10 @@ export interface NativeDecoder {
 
 // Input injection (native/src/input); the facade is input.ts.
 /** X11Input and WlrInput: the same methods; `button` takes X button numbers or evdev codes. */
-export interface NativeDesktopInput {
+/** The desktop injectors (X11, wlroots): uinput's methods plus the screen and absolute moves. */
+export interface NativeDesktopInput extends NativeUinputDesktop {
   screenSize(): { width: number; height: number };
   moveTo(x: number, y: number): void;
-  moveBy(dx: number, dy: number): void;
-  button(buttonCode: number, down: boolean): void;
-  scroll(verticalAmount: number, horizontalAmount: number): number;
-  key(virtualKey: number, down: boolean): boolean;
-  text(text: string): { typed: number; skipped: number };
-  releaseAll(): void;
-  close(): void;
 }
 export interface NativeGamepadState {
   buttons: number;

@@ -73,31 +73,16 @@ function checkBoolean(what: string, name: string, value: unknown): void {
 }
 
 /**
- * Mouse and keyboard into a desktop, whichever way the engine reaches it:
- * the input router holds one of these without caring which. Each call sends
- * and flushes its events. Keys and buttons it pressed are remembered:
- * releaseAll() (and close()) lets go of them all.
+ * Relative mouse, buttons, wheel and keyboard, the part every injector has
+ * (a desktop's, or uinput's devices). Each call sends and flushes its events.
+ * Keys and buttons it pressed are remembered: releaseAll() (and close())
+ * lets go of them all.
  */
-export abstract class DesktopInputInjector {
-  /** Where the input goes: an X display (':0') or a Wayland socket, for log lines. */
-  abstract readonly display: string;
-
+export abstract class PointerKeyboardInjector<Handle extends NativeUinputDesktop = NativeUinputDesktop> {
   protected constructor(
-    private readonly handle: NativeDesktopInput,
+    protected readonly handle: Handle,
     private readonly buttonCodes: Record<PointerButton, number>,
   ) {}
-
-  /** The screen (X root window, or the Wayland output) in pixels; follows resizes. */
-  screenSize(): ScreenSize {
-    return this.handle.screenSize();
-  }
-
-  /** Moves the pointer to screen pixels (clamped to the screen). */
-  moveTo(x: number, y: number): void {
-    checkCoordinate('moveTo arguments', 'x', x);
-    checkCoordinate('moveTo arguments', 'y', y);
-    this.handle.moveTo(x, y);
-  }
 
   moveBy(dx: number, dy: number): void {
     checkCoordinate('moveBy arguments', 'dx', dx);
@@ -138,7 +123,7 @@ export abstract class DesktopInputInjector {
     return this.handle.key(virtualKey, down);
   }
 
-  /** Types text, one press and release per code point, with Shift where its level needs it. */
+  /** Types text, one press and release per code point; what has no key is counted as skipped. */
   text(text: string): TypedText {
     if (typeof text !== 'string') fail('text arguments', 'text must be a string');
     if (text.length > INPUT_LIMITS.maxTextLength) {
@@ -152,9 +137,31 @@ export abstract class DesktopInputInjector {
     this.handle.releaseAll();
   }
 
-  /** Releases what is held, undoes what it changed, closes the connection. */
+  /** Releases what is held, undoes what it changed, closes the connection or devices. */
   close(): void {
     this.handle.close();
+  }
+}
+
+/**
+ * Mouse and keyboard into a desktop, whichever way the engine reaches it:
+ * the input router holds one of these without caring which. Adds what a
+ * desktop knows and uinput does not: the screen, and absolute positions.
+ */
+export abstract class DesktopInputInjector extends PointerKeyboardInjector<NativeDesktopInput> {
+  /** Where the input goes: an X display (':0') or a Wayland socket, for log lines. */
+  abstract readonly display: string;
+
+  /** The screen (X root window, or the Wayland output) in pixels; follows resizes. */
+  screenSize(): ScreenSize {
+    return this.handle.screenSize();
+  }
+
+  /** Moves the pointer to screen pixels (clamped to the screen). */
+  moveTo(x: number, y: number): void {
+    checkCoordinate('moveTo arguments', 'x', x);
+    checkCoordinate('moveTo arguments', 'y', y);
+    this.handle.moveTo(x, y);
   }
 }
 
@@ -250,57 +257,13 @@ function checkButton(what: string, button: PointerButton): number {
  * UINPUT_UNAVAILABLE ("mouse and keyboard input cannot be injected through
  * uinput: /dev/uinput is not present") where it cannot.
  */
-export class UinputMouseKeyboard {
-  private readonly handle: NativeUinputDesktop;
+export class UinputMouseKeyboard extends PointerKeyboardInjector {
   readonly devicePath: string;
 
   constructor(options: UinputDesktopOptions = {}) {
-    this.devicePath = checkDevicePath(options.devicePath ?? '/dev/uinput');
-    this.handle = new addon.UinputDesktop({ devicePath: this.devicePath });
-  }
-
-  moveBy(dx: number, dy: number): void {
-    checkCoordinate('moveBy arguments', 'dx', dx);
-    checkCoordinate('moveBy arguments', 'dy', dy);
-    this.handle.moveBy(dx, dy);
-  }
-
-  button(button: PointerButton, down: boolean): void {
-    const code = checkButton('button arguments', button);
-    checkBoolean('button arguments', 'down', down);
-    this.handle.button(code, down);
-  }
-
-  /** High-resolution amounts (120 = one notch; up and right positive); returns the whole notches sent. */
-  scroll(verticalAmount: number, horizontalAmount = 0): number {
-    checkCoordinate('scroll arguments', 'verticalAmount', verticalAmount);
-    checkCoordinate('scroll arguments', 'horizontalAmount', horizontalAmount);
-    return this.handle.scroll(verticalAmount, horizontalAmount);
-  }
-
-  /** A Windows virtual-key code as the US key that carries it; false when none does. */
-  key(virtualKey: number, down: boolean): boolean {
-    checkInteger('key arguments', 'virtualKey', virtualKey, 0, 255);
-    checkBoolean('key arguments', 'down', down);
-    return this.handle.key(virtualKey, down);
-  }
-
-  /** Types what a US keyboard has (printable ASCII, newline, tab); the rest is counted as skipped. */
-  text(text: string): TypedText {
-    if (typeof text !== 'string') fail('text arguments', 'text must be a string');
-    if (text.length > INPUT_LIMITS.maxTextLength) {
-      fail('text arguments', `text is at most ${INPUT_LIMITS.maxTextLength} characters, got ${text.length}`);
-    }
-    return this.handle.text(text);
-  }
-
-  releaseAll(): void {
-    this.handle.releaseAll();
-  }
-
-  /** Releases what is held and removes both devices. */
-  close(): void {
-    this.handle.close();
+    const devicePath = checkDevicePath(options.devicePath ?? '/dev/uinput');
+    super(new addon.UinputDesktop({ devicePath }), EVDEV_BUTTONS);
+    this.devicePath = devicePath;
   }
 }
 

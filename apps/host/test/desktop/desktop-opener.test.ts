@@ -16,21 +16,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DesktopConfig, loadDesktopConfig } from '../../src/config/index.js';
 import { DesktopOpener } from '../../src/desktop/desktop-opener.js';
-import { DesktopError } from '../../src/desktop/wayland/session-bus.js';
+import { rejectionOf } from './desktop-error.js';
 
 function opener(desktop: DesktopConfig, lines: string[] = []): DesktopOpener {
   const configDir = mkdtempSync(join(tmpdir(), 'punktfunk-desktop-'));
   return new DesktopOpener({ desktop, configDir, log: (line) => lines.push(line) });
-}
-
-async function rejectionOf(work: Promise<unknown>): Promise<DesktopError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DesktopError);
-    return error as DesktopError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('DesktopOpener on headless GNOME', () => {

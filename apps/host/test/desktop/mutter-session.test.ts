@@ -11,7 +11,8 @@ import {
 } from '@punktfunk/test-support/wayland-desktop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMutterSession } from '../../src/desktop/wayland/mutter-session.js';
-import { connectSessionBus, DesktopError, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
+import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
+import { rejectionOf } from './desktop-error.js';
 
 const BTN_LEFT = 0x110;
 const XK_a = 0x61;
@@ -38,16 +39,6 @@ async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<bool
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return check();
-}
-
-async function rejectionOf(work: Promise<unknown>): Promise<DesktopError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DesktopError);
-    return error as DesktopError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('Mutter screen cast on headless GNOME', () => {
