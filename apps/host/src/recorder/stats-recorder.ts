@@ -17,7 +17,7 @@ import {
 } from '@punktfunk/shared';
 import type { FileLog } from '../fs/private-files.js';
 import { baseCaptureId } from './capture-id.js';
-import { CaptureStore, type MetaPatch } from './capture-store.js';
+import { type CaptureListing, CaptureStore, type MetaPatch } from './capture-store.js';
 import { RecorderError } from './recorder-error.js';
 
 export interface RecorderLog extends FileLog {
@@ -208,6 +208,11 @@ export class StatsRecorder {
 
   list(): Promise<CaptureMeta[]> {
     return this.store.list();
+  }
+
+  /** The saved captures, and the files in the directory skipped with the reason. */
+  listing(): Promise<CaptureListing> {
+    return this.store.listing();
   }
 
   load(id: string): Promise<Capture> {
