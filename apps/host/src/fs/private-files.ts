@@ -10,8 +10,8 @@
 // opened descriptor is checked to be a regular file of a sane size.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, type FileHandle, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -25,6 +25,10 @@ const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
 /** `<name>.<16 hex>.tmp` as written now, or `<name>.tmp` as written before; group 1 is `<name>`. */
 const TEMP_NAME = /^(.+?)(?:\.[0-9a-f]{16})?\.tmp$/;
+
+// The config files (token, identity, paired clients, apps) are a few KB; a
+// megabyte is far more than any of them needs and still cheap to read.
+export const MAX_PRIVATE_FILE_BYTES = 1024 * 1024;
 
 export interface FileLog {
   warn(message: string): void;
@@ -60,7 +64,10 @@ export async function ensurePrivateDir(dir: string, log?: FileLog): Promise<void
  * are made on the opened descriptor, so the file cannot be swapped between
  * check and read. ENOENT passes through unchanged.
  */
-export async function openRegularFile(path: string, maxBytes: number): Promise<{ file: FileHandle; size: number }> {
+export async function openRegularFile(
+  path: string,
+  maxBytes: number,
+): Promise<{ file: FileHandle; size: number }> {
   let file: FileHandle;
   try {
     file = await open(path, READ_FLAGS);
@@ -78,7 +85,10 @@ export async function openRegularFile(path: string, maxBytes: number): Promise<{
       throw new PrivateFileError('NOT_REGULAR_FILE', `${path} is ${kindOf(info)}, not a regular file`);
     }
     if (info.size > maxBytes) {
-      throw new PrivateFileError('TOO_LARGE', `${path} is ${info.size} bytes, more than the ${maxBytes} allowed`);
+      throw new PrivateFileError(
+        'TOO_LARGE',
+        `${path} is ${info.size} bytes, more than the ${maxBytes} allowed`,
+      );
     }
     return { file, size: info.size };
   } catch (error) {
@@ -108,7 +118,7 @@ export async function readExactly(file: FileHandle, size: number): Promise<Buffe
 }
 
 /** A private file's text; refuses links, FIFOs, devices and files over `maxBytes` (PrivateFileError). */
-export async function readPrivateFile(path: string, maxBytes: number): Promise<string> {
+export async function readPrivateFile(path: string, maxBytes = MAX_PRIVATE_FILE_BYTES): Promise<string> {
   const { file, size } = await openRegularFile(path, maxBytes);
   try {
     return (await readExactly(file, size)).toString('utf8');
@@ -134,8 +144,19 @@ export async function ensurePrivateFile(path: string, log?: FileLog): Promise<vo
 }
 
 /** True for the temp files writePrivateFileAtomic leaves behind when killed mid-write, and the older fixed `.tmp` ones. */
-export function isTempFileName(name: string, finalSuffix: string): boolean {
+export function isTempFileName(name: string, finalSuffix = ''): boolean {
   return TEMP_NAME.exec(name)?.[1]?.endsWith(finalSuffix) ?? false;
+}
+
+/**
+ * At start-up, before anything writes there: removes the temp files of
+ * writes a crash cut short (of files ending in `finalSuffix`). The content
+ * they held was never saved. unlink removes a link itself, never its target.
+ */
+export async function removeStaleTempFiles(dir: string, finalSuffix = ''): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (isTempFileName(name, finalSuffix)) await unlink(join(dir, name)).catch(() => {});
+  }
 }
 
 /**

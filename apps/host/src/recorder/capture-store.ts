@@ -16,10 +16,10 @@ import type { Capture, CaptureMeta } from '@punktfunk/shared';
 import {
   ensurePrivateDir,
   type FileLog,
-  isTempFileName,
   openRegularFile,
   PrivateFileError,
   readPrivateFile,
+  removeStaleTempFiles,
   writePrivateFileAtomic,
 } from '../fs/private-files.js';
 import { isValidCaptureId } from './capture-id.js';
@@ -116,10 +116,7 @@ export class CaptureStore {
     const store = new CaptureStore(dir, log);
     // A crash between write and rename leaves a temp file; the capture it
     // held was never saved, and the id it reserved is free again.
-    // unlink removes a link itself, never its target.
-    for (const name of await readdir(dir)) {
-      if (isTempFileName(name, FILE_SUFFIX)) await unlink(join(dir, name)).catch(() => {});
-    }
+    await removeStaleTempFiles(dir, FILE_SUFFIX);
     return store;
   }
 
