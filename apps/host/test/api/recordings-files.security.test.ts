@@ -66,7 +66,10 @@ describe('symbolic links in the captures directory', () => {
     for (const name of [`${saved.id}.json.tmp`, `${saved.id}.tmp`, '.tmp']) {
       await symlink(target, join(h.dir, name));
     }
-    const res = await h.call(`/stats/recordings/${saved.id}`, { method: 'PATCH', ...json({ name: 'renamed' }) });
+    const res = await h.call(`/stats/recordings/${saved.id}`, {
+      method: 'PATCH',
+      ...json({ name: 'renamed' }),
+    });
     expect(res.status).toBe(200);
     expect(await readFile(target, 'utf8')).toBe('not yours\n');
     const info = await lstat(join(h.dir, `${saved.id}.json`));
@@ -132,7 +135,9 @@ describe('FIFOs and other non-files named *.json', () => {
   // Four is the size of libuv's I/O thread pool: four FIFOs opened for
   // reading once blocked every file operation of the process. Bounded by
   // this test's timeout (a hang fails it), not by a time threshold.
-  it('four FIFOs: list, load, save, patch and delete all answer, and the FIFOs are skipped', { timeout: 30_000 }, async () => {
+  it('four FIFOs: list, load, save, patch and delete all answer, and the FIFOs are skipped', {
+    timeout: 30_000,
+  }, async () => {
     for (let i = 1; i <= 4; i++) mkfifo(join(h.dir, `fifo-${i}.json`));
     const list = await listing();
     expect(list.recordings.map((m) => m.id)).toEqual([saved.id]);
@@ -181,7 +186,9 @@ describe('oversized files', () => {
     await big.close();
     const list = await listing();
     expect(list.recordings.map((m) => m.id)).toEqual([saved.id]);
-    expect(list.skipped).toEqual([{ file: 'big.json', reason: `larger than ${MAX_CAPTURE_FILE_BYTES} bytes` }]);
+    expect(list.skipped).toEqual([
+      { file: 'big.json', reason: `larger than ${MAX_CAPTURE_FILE_BYTES} bytes` },
+    ]);
     await expectRefused(
       await h.call('/stats/recordings/big'),
       `recording big is larger than ${MAX_CAPTURE_FILE_BYTES} bytes`,
