@@ -37,6 +37,7 @@ export const MAX_CAPTURE_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_HEAD_BYTES = 1024 * 1024;
 const HEAD_CHUNK_BYTES = 16 * 1024;
 const FILE_END = ']}\n';
+const MAX_SKIPS_REMEMBERED = 1000;
 // Enough parallel reads to hide latency, few enough to stay far from the fd limit.
 const LIST_CONCURRENCY = 32;
 
@@ -105,6 +106,8 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 export class CaptureStore {
   // Saves, edits and deletes run one at a time: id choice and read-modify-write stay consistent.
   private queue: Promise<unknown> = Promise.resolve();
+  /** "<path>: <reason>" already logged: the console lists often, and a skipped file is said once. */
+  private readonly skipsLogged = new Set<string>();
 
   private constructor(
     readonly dir: string,
@@ -208,7 +211,13 @@ export class CaptureStore {
   private async readMeta(id: string): Promise<CaptureMeta | { reason: string } | null> {
     const path = join(this.dir, `${id}${FILE_SUFFIX}`);
     const skip = (reason: string) => {
-      this.log.warn(`skipping ${path}: ${reason}`);
+      const what = `${path}: ${reason}`;
+      if (!this.skipsLogged.has(what)) {
+        // Bounded: a directory filled with bad files is said again after a while, never grows the set.
+        if (this.skipsLogged.size >= MAX_SKIPS_REMEMBERED) this.skipsLogged.clear();
+        this.skipsLogged.add(what);
+        this.log.warn(`skipping ${what}`);
+      }
       return { reason };
     };
     try {
