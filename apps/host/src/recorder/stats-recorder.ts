@@ -6,7 +6,7 @@
 // calls addSample/noteSession and mirrors isArmed() into the workers'
 // shared control block from onArmedChange.
 
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -91,7 +91,21 @@ export class StatsRecorder {
 
   static async open(options: StatsRecorderOptions): Promise<StatsRecorder> {
     const log = options.log ?? console;
-    return new StatsRecorder(await CaptureStore.open(options.dir, log), options);
+    const recorder = new StatsRecorder(await CaptureStore.open(options.dir, log), options);
+    if (options.unsavedDir) await recorder.mentionUnsaved(options.unsavedDir);
+    return recorder;
+  }
+
+  /** Captures an earlier shutdown wrote to the fallback directory are not listed: the operator is told once per start. */
+  private async mentionUnsaved(unsavedDir: string): Promise<void> {
+    const names = await readdir(unsavedDir).catch(() => [] as string[]);
+    const count = names.filter((name) => name.endsWith('.json')).length;
+    if (count > 0) {
+      this.log.warn(
+        `${count} capture(s) an earlier shutdown could not save in ${this.dir} wait in ${unsavedDir}; ` +
+          'move them there to list them',
+      );
+    }
   }
 
   get dir(): string {

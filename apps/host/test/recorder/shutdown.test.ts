@@ -72,6 +72,18 @@ describe('shutdown with a capture the captures directory refuses', () => {
     expect(lastResort).toEqual([]);
   });
 
+  it('the next start says that captures wait in the fallback directory', async () => {
+    const fallback = join(h.root, 'config', 'captures-unsaved');
+    await openWithFallback(fallback);
+    await recordThenBreakDir();
+    await h.recorder.shutdown();
+    await rm(h.dir);
+    await openWithFallback(fallback);
+    expect(h.log.warnings.at(-1)).toBe(
+      `1 capture(s) an earlier shutdown could not save in ${h.dir} wait in ${fallback}; move them there to list them`,
+    );
+  });
+
   it('a capture still armed at shutdown goes the same way', async () => {
     const fallback = join(h.root, 'config', 'captures-unsaved');
     await openWithFallback(fallback);
