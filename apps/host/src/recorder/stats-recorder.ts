@@ -5,7 +5,6 @@
 // streaming paths and the API. It never imports streaming code: the host
 // calls addSample/noteSession and mirrors isArmed() into the workers'
 // shared control block from onArmedChange.
-
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +73,7 @@ export class StatsRecorder {
   private readonly running = new Map<string, SessionInfo>();
   private readonly armedListeners = new Set<(armed: boolean) => void>();
   private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
-  /** Captures whose save failed (disk full, say): kept until a later stop() saves them. */
+  /** Captures whose save failed (disk full, say): kept until a later stop() saves them, or shutdown() puts them elsewhere. */
   private readonly unsaved: Pending[] = [];
   private readonly nowUnixMs: () => number;
   private readonly log: RecorderLog;
@@ -103,7 +102,7 @@ export class StatsRecorder {
     if (count > 0) {
       this.log.warn(
         `${count} capture(s) an earlier shutdown could not save in ${this.dir} wait in ${unsavedDir}; ` +
-          'move them there to list them',
+          `move them to ${this.dir} to list them`,
       );
     }
   }

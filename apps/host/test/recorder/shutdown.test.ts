@@ -80,7 +80,7 @@ describe('shutdown with a capture the captures directory refuses', () => {
     await rm(h.dir);
     await openWithFallback(fallback);
     expect(h.log.warnings.at(-1)).toBe(
-      `1 capture(s) an earlier shutdown could not save in ${h.dir} wait in ${fallback}; move them there to list them`,
+      `1 capture(s) an earlier shutdown could not save in ${h.dir} wait in ${fallback}; move them to ${h.dir} to list them`,
     );
   });
 
