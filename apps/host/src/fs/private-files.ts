@@ -9,7 +9,7 @@
 // Every file is opened with O_NOFOLLOW (reads also O_NONBLOCK), then the
 // opened descriptor is checked to be a regular file of a sane size.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { chmod, type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -97,16 +97,16 @@ export async function openRegularFile(
   }
 }
 
-function kindOf(info: import('node:fs').Stats): string {
+function kindOf(info: Stats): string {
   if (info.isDirectory()) return 'a directory';
   if (info.isFIFO()) return 'a FIFO';
   if (info.isSocket()) return 'a socket';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+  return 'something else';
 }
 
 /** Reads `size` bytes from the start (a file that grew meanwhile is not read past its checked size). */
-export async function readExactly(file: FileHandle, size: number): Promise<Buffer> {
+async function readExactly(file: FileHandle, size: number): Promise<Buffer> {
   const buffer = Buffer.alloc(size);
   let filled = 0;
   while (filled < size) {
