@@ -30,13 +30,15 @@ const FILE_SUFFIX = '.json';
 // A 5400-sample capture (MAX_CAPTURE_SAMPLES) is about 4 MB; anything far
 // larger is not ours, and reading it whole could exhaust memory. 64 MB leaves
 // room for a capture pretty-printed by hand. Checked on the opened file
-// before reading (README, "Recordings").
+// before reading (README, Configuration, "Files in <config>").
 export const MAX_CAPTURE_FILE_BYTES = 64 * 1024 * 1024;
 // Metadata is a few KB even with many sessions; a first line longer than
 // this means the file is not in our layout, and list() parses it whole.
 const MAX_HEAD_BYTES = 1024 * 1024;
 const HEAD_CHUNK_BYTES = 16 * 1024;
 const FILE_END = ']}\n';
+// Skipped files already logged are remembered (to log each once); a directory
+// flooded with bad files is logged again after this many, never grows memory.
 const MAX_SKIPS_REMEMBERED = 1000;
 // Enough parallel reads to hide latency, few enough to stay far from the fd limit.
 const LIST_CONCURRENCY = 32;
@@ -213,7 +215,6 @@ export class CaptureStore {
     const skip = (reason: string) => {
       const what = `${path}: ${reason}`;
       if (!this.skipsLogged.has(what)) {
-        // Bounded: a directory filled with bad files is said again after a while, never grows the set.
         if (this.skipsLogged.size >= MAX_SKIPS_REMEMBERED) this.skipsLogged.clear();
         this.skipsLogged.add(what);
         this.log.warn(`skipping ${what}`);
