@@ -121,7 +121,8 @@ function SignedIn() {
               live={live}
               hostStatus={settled(hostStatus)}
               recordings={{
-                list: () => settled(recordings),
+                list: () => settled(recordings)?.recordings,
+                skipped: () => settled(recordings)?.skipped ?? [],
                 loading: () => recordings.loading,
                 error: () => recordings.error,
                 refetch,
@@ -132,7 +133,7 @@ function SignedIn() {
             {(id) => <RecordingPage id={id} onChanged={() => void refetch()} />}
           </Match>
           <Match when={path() === '/compare'}>
-            <ComparePage recordings={settled(recordings)} />
+            <ComparePage recordings={settled(recordings)?.recordings} />
           </Match>
           <Match when={path() === '/pairing'}>
             <PairingPage pairings={pairings} hostStatus={settled(hostStatus)} />

@@ -1,7 +1,8 @@
 // The console in a real browser against the real host, with the real native
 // client streaming: sign-in, capture, live charts, recordings, detail,
 // downloads, compare, delete, wrong tokens and a host that goes away.
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Capture, CaptureMeta } from '@punktfunk/shared';
 import { HOST_TOKEN, newConfigDir, type RunningHost, runClient, startHost } from '@punktfunk/test-support';
@@ -232,6 +233,23 @@ describe('web console, end to end', () => {
     await row.waitFor({ state: 'detached' });
     expect((await recordings()).map((r) => r.id)).not.toContain(firstId);
     await expect(page.getByTestId('recording-row').count()).resolves.toBe(1);
+  });
+
+  it('names the files the host skipped in its captures directory (a link out of it, a FIFO)', async () => {
+    const link = join(configDir, 'captures', 'elsewhere.json');
+    const fifo = join(configDir, 'captures', 'pipe.json');
+    symlinkSync('/dev/zero', link);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    await page.reload();
+    const notice = page.getByTestId('recordings-skipped');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toBe(
+      "Skipped in the host's captures directory: elsewhere.json: not a regular file; pipe.json: not a regular file",
+    );
+    await expect(page.getByTestId('recording-row').count()).resolves.toBe(1);
+    await screenshot(page, '07b-skipped-files');
+    rmSync(link);
+    rmSync(fifo);
   });
 
   it('says so clearly when the host goes away, and recovers when it returns', async () => {

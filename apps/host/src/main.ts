@@ -102,9 +102,11 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     nowMonoUs: monotonicUs,
     host: { name: identity.hostName, version: HOST_VERSION },
     log,
+    // A capture the captures directory refuses at shutdown goes here (or to the OS temp dir).
+    unsavedDir: join(mgmt.configDir, 'captures-unsaved'),
   });
-  // An armed capture is saved, not lost, when the host stops.
-  closers.push(() => recorder.stop().catch((error: Error) => log.error(error.message)));
+  // An armed capture, and any whose save failed, is saved (or written elsewhere, named in the log), never dropped.
+  closers.push(() => recorder.shutdown());
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
   let gamestream: GameStreamService | null = null;

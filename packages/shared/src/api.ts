@@ -54,6 +54,12 @@ export interface DesktopStatus {
 export interface RecordingsListResponse {
   /** Metadata only, newest first. */
   recordings: CaptureMeta[];
+  /**
+   * `*.json` files in the captures directory that are not listed, by name:
+   * reason is e.g. "not a regular file" (a symbolic link, FIFO, device),
+   * "larger than 67108864 bytes", "does not parse as a whole JSON document".
+   */
+  skipped: { file: string; reason: string }[];
 }
 
 /** PATCH /stats/recordings/:id. `null` or '' clears a field; an absent field is left alone. */

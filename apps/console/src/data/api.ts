@@ -133,9 +133,8 @@ export class ApiClient {
     }
   }
 
-  async recordings(): Promise<CaptureMeta[]> {
-    return (await this.json<RecordingsListResponse>('/stats/recordings')).recordings;
-  }
+  /** The saved recordings, and the files in the captures directory the host skipped, with the reason. */
+  recordings = () => this.json<RecordingsListResponse>('/stats/recordings');
 
   recording = (id: string) => this.json<Capture>(`/stats/recordings/${encodeURIComponent(id)}`);
 

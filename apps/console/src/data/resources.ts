@@ -3,13 +3,13 @@
 // samples also follow the event stream.
 import type {
   Capture,
-  CaptureMeta,
   CaptureStatus,
   GameStreamAppsResponse,
   HostStatusResponse,
   PairedClientInfo,
   PairingUpdate,
   PendingPairing,
+  RecordingsListResponse,
   SessionInfo,
   StatsSample,
 } from '@punktfunk/shared';
@@ -58,7 +58,7 @@ export function createHostStatus(deps: Deps) {
 }
 
 export function createRecordings(deps: Deps) {
-  const [recordings, { refetch, mutate }] = createResource<CaptureMeta[]>(
+  const [recordings, { refetch, mutate }] = createResource<RecordingsListResponse>(
     keepLast(() => deps.api.recordings()),
   );
   refetchOnReconnect(deps, refetch);

@@ -64,7 +64,10 @@ export const hostStatusSchema = z.object({
   desktop: desktopStatusSchema,
 });
 
-export const recordingsListSchema = z.object({ recordings: z.array(captureMetaSchema) });
+export const recordingsListSchema = z.object({
+  recordings: z.array(captureMetaSchema),
+  skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
 
 // Names show in a table row; notes are free text, with line breaks.
 const NAME_MAX_CHARS = 200;

@@ -1,10 +1,14 @@
 // The operator's bearer token: PUNKTFUNK_MGMT_TOKEN, else <config>/mgmt-token,
 // else 32 random bytes (hex) saved there (0600) on first start.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TOKEN_PATTERN } from '../config/index.js';
-import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
+import {
+  ensurePrivateFile,
+  type FileLog,
+  readPrivateFile,
+  writePrivateFileAtomic,
+} from '../fs/private-files.js';
 
 export interface MgmtToken {
   token: string;
@@ -28,7 +32,7 @@ export async function loadOrCreateToken(
   if (envToken !== null) return { token: envToken, source: 'environment', path: null };
   const path = join(configDir, 'mgmt-token');
   try {
-    const token = (await readFile(path, 'utf8')).trim();
+    const token = (await readPrivateFile(path)).trim();
     // Replacing a damaged token would lock out whoever holds the old one: say so instead.
     if (!TOKEN_PATTERN.test(token)) {
       throw new TokenError(

@@ -3,11 +3,15 @@
 // carry a command the host starts on /launch and stops on /cancel
 // (apps/host/src/apps/app-runner.ts). A damaged file stops the start with a
 // message naming the field (it is never overwritten).
-import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { GameStreamAppInfo } from '@punktfunk/shared';
 import { z } from 'zod';
-import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
+import {
+  ensurePrivateFile,
+  type FileLog,
+  readPrivateFile,
+  writePrivateFileAtomic,
+} from '../fs/private-files.js';
 import type { AppCommandConfig } from '../launcher/app-runner.js';
 
 /** An apps.json entry: what clients see (id, title) and, for apps that start something, how. */
@@ -99,7 +103,7 @@ export class GameStreamApps {
   static async load(path: string, log?: FileLog): Promise<GameStreamApps> {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readPrivateFile(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await writePrivateFileAtomic(path, `${JSON.stringify({ version: 1, apps: DEFAULT_APPS }, null, 2)}\n`);

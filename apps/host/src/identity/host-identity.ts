@@ -2,12 +2,13 @@
 // certificate and key (created on first run, reused after). The management
 // API's TLS lane serves this certificate; GameStream pairing will reuse it.
 import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ensurePrivateDir,
   ensurePrivateFile,
   type FileLog,
+  readPrivateFile,
+  removeStaleTempFiles,
   writePrivateFileAtomic,
 } from '../fs/private-files.js';
 import { certificateFingerprint, createSelfSignedCertificate } from './certificate.js';
@@ -33,7 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function readIfPresent(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await readPrivateFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -88,6 +89,8 @@ export async function loadOrCreateIdentity(
   log?: FileLog,
 ): Promise<HostIdentity> {
   await ensurePrivateDir(configDir, log);
+  // The first thing the host opens in its config dir, so nothing writes there yet.
+  await removeStaleTempFiles(configDir);
   const uniqueId = await loadOrCreateUniqueId(configDir);
   const cert = await loadOrCreateCertificate(configDir, log);
   return { uniqueId, hostName, ...cert, certFingerprintSha256: certificateFingerprint(cert.certPem) };

@@ -1,9 +1,13 @@
 // Clients that paired with this host, keyed by the SHA-256 fingerprint of
 // their certificate. The pairing flows fill it; the management API's TLS lane
 // reads it (has) on every request, so lookups are in memory and synchronous.
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
+import {
+  ensurePrivateFile,
+  type FileLog,
+  readPrivateFile,
+  writePrivateFileAtomic,
+} from '../fs/private-files.js';
 import { normalizeFingerprint } from './certificate.js';
 
 export interface PairedClient {
@@ -41,7 +45,7 @@ export class PairedClients {
     const store = new PairedClients(path);
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readPrivateFile(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return store;
       throw error;

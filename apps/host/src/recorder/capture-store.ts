@@ -1,30 +1,58 @@
 // Captures on disk: one `<id>.json` per capture in a 0700 directory. A file
-// is written whole to `<id>.json.tmp`, flushed and renamed, so a crash never
-// leaves half a capture and never touches another one.
+// is written whole to a fresh `<id>.json.<random>.tmp`, flushed and renamed,
+// so a crash never leaves half a capture and never touches another one.
+//
+// Only regular files are read: a symbolic link, FIFO, device or directory
+// named `<id>.json` is never opened through (fs/private-files.ts), and is
+// listed under `skipped` with the reason, as is a file over MAX_CAPTURE_FILE_BYTES.
 //
 // Layout: the first line is `{"format":…,"meta":{…},` and each sample is on a
 // line of its own. The whole file is one JSON document, and list() reads only
 // the first line of each file, so listing 1000 long captures stays cheap.
 
-import { access, open, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Capture, CaptureMeta } from '@punktfunk/shared';
-import { ensurePrivateDir, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
+import {
+  ensurePrivateDir,
+  type FileLog,
+  openRegularFile,
+  PrivateFileError,
+  readPrivateFile,
+  removeStaleTempFiles,
+  writePrivateFileAtomic,
+} from '../fs/private-files.js';
 import { isValidCaptureId } from './capture-id.js';
 import { CAPTURE_FORMAT, captureFileSchema, captureHeadSchema } from './capture-schema.js';
 import { RecorderError } from './recorder-error.js';
 
 const FILE_SUFFIX = '.json';
-// A 5400-sample capture is about 4 MB; anything far larger is not ours, and
-// reading it whole could exhaust memory.
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+// A 5400-sample capture (MAX_CAPTURE_SAMPLES) is about 4 MB; anything far
+// larger is not ours, and reading it whole could exhaust memory. 64 MB leaves
+// room for a capture pretty-printed by hand. Checked on the opened file
+// before reading (README, Configuration, "Files in <config>").
+export const MAX_CAPTURE_FILE_BYTES = 64 * 1024 * 1024;
 // Metadata is a few KB even with many sessions; a first line longer than
 // this means the file is not in our layout, and list() parses it whole.
 const MAX_HEAD_BYTES = 1024 * 1024;
 const HEAD_CHUNK_BYTES = 16 * 1024;
 const FILE_END = ']}\n';
+// Skipped files already logged are remembered (to log each once); a directory
+// flooded with bad files is logged again after this many, never grows memory.
+const MAX_SKIPS_REMEMBERED = 1000;
 // Enough parallel reads to hide latency, few enough to stay far from the fd limit.
 const LIST_CONCURRENCY = 32;
+
+/** A `*.json` in the captures directory that is not listed, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface CaptureListing {
+  recordings: CaptureMeta[];
+  skipped: SkippedFile[];
+}
 
 export interface MetaPatch {
   name?: string | null;
@@ -43,9 +71,8 @@ function isMissing(error: unknown): boolean {
 
 /** The first line of a file in our layout, or null when the file has another layout. */
 async function readHeadLine(path: string): Promise<string | null> {
-  const file = await open(path, 'r');
+  const { file, size } = await openRegularFile(path, MAX_CAPTURE_FILE_BYTES);
   try {
-    const { size } = await file.stat();
     const tail = Buffer.alloc(FILE_END.length);
     await file.read(tail, 0, tail.length, Math.max(0, size - tail.length));
     // A file cut short (copied half, damaged disk) must not list as fine.
@@ -81,6 +108,8 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 export class CaptureStore {
   // Saves, edits and deletes run one at a time: id choice and read-modify-write stay consistent.
   private queue: Promise<unknown> = Promise.resolve();
+  /** "<path>: <reason>" already logged: the console lists often, and a skipped file is said once. */
+  private readonly skipsLogged = new Set<string>();
 
   private constructor(
     readonly dir: string,
@@ -92,9 +121,7 @@ export class CaptureStore {
     const store = new CaptureStore(dir, log);
     // A crash between write and rename leaves a temp file; the capture it
     // held was never saved, and the id it reserved is free again.
-    for (const name of await readdir(dir)) {
-      if (name.endsWith(`${FILE_SUFFIX}.tmp`)) await unlink(join(dir, name)).catch(() => {});
-    }
+    await removeStaleTempFiles(dir, FILE_SUFFIX);
     return store;
   }
 
@@ -117,30 +144,38 @@ export class CaptureStore {
 
   /** Metadata of every readable capture, newest first; unreadable files are skipped with a warning. */
   async list(): Promise<CaptureMeta[]> {
+    return (await this.listing()).recordings;
+  }
+
+  /** list(), and the `*.json` files skipped, each with the reason (also logged). */
+  async listing(): Promise<CaptureListing> {
     const ids = (await readdir(this.dir))
       .filter((name) => name.endsWith(FILE_SUFFIX))
       .map((name) => name.slice(0, -FILE_SUFFIX.length))
       .filter(isValidCaptureId);
-    const metas = await mapLimited(ids, LIST_CONCURRENCY, (id) => this.readMeta(id));
-    return metas
-      .filter((m): m is CaptureMeta => m !== null)
-      .sort((a, b) => b.startedUnixMs - a.startedUnixMs || (a.id < b.id ? 1 : -1));
+    const results = await mapLimited(ids, LIST_CONCURRENCY, (id) => this.readMeta(id));
+    const recordings: CaptureMeta[] = [];
+    const skipped: SkippedFile[] = [];
+    results.forEach((result, index) => {
+      if (result === null) return; // deleted while listing
+      if ('reason' in result) skipped.push({ file: `${ids[index]}${FILE_SUFFIX}`, reason: result.reason });
+      else recordings.push(result);
+    });
+    recordings.sort((a, b) => b.startedUnixMs - a.startedUnixMs || (a.id < b.id ? 1 : -1));
+    skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
+    return { recordings, skipped };
   }
 
   async load(id: string): Promise<Capture> {
     const path = this.pathOf(id);
     let text: string;
     try {
-      const file = await open(path, 'r');
-      try {
-        const { size } = await file.stat();
-        if (size > MAX_FILE_BYTES) throw new RecorderError('UNREADABLE', `recording ${id} is too large`);
-        text = await file.readFile('utf8');
-      } finally {
-        await file.close();
-      }
+      text = await readPrivateFile(path, MAX_CAPTURE_FILE_BYTES);
     } catch (error) {
       if (isMissing(error)) throw new RecorderError('NOT_FOUND', `no recording ${id}`);
+      if (error instanceof PrivateFileError) {
+        throw new RecorderError('UNREADABLE', `recording ${id} is ${whyRefused(error)}`, { cause: error });
+      }
       throw error;
     }
     const parsed = captureFileSchema.safeParse(safeJson(text));
@@ -174,44 +209,40 @@ export class CaptureStore {
     });
   }
 
-  private async readMeta(id: string): Promise<CaptureMeta | null> {
+  /** The metadata; `{reason}` when the file is skipped (also logged); null when it is gone. */
+  private async readMeta(id: string): Promise<CaptureMeta | { reason: string } | null> {
     const path = join(this.dir, `${id}${FILE_SUFFIX}`);
+    const skip = (reason: string) => {
+      const what = `${path}: ${reason}`;
+      if (!this.skipsLogged.has(what)) {
+        if (this.skipsLogged.size >= MAX_SKIPS_REMEMBERED) this.skipsLogged.clear();
+        this.skipsLogged.add(what);
+        this.log.warn(`skipping ${what}`);
+      }
+      return { reason };
+    };
     try {
       const line = await readHeadLine(path);
       // Our layout: the first line is the head without its closing brace.
       const head = line?.endsWith(',') ? safeJson(`${line.slice(0, -1)}}`) : undefined;
       // Files in another layout (pretty-printed by hand, say) still list, just slower.
-      const json = head ?? (await this.readWhole(path));
-      if (json === undefined) {
-        this.log.warn(`skipping ${path}: does not parse as a whole JSON document`);
-        return null;
-      }
+      const json = head ?? safeJson(await readPrivateFile(path, MAX_CAPTURE_FILE_BYTES));
+      if (json === undefined) return skip('does not parse as a whole JSON document');
       const parsed = captureHeadSchema.safeParse(json);
       if (parsed.success) return { ...parsed.data.meta, id };
       const issue = parsed.error.issues[0];
-      this.log.warn(
-        `skipping ${path}: not a punktfunk capture (${issue?.path.join('.')}: ${issue?.message})`,
-      );
+      return skip(`not a punktfunk capture (${issue?.path.join('.')}: ${issue?.message})`);
     } catch (error) {
       if (isMissing(error)) return null; // deleted while listing
-      this.log.warn(`skipping ${path}: ${(error as Error).message}`);
-    }
-    return null;
-  }
-
-  private async readWhole(path: string): Promise<unknown> {
-    const file = await open(path, 'r');
-    try {
-      if ((await file.stat()).size > MAX_FILE_BYTES) return undefined;
-      return safeJson(await file.readFile('utf8'));
-    } finally {
-      await file.close();
+      if (error instanceof PrivateFileError) return skip(whyRefused(error));
+      return skip((error as Error).message);
     }
   }
 
+  /** Taken by anything at all, a dangling link included: a save never renames over it. */
   private async exists(id: string): Promise<boolean> {
     try {
-      await access(this.pathOf(id));
+      await lstat(this.pathOf(id));
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
@@ -224,6 +255,11 @@ export class CaptureStore {
     this.queue = run.catch(() => {});
     return run;
   }
+}
+
+/** What the list and a load say about a file the store does not read. */
+function whyRefused(error: PrivateFileError): string {
+  return error.code === 'TOO_LARGE' ? `larger than ${MAX_CAPTURE_FILE_BYTES} bytes` : 'not a regular file';
 }
 
 function safeJson(text: string): unknown {

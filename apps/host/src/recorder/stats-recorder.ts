@@ -5,6 +5,9 @@
 // streaming paths and the API. It never imports streaming code: the host
 // calls addSample/noteSession and mirrors isArmed() into the workers'
 // shared control block from onArmedChange.
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type Capture,
   type CaptureMeta,
@@ -17,7 +20,7 @@ import {
 } from '@punktfunk/shared';
 import type { FileLog } from '../fs/private-files.js';
 import { baseCaptureId } from './capture-id.js';
-import { CaptureStore, type MetaPatch } from './capture-store.js';
+import { type CaptureListing, CaptureStore, type MetaPatch, serializeCapture } from './capture-store.js';
 import { RecorderError } from './recorder-error.js';
 
 export interface RecorderLog extends FileLog {
@@ -36,6 +39,19 @@ export interface StatsRecorderOptions {
   log?: RecorderLog;
   /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES. */
   maxSamples?: number;
+  /**
+   * Where shutdown() writes a capture the captures directory refused, e.g.
+   * <config>/captures-unsaved; when that fails too, a fresh private (0700)
+   * directory in the OS temp dir. Without it, only the temp dir is tried.
+   */
+  unsavedDir?: string;
+  /** The last resort when no directory takes a capture at shutdown: the whole file goes here (stderr). */
+  writeLastResort?: (text: string) => void;
+}
+
+interface Pending {
+  baseId: string;
+  capture: Capture;
 }
 
 interface Armed {
@@ -57,8 +73,8 @@ export class StatsRecorder {
   private readonly running = new Map<string, SessionInfo>();
   private readonly armedListeners = new Set<(armed: boolean) => void>();
   private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
-  /** Captures whose save failed (disk full, say): kept until a later stop() saves them. */
-  private readonly unsaved: { baseId: string; capture: Capture }[] = [];
+  /** Captures whose save failed (disk full, say): kept until a later stop() saves them, or shutdown() puts them elsewhere. */
+  private readonly unsaved: Pending[] = [];
   private readonly nowUnixMs: () => number;
   private readonly log: RecorderLog;
   private readonly maxSamples: number;
@@ -74,7 +90,21 @@ export class StatsRecorder {
 
   static async open(options: StatsRecorderOptions): Promise<StatsRecorder> {
     const log = options.log ?? console;
-    return new StatsRecorder(await CaptureStore.open(options.dir, log), options);
+    const recorder = new StatsRecorder(await CaptureStore.open(options.dir, log), options);
+    if (options.unsavedDir) await recorder.mentionUnsaved(options.unsavedDir);
+    return recorder;
+  }
+
+  /** Captures an earlier shutdown wrote to the fallback directory are not listed: the operator is told once per start. */
+  private async mentionUnsaved(unsavedDir: string): Promise<void> {
+    const names = await readdir(unsavedDir).catch(() => [] as string[]);
+    const count = names.filter((name) => name.endsWith('.json')).length;
+    if (count > 0) {
+      this.log.warn(
+        `${count} capture(s) an earlier shutdown could not save in ${this.dir} wait in ${unsavedDir}; ` +
+          `move them to ${this.dir} to list them`,
+      );
+    }
   }
 
   get dir(): string {
@@ -159,17 +189,32 @@ export class StatsRecorder {
    * saves that failed earlier and returns the last one saved.
    */
   async stop(): Promise<CaptureMeta | null> {
-    const armed = this.armed;
-    if (armed) {
-      const durationMs = Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000);
-      this.armed = null;
-      this.emit(this.armedListeners, false);
-      const capture = this.snapshot(armed, durationMs);
-      return this.save({ baseId: capture.meta.id, capture });
-    }
+    const capture = this.disarm();
+    if (capture) return this.save({ baseId: capture.meta.id, capture });
     let saved: CaptureMeta | null = null;
     for (const pending of [...this.unsaved]) saved = await this.save(pending);
     return saved;
+  }
+
+  /**
+   * When the host stops: disarms, then saves the armed capture and every one
+   * kept unsaved. What the captures directory still refuses is written to a
+   * fallback directory (unsavedDir, else a fresh one in the OS temp dir) and
+   * the log names the file; if no directory takes it, the whole capture goes
+   * to writeLastResort (stderr), and the log says so. Never throws.
+   */
+  async shutdown(): Promise<void> {
+    const capture = this.disarm();
+    if (capture) this.unsaved.push({ baseId: capture.meta.id, capture });
+    for (const pending of [...this.unsaved]) {
+      try {
+        const meta = await this.store.saveNew(pending.baseId, pending.capture);
+        this.log.info(`stats capture saved: ${meta.id} (${meta.sampleCount} samples)`);
+      } catch (error) {
+        await this.saveElsewhere(pending, (error as Error).message);
+      }
+      this.unsaved.splice(this.unsaved.indexOf(pending), 1);
+    }
   }
 
   /** How many captures wait in memory for a successful save. */
@@ -210,6 +255,11 @@ export class StatsRecorder {
     return this.store.list();
   }
 
+  /** The saved captures, and the files in the directory skipped with the reason. */
+  listing(): Promise<CaptureListing> {
+    return this.store.listing();
+  }
+
   load(id: string): Promise<Capture> {
     return this.store.load(id);
   }
@@ -225,7 +275,50 @@ export class StatsRecorder {
 
   // ---- internals -------------------------------------------------------------
 
-  private async save(pending: { baseId: string; capture: Capture }): Promise<CaptureMeta> {
+  /** Ends the armed capture (workers stop measuring at once); null when idle. */
+  private disarm(): Capture | null {
+    const armed = this.armed;
+    if (!armed) return null;
+    const durationMs = Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000);
+    this.armed = null;
+    this.emit(this.armedListeners, false);
+    return this.snapshot(armed, durationMs);
+  }
+
+  /** shutdown()'s fallbacks for a capture the captures directory refused; see there. */
+  private async saveElsewhere(pending: Pending, reason: string): Promise<void> {
+    const { unsavedDir } = this.options;
+    const places = [
+      ...(unsavedDir ? [async () => unsavedDir] : []),
+      // mkdtemp: a fresh 0700 directory with an unguessable name, so nothing can be planted there first.
+      () => mkdtemp(join(tmpdir(), 'punktfunk-unsaved-captures-')),
+    ];
+    const failures = [`${this.dir}: ${reason}`];
+    for (const place of places) {
+      let dir = '';
+      try {
+        dir = await place();
+        const store = await CaptureStore.open(dir, this.log);
+        const meta = await store.saveNew(pending.baseId, pending.capture);
+        this.log.error(
+          `stats capture ${pending.baseId} (${meta.sampleCount} samples) could not be saved in ${this.dir} ` +
+            `(${reason}); saved to ${store.pathOf(meta.id)} instead`,
+        );
+        return;
+      } catch (error) {
+        failures.push(`${dir || 'a new directory in the OS temp dir'}: ${(error as Error).message}`);
+      }
+    }
+    const marker = `punktfunk capture ${pending.baseId}`;
+    this.log.error(
+      `stats capture ${pending.baseId} (${pending.capture.samples.length} samples) could not be written to any directory ` +
+        `(${failures.join('; ')}); the whole capture follows on stderr between "BEGIN ${marker}" and "END ${marker}"`,
+    );
+    const write = this.options.writeLastResort ?? ((text: string) => process.stderr.write(text));
+    write(`BEGIN ${marker}\n${serializeCapture(pending.capture)}END ${marker}\n`);
+  }
+
+  private async save(pending: Pending): Promise<CaptureMeta> {
     try {
       const meta = await this.store.saveNew(pending.baseId, pending.capture);
       const index = this.unsaved.indexOf(pending);

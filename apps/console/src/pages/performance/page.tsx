@@ -1,6 +1,6 @@
 // The Performance page: capture control, the live charts while armed, and the
 // saved recordings.
-import type { CaptureMeta, HostStatusResponse } from '@punktfunk/shared';
+import type { CaptureMeta, HostStatusResponse, RecordingsListResponse } from '@punktfunk/shared';
 import { createSignal, onMount, Show } from 'solid-js';
 import type { LiveCapture } from '../../data/resources.js';
 import { Link } from '../../providers/router.js';
@@ -15,6 +15,7 @@ export function PerformancePage(props: {
   hostStatus: HostStatusResponse | undefined;
   recordings: {
     list: () => CaptureMeta[] | undefined;
+    skipped: () => RecordingsListResponse['skipped'];
     loading: () => boolean;
     error: () => unknown;
     refetch: () => unknown;
@@ -67,6 +68,7 @@ export function PerformancePage(props: {
       </Show>
       <RecordingsTable
         list={props.recordings.list}
+        skipped={props.recordings.skipped}
         loading={props.recordings.loading}
         error={props.recordings.error}
         refetch={props.recordings.refetch}

@@ -1,5 +1,5 @@
 // The saved recordings, newest first: view, download, delete, pick for compare.
-import { type CaptureMeta, MAX_CAPTURE_SAMPLES } from '@punktfunk/shared';
+import { type CaptureMeta, MAX_CAPTURE_SAMPLES, type RecordingsListResponse } from '@punktfunk/shared';
 import { createSignal, For, Show } from 'solid-js';
 import { useHost } from '../../providers/host.js';
 import { Link, useRouter } from '../../providers/router.js';
@@ -135,8 +135,28 @@ function DeleteConfirm(props: { meta: CaptureMeta; onConfirm: () => unknown; onC
   );
 }
 
+/** Files in the captures directory the host does not list (a link, FIFO, a file too large or damaged). */
+function SkippedFiles(props: { skipped: RecordingsListResponse['skipped'] }) {
+  return (
+    <Show when={props.skipped.length}>
+      <Notice kind="warn" testId="recordings-skipped">
+        Skipped in the host's captures directory:{' '}
+        <For each={props.skipped}>
+          {(s, index) => (
+            <>
+              {index() > 0 ? '; ' : ''}
+              <code>{s.file}</code>: {s.reason}
+            </>
+          )}
+        </For>
+      </Notice>
+    </Show>
+  );
+}
+
 export function RecordingsTable(props: {
   list: () => CaptureMeta[] | undefined;
+  skipped: () => RecordingsListResponse['skipped'];
   loading: () => boolean;
   error: () => unknown;
   refetch: () => unknown;
@@ -164,6 +184,7 @@ export function RecordingsTable(props: {
       actions={<CompareButton picked={picked()} />}
     >
       <ActionError action={action} />
+      <SkippedFiles skipped={props.skipped()} />
       <Show when={props.error() && !props.list()}>
         <Notice kind="error">Could not load the recordings: {errorText(props.error())}</Notice>
       </Show>

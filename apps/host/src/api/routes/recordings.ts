@@ -27,7 +27,7 @@ export const recordingsResource: ApiResource = {
   base: '/stats/recordings',
   routes: ({ recorder }) =>
     new Hono<ApiEnv>()
-      .get('/', async (c) => c.json({ recordings: await recorder.list() }))
+      .get('/', async (c) => c.json(await recorder.listing()))
       .get('/:id', async (c) => c.json(await recorder.load(recordingId(c))))
       .patch(
         '/:id',
@@ -63,7 +63,8 @@ export const recordingsResource: ApiResource = {
     '/stats/recordings': {
       get: {
         summary: 'Saved recordings, metadata only, newest first',
-        description: 'A file that does not parse is skipped (and logged), not an error.',
+        description:
+          'A file that does not parse, is not a regular file (a link, FIFO, device) or is larger than 64 MB is skipped (logged, and named in `skipped` with the reason), not an error.',
         responses: { 200: { description: 'list', schema: recordingsListSchema } },
       },
     },
