@@ -1,6 +1,7 @@
 // The API's one error class and the mapping from everything else to it. The
 // app's onError turns an ApiError into `{"error": message}` with its status.
 
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RecorderError, type RecorderErrorCode } from '../recorder/index.js';
@@ -31,4 +32,10 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(error.status as ContentfulStatusCode, error.message || 'request refused');
   }
   return new ApiError(500, 'internal error');
+}
+
+/** The client closed the connection before the answer: nothing to answer, and nothing failed here. */
+export function clientWentAway(c: Context): boolean {
+  const incoming = (c.env as { incoming?: { destroyed?: boolean } } | undefined)?.incoming;
+  return c.req.raw.signal.aborted || incoming?.destroyed === true;
 }

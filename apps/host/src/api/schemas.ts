@@ -9,6 +9,7 @@ import type {
   GameStreamAppsResponse,
   HealthResponse,
   HostStatusResponse,
+  LivenessResponse,
   PairedClientsResponse,
   PairingRefusedResponse,
   PairingUpdate,
@@ -39,6 +40,8 @@ export const captureIdSchema = z
   .max(MAX_CAPTURE_ID_LENGTH)
   .regex(new RegExp(CAPTURE_ID_PATTERN_SOURCE))
   .refine(isValidCaptureId, 'not a recording id');
+
+export const livenessSchema = z.object({ status: z.literal('ok') });
 
 export const healthSchema = z.object({ status: z.literal('ok'), uptimeMs: z.number() });
 
@@ -137,6 +140,7 @@ export const gamestreamAppsSchema = z.object({
 
 const schemasMatchTypes: [
   Same<z.output<typeof errorSchema>, ApiErrorBody>,
+  Same<z.output<typeof livenessSchema>, LivenessResponse>,
   Same<z.output<typeof healthSchema>, HealthResponse>,
   Same<z.output<typeof hostStatusSchema>, HostStatusResponse>,
   Same<z.output<typeof desktopStatusSchema>, DesktopStatus>,
@@ -151,5 +155,5 @@ const schemasMatchTypes: [
   Same<z.output<typeof pairingRefusedSchema>, PairingRefusedResponse>,
   Same<z.output<typeof pairedClientsSchema>, PairedClientsResponse>,
   Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemasMatchTypes;
