@@ -19,6 +19,7 @@ import type {
   RecordingPatchRequest,
   RecordingsListResponse,
 } from '@punktfunk/shared';
+import { nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import {
   CAPTURE_ID_PATTERN_SOURCE,
@@ -72,12 +73,21 @@ export const recordingsListSchema = z.object({ recordings: z.array(captureMetaSc
 // Names show in a table row; notes are free text, with line breaks.
 const NAME_MAX_CHARS = 200;
 const NOTE_MAX_CHARS = 10_000;
+/** A displayed text field: no bidirectional overrides or controls (nameProblem says which). */
+function refuseUnsafe(field: string, allowLineBreaks: boolean) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const problem = nameProblem(value, allowLineBreaks);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
+  };
+}
+
 export const recordingPatchSchema = z
   .strictObject({
     name: z
       .string()
       .max(NAME_MAX_CHARS)
       .regex(/^\P{Cc}*$/u, 'name must not contain control characters')
+      .superRefine(refuseUnsafe('name', false))
       .nullable()
       .optional(),
     note: z
@@ -87,6 +97,7 @@ export const recordingPatchSchema = z
         /^(?:[\n\r\t]|\P{Cc})*$/u,
         'note must not contain control characters other than line breaks and tabs',
       )
+      .superRefine(refuseUnsafe('note', true))
       .nullable()
       .optional(),
   })

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nameProblem } from '@punktfunk/shared';
 import { address, ConfigError, type Env, port } from './read-env.js';
 
 export interface ManagementConfig {
@@ -60,6 +61,13 @@ function allowedHosts(env: Env): string[] {
   return names;
 }
 
+function hostName(env: Env): string {
+  const name = env.PUNKTFUNK_HOST_NAME || hostname();
+  const problem = nameProblem(name);
+  if (problem) throw new ConfigError(`PUNKTFUNK_HOST_NAME ${problem}`);
+  return name;
+}
+
 export function loadManagementConfig(env: Env): ManagementConfig {
   const configDir = resolve(env.PUNKTFUNK_CONFIG_DIR || join(homedir(), '.config', 'punktfunk'));
   return {
@@ -70,7 +78,7 @@ export function loadManagementConfig(env: Env): ManagementConfig {
     tlsPort: port(env, 'PUNKTFUNK_MGMT_TLS_PORT', 47991),
     tlsBind: address(env, 'PUNKTFUNK_MGMT_TLS_BIND', '0.0.0.0'),
     token: token(env),
-    hostName: env.PUNKTFUNK_HOST_NAME || hostname(),
+    hostName: hostName(env),
     allowedHosts: allowedHosts(env),
   };
 }

@@ -5,7 +5,7 @@
 // message naming the field (it is never overwritten).
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import type { GameStreamAppInfo } from '@punktfunk/shared';
+import { type GameStreamAppInfo, nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
 import type { AppCommandConfig } from '../launcher/app-runner.js';
@@ -44,7 +44,11 @@ const appSchema = z
       .string()
       .min(1)
       .max(TITLE_MAX_CHARS)
-      .regex(/^\P{Cc}+$/u, 'no control characters'),
+      .regex(/^\P{Cc}+$/u, 'no control characters')
+      .superRefine((title, ctx) => {
+        const problem = nameProblem(title);
+        if (problem) ctx.addIssue({ code: 'custom', message: `title ${problem}` });
+      }),
     command: argvSchema.optional(),
     // Absolute: the host's own working directory is no place to resolve an app's paths against.
     workingDir: noNul('workingDir').refine(isAbsolute, 'workingDir must be an absolute path').optional(),

@@ -2,6 +2,7 @@
 // their certificate. The pairing flows fill it; the management API's TLS lane
 // reads it (has) on every request, so lookups are in memory and synchronous.
 import { readFile } from 'node:fs/promises';
+import { nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import { ensurePrivateFile, type FileLog, writePrivateFileAtomic } from '../fs/private-files.js';
 import { normalizeFingerprint } from './certificate.js';
@@ -69,6 +70,9 @@ export class PairedClients {
   async add(fingerprint: string, name: string, pairedUnixMs = Date.now()): Promise<PairedClient> {
     const key = normalizeFingerprint(fingerprint);
     if (key === null) throw new PairedClientsError(`not a SHA-256 fingerprint: '${fingerprint}'`);
+    // The protocols check names already; this keeps a bad one out of the store whatever the path.
+    const problem = nameProblem(name);
+    if (problem) throw new PairedClientsError(`the client name ${problem}`);
     const client = { fingerprint: key, name, pairedUnixMs };
     this.clients.set(key, client);
     await this.persist();

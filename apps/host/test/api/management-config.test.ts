@@ -50,6 +50,7 @@ describe('management configuration', () => {
     [{ PUNKTFUNK_MGMT_TOKEN: 'has spaces in the token' }, /PUNKTFUNK_MGMT_TOKEN/],
     [{ PUNKTFUNK_MGMT_HOSTS: 'den.lan:47990' }, /PUNKTFUNK_MGMT_HOSTS must be comma-separated host names/],
     [{ PUNKTFUNK_MGMT_HOSTS: '*.lan' }, /PUNKTFUNK_MGMT_HOSTS/],
+    [{ PUNKTFUNK_HOST_NAME: 'den\u202Ensl' }, /PUNKTFUNK_HOST_NAME contains U\+202E/],
   ])('refuses %j with the variable named', (env, message) => {
     expect(() => loadManagementConfig(env)).toThrow(ConfigError);
     expect(() => loadManagementConfig(env)).toThrow(message);
