@@ -36,6 +36,10 @@ export function toApiError(error: unknown): ApiError {
 
 /** The client closed the connection before the answer: nothing to answer, and nothing failed here. */
 export function clientWentAway(c: Context): boolean {
-  const incoming = (c.env as { incoming?: { destroyed?: boolean } } | undefined)?.incoming;
-  return c.req.raw.signal.aborted || incoming?.destroyed === true;
+  // Not incoming.destroyed: Node destroys a request once its body was read, client or no client.
+  const incoming = (c.env as { incoming?: { errored?: unknown; socket?: { destroyed?: boolean } | null } })
+    ?.incoming;
+  return (
+    c.req.raw.signal.aborted || (incoming?.errored ?? null) !== null || incoming?.socket?.destroyed === true
+  );
 }

@@ -110,6 +110,21 @@ describe('one body limit on every route', () => {
 });
 
 describe('a client that goes away mid-request', () => {
+  it('(a client that stays gets its error as usual)', async () => {
+    const body = '{"pin":"1234"}';
+    const exchange = post('/pairing/gamestream/pin', {
+      ...bearer,
+      ...jsonType,
+      'content-length': String(body.length),
+    });
+    await writeAll(exchange.socket, body);
+    const reply = await exchange.reply;
+    exchange.socket.destroy();
+    expect(reply.status).toBe(409);
+    expect(JSON.parse(reply.body)).toEqual({ error: 'no pairing request is waiting for a PIN' });
+    expect(infoLines).toEqual([]);
+  });
+
   it('is one info line, not an error with a stack trace', async () => {
     const cutOff: [Record<string, string>, string][] = [
       [{ 'content-length': '1000' }, '{"pin":'],
