@@ -11,7 +11,7 @@ import {
   listenApi,
   type StreamingStatus,
 } from '../../src/api/index.js';
-import { loadOrCreateIdentity } from '../../src/identity/host-identity.js';
+import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
 import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
@@ -67,6 +67,8 @@ export async function apiHarness(overrides: Partial<CreateApiOptions> = {}): Pro
 
 export interface ListeningApi extends ApiHarness {
   servers: ApiServers;
+  /** The host certificate the TLS listener serves. */
+  identity: HostIdentity;
 }
 
 /** The same API on real sockets: plain HTTP and TLS on 127.0.0.1, free ports. */
@@ -84,6 +86,7 @@ export async function listeningApi(overrides: Partial<CreateApiOptions> = {}): P
   return {
     ...h,
     servers,
+    identity,
     cleanup: async () => {
       await servers.close();
       await h.cleanup();
