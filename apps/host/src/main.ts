@@ -80,6 +80,7 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
     pairedClients: d.pairedClients,
     gamestreamApps: () => d.gamestream()?.apps.list() ?? null,
     auth: { token: token.token, pairedClients: d.pairedClients },
+    allowedHosts: mgmt.allowedHosts,
     // The web console, built by `pnpm run build:console` (apps/console/dist).
     console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
     log,

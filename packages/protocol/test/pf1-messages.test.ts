@@ -27,6 +27,21 @@ describe('punktfunk/1 control messages', () => {
     ['port 0', { ...hello, udpPort: 0 }, /hello.udpPort must be an integer in 1..65535/],
     ['port as string', { ...hello, udpPort: '50000' }, /hello.udpPort/],
     ['huge name', { ...hello, clientName: 'x'.repeat(65) }, /hello.clientName/],
+    [
+      'a right-to-left override in the name',
+      { ...hello, clientName: 'phone\u202Egpj.exe' },
+      /hello.clientName contains U\+202E, a control or bidirectional formatting character/,
+    ],
+    [
+      'an isolate in a pair request',
+      { type: 'pair', clientName: 'a\u2066b' },
+      /pair.clientName contains U\+2066/,
+    ],
+    [
+      'a C1 control in a pair request',
+      { type: 'pair', clientName: 'a\u0085b' },
+      /pair.clientName contains U\+0085/,
+    ],
     ['bitrate out of range', { type: 'bitrate', kbps: 10 }, /bitrate.kbps/],
     ['negative loss', { type: 'loss', packetsLost: -1, fecRecovered: 0 }, /loss.packetsLost/],
     ['timing not triples', { type: 'timing', frames: [[1, 2]] }, /timing.frames entries/],

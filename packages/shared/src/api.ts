@@ -9,6 +9,11 @@ export interface ApiErrorBody {
   error: string;
 }
 
+/** GET /api/v1/live, open without credentials: nothing but that the process answers. */
+export interface LivenessResponse {
+  status: 'ok';
+}
+
 export interface HealthResponse {
   status: 'ok';
   uptimeMs: number;

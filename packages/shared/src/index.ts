@@ -2,4 +2,5 @@
 // console, the host and the clients all import this.
 export * from './api.js';
 export * from './media.js';
+export * from './names.js';
 export * from './stats.js';

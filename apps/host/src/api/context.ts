@@ -27,6 +27,7 @@ export interface StreamingStatus {
 }
 
 export interface ApiLog {
+  info(message: string): void;
   error(message: string): void;
 }
 

@@ -1,6 +1,7 @@
 // The API's one error class and the mapping from everything else to it. The
 // app's onError turns an ApiError into `{"error": message}` with its status.
 
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RecorderError, type RecorderErrorCode } from '../recorder/index.js';
@@ -31,4 +32,14 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(error.status as ContentfulStatusCode, error.message || 'request refused');
   }
   return new ApiError(500, 'internal error');
+}
+
+/** The client closed the connection before the answer: nothing to answer, and nothing failed here. */
+export function clientWentAway(c: Context): boolean {
+  // Not incoming.destroyed: Node destroys a request once its body was read, client or no client.
+  const incoming = (c.env as { incoming?: { errored?: unknown; socket?: { destroyed?: boolean } | null } })
+    ?.incoming;
+  return (
+    c.req.raw.signal.aborted || (incoming?.errored ?? null) !== null || incoming?.socket?.destroyed === true
+  );
 }

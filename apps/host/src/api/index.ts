@@ -4,3 +4,4 @@ export { EventTickets, PAIRED_CLIENT_READ_ALLOWLIST } from './auth.js';
 export type { ApiDeps, ApiEnv, StreamingStatus } from './context.js';
 export { type ApiServers, ListenError, listenApi } from './server.js';
 export { loadOrCreateToken, type MgmtToken, TokenError } from './token.js';
+export { TokenBackoff } from './token-backoff.js';

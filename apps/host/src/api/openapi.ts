@@ -1,12 +1,14 @@
 // The OpenAPI 3.1 document, built from each resource's path descriptions and
 // the zod schemas the routes validate with (z.toJSONSchema), so the document
 // and the validation cannot drift apart. Security per operation follows the
-// same allowlist the auth middleware enforces.
+// same allowlist the auth middleware enforces; the liveness route is the one
+// open to anyone.
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { z } from 'zod';
-import { PAIRED_CLIENT_READ_ALLOWLIST } from './auth.js';
+import { LIVENESS_PATH, PAIRED_CLIENT_READ_ALLOWLIST } from './auth.js';
 import type { ApiResource } from './context.js';
 import { errorSchema } from './schemas.js';
+import { API_BODY_MAX_BYTES } from './validate.js';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -41,7 +43,9 @@ function parameters(op: OperationSpec) {
   return list;
 }
 
-function responses(op: OperationSpec, pairedMayRead: boolean) {
+type Access = 'anyone' | 'operator-or-paired' | 'operator';
+
+function responses(op: OperationSpec, access: Access) {
   const error = (description: string) => ({
     description,
     content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
@@ -53,14 +57,31 @@ function responses(op: OperationSpec, pairedMayRead: boolean) {
       ? { description: spec.description, content: { [type]: { schema: jsonSchema(spec.schema, 'output') } } }
       : { description: spec.description };
   }
-  out['401'] = error('no credentials, or a wrong token');
-  if (!pairedMayRead) out['403'] = error('a paired client certificate does not open this route');
+  if (op.body) out['413'] = error(`the body is larger than ${API_BODY_MAX_BYTES} bytes (every route)`);
+  if (access !== 'anyone') {
+    out['401'] = error('no credentials, or a wrong token');
+    out['429'] = error('too many wrong tokens from this address: wait for Retry-After (seconds)');
+  }
+  if (access === 'operator') out['403'] = error('a paired client certificate does not open this route');
+  out['421'] = error('plain HTTP only: the Host header names neither loopback nor PUNKTFUNK_MGMT_HOSTS');
   out.default = error('any other failure: {"error": "..."}');
   return out;
 }
 
+const SECURITY: Record<Access, object[]> = {
+  anyone: [],
+  'operator-or-paired': [{ bearer: [] }, { pairedClientCertificate: [] }],
+  operator: [{ bearer: [] }],
+};
+
+function accessOf(path: string, method: Method): Access {
+  if (method !== 'get') return 'operator';
+  if (API_BASE_PATH + path === LIVENESS_PATH) return 'anyone';
+  return PAIRED_CLIENT_READ_ALLOWLIST.includes(API_BASE_PATH + path) ? 'operator-or-paired' : 'operator';
+}
+
 function operation(path: string, method: Method, op: OperationSpec) {
-  const pairedMayRead = method === 'get' && PAIRED_CLIENT_READ_ALLOWLIST.includes(API_BASE_PATH + path);
+  const access = accessOf(path, method);
   return {
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
@@ -73,8 +94,8 @@ function operation(path: string, method: Method, op: OperationSpec) {
           },
         }
       : {}),
-    responses: responses(op, pairedMayRead),
-    security: pairedMayRead ? [{ bearer: [] }, { pairedClientCertificate: [] }] : [{ bearer: [] }],
+    responses: responses(op, access),
+    security: SECURITY[access],
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   GameStreamAppsResponse,
   HealthResponse,
   HostStatusResponse,
+  LivenessResponse,
   PairedClientsResponse,
   PairingRefusedResponse,
   PairingUpdate,
@@ -18,6 +19,7 @@ import type {
   RecordingPatchRequest,
   RecordingsListResponse,
 } from '@punktfunk/shared';
+import { nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import {
   CAPTURE_ID_PATTERN_SOURCE,
@@ -39,6 +41,8 @@ export const captureIdSchema = z
   .max(MAX_CAPTURE_ID_LENGTH)
   .regex(new RegExp(CAPTURE_ID_PATTERN_SOURCE))
   .refine(isValidCaptureId, 'not a recording id');
+
+export const livenessSchema = z.object({ status: z.literal('ok') });
 
 export const healthSchema = z.object({ status: z.literal('ok'), uptimeMs: z.number() });
 
@@ -72,12 +76,21 @@ export const recordingsListSchema = z.object({
 // Names show in a table row; notes are free text, with line breaks.
 const NAME_MAX_CHARS = 200;
 const NOTE_MAX_CHARS = 10_000;
+/** A displayed text field: no bidirectional overrides or controls (nameProblem says which). */
+function refuseUnsafe(field: string, allowLineBreaks: boolean) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const problem = nameProblem(value, allowLineBreaks);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
+  };
+}
+
 export const recordingPatchSchema = z
   .strictObject({
     name: z
       .string()
       .max(NAME_MAX_CHARS)
       .regex(/^\P{Cc}*$/u, 'name must not contain control characters')
+      .superRefine(refuseUnsafe('name', false))
       .nullable()
       .optional(),
     note: z
@@ -87,6 +100,7 @@ export const recordingPatchSchema = z
         /^(?:[\n\r\t]|\P{Cc})*$/u,
         'note must not contain control characters other than line breaks and tabs',
       )
+      .superRefine(refuseUnsafe('note', true))
       .nullable()
       .optional(),
   })
@@ -140,6 +154,7 @@ export const gamestreamAppsSchema = z.object({
 
 const schemasMatchTypes: [
   Same<z.output<typeof errorSchema>, ApiErrorBody>,
+  Same<z.output<typeof livenessSchema>, LivenessResponse>,
   Same<z.output<typeof healthSchema>, HealthResponse>,
   Same<z.output<typeof hostStatusSchema>, HostStatusResponse>,
   Same<z.output<typeof desktopStatusSchema>, DesktopStatus>,
@@ -154,5 +169,5 @@ const schemasMatchTypes: [
   Same<z.output<typeof pairingRefusedSchema>, PairingRefusedResponse>,
   Same<z.output<typeof pairedClientsSchema>, PairedClientsResponse>,
   Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemasMatchTypes;

@@ -1,9 +1,30 @@
 // Request validation shared by the routes: a failure is a 400 (or 415) that
 // says what was wrong, raised before any handler touches the recorder.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { ApiError } from './errors.js';
+import { ApiError, clientWentAway } from './errors.js';
 import { captureIdSchema } from './schemas.js';
+
+// The largest body any route takes is a recording's name and note, or a PIN;
+// anything larger is not a request of this API.
+export const API_BODY_MAX_BYTES = 64 * 1024;
+
+/**
+ * One body limit for every route: a Content-Length over it is refused before
+ * a byte of the body is read; a chunked body is cut off once it passes it.
+ */
+export function limitBody(): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: API_BODY_MAX_BYTES,
+    onError: () => {
+      throw new ApiError(
+        413,
+        `the body is larger than ${API_BODY_MAX_BYTES} bytes, the limit of every route`,
+      );
+    },
+  });
+}
 
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -26,7 +47,9 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   let body: unknown;
   try {
     body = await c.req.json();
-  } catch {
+  } catch (error) {
+    // A body cut off by the client going away is not a client mistake to answer.
+    if (clientWentAway(c)) throw error;
     throw new ApiError(400, 'the body is not valid JSON');
   }
   const parsed = schema.safeParse(body);

@@ -1,6 +1,8 @@
 // The management API, the host's identity and where the host keeps its state.
+import { isIP } from 'node:net';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nameProblem } from '@punktfunk/shared';
 import { address, ConfigError, type Env, port } from './read-env.js';
 
 export interface ManagementConfig {
@@ -16,6 +18,11 @@ export interface ManagementConfig {
   /** PUNKTFUNK_MGMT_TOKEN; null: read or create <configDir>/mgmt-token. */
   token: string | null;
   hostName: string;
+  /**
+   * PUNKTFUNK_MGMT_HOSTS: names (or addresses) the plain-HTTP listener answers
+   * to besides loopback and the address a request arrived on (DNS rebinding guard).
+   */
+  allowedHosts: string[];
 }
 
 /** A bearer token (variable or file): printable, no spaces, long enough not to be guessed. */
@@ -30,6 +37,37 @@ function token(env: Env): string | null {
   return value;
 }
 
+// A DNS name (letters, digits, '-', '.') or an IP address; no port, no wildcard.
+const HOST_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+
+function allowedHosts(env: Env): string[] {
+  const raw = env.PUNKTFUNK_MGMT_HOSTS ?? '';
+  const names = raw
+    .split(',')
+    .map((name) =>
+      name
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1'),
+    )
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!HOST_NAME_PATTERN.test(name) && isIP(name) === 0) {
+      throw new ConfigError(
+        `PUNKTFUNK_MGMT_HOSTS must be comma-separated host names or addresses without ports, got '${name}'`,
+      );
+    }
+  }
+  return names;
+}
+
+function hostName(env: Env): string {
+  const name = env.PUNKTFUNK_HOST_NAME || hostname();
+  const problem = nameProblem(name);
+  if (problem) throw new ConfigError(`PUNKTFUNK_HOST_NAME ${problem}`);
+  return name;
+}
+
 export function loadManagementConfig(env: Env): ManagementConfig {
   const configDir = resolve(env.PUNKTFUNK_CONFIG_DIR || join(homedir(), '.config', 'punktfunk'));
   return {
@@ -40,6 +78,7 @@ export function loadManagementConfig(env: Env): ManagementConfig {
     tlsPort: port(env, 'PUNKTFUNK_MGMT_TLS_PORT', 47991),
     tlsBind: address(env, 'PUNKTFUNK_MGMT_TLS_BIND', '0.0.0.0'),
     token: token(env),
-    hostName: env.PUNKTFUNK_HOST_NAME || hostname(),
+    hostName: hostName(env),
+    allowedHosts: allowedHosts(env),
   };
 }

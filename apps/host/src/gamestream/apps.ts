@@ -4,7 +4,7 @@
 // (apps/host/src/apps/app-runner.ts). A damaged file stops the start with a
 // message naming the field (it is never overwritten).
 import { isAbsolute } from 'node:path';
-import type { GameStreamAppInfo } from '@punktfunk/shared';
+import { type GameStreamAppInfo, nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import {
   ensurePrivateFile,
@@ -48,7 +48,11 @@ const appSchema = z
       .string()
       .min(1)
       .max(TITLE_MAX_CHARS)
-      .regex(/^\P{Cc}+$/u, 'no control characters'),
+      .regex(/^\P{Cc}+$/u, 'no control characters')
+      .superRefine((title, ctx) => {
+        const problem = nameProblem(title);
+        if (problem) ctx.addIssue({ code: 'custom', message: `title ${problem}` });
+      }),
     command: argvSchema.optional(),
     // Absolute: the host's own working directory is no place to resolve an app's paths against.
     workingDir: noNul('workingDir').refine(isAbsolute, 'workingDir must be an absolute path').optional(),

@@ -113,15 +113,16 @@ function serverInfo(ctx: GameStreamContext, req: RequestInfo, query: URLSearchPa
 
 async function pair(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
   const request = parsePairRequest(query);
+  const address = plainAddress(req.remoteAddress);
   switch (request.phase) {
     case 'getservercert':
-      return ctx.pairing.getServerCert(request, plainAddress(req.remoteAddress), req.clientGone);
+      return ctx.pairing.getServerCert(request, address, req.clientGone);
     case 'clientchallenge':
-      return ctx.pairing.clientChallenge(request);
+      return ctx.pairing.clientChallenge(request, address);
     case 'serverchallengeresp':
-      return ctx.pairing.serverChallengeResponse(request);
+      return ctx.pairing.serverChallengeResponse(request, address);
     case 'clientpairingsecret':
-      return ctx.pairing.clientPairingSecret(request);
+      return ctx.pairing.clientPairingSecret(request, address);
     case 'pairchallenge':
       // Phase 5 proves the stored certificate opens the HTTPS lane.
       if (req.lane !== 'https') throw new GameStreamRequestError(400, 'pairchallenge is sent over HTTPS');
@@ -136,7 +137,7 @@ async function pair(ctx: GameStreamContext, req: RequestInfo, query: URLSearchPa
  */
 async function unpair(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
   const uniqueId = clientUniqueId(query);
-  ctx.pairing.cancel(uniqueId);
+  ctx.pairing.cancel(uniqueId, plainAddress(req.remoteAddress));
   if (isPaired(ctx, req)) {
     await ctx.pairedClients.remove(req.peerFingerprint as string);
     ctx.log(`GameStream client ${uniqueId} unpaired itself`);

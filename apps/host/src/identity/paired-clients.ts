@@ -1,6 +1,7 @@
 // Clients that paired with this host, keyed by the SHA-256 fingerprint of
 // their certificate. The pairing flows fill it; the management API's TLS lane
 // reads it (has) on every request, so lookups are in memory and synchronous.
+import { nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import {
   ensurePrivateFile,
@@ -73,6 +74,9 @@ export class PairedClients {
   async add(fingerprint: string, name: string, pairedUnixMs = Date.now()): Promise<PairedClient> {
     const key = normalizeFingerprint(fingerprint);
     if (key === null) throw new PairedClientsError(`not a SHA-256 fingerprint: '${fingerprint}'`);
+    // The protocols check names already; this keeps a bad one out of the store whatever the path.
+    const problem = nameProblem(name);
+    if (problem) throw new PairedClientsError(`the client name ${problem}`);
     const client = { fingerprint: key, name, pairedUnixMs };
     this.clients.set(key, client);
     await this.persist();

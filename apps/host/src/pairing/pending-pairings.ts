@@ -17,7 +17,7 @@ export type PairingsEvent =
   | { type: 'pending'; requests: PendingPairing[] }
   | { type: 'outcome'; outcome: PairingOutcome };
 
-export type PinRefusalReason = 'refused' | 'cancelled' | 'full';
+export type PinRefusalReason = 'refused' | 'cancelled' | 'replaced' | 'full';
 
 /** The operator refused the request, or the client went away first. */
 export class PinRefused extends Error {
@@ -33,6 +33,10 @@ export class PinRefused extends Error {
 // Each request is a client actively waiting; a handful is plenty, and the
 // cap keeps a flood of requests from growing the list the console shows.
 export const MAX_PENDING_PAIRINGS = 8;
+// Requests need no credentials, so one address may hold only a few places: a
+// newer request from it replaces its oldest (a client retrying while its
+// first request still shows, or two devices behind one NAT fit).
+export const MAX_PENDING_PER_ADDRESS = 2;
 // Requests whose PIN was taken, remembered so their outcome can name the client.
 const MAX_REMEMBERED = 32;
 
@@ -57,6 +61,7 @@ export class PendingPairings {
    */
   requestPin(info: PairingRequestInfo, signal: AbortSignal): { requestId: string; pin: Promise<string> } {
     const requestId = randomUUID();
+    this.makeRoomFor(info.address);
     if (this.entries.size >= MAX_PENDING_PAIRINGS) {
       const pin = Promise.reject(new PinRefused('full', 'too many pairing requests are waiting'));
       pin.catch(() => {}); // the caller may not await a refused request
@@ -85,6 +90,16 @@ export class PendingPairings {
     pin.catch(() => {});
     this.emitPending();
     return { requestId, pin };
+  }
+
+  /** Withdraws the oldest requests of this address until a new one fits its share. */
+  private makeRoomFor(address: string): void {
+    const fromAddress = [...this.entries.values()].filter((entry) => entry.request.address === address);
+    for (const entry of fromAddress.slice(0, Math.max(0, fromAddress.length - MAX_PENDING_PER_ADDRESS + 1))) {
+      const detail = 'replaced by a newer request from the same address';
+      this.take(entry.request.requestId)?.reject(new PinRefused('replaced', detail));
+      this.change(entry.request, 'cancelled', detail);
+    }
   }
 
   list(): PendingPairing[] {

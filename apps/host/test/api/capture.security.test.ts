@@ -72,6 +72,30 @@ describe('capture routes need the operator token', () => {
     expect(replay.status).toBe(401);
   });
 
+  it('a ticket opens only the event stream it was issued for', async () => {
+    const issue = async (path: string) =>
+      ((await (await h.call(path, { method: 'POST' })).json()) as { ticket: string }).ticket;
+    const captureTicket = await issue('/stats/capture/events/ticket');
+    const pairingTicket = await issue('/pairing/events/ticket');
+    for (const [ticket, other] of [
+      [captureTicket, '/pairing/events'],
+      [pairingTicket, '/stats/capture/events'],
+    ] as const) {
+      const res = await h.app.request(`${BASE}${other}?ticket=${ticket}`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'invalid or expired ticket' });
+    }
+    // Each opens its own stream (fresh ones: presenting a ticket spends it).
+    for (const [ticketPath, stream] of [
+      ['/stats/capture/events/ticket', '/stats/capture/events'],
+      ['/pairing/events/ticket', '/pairing/events'],
+    ] as const) {
+      const res = await h.app.request(`${BASE}${stream}?ticket=${await issue(ticketPath)}`);
+      expect(res.status).toBe(200);
+      await res.body?.cancel();
+    }
+  });
+
   it('accepts the Bearer scheme in any case, as HTTP says', async () => {
     const res = await h.app.request(`${BASE}/stats/capture/status`, {
       headers: { authorization: `bearer ${TOKEN}` },

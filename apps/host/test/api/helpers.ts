@@ -2,7 +2,16 @@
 // clock, called through app.request() (no sockets).
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { type ApiEnv, createApi, EventTickets, type StreamingStatus } from '../../src/api/index.js';
+import {
+  type ApiEnv,
+  type ApiServers,
+  type CreateApiOptions,
+  createApi,
+  EventTickets,
+  listenApi,
+  type StreamingStatus,
+} from '../../src/api/index.js';
+import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
 import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
@@ -19,7 +28,7 @@ export interface ApiHarness extends Harness {
   call(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function apiHarness(): Promise<ApiHarness> {
+export async function apiHarness(overrides: Partial<CreateApiOptions> = {}): Promise<ApiHarness> {
   const h = await harness();
   const paired = await PairedClients.open(join(h.root, 'config', 'paired-clients.json'));
   const ticketClock = { ms: 0 };
@@ -46,6 +55,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     gamestreamApps: () => [{ id: 1, title: 'Desktop' }],
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
+    ...overrides,
   });
   const call = async (path: string, init: RequestInit = {}) =>
     app.request(`${BASE}${path}`, {
@@ -53,6 +63,35 @@ export async function apiHarness(): Promise<ApiHarness> {
       headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string>) },
     });
   return { ...h, app, paired, ticketClock, streaming, call };
+}
+
+export interface ListeningApi extends ApiHarness {
+  servers: ApiServers;
+  /** The host certificate the TLS listener serves. */
+  identity: HostIdentity;
+}
+
+/** The same API on real sockets: plain HTTP and TLS on 127.0.0.1, free ports. */
+export async function listeningApi(overrides: Partial<CreateApiOptions> = {}): Promise<ListeningApi> {
+  const h = await apiHarness(overrides);
+  const identity = await loadOrCreateIdentity(join(h.root, 'config'), 'test-host');
+  const servers = await listenApi(h.app, {
+    port: 0,
+    bind: '127.0.0.1',
+    tlsPort: 0,
+    tlsBind: '127.0.0.1',
+    certPem: identity.certPem,
+    keyPem: identity.keyPem,
+  });
+  return {
+    ...h,
+    servers,
+    identity,
+    cleanup: async () => {
+      await servers.close();
+      await h.cleanup();
+    },
+  };
 }
 
 export const json = (body: unknown): RequestInit => ({

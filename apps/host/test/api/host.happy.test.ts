@@ -72,6 +72,8 @@ describe('OpenAPI document', () => {
     expect(new Set(documented)).toEqual(new Set(served));
     expect(doc.paths['/health']?.get?.security).toEqual([{ bearer: [] }, { pairedClientCertificate: [] }]);
     expect(doc.paths['/stats/recordings/{id}']?.delete?.security).toEqual([{ bearer: [] }]);
+    // Liveness is the one route open to anyone.
+    expect(doc.paths['/live']?.get?.security).toEqual([]);
     expect(doc.paths['/stats/recordings/{id}']?.patch?.requestBody).toBeDefined();
     expect(API_RESOURCES.length).toBeGreaterThanOrEqual(5);
   });

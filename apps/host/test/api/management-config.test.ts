@@ -14,6 +14,7 @@ describe('management configuration', () => {
       tlsBind: '0.0.0.0',
       token: null,
       hostName: hostname(),
+      allowedHosts: [],
     });
   });
 
@@ -26,6 +27,7 @@ describe('management configuration', () => {
       PUNKTFUNK_MGMT_TLS_BIND: '192.168.1.5',
       PUNKTFUNK_MGMT_TOKEN: 'a-long-enough-token',
       PUNKTFUNK_HOST_NAME: 'den',
+      PUNKTFUNK_MGMT_HOSTS: ' Den.lan, punktfunk.example ,[fd00::5],',
     });
     expect(config).toMatchObject({
       configDir: '/srv/pf',
@@ -36,6 +38,7 @@ describe('management configuration', () => {
       tlsBind: '192.168.1.5',
       token: 'a-long-enough-token',
       hostName: 'den',
+      allowedHosts: ['den.lan', 'punktfunk.example', 'fd00::5'],
     });
   });
 
@@ -45,6 +48,9 @@ describe('management configuration', () => {
     [{ PUNKTFUNK_MGMT_BIND: 'localhost' }, /PUNKTFUNK_MGMT_BIND must be an IP address/],
     [{ PUNKTFUNK_MGMT_TOKEN: 'short' }, /PUNKTFUNK_MGMT_TOKEN must be 16\.\.512 printable characters/],
     [{ PUNKTFUNK_MGMT_TOKEN: 'has spaces in the token' }, /PUNKTFUNK_MGMT_TOKEN/],
+    [{ PUNKTFUNK_MGMT_HOSTS: 'den.lan:47990' }, /PUNKTFUNK_MGMT_HOSTS must be comma-separated host names/],
+    [{ PUNKTFUNK_MGMT_HOSTS: '*.lan' }, /PUNKTFUNK_MGMT_HOSTS/],
+    [{ PUNKTFUNK_HOST_NAME: 'den\u202Ensl' }, /PUNKTFUNK_HOST_NAME contains U\+202E/],
   ])('refuses %j with the variable named', (env, message) => {
     expect(() => loadManagementConfig(env)).toThrow(ConfigError);
     expect(() => loadManagementConfig(env)).toThrow(message);

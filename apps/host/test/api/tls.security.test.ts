@@ -3,22 +3,19 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServers, createApi, EventTickets, listenApi } from '../../src/api/index.js';
+import type { ApiServers } from '../../src/api/index.js';
 import {
   type CertificateAndKey,
   certificateFingerprint,
   createSelfSignedCertificate,
 } from '../../src/identity/certificate.js';
-import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
-import { PairedClients } from '../../src/identity/paired-clients.js';
-import { PendingPairings } from '../../src/pairing/pending-pairings.js';
-import { type Harness, harness } from '../recorder/fixtures.js';
-import { TOKEN } from './helpers.js';
+import type { HostIdentity } from '../../src/identity/host-identity.js';
+import type { PairedClients } from '../../src/identity/paired-clients.js';
+import { type ListeningApi, listeningApi, TOKEN } from './helpers.js';
 
-let h: Harness;
+let h: ListeningApi;
 let identity: HostIdentity;
 let servers: ApiServers;
 let paired: PairedClients;
@@ -26,54 +23,15 @@ let pairedClient: CertificateAndKey;
 let stranger: CertificateAndKey;
 
 beforeAll(async () => {
-  h = await harness();
-  const configDir = join(h.root, 'config');
-  identity = await loadOrCreateIdentity(configDir, 'tls-test');
+  h = await listeningApi();
+  ({ identity, servers, paired } = h);
   [pairedClient, stranger] = await Promise.all([
     createSelfSignedCertificate('paired client'),
     createSelfSignedCertificate('stranger'),
   ]);
-  paired = await PairedClients.open(join(configDir, 'paired-clients.json'));
   await paired.add(certificateFingerprint(pairedClient.certPem), 'test client');
-  const app = createApi({
-    recorder: h.recorder,
-    host: {
-      name: 'tls-test',
-      version: '0',
-      uniqueId: identity.uniqueId,
-      certFingerprintSha256: identity.certFingerprintSha256,
-    },
-    statusProvider: () => ({
-      encoderBackend: null,
-      encoderName: null,
-      sessions: [],
-      desktop: {
-        configured: 'synthetic',
-        backend: null,
-        description: null,
-        size: null,
-        inputInjector: null,
-        waitingForApproval: false,
-      },
-    }),
-    tickets: new EventTickets(),
-    pairings: new PendingPairings(),
-    pairedClients: paired,
-    gamestreamApps: () => null,
-    auth: { token: TOKEN, pairedClients: paired },
-    log: h.log,
-  });
-  servers = await listenApi(app, {
-    port: 0,
-    bind: '127.0.0.1',
-    tlsPort: 0,
-    tlsBind: '127.0.0.1',
-    certPem: identity.certPem,
-    keyPem: identity.keyPem,
-  });
 });
 afterAll(async () => {
-  await servers.close();
   await h.cleanup();
 });
 

@@ -75,6 +75,11 @@ describe('apps.json', () => {
     ['duplicate ids', v1({ id: 1, title: 'A' }, { id: 1, title: 'B' }), /app ids must be unique/],
     ['a title with a newline', v1({ id: 1, title: 'A\nB' }), /apps\[0\]\.title: no control characters/],
     [
+      'a title with a right-to-left override',
+      v1({ id: 1, title: 'Steam\u202Eexe.' }),
+      /apps\[0\]\.title: title contains U\+202E, a control or bidirectional formatting character/,
+    ],
+    [
       'a non-string argument',
       v1({ id: 1, title: 'A', command: ['/bin/game', 3] }),
       /apps\[0\]\.command\[1\]: /,

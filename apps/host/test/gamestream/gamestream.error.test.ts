@@ -6,6 +6,7 @@ import type { GameStreamClient } from '@punktfunk/gamestream-client';
 import { leaf, parseXmlReply } from '@punktfunk/protocol';
 import { enterPin, type RunningHost, startGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRequest, sendUntilAnswered } from '../api/raw-http.js';
 
 let host: RunningHost;
 let client: GameStreamClient;
@@ -152,6 +153,31 @@ describe('unknown requests', () => {
     expect(await post.text()).toMatch(/status_code="405"/);
     const applist = await client.http('/applist');
     expect(applist.statusMessage).toMatch(/served over HTTPS only/);
+  });
+});
+
+describe('what the GameStream HTTP lane reads is capped', () => {
+  it('a 50 MB body is answered (405) without being read, and a 40 KB header with 431', async () => {
+    const url = `http://127.0.0.1:${client.ports.http}`;
+    const total = 50 * 1024 * 1024;
+    const post = openRequest(url, {
+      method: 'POST',
+      path: '/pair?uniqueid=a',
+      headers: { host: '127.0.0.1', 'content-length': String(total) },
+    });
+    const { reply, sentBytes } = await sendUntilAnswered(post, Buffer.alloc(64 * 1024, 0x61), total);
+    post.socket.destroy();
+    expect(reply.status).toBe(405);
+    expect(sentBytes).toBeLessThan(total);
+    const huge = openRequest(url, {
+      method: 'GET',
+      path: '/serverinfo?uniqueid=a',
+      headers: { host: '127.0.0.1', 'x-filler': 'a'.repeat(40 * 1024) },
+    });
+    expect((await huge.reply).status).toBe(431);
+    huge.socket.destroy();
+    // Still serving.
+    expect((await client.http('/serverinfo')).statusCode).toBe(200);
   });
 });
 

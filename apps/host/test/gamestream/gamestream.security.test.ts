@@ -1,10 +1,12 @@
 // Who may do what: HTTPS routes demand the paired certificate on that very
-// connection; one pairing at a time; HTTP cannot unpair anyone; the
+// connection; waiting pairings hold no slot; HTTP cannot unpair anyone; the
 // operator's routes need the token; GameStream can be switched off.
 import { randomBytes } from 'node:crypto';
-import type { GameStreamClient } from '@punktfunk/gamestream-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GameStreamClient, GsReply } from '@punktfunk/gamestream-client';
 import { createSelfSignedCertificate } from '@punktfunk/identity';
 import { leaf } from '@punktfunk/protocol';
+import type { PendingPairing, PendingPairingsResponse } from '@punktfunk/shared';
 import {
   enterPin,
   newConfigDir,
@@ -19,6 +21,24 @@ let host: RunningHost;
 let paired: GameStreamClient;
 let stranger: GameStreamClient;
 let newClient: (uniqueId?: string) => Promise<GameStreamClient>;
+
+const postPin = (requestId: string, pin: string) =>
+  host.api(`/pairing/${requestId}/pin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ pin }),
+  });
+
+/** Waits (the test's timeout bounds it) until `count` GameStream requests wait, including `fingerprint` if given. */
+async function waitForPending(count: number, fingerprint?: string): Promise<PendingPairing[]> {
+  for (;;) {
+    const body = (await (await host.api('/pairing/pending')).json()) as PendingPairingsResponse;
+    const requests = body.requests.filter((r) => r.kind === 'gamestream');
+    const seen = fingerprint === undefined || requests.some((r) => r.fingerprint === fingerprint);
+    if (requests.length === count && seen) return requests;
+    await sleep(20);
+  }
+}
 
 const clientsOf = async () =>
   ((await (await host.api('/clients')).json()) as { clients: { fingerprint: string }[] }).clients.map(
@@ -67,17 +87,54 @@ describe('HTTPS routes need the paired certificate on that connection', () => {
 });
 
 describe('pairing', () => {
-  it('refuses a second pairing while one waits for its PIN, then completes the first', async () => {
+  it('a waiting request holds no slot: a second client waits beside it, and the operator answers either', async () => {
+    const second = await newClient('CCCCCCCCCCCCCCCC');
+    let secondReply: Promise<GsReply> | null = null;
+    let secondId = '';
     const first = stranger.pair('2020', async () => {
       await waitForPendingRequest(host);
-      const second = await (await newClient('CCCCCCCCCCCCCCCC')).getServerCert(randomBytes(16));
-      expect(second.statusCode).toBe(503);
-      expect(second.statusMessage).toMatch(/another pairing is in progress/);
-      await enterPin(host, '2020');
+      secondReply = second.getServerCert(randomBytes(16));
+      const both = await waitForPending(2);
+      expect(new Set(both.map((r) => r.fingerprint))).toEqual(
+        new Set([stranger.fingerprint, second.fingerprint]),
+      );
+      // Named by kind, the PIN could go to either: the operator must pick one.
+      expect((await postPin('gamestream', '2020')).status).toBe(409);
+      secondId = both.find((r) => r.fingerprint === second.fingerprint)?.requestId ?? '';
+      const firstId = both.find((r) => r.fingerprint === stranger.fingerprint)?.requestId ?? '';
+      expect((await postPin(firstId, '2020')).status).toBe(200);
     });
     expect((await first).paired).toBe(true);
     expect(await clientsOf()).toContain(stranger.fingerprint);
+    expect((await host.api(`/pairing/${secondId}/refuse`, { method: 'POST' })).status).toBe(200);
+    const refused = await (secondReply as Promise<GsReply> | null);
+    expect(refused?.statusCode).toBe(403);
     await host.api(`/clients/${stranger.fingerprint}`, { method: 'DELETE' });
+  });
+
+  it('a certificate that is paired already is refused at phase 1 and never shows as pending', async () => {
+    const reply = await paired.getServerCert(randomBytes(16));
+    expect(reply.statusCode).toBe(409);
+    expect(reply.statusMessage).toMatch(/paired already; to pair it again, unpair it on the host first/);
+    expect(await waitForPending(0)).toEqual([]);
+  });
+
+  it('one address holds at most two waiting requests: a third replaces its oldest', async () => {
+    const clients = await Promise.all(['1A', '2B', '3C'].map((id) => newClient(id.repeat(8))));
+    const replies: Promise<GsReply>[] = [];
+    for (const [index, client] of clients.entries()) {
+      replies.push(client.getServerCert(randomBytes(16)));
+      await waitForPending(Math.min(index + 1, 2), client.fingerprint);
+    }
+    const replaced = await replies[0];
+    expect(replaced?.statusCode).toBe(409);
+    expect(replaced?.statusMessage).toMatch(/a newer pairing request from this address replaced this one/);
+    const waiting = await waitForPending(2);
+    expect(waiting.map((r) => r.fingerprint).sort()).toEqual(
+      [clients[1]?.fingerprint, clients[2]?.fingerprint].sort(),
+    );
+    for (const request of waiting) await host.api(`/pairing/${request.requestId}/refuse`, { method: 'POST' });
+    for (const reply of replies.slice(1)) expect((await reply).statusCode).toBe(403);
   });
 
   it('ends a pairing whose phases come out of order, and frees the slot', async () => {

@@ -47,6 +47,12 @@ describe('paired clients store', () => {
     await expect(store.add('abc', 'x')).rejects.toThrow(PairedClientsError);
   });
 
+  it('refuses a name with a bidirectional override (it would show as another name)', async () => {
+    const store = await PairedClients.open(path);
+    await expect(store.add(A, 'laptop\u202Epot')).rejects.toThrow(/name contains U\+202E/);
+    expect(store.list()).toEqual([]);
+  });
+
   it('reports a damaged file and leaves it alone', async () => {
     await writeFile(path, '{"version":1,"clients":[{"fingerprint":"nope"}]}');
     await expect(PairedClients.open(path)).rejects.toThrow(/paired-clients\.json is damaged/);

@@ -1,7 +1,7 @@
 // punktfunk/1 control messages and their validation. Every message received
 // is checked here before anything acts on it: an unknown type, a missing
 // field or a value out of range is a ProtocolError naming the problem.
-import { CODECS, type Codec } from '@punktfunk/shared';
+import { CODECS, type Codec, nameProblem } from '@punktfunk/shared';
 
 export const PROTOCOL_NAME = 'punktfunk/1';
 /** TLS keying-material exporter label for the media key (RFC 5705 / 8446 §7.5). */
@@ -163,6 +163,14 @@ function str(o: Obj, key: string, maxLength: number): string {
   return v;
 }
 
+/** A name shown to the operator: no controls, no bidirectional overrides. */
+function name(o: Obj, key: string, maxLength: number): string {
+  const v = str(o, key, maxLength);
+  const problem = nameProblem(v);
+  if (problem) throw new ProtocolError(`${String(o.type)}.${key} ${problem}`);
+  return v;
+}
+
 function hex(o: Obj, key: string, length: number): string {
   const v = o[key];
   if (typeof v !== 'string' || v.length !== length || !/^[0-9a-f]+$/.test(v)) {
@@ -188,7 +196,7 @@ function parseHello(o: Obj): HelloMessage {
   return {
     type: 'hello',
     protocol: PROTOCOL_NAME,
-    clientName: str(o, 'clientName', 64),
+    clientName: name(o, 'clientName', 64),
     codecs: codecs as Codec[],
     width: int(o, 'width', 16, 7680),
     height: int(o, 'height', 16, 4320),
@@ -221,7 +229,7 @@ export function parseClientMessage(value: unknown): ClientMessage {
     case 'stop':
       return { type: o.type };
     case 'pair':
-      return { type: 'pair', clientName: str(o, 'clientName', 64) };
+      return { type: 'pair', clientName: name(o, 'clientName', 64) };
     case 'pair-proof':
       return { type: 'pair-proof', proof: hex(o, 'proof', 64) };
     case 'pair-fail':

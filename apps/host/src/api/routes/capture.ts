@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { captureMetaSchema, captureSchema, captureStatusSchema } from '../../recorder/capture-schema.js';
+import { CAPTURE_EVENTS_PATH } from '../auth.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ticketSchema } from '../schemas.js';
@@ -23,7 +24,7 @@ export const captureResource: ApiResource = {
         if (!live) throw new ApiError(404, 'no capture is armed');
         return c.json(live);
       })
-      .post('/events/ticket', (c) => c.json(tickets.issue()))
+      .post('/events/ticket', (c) => c.json(tickets.issue(CAPTURE_EVENTS_PATH)))
       .get('/events', (c) =>
         streamSSE(c, (stream) =>
           relayEvents(stream, c.req.raw.signal, (send) => {
@@ -69,7 +70,8 @@ export const captureResource: ApiResource = {
     },
     '/stats/capture/events/ticket': {
       post: {
-        summary: 'A single-use ticket (30 s) for opening the event stream with EventSource',
+        summary:
+          'A single-use ticket (30 s) for opening this event stream with EventSource (it opens no other stream)',
         responses: { 200: { description: 'ticket', schema: ticketSchema } },
       },
     },

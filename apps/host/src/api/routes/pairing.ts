@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { PendingPairings } from '../../pairing/pending-pairings.js';
+import { PAIRING_EVENTS_PATH } from '../auth.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { ApiError } from '../errors.js';
 import {
@@ -69,7 +70,7 @@ export const pairingResource: ApiResource = {
         const body: PairingRefusedResponse = { requestId, refused: true };
         return c.json(body);
       })
-      .post('/events/ticket', (c) => c.json(tickets.issue()))
+      .post('/events/ticket', (c) => c.json(tickets.issue(PAIRING_EVENTS_PATH)))
       .get('/events', (c) =>
         streamSSE(c, (stream) =>
           relayEvents(stream, c.req.raw.signal, (send) => {
@@ -113,7 +114,7 @@ export const pairingResource: ApiResource = {
     },
     '/pairing/events/ticket': {
       post: {
-        summary: 'A single-use ticket for the pairing event stream',
+        summary: 'A single-use ticket (30 s) for the pairing event stream (it opens no other stream)',
         responses: { 200: { description: 'ticket', schema: ticketSchema } },
       },
     },

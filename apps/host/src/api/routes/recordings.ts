@@ -1,16 +1,12 @@
 // /api/v1/stats/recordings: saved captures. Operator only.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { captureMetaSchema, captureSchema } from '../../recorder/capture-schema.js';
 import { serializeCapture } from '../../recorder/index.js';
 import { captureToCsv } from '../capture-csv.js';
 import type { ApiEnv, ApiResource } from '../context.js';
-import { ApiError } from '../errors.js';
 import { captureIdSchema, recordingPatchSchema, recordingsListSchema } from '../schemas.js';
 import { jsonBody, recordingId } from '../validate.js';
 
-// A patch is a name and a note; anything larger is not one.
-const PATCH_MAX_BYTES = 64 * 1024;
 const idParam = { id: captureIdSchema };
 
 function attachment(filename: string): string {
@@ -29,20 +25,11 @@ export const recordingsResource: ApiResource = {
     new Hono<ApiEnv>()
       .get('/', async (c) => c.json(await recorder.listing()))
       .get('/:id', async (c) => c.json(await recorder.load(recordingId(c))))
-      .patch(
-        '/:id',
-        bodyLimit({
-          maxSize: PATCH_MAX_BYTES,
-          onError: () => {
-            throw new ApiError(413, `the body is larger than ${PATCH_MAX_BYTES} bytes`);
-          },
-        }),
-        async (c) => {
-          const id = recordingId(c);
-          const patch = await jsonBody(c, recordingPatchSchema);
-          return c.json(await recorder.update(id, { name: cleared(patch.name), note: cleared(patch.note) }));
-        },
-      )
+      .patch('/:id', async (c) => {
+        const id = recordingId(c);
+        const patch = await jsonBody(c, recordingPatchSchema);
+        return c.json(await recorder.update(id, { name: cleared(patch.name), note: cleared(patch.note) }));
+      })
       .delete('/:id', async (c) => {
         await recorder.delete(recordingId(c));
         return c.body(null, 204);
