@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServers, createApi, EventTickets, listenApi } from '../../src/api/index.js';
+import { loadListenersConfig } from '../../src/config/index.js';
 import {
   type CertificateAndKey,
   certificateFingerprint,
@@ -14,6 +15,7 @@ import {
 } from '../../src/identity/certificate.js';
 import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
+import { PeerFailureLog } from '../../src/net/peer-failures.js';
 import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
 import { TOKEN } from './helpers.js';
@@ -70,6 +72,10 @@ beforeAll(async () => {
     tlsBind: '127.0.0.1',
     certPem: identity.certPem,
     keyPem: identity.keyPem,
+    guard: {
+      limits: loadListenersConfig({}).managementLimits,
+      failures: new PeerFailureLog({ intervalMs: 10_000, log: () => {} }),
+    },
   });
 });
 afterAll(async () => {

@@ -1,0 +1,109 @@
+// Soak of failed TLS handshakes (issue 17, fault 3): N TLS clients that
+// refuse the host's self-signed certificate (the handshake fails on the
+// client's side after the host has done all its work) against the
+// punktfunk/1 control port and the management TLS port of a real host
+// process, sampling the host's VmRSS, open file descriptors and threads
+// from /proc every BENCH_SAMPLE_EVERY handshakes.
+//   node apps/host/bench/failed-handshakes.bench.mjs
+//   BENCH_HANDSHAKES=20000 BENCH_CONCURRENCY=32 BENCH_HOST_ENV='MALLOC_ARENA_MAX=1'
+
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { connect } from 'node:tls';
+import { newConfigDir, startHost } from '@punktfunk/test-support';
+
+const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SAMPLE_EVERY = Number(process.env.BENCH_SAMPLE_EVERY ?? 2_000);
+const HOST_ENV = Object.fromEntries(
+  (process.env.BENCH_HOST_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => pair.split('=', 2)),
+);
+
+function sampleProcess(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return {
+    rssMb: Math.round(field('VmRSS') / 102.4) / 10,
+    fds: readdirSync(`/proc/${pid}/fd`).length,
+    threads: field('Threads'),
+  };
+}
+
+const KIND = process.env.BENCH_KIND ?? 'reject-cert';
+// BENCH_CLIENT_CERT=cert.pem:key.pem: the clients present this certificate.
+const [certPath, keyPath] = (process.env.BENCH_CLIENT_CERT ?? '').split(':');
+const CLIENT_CERT = certPath ? { cert: readFileSync(certPath), key: readFileSync(keyPath) } : {};
+
+/** One failed handshake of the chosen kind. */
+function failedHandshake(port) {
+  return new Promise((resolve) => {
+    if (KIND === 'reject-cert' || KIND === 'tls12') {
+      // Refuses the host's self-signed certificate, or offers only TLS 1.2 (pf1 wants 1.3).
+      const options = KIND === 'tls12' ? { maxVersion: 'TLSv1.2', rejectUnauthorized: false } : {};
+      const socket = connect({
+        host: '127.0.0.1',
+        port,
+        rejectUnauthorized: true,
+        ...CLIENT_CERT,
+        ...options,
+      });
+      socket.on('secureConnect', () => socket.destroy());
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+      return;
+    }
+    if (KIND === 'abort-after-hello') {
+      // A full ClientHello; cut off as soon as the host's first flight arrives.
+      // ('keylog': the client has read the ServerHello and derived its keys.)
+      const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...CLIENT_CERT });
+      socket.once('keylog', () => socket.destroy());
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+      return;
+    }
+    const socket = netConnect(port, '127.0.0.1', () => {
+      socket.write(randomBytes(512));
+      socket.end();
+    });
+    socket.resume();
+    socket.on('error', () => resolve());
+    socket.on('close', () => resolve());
+  });
+}
+
+async function soak(ports, pid) {
+  const rows = [{ handshakes: 0, ...sampleProcess(pid) }];
+  let started = 0;
+  let done = 0;
+  const worker = async () => {
+    while (started < HANDSHAKES) {
+      const port = ports[started++ % ports.length];
+      await failedHandshake(port);
+      done++;
+      if (done % SAMPLE_EVERY === 0) rows.push({ handshakes: done, ...sampleProcess(pid) });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  // After the flood: what the host holds once the peers are gone.
+  await new Promise((r) => setTimeout(r, 2000));
+  rows.push({ handshakes: `${done} +2 s`, ...sampleProcess(pid) });
+  return rows;
+}
+
+const host = await startHost(newConfigDir(), { PUNKTFUNK_GAMESTREAM: '0', ...HOST_ENV });
+try {
+  const mgmtTlsPort = Number(/management API on [^\n]* and https:\/\/[^:]+:(\d+)/.exec(host.output())?.[1]);
+  const ports = [host.nativePort, mgmtTlsPort];
+  console.log(
+    `failed TLS handshakes against ports ${ports.join(', ')} (${CONCURRENCY} at a time), host env: ${JSON.stringify(HOST_ENV)}`,
+  );
+  const rows = await soak(ports, host.process.pid);
+  console.log('| handshakes | VmRSS MB | fds | threads |\n|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.handshakes} | ${r.rssMb} | ${r.fds} | ${r.threads} |`);
+} finally {
+  await host.stop();
+}
