@@ -17,6 +17,12 @@ export interface ConnectionLimits {
   maxPerAddress: number;
   /** PUNKTFUNK_MAX_UNAUTHENTICATED: connections per listener still before their first request. */
   maxUnauthenticated: number;
+  /**
+   * PUNKTFUNK_MAX_NEW_CONNECTIONS_PER_S: new connections one listener accepts
+   * per second (burst as many); a TLS handshake costs the host's one event
+   * loop about a millisecond of CPU, so a flood must not buy more than that.
+   */
+  maxNewPerSecond: number;
   /** Room beyond both caps for loopback peers: PUNKTFUNK_MGMT_LOOPBACK_RESERVE on the management listeners, 0 elsewhere. */
   loopbackReserve: number;
 }
@@ -38,6 +44,7 @@ export function loadListenersConfig(env: Env): ListenersConfig {
     // A browser opens 6 connections per host plus event streams; Moonlight a few.
     maxPerAddress: bounded(env, 'PUNKTFUNK_MAX_CONNECTIONS_PER_ADDRESS', 32, 1, 65_535),
     maxUnauthenticated: bounded(env, 'PUNKTFUNK_MAX_UNAUTHENTICATED', 256, 1, 65_535),
+    maxNewPerSecond: bounded(env, 'PUNKTFUNK_MAX_NEW_CONNECTIONS_PER_S', 64, 1, 100_000),
     loopbackReserve: 0,
   };
   return {

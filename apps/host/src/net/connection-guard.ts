@@ -4,6 +4,7 @@
 // - refuses it when its source address already holds maxPerAddress
 //   connections on this listener, or when maxUnauthenticated connections are
 //   still waiting for their first request (or hello);
+// - refuses it beyond maxNewPerSecond new connections a second;
 // - cuts a connection that has not completed its first request within
 //   firstRequestTimeoutMs of the accept (TLS handshake included);
 // - cuts a TLS handshake after handshakeTimeoutMs (Node reports its own
@@ -47,8 +48,13 @@ export class ConnectionGuard {
   private readonly perAddress = new Map<string, number>();
   private unauthenticated = 0;
   private readonly refused = new WeakSet<Socket>();
+  /** Token bucket of new connections: refilled at maxNewPerSecond, holding at most that many. */
+  private newTokens: number;
+  private tokensAtMs = Date.now();
 
-  constructor(private readonly o: ConnectionGuardOptions) {}
+  constructor(private readonly o: ConnectionGuardOptions) {
+    this.newTokens = o.limits.maxNewPerSecond;
+  }
 
   /** Connections open now, and those of them still before their first request. */
   counts(): { open: number; unauthenticated: number } {
@@ -115,7 +121,9 @@ export class ConnectionGuard {
         ? 'refused: per-address cap'
         : this.unauthenticated >= limits.maxUnauthenticated + reserve
           ? 'refused: unauthenticated cap'
-          : null;
+          : reserve === 0 && !this.takeNewToken()
+            ? 'refused: connection rate'
+            : null;
     if (refusal) {
       this.refuse(socket, refusal);
       return;
@@ -129,6 +137,16 @@ export class ConnectionGuard {
     this.perAddress.set(address, fromAddress + 1);
     this.unauthenticated++;
     socket.once('close', () => this.forget(key));
+  }
+
+  private takeNewToken(): boolean {
+    const nowMs = Date.now();
+    const rate = this.o.limits.maxNewPerSecond;
+    this.newTokens = Math.min(rate, this.newTokens + ((nowMs - this.tokensAtMs) * rate) / 1000);
+    this.tokensAtMs = nowMs;
+    if (this.newTokens < 1) return false;
+    this.newTokens--;
+    return true;
   }
 
   private refuse(socket: Socket, kind: PeerFailureKind): void {

@@ -10,6 +10,7 @@ export type PeerFailureKind =
   | 'refused: per-address cap'
   | 'refused: unauthenticated cap'
   | 'refused: not paired'
+  | 'refused: connection rate'
   | 'malformed request'
   | 'connection error';
 
