@@ -174,27 +174,34 @@ describe('hostile peers on every public port', () => {
     // While the sockets are being opened and held: the operator's API answers.
     let peakFds = 0;
     const sampler = setInterval(() => (peakFds = Math.max(peakFds, hostFds())), 100);
-    const latenciesMs = await probeApiMs(20, 250);
-    const attempted = await opening;
-    const openedAtMs = Date.now();
-    expect(attempted).toBeGreaterThanOrEqual(5000);
-    expect(
-      latenciesMs.every((ms) => ms >= 0 && ms < 1000),
-      `latencies ${latenciesMs.join(', ')} ms`,
-    ).toBe(true);
-    // No listener holds more than its unauthenticated cap (plus the few legitimate API calls).
-    expect(peakFds - baselineFds).toBeLessThanOrEqual(ports.length * MAX_UNAUTHENTICATED + 16);
-    // Every hostile socket is cut by the first-request deadline (TLS handshake included); margin for a busy machine.
-    const back = await until(() => hostFds() <= baselineFds + 2, FIRST_REQUEST_TIMEOUT_MS + 5000);
-    clearInterval(sampler);
-    const stillHeld = held.size;
-    for (const socket of held) socket.destroy();
-    expect({ back, fds: hostFds(), baselineFds, stillHeld, waitedMs: Date.now() - openedAtMs }).toMatchObject(
-      {
+    try {
+      const latenciesMs = await probeApiMs(20, 250);
+      const attempted = await opening;
+      const openedAtMs = Date.now();
+      expect(attempted).toBeGreaterThanOrEqual(5000);
+      expect(
+        latenciesMs.every((ms) => ms >= 0 && ms < 1000),
+        `latencies ${latenciesMs.join(', ')} ms`,
+      ).toBe(true);
+      // No listener holds more than its unauthenticated cap (plus the few legitimate API calls).
+      expect(peakFds - baselineFds).toBeLessThanOrEqual(ports.length * MAX_UNAUTHENTICATED + 16);
+      // Every hostile socket is cut by the first-request deadline (TLS handshake included); margin for a busy machine.
+      const back = await until(() => hostFds() <= baselineFds + 2, FIRST_REQUEST_TIMEOUT_MS + 5000);
+      const stillHeld = held.size;
+      expect({
+        back,
+        fds: hostFds(),
+        baselineFds,
+        stillHeld,
+        waitedMs: Date.now() - openedAtMs,
+      }).toMatchObject({
         back: true,
         stillHeld: 0,
-      },
-    );
+      });
+    } finally {
+      clearInterval(sampler);
+      for (const socket of held) socket.destroy();
+    }
   }, 90_000);
 
   it('lets one address hold no more than its cap on a listener', async () => {
