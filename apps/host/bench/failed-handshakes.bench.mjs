@@ -6,16 +6,22 @@
 // from /proc every BENCH_SAMPLE_EVERY handshakes.
 //   node apps/host/bench/failed-handshakes.bench.mjs
 //   BENCH_HANDSHAKES=20000 BENCH_CONCURRENCY=32 BENCH_HOST_ENV='MALLOC_ARENA_MAX=1'
+//   BENCH_TRIM=1: at the end, malloc_trim(0) in the host through gdb, and one more sample
+//   BENCH_KIND=reject-cert (default) | tls12 | abort-after-hello | garbage | stall (BENCH_HOLD_MS)
 
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { connect } from 'node:tls';
-import { newConfigDir, startHost } from '@punktfunk/test-support';
+
+// BENCH_TEST_SUPPORT=/other/checkout/packages/test-support/dist/index.js runs another checkout's host (before/after).
+const { newConfigDir, startHost } = await import(process.env.BENCH_TEST_SUPPORT ?? '@punktfunk/test-support');
 
 const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SAMPLE_EVERY = Number(process.env.BENCH_SAMPLE_EVERY ?? 2_000);
+const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 2000);
 const HOST_ENV = Object.fromEntries(
   (process.env.BENCH_HOST_ENV ?? '')
     .split(/\s+/)
@@ -65,6 +71,22 @@ function failedHandshake(port) {
       socket.on('close', () => resolve());
       return;
     }
+    if (KIND === 'stall') {
+      // A ClientHello record announced but cut short: the host waits for the rest; the client leaves after HOLD_MS.
+      const socket = netConnect(port, '127.0.0.1', () => {
+        socket.write(
+          Buffer.concat([
+            Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc]),
+            randomBytes(64),
+          ]),
+        );
+        setTimeout(() => socket.destroy(), HOLD_MS);
+      });
+      socket.resume();
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+      return;
+    }
     const socket = netConnect(port, '127.0.0.1', () => {
       socket.write(randomBytes(512));
       socket.end();
@@ -91,6 +113,13 @@ async function soak(ports, pid) {
   // After the flood: what the host holds once the peers are gone.
   await new Promise((r) => setTimeout(r, 2000));
   rows.push({ handshakes: `${done} +2 s`, ...sampleProcess(pid) });
+  if (process.env.BENCH_TRIM === '1') {
+    // Is what stays freed memory glibc keeps, or memory still in use? malloc_trim(0) through gdb tells.
+    execFileSync('gdb', ['-p', String(pid), '-batch', '-ex', 'call (int)malloc_trim(0)'], {
+      stdio: 'ignore',
+    });
+    rows.push({ handshakes: `${done}, after malloc_trim(0)`, ...sampleProcess(pid) });
+  }
   return rows;
 }
 

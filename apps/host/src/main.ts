@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monotonicUs } from '@punktfunk/native';
+import { monotonicUs, releaseFreeHeap } from '@punktfunk/native';
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { serveConsole } from './api/console.js';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
@@ -102,7 +102,12 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
 async function startHost(config: HostConfig, probe: EngineProbe, closers: Closers): Promise<void> {
   const mgmt = config.management;
   // Failures of peers on every listener, summed up once per interval.
-  const failures = new PeerFailureLog({ intervalMs: config.listeners.peerLogIntervalMs, log: log.warn });
+  const failures = new PeerFailureLog({
+    intervalMs: config.listeners.peerLogIntervalMs,
+    log: log.warn,
+    // glibc would keep the freed TLS state of a flood's connections for good (BENCHMARKS.md).
+    afterFailures: () => void releaseFreeHeap(),
+  });
   closers.push(() => failures.close());
   checkOpenFileLimit(config.listeners, log);
   const publicGuard = { limits: config.listeners.publicLimits, failures };

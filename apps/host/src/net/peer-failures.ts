@@ -18,6 +18,12 @@ export interface PeerFailureLogOptions {
   /** One summary line at most this often; nothing while no peer fails. */
   intervalMs: number;
   log(line: string): void;
+  /**
+   * After each summary, and once more an interval after the last one (the
+   * flood's connections have timed out by then): the host gives the freed
+   * TLS state of the failed connections back to the system here.
+   */
+  afterFailures?(): void;
 }
 
 export class PeerFailureLog {
@@ -25,6 +31,8 @@ export class PeerFailureLog {
   private readonly counts = new Map<string, Map<PeerFailureKind, number>>();
   private timer: NodeJS.Timeout | null = null;
   private windowStartMs = 0;
+  /** The timer runs on past the last summary to call afterFailures once the flood is over. */
+  private trailing = false;
 
   constructor(private readonly o: PeerFailureLogOptions) {}
 
@@ -35,8 +43,14 @@ export class PeerFailureLog {
       this.counts.set(listener, kinds);
     }
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    if (this.timer) return;
+    if (this.timer && !this.trailing) return;
     this.windowStartMs = Date.now();
+    this.arm(false);
+  }
+
+  private arm(trailing: boolean): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.trailing = trailing;
     this.timer = setTimeout(() => this.flush(), this.o.intervalMs);
     // A pending summary never keeps the process alive; close() writes it.
     this.timer.unref();
@@ -46,7 +60,11 @@ export class PeerFailureLog {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.counts.size === 0) return;
+    if (this.counts.size === 0) {
+      if (this.trailing) this.o.afterFailures?.();
+      this.trailing = false;
+      return;
+    }
     const seconds = Math.max(1, Math.round((Date.now() - this.windowStartMs) / 1000));
     const parts = [...this.counts].map(
       ([listener, kinds]) =>
@@ -54,9 +72,13 @@ export class PeerFailureLog {
     );
     this.counts.clear();
     this.o.log(`peer failures in the last ${seconds} s: ${parts.join('; ')}`);
+    this.o.afterFailures?.();
+    this.arm(true);
   }
 
   close(): void {
     this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 }

@@ -7,7 +7,7 @@
 // Then the long-lived legitimate paths still work: an event stream outlives
 // the first-request timeout, serverinfo answers.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { HOST_TOKEN, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
@@ -16,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const HANDSHAKE_TIMEOUT_MS = 2000;
 const FIRST_REQUEST_TIMEOUT_MS = 3000;
 const MAX_PER_ADDRESS = 32;
+const PEER_LOG_INTERVAL_MS = 2000;
+/** What the host's RSS may stay above its baseline once a flood is over (fault 3: it grew by hundreds of MB). */
+const RSS_MARGIN_MB = 64;
 const MAX_UNAUTHENTICATED = 256;
 const SOURCE_ADDRESSES = Array.from({ length: 20 }, (_, i) => `127.0.0.${i + 2}`);
 /** Sockets of each kind per port (spread over the source addresses). */
@@ -41,8 +44,8 @@ beforeAll(async () => {
     PUNKTFUNK_FIRST_REQUEST_TIMEOUT_MS: String(FIRST_REQUEST_TIMEOUT_MS),
     PUNKTFUNK_MAX_CONNECTIONS_PER_ADDRESS: String(MAX_PER_ADDRESS),
     PUNKTFUNK_MAX_UNAUTHENTICATED: String(MAX_UNAUTHENTICATED),
-    // The summaries are not what this test reads; one per run is enough.
-    PUNKTFUNK_PEER_LOG_INTERVAL_MS: '60000',
+    // A summary (and the freed heap given back) every 2 s, so the test sees the one after the flood.
+    PUNKTFUNK_PEER_LOG_INTERVAL_MS: String(PEER_LOG_INTERVAL_MS),
   });
   const gs = host.gamestream;
   const mgmtTlsPort = Number(/management API on \S+ and https:\/\/[^/]+:(\d+)\//.exec(host.output())?.[1]);
@@ -70,6 +73,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.stop();
 });
+
+function hostRssMb(): number {
+  const status = readFileSync(`/proc/${host.process.pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]) / 1024;
+}
 
 function hostFds(): number {
   return readdirSync(`/proc/${host.process.pid}/fd`).length;
@@ -169,6 +177,7 @@ async function until(probe: () => boolean, deadlineMs: number): Promise<boolean>
 describe('hostile peers on every public port', () => {
   it('are capped and cut within the timeouts while the management API answers', async () => {
     const baselineFds = hostFds();
+    const baselineRssMb = hostRssMb();
     const held = new Set<Socket>();
     const opening = openAll(held);
     // While the sockets are being opened and held: the operator's API answers.
@@ -198,6 +207,12 @@ describe('hostile peers on every public port', () => {
         back: true,
         stillHeld: 0,
       });
+      // The flood's TLS state is freed, and given back to the system after the next summaries.
+      const rssBack = await until(
+        () => hostRssMb() <= baselineRssMb + RSS_MARGIN_MB,
+        3 * PEER_LOG_INTERVAL_MS,
+      );
+      expect({ rssBack, rssMb: hostRssMb(), baselineRssMb }).toMatchObject({ rssBack: true });
     } finally {
       clearInterval(sampler);
       for (const socket of held) socket.destroy();
@@ -240,5 +255,12 @@ describe('hostile peers on every public port', () => {
     expect(summaries.length).toBeGreaterThanOrEqual(1);
     expect(summaries.join('\n')).toMatch(/pf1 control: .*refused: unauthenticated cap/);
     expect(host.output().split('\n').length).toBeLessThan(200);
+    console.info(
+      host
+        .output()
+        .match(/peer failures.*/g)
+        ?.slice(0, 3)
+        .join('\n'),
+    );
   }, 30_000);
 });
