@@ -6,6 +6,7 @@
 // from /proc every BENCH_SAMPLE_EVERY handshakes.
 //   node apps/host/bench/failed-handshakes.bench.mjs
 //   BENCH_HANDSHAKES=20000 BENCH_CONCURRENCY=32 BENCH_HOST_ENV='MALLOC_ARENA_MAX=1'
+//   BENCH_SETTLE_MS=25000: one more sample that much later
 //   BENCH_TRIM=1: at the end, malloc_trim(0) in the host through gdb, and one more sample
 //   BENCH_KIND=reject-cert (default) | tls12 | abort-after-hello | garbage | stall (BENCH_HOLD_MS)
 
@@ -113,6 +114,12 @@ async function soak(ports, pid) {
   // After the flood: what the host holds once the peers are gone.
   await new Promise((r) => setTimeout(r, 2000));
   rows.push({ handshakes: `${done} +2 s`, ...sampleProcess(pid) });
+  // The host gives freed memory back after its next peer-failure summaries (2 intervals, 20 s by default).
+  const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 0);
+  if (settleMs > 0) {
+    await new Promise((r) => setTimeout(r, settleMs));
+    rows.push({ handshakes: `${done} +${(settleMs / 1000 + 2).toFixed(0)} s`, ...sampleProcess(pid) });
+  }
   if (process.env.BENCH_TRIM === '1') {
     // Is what stays freed memory glibc keeps, or memory still in use? malloc_trim(0) through gdb tells.
     execFileSync('gdb', ['-p', String(pid), '-batch', '-ex', 'call (int)malloc_trim(0)'], {
@@ -133,6 +140,7 @@ try {
   const rows = await soak(ports, host.process.pid);
   console.log('| handshakes | VmRSS MB | fds | threads |\n|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.handshakes} | ${r.rssMb} | ${r.fds} | ${r.threads} |`);
+  console.log(`host log lines during the run: ${host.output().split('\n').length}`);
 } finally {
   await host.stop();
 }
