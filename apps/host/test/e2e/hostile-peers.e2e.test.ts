@@ -19,7 +19,8 @@ const MAX_PER_ADDRESS = 32;
 const PEER_LOG_INTERVAL_MS = 2000;
 /** What the host's RSS may stay above its baseline once a flood is over (fault 3: it grew by hundreds of MB). */
 const RSS_MARGIN_MB = 64;
-const MAX_UNAUTHENTICATED = 256;
+// Below what 64 new connections a second reach within the 3 s deadline, so this cap is hit too.
+const MAX_UNAUTHENTICATED = 100;
 const SOURCE_ADDRESSES = Array.from({ length: 20 }, (_, i) => `127.0.0.${i + 2}`);
 /** Sockets of each kind per port (spread over the source addresses). */
 const SOCKETS_PER_KIND = 400;
@@ -253,7 +254,10 @@ describe('hostile peers on every public port', () => {
     await host.stop();
     const summaries = host.output().match(/peer failures in the last \d+ s: .*/g) ?? [];
     expect(summaries.length).toBeGreaterThanOrEqual(1);
-    expect(summaries.join('\n')).toMatch(/pf1 control: .*refused: unauthenticated cap/);
+    const summed = summaries.join('\n');
+    expect(summed).toMatch(/pf1 control: .*TLS handshake timed out/);
+    expect(summed).toMatch(/refused: unauthenticated cap/);
+    expect(summed).toMatch(/refused: connection rate/);
     expect(host.output().split('\n').length).toBeLessThan(200);
     console.info(
       host
