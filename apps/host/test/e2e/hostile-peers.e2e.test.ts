@@ -233,6 +233,23 @@ describe('hostile peers on every public port', () => {
     expect(kept).toBe(MAX_PER_ADDRESS);
   });
 
+  it('keeps a reserve on the management listener for the console on loopback', async () => {
+    // Beyond the per-address cap, within the loopback reserve (64 by default): all held, and the API still answers.
+    const mgmtPort = Number(new URL(host.apiBase).port);
+    const port = { name: 'management HTTP', port: mgmtPort, tls: false, slowPrefix: Buffer.alloc(0) };
+    const held = new Set<Socket>();
+    await Promise.all(
+      Array.from({ length: 2 * MAX_PER_ADDRESS }, () => openHostile(port, 'idle TCP', '127.0.0.1', held)),
+    );
+    try {
+      const health = await host.api('/health');
+      expect(health.status).toBe(200);
+      expect(held.size).toBe(2 * MAX_PER_ADDRESS);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+  });
+
   it('still serves the long-lived and legitimate paths', async () => {
     // An authenticated event stream outlives the first-request deadline.
     const events = await host.api('/stats/capture/events');
