@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monotonicUs } from '@punktfunk/native';
+import { monotonicUs, releaseFreeHeap } from '@punktfunk/native';
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { serveConsole } from './api/console.js';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
@@ -17,6 +17,9 @@ import { type GameStreamService, startGameStreamService } from './gamestream/ser
 import { type HostIdentity, loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
 import { type Closers, openAll } from './lifecycle/closers.js';
+import type { GuardSettings } from './net/connection-guard.js';
+import { checkOpenFileLimit } from './net/fd-limit.js';
+import { PeerFailureLog } from './net/peer-failures.js';
 import { PendingPairings } from './pairing/pending-pairings.js';
 import { startPf1Service } from './pf1/service.js';
 import { StatsRecorder } from './recorder/index.js';
@@ -56,6 +59,7 @@ interface ApiDeps {
   probe: EngineProbe;
   gamestream: () => GameStreamService | null;
   desktops: DesktopOpener;
+  guard: GuardSettings;
 }
 
 /** The management API and the console on their two listeners. */
@@ -85,7 +89,12 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
     console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
     log,
   });
-  const servers = await listenApi(app, { ...mgmt, certPem: d.identity.certPem, keyPem: d.identity.keyPem });
+  const servers = await listenApi(app, {
+    ...mgmt,
+    certPem: d.identity.certPem,
+    keyPem: d.identity.keyPem,
+    guard: d.guard,
+  });
   announce(mgmt, servers.httpUrl, servers.httpsUrl, token);
   return servers;
 }
@@ -93,6 +102,16 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
 /** Opens everything, pushing each closer right after its thing opened. */
 async function startHost(config: HostConfig, probe: EngineProbe, closers: Closers): Promise<void> {
   const mgmt = config.management;
+  // Failures of peers on every listener, summed up once per interval.
+  const failures = new PeerFailureLog({
+    intervalMs: config.listeners.peerLogIntervalMs,
+    log: log.warn,
+    // glibc would keep the freed TLS state of a flood's connections for good (BENCHMARKS.md).
+    afterFailures: () => void releaseFreeHeap(),
+  });
+  closers.push(() => failures.close());
+  checkOpenFileLimit(config.listeners, log);
+  const publicGuard = { limits: config.listeners.publicLimits, failures };
   const identity = await loadOrCreateIdentity(mgmt.configDir, mgmt.hostName, log);
   const pairedClients = await PairedClients.open(join(mgmt.configDir, 'paired-clients.json'), log);
   // The one recorder of this process. The streaming core gets it too: it
@@ -121,6 +140,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     pendingPairings,
     probe,
     gamestream: () => gamestream,
+    guard: { limits: config.listeners.managementLimits, failures },
   });
   closers.push(() => api.close());
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.
@@ -142,6 +162,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     key: identity.keyPem,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),
     pairing: { broker: pendingPairings, store: pairedClients },
+    guard: publicGuard,
   });
   closers.push(() => pf1.close());
   const started = await startGameStreamService({
@@ -152,6 +173,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     pairedClients,
     pending: pendingPairings,
     manager: core.sessions,
+    guard: publicGuard,
   });
   if (started) closers.push(() => started.close());
   gamestream = started;

@@ -299,6 +299,7 @@ export interface Addon {
   setErrorClass(cls: typeof NativeError): void;
   monotonicUs(): number;
   openCodecContexts(): number;
+  releaseFreeHeap(): boolean;
   liveHandles(): number;
   probeX11Display(display: string): X11DisplayProbe;
   Capture: new (options: NativeCaptureOptions) => NativeCapture;

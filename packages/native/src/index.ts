@@ -217,6 +217,15 @@ export function monotonicUs(): number {
   return addon.monotonicUs();
 }
 
+/**
+ * Gives the C library's freed heap back to the system (glibc malloc_trim):
+ * true when memory was released. The host calls it after a flood of peer
+ * connections, whose TLS state glibc would otherwise keep for good.
+ */
+export function releaseFreeHeap(): boolean {
+  return addon.releaseFreeHeap();
+}
+
 /** Codec contexts open in the whole process (a leak check for tests). */
 export function openCodecContexts(): number {
   return addon.openCodecContexts();

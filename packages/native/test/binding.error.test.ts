@@ -76,6 +76,7 @@ describe('the native wrappers require every option field', () => {
       setErrorClass: true,
       monotonicUs: true,
       openCodecContexts: true,
+      releaseFreeHeap: true,
       liveHandles: true,
       probeX11Display: true,
       Capture: true,

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { ConnectionGuard, type GuardSettings, tlsHandshakeOptions } from '../net/connection-guard.js';
 import type { ApiEnv } from './context.js';
 
 export interface ListenOptions {
@@ -17,6 +18,8 @@ export interface ListenOptions {
   tlsBind: string;
   certPem: string;
   keyPem: string;
+  /** Timeouts and caps (with the loopback reserve for the operator's console). */
+  guard: GuardSettings;
 }
 
 export interface ApiServers {
@@ -72,8 +75,11 @@ export async function listenApi(app: Hono<ApiEnv>, options: ListenOptions): Prom
       // Not requiring one: the bearer token works here too, and a client
       // certificate is checked against the paired store, not against a CA.
       rejectUnauthorized: false,
+      ...tlsHandshakeOptions(options.guard.limits),
     },
   }) as Server;
+  new ConnectionGuard({ listener: 'management HTTP', ...options.guard }).watchHttp(http);
+  new ConnectionGuard({ listener: 'management TLS', ...options.guard }).watchHttp(https);
   try {
     await listen(http, options.port, options.bind, 'management port (PUNKTFUNK_MGMT_PORT)');
     await listen(https, options.tlsPort, options.tlsBind, 'management TLS port (PUNKTFUNK_MGMT_TLS_PORT)');

@@ -6,6 +6,7 @@
 import { type DesktopConfig, loadDesktopConfig } from './desktop.js';
 import { type EngineConfig, loadEngineConfig } from './engine.js';
 import { type GameStreamConfig, loadGameStreamConfig } from './gamestream.js';
+import { type ListenersConfig, loadListenersConfig } from './listeners.js';
 import { loadManagementConfig, type ManagementConfig } from './management.js';
 import { loadPf1Config, type Pf1Config } from './pf1.js';
 import type { Env } from './read-env.js';
@@ -16,6 +17,8 @@ export type { EngineConfig } from './engine.js';
 export { loadEngineConfig } from './engine.js';
 export type { GameStreamConfig, GameStreamEncryption } from './gamestream.js';
 export { GAMESTREAM_ENCRYPTION, loadGameStreamConfig } from './gamestream.js';
+export type { ConnectionLimits, ListenersConfig } from './listeners.js';
+export { loadListenersConfig } from './listeners.js';
 export type { ManagementConfig } from './management.js';
 export { loadManagementConfig, TOKEN_PATTERN } from './management.js';
 export type { Pf1Config } from './pf1.js';
@@ -33,6 +36,8 @@ export interface HostConfig {
   pf1: Pf1Config;
   /** The GameStream (Moonlight) lanes and discovery. */
   gamestream: GameStreamConfig;
+  /** Timeouts and connection caps of every TCP listener. */
+  listeners: ListenersConfig;
 }
 
 export function loadHostConfig(env: Env): HostConfig {
@@ -42,5 +47,6 @@ export function loadHostConfig(env: Env): HostConfig {
     desktop: loadDesktopConfig(env),
     pf1: loadPf1Config(env),
     gamestream: loadGameStreamConfig(env),
+    listeners: loadListenersConfig(env),
   };
 }

@@ -8,6 +8,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { createServer } from 'node:https';
 import { TLSSocket } from 'node:tls';
 import { certificateFingerprint } from '../identity/certificate.js';
+import { ConnectionGuard, type GuardSettings, tlsHandshakeOptions } from '../net/connection-guard.js';
 import { listen, MAX_REQUEST_HEADER_BYTES, serveRequests } from './listen.js';
 import type { GameStreamContext } from './requests.js';
 
@@ -20,7 +21,7 @@ function peerFingerprint(req: IncomingMessage): string | null {
 
 export async function startGameStreamHttps(
   ctx: GameStreamContext,
-  o: { port: number; bind: string; certPem: string; keyPem: string },
+  o: { port: number; bind: string; certPem: string; keyPem: string; guard: GuardSettings },
 ): Promise<{ server: Server; port: number }> {
   const server = createServer({
     cert: o.certPem,
@@ -33,7 +34,9 @@ export async function startGameStreamHttps(
     // No session tickets: every connection makes a full handshake, so the
     // certificate checked is one the client proved it holds right there.
     secureOptions: constants.SSL_OP_NO_TICKET,
+    ...tlsHandshakeOptions(o.guard.limits),
   }) as unknown as Server;
+  new ConnectionGuard({ listener: 'GameStream HTTPS', ...o.guard }).watchHttp(server);
   serveRequests(server, ctx, 'https', peerFingerprint);
   return {
     server,

@@ -19,6 +19,7 @@ import {
   type RtspStreamKind,
   rtspErrorResponse,
 } from '@punktfunk/protocol';
+import { ConnectionGuard, type GuardSettings } from '../net/connection-guard.js';
 import { GameStreamListenError } from './listen.js';
 import { plainAddress } from './requests.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
@@ -40,6 +41,8 @@ export interface RtspServerOptions {
   sessions: GameStreamSessions;
   sdp: HostSdpOptions;
   streamPorts?: Record<RtspStreamKind, number>;
+  /** First-request timeout and connection caps (one request per connection here). */
+  guard: GuardSettings;
   log(line: string): void;
 }
 
@@ -134,7 +137,7 @@ class RtspHandshakes {
   }
 }
 
-function serveConnection(socket: Socket, handshakes: RtspHandshakes): void {
+function serveConnection(socket: Socket, handshakes: RtspHandshakes, guard: ConnectionGuard): void {
   let buffered = Buffer.alloc(0);
   let answered = false;
   const reply = (response: RtspResponse) => {
@@ -150,6 +153,7 @@ function serveConnection(socket: Socket, handshakes: RtspHandshakes): void {
     try {
       parsed = parseRtspRequest(buffered);
     } catch (error) {
+      guard.note('malformed request');
       const rtspError = error instanceof RtspError ? error : new RtspError(400, String(error));
       return reply(rtspErrorResponse(peekRtspCseq(buffered), rtspError));
     }
@@ -171,11 +175,14 @@ function serveConnection(socket: Socket, handshakes: RtspHandshakes): void {
 export function startGameStreamRtsp(o: RtspServerOptions): Promise<GameStreamRtspServer> {
   const handshakes = new RtspHandshakes(o);
   const sockets = new Set<Socket>();
+  const guard = new ConnectionGuard({ listener: 'GameStream RTSP', ...o.guard });
   const server = createServer((socket) => {
+    if (socket.destroyed) return; // refused by the guard
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, handshakes);
+    serveConnection(socket, handshakes, guard);
   });
+  guard.watch(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'is in use' : `failed (${error.code ?? error.message})`;

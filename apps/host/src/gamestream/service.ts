@@ -10,6 +10,7 @@ import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import { AppRunner } from '../launcher/app-runner.js';
 import { type Closers, openAll } from '../lifecycle/closers.js';
+import type { GuardSettings } from '../net/connection-guard.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
 import type { SessionManager } from '../streaming/core/session-manager.js';
 import { GameStreamApps } from './apps.js';
@@ -40,6 +41,8 @@ export interface GameStreamServiceOptions {
   /** Runs the streaming workers (shared with the pf1 path). */
   manager: SessionManager;
   encoderName: string;
+  /** Timeouts and connection caps of the HTTP, HTTPS and RTSP lanes. */
+  guard: GuardSettings;
   log(line: string): void;
 }
 
@@ -156,7 +159,7 @@ async function openLanes(
   ports: { http: number; https: number; rtsp: number },
   closers: Closers,
 ): Promise<GameStreamControlServer> {
-  const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind);
+  const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind, o.guard);
   closers.push(() => closeServer(http.server));
   ports.http = http.port;
   const https = await startGameStreamHttps(ctx, {
@@ -164,6 +167,7 @@ async function openLanes(
     bind: o.config.bind,
     certPem: o.identity.certPem,
     keyPem: o.identity.keyPem,
+    guard: o.guard,
   });
   closers.push(() => closeServer(https.server));
   ports.https = https.port;
@@ -173,6 +177,7 @@ async function openLanes(
     sessions: ctx.sessions,
     streamPorts: spec.streamPorts,
     sdp: spec.sdp,
+    guard: o.guard,
     log: o.log,
   });
   closers.push(() => rtsp.close());

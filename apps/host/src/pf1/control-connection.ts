@@ -46,6 +46,14 @@ export interface ConnectionPeer {
   admitted: boolean;
 }
 
+/** What the listener's connection guard learns from this connection. */
+export interface ConnectionGuardHooks {
+  /** The first valid message of an admitted client, or a pairing request: no longer an unauthenticated peer. */
+  greeted(): void;
+  /** Before that, failures are counted in the peer-failure summary, not logged one by one. */
+  failedBeforeGreeting(kind: 'malformed request' | 'connection error'): void;
+}
+
 type Phase = 'awaiting-hello' | 'awaiting-start' | 'streaming' | 'closed';
 
 export class ControlConnection {
@@ -59,19 +67,23 @@ export class ControlConnection {
   private admitted: boolean;
   private pairing: NativePairing | null = null;
   private readonly remoteAddress: string;
+  private greeted = false;
 
   constructor(
     private readonly socket: TLSSocket,
     private readonly peer: ConnectionPeer,
     private readonly sessionId: string,
     private readonly deps: ControlConnectionDeps,
+    private readonly guard: ConnectionGuardHooks,
   ) {
     this.remoteAddress = peer.address;
     this.admitted = peer.admitted;
-    const remoteAddress = peer.address;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.close('connection closed'));
-    socket.on('error', (error) => deps.log(`native client ${remoteAddress}: ${error.message}`));
+    socket.on('error', (error) => {
+      if (this.greeted) deps.log(`native client ${this.remoteAddress}: ${error.message}`);
+      else guard.failedBeforeGreeting('connection error');
+    });
   }
 
   private send(message: HostMessage): void {
@@ -79,7 +91,8 @@ export class ControlConnection {
   }
 
   private fail(message: string): void {
-    this.deps.log(`native client ${this.remoteAddress}: ${message}`);
+    if (this.greeted) this.deps.log(`native client ${this.remoteAddress}: ${message}`);
+    else this.guard.failedBeforeGreeting('malformed request');
     this.send({ type: 'error', message });
     this.socket.end();
     this.close(message);
@@ -97,6 +110,10 @@ export class ControlConnection {
       if (this.phase === 'closed') return;
       try {
         this.handle(parseClientMessage(raw));
+        if (!this.greeted && (this.admitted || this.pairing)) {
+          this.greeted = true;
+          this.guard.greeted();
+        }
       } catch (error) {
         this.fail((error as Error).message);
         return;

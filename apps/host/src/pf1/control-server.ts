@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { encodeFrame } from '@punktfunk/protocol';
+import { ConnectionGuard, type GuardSettings, tlsHandshakeOptions } from '../net/connection-guard.js';
 import { ControlConnection, type ControlConnectionDeps } from './control-connection.js';
 
 export interface ControlServerOptions extends ControlConnectionDeps {
@@ -15,6 +16,8 @@ export interface ControlServerOptions extends ControlConnectionDeps {
   loopbackWithoutPairing: boolean;
   /** Whether a client certificate (SHA-256 fingerprint, hex) is paired. */
   isPaired(fingerprint256: string): boolean;
+  /** Handshake and first-hello timeouts, connection caps, the peer-failure summary. */
+  guard: GuardSettings;
 }
 
 /** How long a refused client may take to read the refusal before it is cut off. */
@@ -35,6 +38,7 @@ export class ControlServer {
   private readonly server: Server;
   private readonly connections = new Set<ControlConnection>();
   private readonly sockets = new Set<TLSSocket>();
+  private readonly guard: ConnectionGuard;
 
   constructor(private readonly o: ControlServerOptions) {
     this.server = createServer({
@@ -43,11 +47,11 @@ export class ControlServer {
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.3',
+      ...tlsHandshakeOptions(o.guard.limits),
     });
+    this.guard = new ConnectionGuard({ listener: 'pf1 control', ...o.guard });
+    this.guard.watchTls(this.server);
     this.server.on('secureConnection', (socket) => this.admit(socket));
-    this.server.on('tlsClientError', (error) =>
-      o.log(`native control: TLS handshake failed: ${error.message}`),
-    );
   }
 
   listen(): Promise<number> {
@@ -69,17 +73,20 @@ export class ControlServer {
       (this.o.loopbackWithoutPairing && isLoopback(remote)) ||
       (fingerprint !== '' && this.o.isPaired(fingerprint));
     if (!admitted && !this.o.pairing) {
-      this.refuse(socket, remote);
+      this.refuse(socket);
       return;
     }
     const peer = { address: remote, fingerprint, admitted };
-    const connection = new ControlConnection(socket, peer, randomUUID().slice(0, 8), this.o);
+    const connection = new ControlConnection(socket, peer, randomUUID().slice(0, 8), this.o, {
+      greeted: () => this.guard.greeted(socket),
+      failedBeforeGreeting: (kind) => this.guard.note(kind),
+    });
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
   }
 
-  private refuse(socket: TLSSocket, remote: string): void {
-    this.o.log(`native control: refused ${remote}: not paired`);
+  private refuse(socket: TLSSocket): void {
+    this.guard.note('refused: not paired');
     socket.end(
       encodeFrame({ type: 'error', message: 'pairing required: this client is not paired with the host' }),
     );

@@ -21,6 +21,7 @@ export interface Pf1ServiceOptions {
   encoderName: string;
   isPaired(fingerprint256: string): boolean;
   pairing: ControlServerOptions['pairing'];
+  guard: ControlServerOptions['guard'];
   log(line: string): void;
 }
 
@@ -108,6 +109,7 @@ export async function startPf1Service(o: Pf1ServiceOptions): Promise<Pf1Service>
     loopbackWithoutPairing: o.config.loopbackWithoutPairing,
     isPaired: o.isPaired,
     pairing: o.pairing,
+    guard: o.guard,
     monotonicUs,
     pingIntervalMs: 1000,
     log: o.log,

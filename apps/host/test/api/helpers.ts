@@ -11,8 +11,10 @@ import {
   listenApi,
   type StreamingStatus,
 } from '../../src/api/index.js';
+import { loadListenersConfig } from '../../src/config/index.js';
 import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import { PairedClients } from '../../src/identity/paired-clients.js';
+import { PeerFailureLog } from '../../src/net/peer-failures.js';
 import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
 
@@ -82,6 +84,10 @@ export async function listeningApi(overrides: Partial<CreateApiOptions> = {}): P
     tlsBind: '127.0.0.1',
     certPem: identity.certPem,
     keyPem: identity.keyPem,
+    guard: {
+      limits: loadListenersConfig({}).managementLimits,
+      failures: new PeerFailureLog({ intervalMs: 10_000, log: () => {} }),
+    },
   });
   return {
     ...h,

@@ -48,4 +48,29 @@ describe('loadHostConfig', () => {
     expect(() => loadHostConfig({ PUNKTFUNK_MGMT_BIND: 'localhost' })).toThrow(/must be an IP address/);
     expect(() => loadHostConfig({ PUNKTFUNK_CAPTURE: 'x11' })).toThrow(/needs an X display/);
   });
+
+  it("reads the listeners' limits, with the loopback reserve on the management listeners only", () => {
+    const defaults = loadHostConfig({}).listeners;
+    expect(defaults.publicLimits).toEqual({
+      handshakeTimeoutMs: 5000,
+      firstRequestTimeoutMs: 10_000,
+      maxPerAddress: 32,
+      maxUnauthenticated: 256,
+      maxNewPerSecond: 64,
+      loopbackReserve: 0,
+    });
+    expect(defaults.managementLimits).toEqual({ ...defaults.publicLimits, loopbackReserve: 64 });
+    expect(defaults.peerLogIntervalMs).toBe(10_000);
+    const set = loadHostConfig({
+      PUNKTFUNK_FIRST_REQUEST_TIMEOUT_MS: '3000',
+      PUNKTFUNK_MAX_CONNECTIONS_PER_ADDRESS: '4',
+      PUNKTFUNK_MGMT_LOOPBACK_RESERVE: '0',
+    }).listeners;
+    expect(set.publicLimits).toMatchObject({ firstRequestTimeoutMs: 3000, maxPerAddress: 4 });
+    expect(set.managementLimits.loopbackReserve).toBe(0);
+    expect(() => loadHostConfig({ PUNKTFUNK_TLS_HANDSHAKE_TIMEOUT_MS: '0' })).toThrow(
+      /PUNKTFUNK_TLS_HANDSHAKE_TIMEOUT_MS must be 500..120000/,
+    );
+    expect(() => loadHostConfig({ PUNKTFUNK_MAX_UNAUTHENTICATED: 'many' })).toThrow(ConfigError);
+  });
 });
