@@ -9,6 +9,7 @@ import { type GameStreamConfig, loadGameStreamConfig } from './gamestream.js';
 import { loadManagementConfig, type ManagementConfig } from './management.js';
 import { loadPf1Config, type Pf1Config } from './pf1.js';
 import type { Env } from './read-env.js';
+import { loadStreamCapsConfig, type StreamCaps } from './stream-caps.js';
 
 export type { CaptureSourceChoice, DesktopConfig, PipeWireNodeRef } from './desktop.js';
 export { CAPTURE_SOURCES, loadDesktopConfig, parsePipeWireNode } from './desktop.js';
@@ -21,6 +22,8 @@ export { loadManagementConfig, TOKEN_PATTERN } from './management.js';
 export type { Pf1Config } from './pf1.js';
 export { loadPf1Config } from './pf1.js';
 export { ConfigError } from './read-env.js';
+export type { StreamCaps } from './stream-caps.js';
+export { loadStreamCapsConfig } from './stream-caps.js';
 
 export interface HostConfig {
   /** Codec, backend, mode and bitrate the engine uses unless a client asks otherwise. */
@@ -33,6 +36,8 @@ export interface HostConfig {
   pf1: Pf1Config;
   /** The GameStream (Moonlight) lanes and discovery. */
   gamestream: GameStreamConfig;
+  /** What clients may ask to stream: each mode, and the pixel rate of all sessions together. */
+  streamCaps: StreamCaps;
 }
 
 export function loadHostConfig(env: Env): HostConfig {
@@ -42,5 +47,6 @@ export function loadHostConfig(env: Env): HostConfig {
     desktop: loadDesktopConfig(env),
     pf1: loadPf1Config(env),
     gamestream: loadGameStreamConfig(env),
+    streamCaps: loadStreamCapsConfig(env),
   };
 }

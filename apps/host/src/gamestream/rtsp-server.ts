@@ -40,6 +40,8 @@ export interface RtspServerOptions {
   sessions: GameStreamSessions;
   sdp: HostSdpOptions;
   streamPorts?: Record<RtspStreamKind, number>;
+  /** The host's check of an ANNOUNCE (engine ranges, stream caps): throws an RtspError to refuse it. */
+  checkStream?(stream: AnnouncedStream): void;
   log(line: string): void;
 }
 
@@ -101,6 +103,7 @@ class RtspHandshakes {
       controlConnectData: session.stream.controlConnectData,
       serverPorts: this.o.streamPorts ?? GAMESTREAM_STREAM_PORTS,
       sdp: this.o.sdp,
+      checkStream: this.o.checkStream,
     });
     rtsp.start();
     this.current = { sessionId: session.sessionId, pingPayload: session.stream.pingPayload, rtsp };
