@@ -56,6 +56,8 @@ describe("punktfunk/1's requested mode", () => {
     width: 1920,
     height: 1080,
     fps: 60,
+    bitrateKbps: null,
+    fecPercent: null,
     udpPort: 5000,
   };
   const options = (runningPixelRate: number, env: Record<string, string> = {}) =>
