@@ -58,14 +58,14 @@ export async function expectHostAnswering(f: FuzzHost): Promise<void> {
 export async function runLanes(
   cases: number,
   rng: Rng,
-  runCase: (rng: Rng, index: number) => Promise<void>,
+  runCase: (rng: Rng, index: number, lane: number) => Promise<void>,
   lanes = LANES,
 ): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: lanes }, async () => {
+    Array.from({ length: lanes }, async (_, lane) => {
       const laneRng = rng.fork();
-      while (next < cases) await runCase(laneRng, next++);
+      while (next < cases) await runCase(laneRng, next++, lane);
     }),
   );
 }
