@@ -134,7 +134,7 @@ describe('ENet/UDP fuzzer during a live session', () => {
       { port: controlPort, seeds: enet },
       { port: audioPort, seeds: pings },
     ];
-    const cases = fuzzCases(0.4);
+    const cases = fuzzCases(0.425);
     const startedMs = Date.now();
     await blast(cases, (i) => {
       const target = targets[i % 3] as (typeof targets)[number];
