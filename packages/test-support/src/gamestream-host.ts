@@ -12,6 +12,15 @@ export async function startGameStreamHost(configDir = newConfigDir()) {
   return { host, ports, newClient: (uniqueId?: string) => GameStreamClient.create(ports, uniqueId) };
 }
 
+/** A GameStream host and a test client paired with it (the operator entered `pin`). */
+export async function startPairedGameStreamHost(pin = '9753') {
+  const started = await startGameStreamHost();
+  const client = await started.newClient();
+  const paired = await client.pair(pin, async () => void (await enterPin(started.host, pin)));
+  if (!paired.paired) throw new Error(`pairing failed:\n${started.host.output()}`);
+  return { ...started, client };
+}
+
 /** Waits (without a deadline of its own) until a GameStream request is pending, as the console would learn of it. */
 export async function waitForPendingRequest(
   host: RunningHost,

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { GameStreamClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
-import { enterPin, type RunningHost, startGameStreamHost } from '@punktfunk/test-support';
+import { type RunningHost, startGameStreamHost, startPairedGameStreamHost } from '@punktfunk/test-support';
 import { expect } from 'vitest';
 import type { Rng } from './mutator.js';
 
@@ -20,13 +20,9 @@ export interface FuzzHost {
 }
 
 export async function startFuzzHost(o: { paired: boolean }): Promise<FuzzHost> {
-  const started = await startGameStreamHost();
-  const { host } = started;
-  const client = await started.newClient();
-  if (o.paired) {
-    const paired = await client.pair('9753', async () => void (await enterPin(host, '9753')));
-    expect(paired.paired).toBe(true);
-  }
+  const { host, client } = o.paired
+    ? await startPairedGameStreamHost()
+    : await startGameStreamHost().then(async (s) => ({ host: s.host, client: await s.newClient() }));
   const gs = host.gamestream;
   const mgmtTls = /management API on \S+ and https:\/\/[^:]+:(\d+)\//.exec(host.output());
   if (!gs?.rtspPort || !mgmtTls) throw new Error(`host ports not found:\n${host.output()}`);
@@ -52,6 +48,8 @@ export async function expectHostAnswering(f: FuzzHost): Promise<void> {
   expect(leaf(serverinfo, 'state')).toMatch(/^SUNSHINE_SERVER_(FREE|BUSY)$/);
   const health = await f.host.api('/health');
   expect(health.status).toBe(200);
+  // What the fuzzing cost in log lines (an amplifier if it grows with the cases).
+  console.info(`fuzz: host alive and answering; its log has ${f.host.output().split('\n').length} lines`);
 }
 
 /** Runs `cases` cases over LANES lanes; each lane gets its own forked generator. */

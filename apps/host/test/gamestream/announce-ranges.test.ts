@@ -5,7 +5,7 @@
 
 import { type GameStreamClient, RtspClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
-import { enterPin, type RunningHost, startGameStreamHost } from '@punktfunk/test-support';
+import { type RunningHost, startPairedGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from './announce-sdp.js';
 
@@ -14,12 +14,8 @@ let client: GameStreamClient;
 let rtspPort: number;
 
 beforeAll(async () => {
-  const started = await startGameStreamHost();
-  host = started.host;
-  client = await started.newClient();
+  ({ host, client } = await startPairedGameStreamHost('1357'));
   rtspPort = host.gamestream?.rtspPort ?? 0;
-  const paired = await client.pair('1357', async () => void (await enterPin(host, '1357')));
-  expect(paired.paired).toBe(true);
   await client.launch({ mode: '1280x720x60' });
 });
 afterAll(async () => {
