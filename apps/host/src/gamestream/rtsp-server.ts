@@ -124,7 +124,8 @@ class RtspHandshakes {
     const { response, event } = handshake.rtsp.handle(request);
     if (response.statusCode !== 200) {
       const why = response.headers?.find(([name]) => name === 'X-Punktfunk-Error')?.[1] ?? '';
-      this.o.log(`GameStream RTSP: ${request.method} answered ${response.statusCode} (${why})`);
+      // The method as the client wrote it: any token up to the head limit, so cut for the log.
+      this.o.log(`GameStream RTSP: ${request.method.slice(0, 20)} answered ${response.statusCode} (${why})`);
     }
     if (event?.kind === 'announced') {
       this.o.sessions.updateStream(session.sessionId, { announced: event.stream });
