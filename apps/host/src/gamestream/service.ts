@@ -141,6 +141,7 @@ async function openService(
     manager: o.manager,
     control,
     engine: o.engine,
+    streamCaps: o.streamCaps,
     desktops: o.desktops,
     bind: o.config.bind,
     ports: { video: spec.streamPorts.video, audio: spec.streamPorts.audio },

@@ -3,9 +3,10 @@
 // then failed), nothing starts, and the host serves on: the same handshake
 // then succeeds with a sensible ANNOUNCE.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type GameStreamClient, RtspClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
-import { type RunningHost, startPairedGameStreamHost } from '@punktfunk/test-support';
+import { type RunningHost, runClient, startPairedGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from './announce-sdp.js';
 
@@ -23,8 +24,8 @@ afterAll(async () => {
 });
 
 /** OPTIONS .. SETUP control, ready for ANNOUNCE. */
-async function setUpHandshake(): Promise<RtspClient> {
-  const rtsp = new RtspClient(rtspPort);
+async function setUpHandshake(port = rtspPort): Promise<RtspClient> {
+  const rtsp = new RtspClient(port);
   expect((await rtsp.request('OPTIONS', rtsp.url())).statusCode).toBe(200);
   expect((await rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp' })).statusCode).toBe(200);
   const transport = { Transport: 'unicast;X-GS-ClientPort=50000-50001' };
@@ -77,5 +78,46 @@ describe('ANNOUNCE ranges against the real host', () => {
     expect((await rtsp.request('ANNOUNCE', 'streamid=control/13/0', {}, sdp)).statusCode).toBe(200);
     expect((await rtsp.request('PLAY', '/')).statusCode).toBe(200);
     expect(host.output()).toContain('GameStream RTSP: PLAY, the client expects the streams now');
+  });
+});
+
+describe('the pixel-rate cap over all sessions, against a real host', () => {
+  // 1280x720@60 per session and in all: a running punktfunk/1 session leaves no room for another.
+  const PIXEL_RATE_720P60 = String(1280 * 720 * 60);
+  let capped: Awaited<ReturnType<typeof startPairedGameStreamHost>>;
+  beforeAll(async () => {
+    capped = await startPairedGameStreamHost('2468', {
+      PUNKTFUNK_MAX_PIXEL_RATE: PIXEL_RATE_720P60,
+      PUNKTFUNK_MAX_TOTAL_PIXEL_RATE: PIXEL_RATE_720P60,
+    });
+    await capped.client.launch({ mode: '1280x720x60' });
+  });
+  afterAll(async () => {
+    await capped?.host.stop();
+  });
+
+  const nativeClient = (mode: string[], seconds: number) =>
+    runClient(['--port', String(capped.host.nativePort), '--seconds', String(seconds), ...mode]);
+
+  it('refuses an ANNOUNCE and a punktfunk/1 hello while a running session holds the room, and accepts both after', async () => {
+    const running = nativeClient(['--width', '320', '--height', '240', '--fps', '30'], 4);
+    while (!/native session \S+: streaming/.test(capped.host.output())) await sleep(50);
+    const port = capped.host.gamestream?.rtspPort ?? 0;
+    const rtsp = await setUpHandshake(port);
+    const reply = await rtsp.request('ANNOUNCE', 'streamid=control/13/0', {}, announceSdp(sensible));
+    expect(reply.statusCode).toBe(453);
+    expect(reply.headers.get('x-punktfunk-error')).toMatch(
+      /and the running sessions \(2304000\) are over the host's cap of 55296000 pixels\/s in all/,
+    );
+    const refused = await nativeClient(['--width', '1280', '--height', '720', '--fps', '60'], 1);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(
+      /ended: host error: 1280x720@60 \(55296000 pixels\/s\) and the running sessions \(2304000\) are over/,
+    );
+    expect((await running).code).toBe(0);
+    // The room is back once the session ended.
+    const again = await setUpHandshake(port);
+    const accepted = await again.request('ANNOUNCE', 'streamid=control/13/0', {}, announceSdp(sensible));
+    expect(accepted.statusCode).toBe(200);
   });
 });
