@@ -109,6 +109,8 @@ class KeepAlive {
 
   /** Sends `request`; resolves with the status (null: closed or not answered in time). */
   send(request: Buffer): Promise<number | null> {
+    // Refused or already gone (a listener's connection limits may do that): no case was run.
+    if (this.closed || this.socket.destroyed) return Promise.resolve(null);
     this.buffered = '';
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.socket.destroy(), ANSWER_WAIT_MS);
