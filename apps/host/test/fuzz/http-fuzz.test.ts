@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHostAnswering, type FuzzHost, runLanes, startFuzzHost } from './fuzz-host.js';
-import { fuzzCases, fuzzInput, fuzzSeed, mutate, Rng } from './mutator.js';
+import { fuzzCases, fuzzInput, fuzzSeed, fuzzTimeoutMs, mutate, Rng } from './mutator.js';
 
 let f: FuzzHost;
 
@@ -142,7 +142,7 @@ function open(lane: 'http' | 'https'): Promise<KeepAlive> {
 
 const pem = () => ({ cert: f.client.cert.certPem, key: f.client.cert.keyPem });
 
-describe('GameStream HTTP fuzzer', () => {
+describe('GameStream HTTP fuzzer', { timeout: fuzzTimeoutMs() }, () => {
   it.each(['https', 'http'] as const)(
     'survives mutated requests on the %s lane, never failing with 500',
     async (lane) => {

@@ -57,8 +57,15 @@ export function fuzzSeed(fuzzer: string): number {
  * run's budget, default 100,000) times `share` (the five shares add up to 1).
  */
 export function fuzzCases(share: number): number {
-  const total = Number(process.env.PUNKTFUNK_FUZZ_CASES ?? 100_000);
-  return Math.max(1, Math.round(total * share));
+  return Math.max(1, Math.round(fuzzTotal() * share));
+}
+
+const DEFAULT_TOTAL = 100_000;
+const fuzzTotal = () => Number(process.env.PUNKTFUNK_FUZZ_CASES ?? DEFAULT_TOTAL);
+
+/** A fuzz test's time limit: vitest's 2 minutes for the default budget, longer for a larger one. */
+export function fuzzTimeoutMs(): number {
+  return 120_000 * Math.max(1, fuzzTotal() / DEFAULT_TOTAL);
 }
 
 // Values at the edges of the integer widths parsers read.

@@ -7,7 +7,7 @@
 import { encodeFrame } from '@punktfunk/protocol';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectHostAnswering, type FuzzHost, runLanes, startFuzzHost, tlsSession } from './fuzz-host.js';
-import { fuzzCases, fuzzInput, fuzzSeed, mutate, Rng } from './mutator.js';
+import { fuzzCases, fuzzInput, fuzzSeed, fuzzTimeoutMs, mutate, Rng } from './mutator.js';
 
 let f: FuzzHost;
 
@@ -55,7 +55,7 @@ function pf1Case(rng: Rng): Buffer {
   return Buffer.concat([encodeFrame(HELLO), mutateOne(rng.pick(MESSAGES))]);
 }
 
-describe('punktfunk/1 control fuzzer', () => {
+describe('punktfunk/1 control fuzzer', { timeout: fuzzTimeoutMs() }, () => {
   it('survives mutated and truncated hellos and control messages after a real TLS connect', async () => {
     const rng = new Rng(fuzzSeed('pf1'));
     // Each case costs a full TLS handshake (a failed message ends the connection): a smaller share.

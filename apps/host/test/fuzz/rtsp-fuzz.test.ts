@@ -6,7 +6,7 @@
 import { moonlightAnnounceSdp, RtspClient } from '@punktfunk/gamestream-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHostAnswering, type FuzzHost, runLanes, startFuzzHost, tcpCase } from './fuzz-host.js';
-import { fuzzCases, fuzzInput, fuzzSeed, Rng } from './mutator.js';
+import { fuzzCases, fuzzInput, fuzzSeed, fuzzTimeoutMs, Rng } from './mutator.js';
 
 let f: FuzzHost;
 
@@ -68,7 +68,7 @@ async function handshakeSeeds(): Promise<Buffer[]> {
   ];
 }
 
-describe('RTSP fuzzer', () => {
+describe('RTSP fuzzer', { timeout: fuzzTimeoutMs() }, () => {
   it('survives mutated, truncated and oversized requests, and the host answers on', async () => {
     const rng = new Rng(fuzzSeed('rtsp'));
     const seeds = await handshakeSeeds();

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectHostAnswering, type FuzzHost, runLanes, startFuzzHost, tcpCase } from './fuzz-host.js';
-import { fuzzCases, fuzzInput, fuzzSeed, Rng } from './mutator.js';
+import { fuzzCases, fuzzInput, fuzzSeed, fuzzTimeoutMs, Rng } from './mutator.js';
 
 let f: FuzzHost;
 let clientHellos: Buffer[];
@@ -63,7 +63,7 @@ function tlsCase(rng: Rng): Buffer {
   return fuzzInput(clientHellos, rng);
 }
 
-describe('TLS fuzzer', () => {
+describe('TLS fuzzer', { timeout: fuzzTimeoutMs() }, () => {
   const ports = ['https', 'mgmtTls', 'pf1'] as const;
   it.each(ports)('survives garbage, truncated and mutated handshakes on the %s port', async (which) => {
     const rng = new Rng(fuzzSeed(`tls-${which}`));

@@ -24,7 +24,7 @@ import {
 } from '@punktfunk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHostAnswering, type FuzzHost, startFuzzHost } from './fuzz-host.js';
-import { fuzzCases, fuzzInput, fuzzSeed, Rng } from './mutator.js';
+import { fuzzCases, fuzzInput, fuzzSeed, fuzzTimeoutMs, Rng } from './mutator.js';
 
 let f: FuzzHost;
 let session: StreamSession;
@@ -123,7 +123,7 @@ function aheadOfSequence(seed: Buffer, rng: Rng): Buffer {
   }
 }
 
-describe('ENet/UDP fuzzer during a live session', () => {
+describe('ENet/UDP fuzzer during a live session', { timeout: fuzzTimeoutMs() }, () => {
   it('survives datagrams from a stranger on the video, control and audio ports', async () => {
     const rng = new Rng(fuzzSeed('udp-stranger'));
     const { pingPayload, connectData, videoPort, controlPort, audioPort } = session.negotiated;
