@@ -149,6 +149,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   closers.push(() => core.close());
   const shared = {
     engine: config.engine,
+    streamCaps: config.streamCaps,
     desktop,
     desktops,
     encoderName: probe.encoder.encoderName,

@@ -134,8 +134,8 @@ export class ControlClient {
       onReceive: (channelId, data) => client.onHostPacket(channelId, data),
       onClose: (close) => client.onEnetClose(close),
     });
-    client.send(ControlType.idrRequest, Buffer.from([0, 0]), CTRL_CHANNEL_GENERIC);
-    client.send(ControlType.startB, Buffer.from([0]), CTRL_CHANNEL_GENERIC);
+    client.sendMessage(ControlType.idrRequest, Buffer.from([0, 0]), CTRL_CHANNEL_GENERIC);
+    client.sendMessage(ControlType.startB, Buffer.from([0]), CTRL_CHANNEL_GENERIC);
     client.tick();
     client.pingTimer = setInterval(() => client.tick(), o.pingIntervalMs ?? CONTROL_PING_INTERVAL_MS);
     return client;
@@ -150,6 +150,11 @@ export class ControlClient {
     return this.enet.roundTripVarianceMs;
   }
 
+  /** The ENet link's raw side, for fuzzers: its last datagrams, and sending bytes as they are. */
+  get enetRaw(): Pick<EnetClient, 'recentDatagrams' | 'sendRaw'> {
+    return this.enet;
+  }
+
   get enetCounters() {
     return this.enet.counters;
   }
@@ -162,7 +167,7 @@ export class ControlClient {
   requestIdr(): void {
     if (!this.connected) return;
     this.counters.idrRequests++;
-    this.send(ControlType.idrRequest, Buffer.from([0, 0]), CTRL_CHANNEL_URGENT);
+    this.sendMessage(ControlType.idrRequest, Buffer.from([0, 0]), CTRL_CHANNEL_URGENT);
   }
 
   /**
@@ -175,7 +180,7 @@ export class ControlClient {
       ? { bytes: packet, channelId: CTRL_CHANNEL_GENERIC }
       : packet;
     this.counters.inputPackets++;
-    this.send(ControlType.input, bytes, channelId);
+    this.sendMessage(ControlType.input, bytes, channelId);
   }
 
   /** Queued like the client's connectionSendFrameFecStatus; goes out before the next ping. */
@@ -197,7 +202,8 @@ export class ControlClient {
     return this.ended;
   }
 
-  private send(type: number, payload: Buffer, channelId: number, reliable = true): void {
+  /** Seals and sends one control message; public for hostile tests (any type, any payload). */
+  sendMessage(type: number, payload: Buffer, channelId: number, reliable = true): void {
     const sealed = sealControlMessage(this.o.key, 'client', this.nextSeq, { type, payload });
     this.nextSeq = (this.nextSeq + 1) >>> 0;
     this.counters.messagesSent++;
@@ -211,10 +217,10 @@ export class ControlClient {
     if (!this.connected) return this.stopPings();
     for (const status of this.fecQueue.splice(0)) {
       this.counters.fecStatusSent++;
-      this.send(ControlType.fecStatus, encodeFecStatus(status), CTRL_CHANNEL_GENERIC, false);
+      this.sendMessage(ControlType.fecStatus, encodeFecStatus(status), CTRL_CHANNEL_GENERIC, false);
     }
     this.counters.pings++;
-    this.send(ControlType.ping, PING_PAYLOAD, CTRL_CHANNEL_GENERIC);
+    this.sendMessage(ControlType.ping, PING_PAYLOAD, CTRL_CHANNEL_GENERIC);
   }
 
   private onHostPacket(channelId: number, packet: Buffer): void {

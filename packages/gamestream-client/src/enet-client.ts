@@ -101,6 +101,9 @@ interface Channel {
   waiting: Map<number, Buffer>;
 }
 
+// What recentDatagrams keeps.
+const RECENT_DATAGRAMS = 64;
+
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 export class EnetClient {
@@ -127,6 +130,8 @@ export class EnetClient {
   mtu: number;
   channelCount: number;
   readonly closed: Promise<EnetClose>;
+  /** The last datagrams sent, as they went out: what a fuzzer mutates. */
+  readonly recentDatagrams: Buffer[] = [];
   private resolveClosed!: (close: EnetClose) => void;
   private connectWaiter: { resolve(): void; reject(error: Error): void } | null = null;
   private readonly connectId = randomBytes(4).readUInt32BE(0);
@@ -167,6 +172,14 @@ export class EnetClient {
     this.lastReceiveMs = this.connectStartedMs;
     socket.on('message', (bytes, from) => this.receive(bytes, from));
     this.timer = setInterval(() => this.service(), 5);
+  }
+
+  /**
+   * Sends `bytes` as they are from this client's own socket, so the host
+   * takes them for the connected client's: for fuzzers.
+   */
+  sendRaw(bytes: Buffer): void {
+    if (!this.socketClosed) this.socket.send(bytes, this.o.port, this.o.host);
   }
 
   /** Opens a socket, sends CONNECT and resolves once the host's VERIFY_CONNECT arrived (and was acknowledged). */
@@ -347,7 +360,10 @@ export class EnetClient {
     for (const c of commands) if (c.type === 'acknowledge') this.counters.acksSent++;
     this.counters.datagramsSent++;
     this.sendsInFlight++;
-    this.socket.send(encodeEnetDatagram(datagram), this.o.port, this.o.host, () => {
+    const bytes = encodeEnetDatagram(datagram);
+    this.recentDatagrams.push(bytes);
+    if (this.recentDatagrams.length > RECENT_DATAGRAMS) this.recentDatagrams.shift();
+    this.socket.send(bytes, this.o.port, this.o.host, () => {
       this.sendsInFlight--;
       if (this.sendsInFlight === 0 && this.state === 'disconnected') this.closeSocket();
     });

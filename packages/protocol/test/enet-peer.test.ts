@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createEnetPeer,
   decodeEnetDatagram,
+  ENET_MAX_WAITING_BYTES,
   type EnetCommand,
   type EnetDatagram,
   type EnetPeerOptions,
@@ -251,6 +252,33 @@ describe('ENet peer: data', () => {
       'dropped:reliable 28673 is outside the window',
       'dropped:send-fragment is not supported',
     ]);
+  });
+
+  it('holds at most ENET_MAX_WAITING_BYTES of reliable data ahead of sequence, on all channels together', () => {
+    // Found by the host's ENet fuzzer's reasoning: a connected client could park
+    // 28,672 commands ahead of sequence on each of its 48 channels (about 1.8 GB).
+    const h = harness();
+    h.connectFully();
+    const payload = 'x'.repeat(1000);
+    const sent = 3 * Math.ceil(ENET_MAX_WAITING_BYTES / payload.length);
+    for (let i = 0; i < sent; i++) {
+      // Sequence 1 never comes: everything waits.
+      h.client.send([h.client.reliable(i % 3, payload, 2 + Math.floor(i / 3))]);
+    }
+    const full = h.events.filter((e) => e.startsWith('dropped:the reorder queue is full')).length;
+    expect(full).toBeGreaterThan(0);
+    expect((sent - full) * payload.length).toBeLessThanOrEqual(ENET_MAX_WAITING_BYTES);
+    // What was dropped was not acknowledged, so the client sends it again.
+    const acked = h.sent.flatMap((d) => d.commands).filter((c) => c.type === 'acknowledge').length;
+    expect(acked).toBe(sent - full);
+    // The missing first commands come: what waited is delivered in order, and room is made again.
+    for (const channel of [0, 1, 2]) h.client.send([h.client.reliable(channel, 'first', 1)]);
+    expect(h.received.filter(([channel]) => channel === 0)[0]).toEqual([0, 'first']);
+    expect(h.received).toHaveLength(3 + sent - full);
+    const eventsBefore = h.events.length;
+    h.client.send([h.client.reliable(0, payload, 2 + Math.floor(sent / 3) + 5)]);
+    expect(h.events.slice(eventsBefore)).toEqual([]);
+    expect(h.peer.state.stage).toBe('connected');
   });
 
   it('drops a malformed datagram without harm', () => {

@@ -5,11 +5,20 @@ import { GameStreamClient } from '@punktfunk/gamestream-client';
 import type { PendingPairingsResponse } from '@punktfunk/shared';
 import { newConfigDir, type RunningHost, startHost } from './host-process.js';
 
-export async function startGameStreamHost(configDir = newConfigDir()) {
-  const host = await startHost(configDir);
+export async function startGameStreamHost(configDir = newConfigDir(), env: Record<string, string> = {}) {
+  const host = await startHost(configDir, env);
   if (!host.gamestream) throw new Error('GameStream did not start');
   const ports = { http: host.gamestream.httpPort, https: host.gamestream.httpsPort };
   return { host, ports, newClient: (uniqueId?: string) => GameStreamClient.create(ports, uniqueId) };
+}
+
+/** A GameStream host and a test client paired with it (the operator entered `pin`). */
+export async function startPairedGameStreamHost(pin = '9753', env: Record<string, string> = {}) {
+  const started = await startGameStreamHost(newConfigDir(), env);
+  const client = await started.newClient();
+  const paired = await client.pair(pin, async () => void (await enterPin(started.host, pin)));
+  if (!paired.paired) throw new Error(`pairing failed:\n${started.host.output()}`);
+  return { ...started, client };
 }
 
 /** Waits (without a deadline of its own) until a GameStream request is pending, as the console would learn of it. */

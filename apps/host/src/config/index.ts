@@ -10,6 +10,7 @@ import { type ListenersConfig, loadListenersConfig } from './listeners.js';
 import { loadManagementConfig, type ManagementConfig } from './management.js';
 import { loadPf1Config, type Pf1Config } from './pf1.js';
 import type { Env } from './read-env.js';
+import { loadStreamCapsConfig, type StreamCaps } from './stream-caps.js';
 
 export type { CaptureSourceChoice, DesktopConfig, PipeWireNodeRef } from './desktop.js';
 export { CAPTURE_SOURCES, loadDesktopConfig, parsePipeWireNode } from './desktop.js';
@@ -24,6 +25,8 @@ export { loadManagementConfig, TOKEN_PATTERN } from './management.js';
 export type { Pf1Config } from './pf1.js';
 export { loadPf1Config } from './pf1.js';
 export { ConfigError } from './read-env.js';
+export type { StreamCaps } from './stream-caps.js';
+export { loadStreamCapsConfig } from './stream-caps.js';
 
 export interface HostConfig {
   /** Codec, backend, mode and bitrate the engine uses unless a client asks otherwise. */
@@ -38,6 +41,8 @@ export interface HostConfig {
   gamestream: GameStreamConfig;
   /** Timeouts and connection caps of every TCP listener. */
   listeners: ListenersConfig;
+  /** What clients may ask to stream: each mode, and the pixel rate of all sessions together. */
+  streamCaps: StreamCaps;
 }
 
 export function loadHostConfig(env: Env): HostConfig {
@@ -48,5 +53,6 @@ export function loadHostConfig(env: Env): HostConfig {
     pf1: loadPf1Config(env),
     gamestream: loadGameStreamConfig(env),
     listeners: loadListenersConfig(env),
+    streamCaps: loadStreamCapsConfig(env),
   };
 }

@@ -43,6 +43,8 @@ export interface RtspServerOptions {
   streamPorts?: Record<RtspStreamKind, number>;
   /** First-request timeout and connection caps (one request per connection here). */
   guard: GuardSettings;
+  /** The host's check of an ANNOUNCE (engine ranges, stream caps): throws an RtspError to refuse it. */
+  checkStream?(stream: AnnouncedStream): void;
   log(line: string): void;
 }
 
@@ -104,6 +106,7 @@ class RtspHandshakes {
       controlConnectData: session.stream.controlConnectData,
       serverPorts: this.o.streamPorts ?? GAMESTREAM_STREAM_PORTS,
       sdp: this.o.sdp,
+      checkStream: this.o.checkStream,
     });
     rtsp.start();
     this.current = { sessionId: session.sessionId, pingPayload: session.stream.pingPayload, rtsp };
@@ -124,7 +127,8 @@ class RtspHandshakes {
     const { response, event } = handshake.rtsp.handle(request);
     if (response.statusCode !== 200) {
       const why = response.headers?.find(([name]) => name === 'X-Punktfunk-Error')?.[1] ?? '';
-      this.o.log(`GameStream RTSP: ${request.method} answered ${response.statusCode} (${why})`);
+      // The method as the client wrote it: any token up to the head limit, so cut for the log.
+      this.o.log(`GameStream RTSP: ${request.method.slice(0, 20)} answered ${response.statusCode} (${why})`);
     }
     if (event?.kind === 'announced') {
       this.o.sessions.updateStream(session.sessionId, { announced: event.stream });

@@ -5,7 +5,7 @@
 // in spec.ts; this file only opens things, each with its closer.
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import type { DesktopConfig, EngineConfig, GameStreamConfig } from '../config/index.js';
+import type { DesktopConfig, EngineConfig, GameStreamConfig, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { PairedClients } from '../identity/paired-clients.js';
 import { AppRunner } from '../launcher/app-runner.js';
@@ -24,12 +24,19 @@ import { GameStreamPairing } from './pairing.js';
 import type { GameStreamContext } from './requests.js';
 import { startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
-import { GAMESTREAM_WINDOW_MS, type GameStreamServiceSpec, gameStreamServiceSpec } from './spec.js';
+import {
+  checkAnnouncedStream,
+  GAMESTREAM_WINDOW_MS,
+  type GameStreamServiceSpec,
+  gameStreamServiceSpec,
+} from './spec.js';
 import { GameStreamStreamer } from './streamer.js';
 
 export interface GameStreamServiceOptions {
   config: GameStreamConfig;
   engine: EngineConfig;
+  /** What a client may ask to stream (checked at ANNOUNCE). */
+  streamCaps: StreamCaps;
   /** The X display apps start on. */
   desktop: DesktopConfig;
   /** Opens each stream's desktop: the picture and where input goes. */
@@ -137,6 +144,7 @@ async function openService(
     manager: o.manager,
     control,
     engine: o.engine,
+    streamCaps: o.streamCaps,
     desktops: o.desktops,
     bind: o.config.bind,
     ports: { video: spec.streamPorts.video, audio: spec.streamPorts.audio },
@@ -178,6 +186,13 @@ async function openLanes(
     streamPorts: spec.streamPorts,
     sdp: spec.sdp,
     guard: o.guard,
+    // GameStream streams one session at a time: a running one is being replaced by this handshake.
+    checkStream: (stream) =>
+      checkAnnouncedStream(stream, {
+        fecPercent: o.config.fecPercent,
+        caps: o.streamCaps,
+        runningPixelRate: o.manager.runningPixelRate('gamestream'),
+      }),
     log: o.log,
   });
   closers.push(() => rtsp.close());

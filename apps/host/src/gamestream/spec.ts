@@ -3,17 +3,20 @@
 // in DESCRIBE) and, per stream, what the worker is started with (encoder
 // bitrate, encryption keys, audio packet duration, the session settings the
 // recorder keeps) and what the client's FEC reports mean.
+import { NativeError, validateEncoderOptions, validateGameStreamVideoOptions } from '@punktfunk/native';
 import {
   type AnnouncedStream,
   type DisplayMode,
   type FecStatus,
+  RtspError,
   SS_ENC_AUDIO,
   SS_ENC_CONTROL_V2,
   SS_ENC_VIDEO,
 } from '@punktfunk/protocol';
-import type { EngineConfig, GameStreamConfig, GameStreamEncryption } from '../config/index.js';
+import type { EngineConfig, GameStreamConfig, GameStreamEncryption, StreamCaps } from '../config/index.js';
 import type { ResolvedCapture } from '../desktop/desktop-source.js';
 import type { StartGameStreamOptions } from '../streaming/core/session-manager.js';
+import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { GameStreamSession } from './sessions.js';
 
 // ServerCodecModeSupport bit for HEVC Main; the same test decides whether DESCRIBE offers HEVC.
@@ -88,6 +91,47 @@ export function encoderKbps(clientKbps: number, fecPercent: number): number {
   return Math.max(100, Math.round((clientKbps * 100) / (100 + fecPercent)));
 }
 
+/** The encoder's codec for what the client announced (the encoder opens H.264 and HEVC). */
+function encoderCodec(announced: AnnouncedStream): 'h264' | 'hevc' {
+  return announced.codec === 'hevc' ? 'hevc' : 'h264';
+}
+
+export interface AnnounceCheckInput {
+  fecPercent: number;
+  caps: StreamCaps;
+  /** What the other sessions already streaming cost (pixels/s). */
+  runningPixelRate: number;
+}
+
+/**
+ * An ANNOUNCE checked before PLAY is answered: with the encoder's and the
+ * video sender's own validators (the ranges live there, one place), then
+ * against the host's stream caps. Throws an RtspError: 400 for what the
+ * engine refuses, 453 (Not Enough Bandwidth) for a mode over the caps.
+ */
+export function checkAnnouncedStream(announced: AnnouncedStream, i: AnnounceCheckInput): void {
+  const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
+  try {
+    validateEncoderOptions({
+      codec: encoderCodec(announced),
+      width: announced.width,
+      height: announced.height,
+      fps: announced.fps,
+      bitrateKbps: encoderKbps(clientKbps, i.fecPercent),
+    });
+    validateGameStreamVideoOptions({
+      packetSize: announced.packetSize,
+      fecPercent: i.fecPercent,
+      minRequiredFecPackets: announced.minRequiredFecPackets,
+    });
+  } catch (error) {
+    if (error instanceof NativeError) throw new RtspError(400, error.message);
+    throw error;
+  }
+  const over = overStreamCaps(announced, i.caps, i.runningPixelRate);
+  if (over) throw new RtspError(453, over);
+}
+
 export interface GameStreamSpecInput {
   session: GameStreamSession;
   announced: AnnouncedStream;
@@ -119,7 +163,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
       windowMs: i.windowMs,
       source: {
         kind: 'engine',
-        codec: announced.codec === 'hevc' ? 'hevc' : 'h264',
+        codec: encoderCodec(announced),
         backend: i.engine.encoderBackend,
         width: announced.width,
         height: announced.height,

@@ -9,11 +9,12 @@
 // the client can resume.
 
 import { type AnnouncedStream, TERMINATION_FRAME_FAILED, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
-import type { EngineConfig } from '../config/index.js';
+import type { EngineConfig, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
+import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
 import { FecTally, gameStreamSpec } from './spec.js';
@@ -23,6 +24,8 @@ export interface StreamerOptions {
   manager: SessionManager;
   control: GameStreamControlServer;
   engine: EngineConfig;
+  /** What a stream may cost, with the other sessions running. */
+  streamCaps: StreamCaps;
   /** Opens each stream's desktop (the picture and where input goes). */
   desktops: Pick<DesktopOpener, 'open'>;
   bind: string;
@@ -106,11 +109,17 @@ export class GameStreamStreamer {
     announced: AnnouncedStream,
     current: ActiveStream,
   ): Promise<void> {
+    // Checked at ANNOUNCE; again here, as a punktfunk/1 session may have started since.
+    const over = overStreamCaps(announced, this.o.streamCaps, this.o.manager.runningPixelRate('gamestream'));
+    if (over) {
+      this.failOpening(current, `the stream cannot start: ${over}`);
+      return;
+    }
     let desktop: OpenedDesktop;
     try {
       desktop = await this.o.desktops.open();
     } catch (error) {
-      this.failOpening(current, (error as Error).message);
+      this.failOpening(current, `the desktop could not be opened: ${(error as Error).message}`);
       return;
     }
     if (current.ending) {
@@ -122,9 +131,9 @@ export class GameStreamStreamer {
     this.startStream(session, announced, current, desktop);
   }
 
-  /** The desktop could not be opened: the client hears it as a failed stream (as a capture failing does); the launch stays. */
+  /** The stream could not start (no desktop, no room): the client hears it as a failed stream (as a capture failing does); the launch stays. */
   private failOpening(current: ActiveStream, why: string): void {
-    this.o.log(`GameStream: the desktop could not be opened: ${why}`);
+    this.o.log(`GameStream: ${why}`);
     current.ending ??= (async () => {
       if (this.active === current) this.active = null;
       await current.link.terminate(TERMINATION_FRAME_FAILED);

@@ -3,15 +3,18 @@
 import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
-import type { EngineConfig, Pf1Config } from '../config/index.js';
+import type { EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
+import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { ControlConnectionDeps, StreamOffer } from './control-connection.js';
 import { ControlServer, type ControlServerOptions } from './control-server.js';
 
 export interface Pf1ServiceOptions {
   engine: EngineConfig;
+  /** What a client may ask to stream: its hello's mode is fitted to the caps. */
+  streamCaps: StreamCaps;
   /** Opens each session's desktop (capture and input). */
   desktops: Pick<DesktopOpener, 'open'>;
   config: Pf1Config;
@@ -25,20 +28,31 @@ export interface Pf1ServiceOptions {
   log(line: string): void;
 }
 
+/** Throws (the client is told why) when the sessions already streaming leave no room for `mode`. */
+function checkStreamCaps(o: Pf1ServiceOptions, mode: Pick<StreamOffer, 'width' | 'height' | 'fps'>): void {
+  const over = overStreamCaps(mode, o.streamCaps, o.sessions.runningPixelRate());
+  if (over) throw new Error(over);
+}
+
 export function streamOffer(o: Pf1ServiceOptions, hello: HelloMessage): StreamOffer {
-  // The client says what it wants; the host never exceeds its configured mode.
+  // The client says what it wants; the host fits its size and rate into the
+  // caps (the welcome tells the client what it gets) and refuses a pixel rate
+  // over them.
   const codec = hello.codecs.includes(o.engine.codec) ? o.engine.codec : (hello.codecs[0] ?? o.engine.codec);
   const even = (n: number) => n - (n % 2);
-  return {
+  const caps = o.streamCaps;
+  const offer = {
     codec,
-    width: even(Math.min(hello.width, 7680)),
-    height: even(Math.min(hello.height, 4320)),
-    fps: Math.min(hello.fps, 240),
+    width: even(Math.min(hello.width, caps.maxWidthPx)),
+    height: even(Math.min(hello.height, caps.maxHeightPx)),
+    fps: Math.min(hello.fps, caps.maxFps),
     bitrateKbps: hello.bitrateKbps ?? o.engine.bitrateKbps,
     fecPercent: hello.fecPercent ?? o.config.fecPercent,
     shardBytes: o.config.shardBytes,
     encoderName: o.encoderName,
   };
+  checkStreamCaps(o, offer);
+  return offer;
 }
 
 type SessionArgs = Parameters<ControlConnectionDeps['startSession']>[0];
@@ -46,6 +60,8 @@ type SessionArgs = Parameters<ControlConnectionDeps['startSession']>[0];
 /** Opens the desktop, then the worker; the desktop is closed when the stream ends (or the desktop ends it). */
 async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Promise<StreamingSession> {
   const { hello, offer, remoteAddress, key, salt, sessionId } = args;
+  // Checked again: other sessions may have started since the hello.
+  checkStreamCaps(o, offer);
   const desktop = await o.desktops.open();
   o.log(`native session ${sessionId}: streaming ${desktop.description}`);
   let session: StreamingSession;

@@ -9,18 +9,22 @@ export function announceSdp(o: {
   fps: number;
   bitrateKbps: number;
   encryption: number;
+  /** Default 1392, what Moonlight sends. */
+  packetSize?: number;
+  /** Default 2. */
+  minRequiredFecPackets?: number;
 }): string {
   const attributes: [string, number][] = [
     ['x-nv-video[0].clientViewportWd', o.width],
     ['x-nv-video[0].clientViewportHt', o.height],
     ['x-nv-video[0].maxFPS', o.fps],
-    ['x-nv-video[0].packetSize', 1392],
+    ['x-nv-video[0].packetSize', o.packetSize ?? 1392],
     ['x-nv-vqos[0].bw.maximumBitrateKbps', o.bitrateKbps],
     ['x-ml-video.configuredBitrateKbps', o.bitrateKbps],
     ['x-nv-general.featureFlags', 167],
     ['x-ml-general.featureFlags', 3],
     ['x-ss-general.encryptionEnabled', o.encryption],
-    ['x-nv-vqos[0].fec.minRequiredFecPackets', 2],
+    ['x-nv-vqos[0].fec.minRequiredFecPackets', o.minRequiredFecPackets ?? 2],
     ['x-nv-vqos[0].bitStreamFormat', 0],
     ['x-nv-audio.surround.numChannels', 2],
     ['x-nv-audio.surround.channelMask', 3],

@@ -26,6 +26,14 @@ const MAX_CHANNELS = 255;
 // ENet's reliable window: 16 windows of 4096 sequence numbers, of which 8 may be
 // ahead of the next expected one. Further ahead is not acknowledged (ENet drops it too).
 const RELIABLE_AHEAD_LIMIT = 7 * 4096;
+/**
+ * Reliable data held back until the commands before it arrive, all channels
+ * together. A control stream carries small messages and waits only across a
+ * lost datagram; without a bound a client could park 28,672 commands on each
+ * of its channels. Past it a command is dropped unacknowledged, so the client
+ * sends it again once the gap is filled.
+ */
+export const ENET_MAX_WAITING_BYTES = 1024 * 1024;
 // Datagrams are filled as if each had the sent time in its header: those with a
 // reliable command do; acknowledgement-only ones come out 2 bytes short of the MTU.
 const HEADER_BYTES = ENET_HEADER_WITH_SENT_TIME_BYTES;
@@ -97,6 +105,8 @@ interface EnetPeerState {
   lastPingMs: number;
   roundTripMs: number | null;
   dropped: number;
+  /** Bytes in the channels' `waiting` maps. */
+  waitingBytes: number;
 }
 
 /** What an owner may read of a peer: a frozen copy, taken when `state` is read. */
@@ -162,6 +172,7 @@ export function createEnetPeer(o: EnetPeerOptions): EnetPeer {
     lastPingMs: 0,
     roundTripMs: null,
     dropped: 0,
+    waitingBytes: 0,
   };
   const peer = new PeerMachine(o, cfg, state);
   return {
@@ -215,6 +226,7 @@ class PeerMachine {
     this.s.inFlight = [];
     this.s.pendingAcks = [];
     for (const channel of this.s.channels) channel.waiting.clear();
+    this.s.waitingBytes = 0;
   }
 
   private drop(why: string) {
@@ -321,6 +333,7 @@ class PeerMachine {
       incomingReliableSequenceNumber: 0,
       waiting: new Map<number, Buffer>(),
     }));
+    s.waitingBytes = 0;
     s.stage = 'verifying';
     this.queueAck(c, sentTime);
     this.queueSystem({
@@ -406,13 +419,21 @@ class PeerMachine {
     if (ahead === 0 || ahead >= 0x8000) return this.queueAck(command, sentTime); // already delivered
     if (ahead > RELIABLE_AHEAD_LIMIT)
       return this.drop(`reliable ${command.reliableSequenceNumber} is outside the window`);
+    const held = channel.waiting.get(command.reliableSequenceNumber);
+    if (!held && ahead > 1 && this.s.waitingBytes + data.length > ENET_MAX_WAITING_BYTES)
+      return this.drop(`the reorder queue is full (${this.s.waitingBytes} bytes wait for earlier commands)`);
     this.queueAck(command, sentTime);
-    channel.waiting.set(command.reliableSequenceNumber, data);
+    if (!held) {
+      // A copy: `data` is a view into the whole datagram, which would stay alive with it.
+      channel.waiting.set(command.reliableSequenceNumber, Buffer.from(data));
+      this.s.waitingBytes += data.length;
+    }
     for (;;) {
       const next = (channel.incomingReliableSequenceNumber + 1) & 0xffff;
       const ready = channel.waiting.get(next);
       if (!ready) break;
       channel.waiting.delete(next);
+      this.s.waitingBytes -= ready.length;
       channel.incomingReliableSequenceNumber = next;
       this.o.onReceive(command.channelId, ready);
       if (this.s.stage !== 'connected') break;

@@ -21,6 +21,12 @@ export interface RtspSessionOptions {
   controlConnectData: number;
   serverPorts: Record<RtspStreamKind, number>;
   sdp: HostSdpOptions;
+  /**
+   * The host's own check of an ANNOUNCE it could parse (what its encoder and
+   * sender accept, what it has capacity for): throws an RtspError to refuse,
+   * so the client hears it now and not as a failed stream after PLAY.
+   */
+  checkStream?(stream: AnnouncedStream): void;
 }
 
 export interface RtspSessionState {
@@ -170,6 +176,7 @@ function onAnnounce(o: RtspSessionOptions, state: RtspSessionState, request: Rts
   if (request.body.length === 0) throw new RtspError(400, 'ANNOUNCE has no SDP body');
   const stream = parseAnnounceSdp(request.body.toString('utf8'));
   checkNegotiable(o.sdp, stream);
+  o.checkStream?.(stream);
   state.stage = 'announced';
   state.announced = stream;
   return { ...ok(request), event: { kind: 'announced', stream } };

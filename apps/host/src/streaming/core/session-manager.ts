@@ -16,6 +16,7 @@ import type {
   SessionStartedInfo,
   WorkerMessage,
 } from './messages.js';
+import { pixelRate } from './stream-caps.js';
 import { workerUrl } from './worker-url.js';
 
 /** Where samples and session announcements go (the StatsRecorder, wired in the host entry). */
@@ -62,6 +63,8 @@ interface SpawnMeta {
   client: string | null;
   sessionId: string;
   targetBitrateKbps: number;
+  /** width x height x fps of an engine source; 0 for a replay. */
+  pixelRate: number;
   settings: SessionInfo['settings'];
   onClient?(address: string): void;
 }
@@ -70,6 +73,8 @@ export interface StreamingSession {
   readonly sessionId: string;
   readonly kind: PathKind;
   readonly client: string | null;
+  /** width x height x fps it streams (0 for a replay): what the host's stream caps add up. */
+  readonly pixelRate: number;
   /** Resolves with the encoder actually opened, once the worker is streaming. */
   readonly started: Promise<SessionStartedInfo>;
   readonly ended: Promise<SessionEnd>;
@@ -99,6 +104,13 @@ export class SessionManager {
     return [...this.running.values()];
   }
 
+  /** The pixel rate of the running sessions, those of `exceptKind` left out. */
+  runningPixelRate(exceptKind?: PathKind): number {
+    let sum = 0;
+    for (const session of this.running.values()) if (session.kind !== exceptKind) sum += session.pixelRate;
+    return sum;
+  }
+
   start(options: StartSessionOptions): StreamingSession {
     const sessionId = options.sessionId ?? randomUUID().slice(0, 8);
     const meta: SpawnMeta = {
@@ -106,6 +118,7 @@ export class SessionManager {
       client: options.client,
       sessionId,
       targetBitrateKbps: options.source.kind === 'engine' ? options.source.bitrateKbps : 0,
+      pixelRate: options.source.kind === 'engine' ? pixelRate(options.source) : 0,
       settings: {
         fecPercent: options.send.fecPercent,
         shardBytes: options.send.shardBytes,
@@ -138,6 +151,7 @@ export class SessionManager {
       client: options.client,
       sessionId,
       targetBitrateKbps: options.source.bitrateKbps,
+      pixelRate: pixelRate(options.source),
       settings: options.settings ?? {},
       onClient: options.onClient,
     };
@@ -231,6 +245,7 @@ export class SessionManager {
       sessionId,
       kind: meta.kind,
       client: meta.client,
+      pixelRate: meta.pixelRate,
       started,
       ended,
       feedback: (message) => feedbackPort.postMessage(message),
