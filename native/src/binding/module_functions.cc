@@ -1,5 +1,7 @@
 #include "binding/module_functions.h"
 
+#include <malloc.h>
+
 #include "binding/addon_state.h"
 #include "binding/js_error.h"
 #include "binding/required_fields.h"
@@ -20,6 +22,15 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
 
 Napi::Value MonotonicUs(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(media::monotonicUs()));
+}
+
+// A session's worker thread and the encoder's threads each malloc from their
+// own glibc arena; when the session ends those arenas keep the freed pages
+// (glibc trims only the main heap's top on its own), so the host's RSS would
+// stay at its streaming height. malloc_trim returns free pages of every
+// arena to the kernel. True when some memory was released.
+Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
 }
 
 Napi::Value OpenCodecContexts(const Napi::CallbackInfo& info) {
@@ -57,6 +68,7 @@ Napi::Value ProbeX11Display(const Napi::CallbackInfo& info) {
 void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass));
   exports.Set("monotonicUs", Napi::Function::New(env, MonotonicUs));
+  exports.Set("releaseFreeMemory", Napi::Function::New(env, ReleaseFreeMemory));
   exports.Set("openCodecContexts", Napi::Function::New(env, OpenCodecContexts));
   exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
   exports.Set("probeX11Display", Napi::Function::New(env, ProbeX11Display));

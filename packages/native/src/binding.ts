@@ -298,6 +298,7 @@ export interface NativeOpusDecoderOptions {
 export interface Addon {
   setErrorClass(cls: typeof NativeError): void;
   monotonicUs(): number;
+  releaseFreeMemory(): boolean;
   openCodecContexts(): number;
   liveHandles(): number;
   probeX11Display(display: string): X11DisplayProbe;

@@ -217,6 +217,15 @@ export function monotonicUs(): number {
   return addon.monotonicUs();
 }
 
+/**
+ * Gives the allocator's free pages back to the kernel (glibc malloc_trim):
+ * a session's threads leave them in their arenas when it ends. True when
+ * some memory was released.
+ */
+export function releaseFreeMemory(): boolean {
+  return addon.releaseFreeMemory();
+}
+
 /** Codec contexts open in the whole process (a leak check for tests). */
 export function openCodecContexts(): number {
   return addon.openCodecContexts();

@@ -75,6 +75,7 @@ describe('the native wrappers require every option field', () => {
     const described: Record<keyof Addon, true> = {
       setErrorClass: true,
       monotonicUs: true,
+      releaseFreeMemory: true,
       openCodecContexts: true,
       liveHandles: true,
       probeX11Display: true,

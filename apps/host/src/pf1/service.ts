@@ -110,6 +110,7 @@ export async function startPf1Service(o: Pf1ServiceOptions): Promise<Pf1Service>
     pairing: o.pairing,
     monotonicUs,
     pingIntervalMs: 1000,
+    clientTimeoutMs: o.config.clientTimeoutMs,
     log: o.log,
     offer: (hello) => streamOffer(o, hello),
     startSession: (args) => startNativeSession(o, args),
