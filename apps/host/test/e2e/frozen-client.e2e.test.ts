@@ -2,7 +2,11 @@
 // punktfunk/1, gs-client for GameStream) is stopped with SIGSTOP mid-stream,
 // so its sockets stay open and it reads and sends nothing. The host must end
 // the session within its configured client timeout, say why in its log, and
-// give the session's memory back.
+// give the session's memory back. And a punktfunk/1 client that sends but
+// never reads: what the host queues toward it is bounded.
+import { once } from 'node:events';
+import { connect, type TLSSocket } from 'node:tls';
+import { encodeFrame, PROTOCOL_NAME } from '@punktfunk/protocol';
 import {
   newConfigDir,
   processFigures,
@@ -101,4 +105,68 @@ describe.each(paths)('a frozen client on $name', (path) => {
     }
     await path.prepare(host, clientDir);
   }, 90_000);
+});
+
+/**
+ * Hellos the non-reading client sends at most: the host answers each with a
+ * 'pairing-required' of about a fifth of its size, so this is ~15 MB of
+ * answers, well past what the kernel's socket buffers on loopback take
+ * (the host's send buffer grows to 4 MiB here).
+ */
+const NON_READER_SEND_LIMIT_BYTES = 64 * 1024 * 1024;
+
+function drainedOrClosed(socket: TLSSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
+describe('a punktfunk/1 client that sends but never reads', () => {
+  it("is cut off once 64 KiB of the host's answers wait in its control socket", async () => {
+    // Loopback must pair: an unpaired client's every hello is answered.
+    const host = await startHost(newConfigDir(), {
+      PUNKTFUNK_NATIVE_LOOPBACK_PAIRING: '1',
+      PUNKTFUNK_GAMESTREAM: '0',
+    });
+    try {
+      const socket = connect({ host: '127.0.0.1', port: host.nativePort, rejectUnauthorized: false });
+      await once(socket, 'secureConnect');
+      socket.pause();
+      let closed = false;
+      socket.on('close', () => (closed = true));
+      socket.on('error', () => {});
+      const hello = encodeFrame({
+        type: 'hello',
+        protocol: PROTOCOL_NAME,
+        clientName: 'never-reads',
+        codecs: ['h264'],
+        width: 640,
+        height: 360,
+        fps: 30,
+        bitrateKbps: null,
+        fecPercent: null,
+        udpPort: 9,
+      });
+      const batch = Buffer.concat(Array.from({ length: 1000 }, () => hello));
+      let sentBytes = 0;
+      while (!closed && sentBytes < NON_READER_SEND_LIMIT_BYTES) {
+        sentBytes += batch.length;
+        if (!socket.write(batch)) await drainedOrClosed(socket);
+      }
+      console.info(`non-reading client: ${sentBytes} bytes sent, closed by the host: ${closed}`);
+      expect(host.output()).toMatch(
+        /native client 127\.0\.0\.1: the client does not read its control connection/,
+      );
+      expect(closed).toBe(true);
+      socket.destroy();
+    } finally {
+      await host.stop();
+    }
+  }, 60_000);
 });
