@@ -61,7 +61,7 @@ type Phase = 'awaiting-hello' | 'awaiting-start' | 'streaming' | 'closed';
  * while anything waits, so only a client that stopped reading gets here.
  */
 export const CONTROL_QUEUE_LIMIT_BYTES = 64 * 1024;
-/** How long a client that is cut off may take to read its last message before the socket is destroyed. */
+/** How long a client may take to read the host's last message (and close) before the socket is destroyed. */
 const CLOSE_LINGER_MS = 1000;
 
 export class ControlConnection {
@@ -105,6 +105,16 @@ export class ControlConnection {
     socket.write(frame);
   }
 
+  /**
+   * Sends the FIN after what is queued; a client that does not read (a
+   * frozen one) would hold the socket half-closed forever, so it is
+   * destroyed after a moment.
+   */
+  private endSocket(): void {
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS).unref();
+  }
+
   /** Ends the connection without waiting for the client to read anything. */
   private cutOff(reason: string): void {
     this.deps.log(`native client ${this.remoteAddress}: ${reason}`);
@@ -115,7 +125,7 @@ export class ControlConnection {
   private fail(message: string): void {
     this.deps.log(`native client ${this.remoteAddress}: ${message}`);
     this.send({ type: 'error', message });
-    this.socket.end();
+    this.endSocket();
     this.close(message);
   }
 
@@ -265,7 +275,7 @@ export class ControlConnection {
           ? { type: 'error', message: `stream failed: ${end.error}` }
           : { type: 'stopped', reason: 'host stopped the stream' },
       );
-      this.socket.end();
+      this.endSocket();
       this.close('stream ended');
     });
     this.pingTimer = setInterval(
@@ -291,8 +301,6 @@ export class ControlConnection {
   private endSilentClient(silentMs: number): void {
     const reason = `no message from the client for ${(silentMs / 1000).toFixed(1)} s (timeout ${this.deps.clientTimeoutMs / 1000} s)`;
     this.stopStreaming(reason);
-    // A frozen client reads nothing: the goodbye is not waited for.
-    setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS).unref();
   }
 
   private onPong(hostUs: number): void {
@@ -304,7 +312,7 @@ export class ControlConnection {
 
   private stopStreaming(reason: string): void {
     this.send({ type: 'stopped', reason });
-    this.socket.end();
+    this.endSocket();
     this.close(reason);
   }
 
