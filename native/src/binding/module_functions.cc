@@ -37,6 +37,10 @@ Napi::Value OpenCodecContexts(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), media::openCodecContextCount());
 }
 
+Napi::Value LiveEncodedPackets(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), media::liveEncodedPacketCount());
+}
+
 Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(stateOf(info.Env()).live->size()));
 }
@@ -70,6 +74,7 @@ void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("monotonicUs", Napi::Function::New(env, MonotonicUs));
   exports.Set("releaseFreeMemory", Napi::Function::New(env, ReleaseFreeMemory));
   exports.Set("openCodecContexts", Napi::Function::New(env, OpenCodecContexts));
+  exports.Set("liveEncodedPackets", Napi::Function::New(env, LiveEncodedPackets));
   exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
   exports.Set("probeX11Display", Napi::Function::New(env, ProbeX11Display));
 }

@@ -300,6 +300,7 @@ export interface Addon {
   monotonicUs(): number;
   releaseFreeMemory(): boolean;
   openCodecContexts(): number;
+  liveEncodedPackets(): number;
   liveHandles(): number;
   probeX11Display(display: string): X11DisplayProbe;
   Capture: new (options: NativeCaptureOptions) => NativeCapture;

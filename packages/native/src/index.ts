@@ -231,6 +231,11 @@ export function openCodecContexts(): number {
   return addon.openCodecContexts();
 }
 
+/** Encoded packets still held in the whole process, by JS or the engine (a leak check for tests). */
+export function liveEncodedPackets(): number {
+  return addon.liveEncodedPackets();
+}
+
 /** Native objects still open in this thread's environment. */
 export function liveHandles(): number {
   return addon.liveHandles();

@@ -77,6 +77,7 @@ describe('the native wrappers require every option field', () => {
       monotonicUs: true,
       releaseFreeMemory: true,
       openCodecContexts: true,
+      liveEncodedPackets: true,
       liveHandles: true,
       probeX11Display: true,
       Capture: true,
