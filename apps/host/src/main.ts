@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monotonicUs, releaseFreeHeap } from '@punktfunk/native';
+import { monotonicUs, releaseFreeMemory } from '@punktfunk/native';
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { serveConsole } from './api/console.js';
 import { createApi, EventTickets, listenApi, loadOrCreateToken, type MgmtToken } from './api/index.js';
@@ -107,7 +107,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     intervalMs: config.listeners.peerLogIntervalMs,
     log: log.warn,
     // glibc would keep the freed TLS state of a flood's connections for good (BENCHMARKS.md).
-    afterFailures: () => void releaseFreeHeap(),
+    afterFailures: () => void releaseFreeMemory(),
   });
   closers.push(() => failures.close());
   checkOpenFileLimit(config.listeners, log);

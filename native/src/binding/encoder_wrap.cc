@@ -9,14 +9,14 @@ const char* pixelFormatName(AVPixelFormat format) {
   return format == AV_PIX_FMT_NV12 ? "nv12" : "yuv420p";
 }
 
-// The packet's bytes become a Buffer in place; the finalizer frees the packet
-// when JS lets go of the Buffer. No copy through JS.
+// The packet's bytes are copied into a Buffer V8 owns. Not an external
+// Buffer over the packet: Node runs external Buffers' finalizers from the
+// event loop (SetImmediate), and a streaming worker's frame loop never
+// yields to it, so every packet of a session stayed allocated until the
+// session ended (RSS grew at the video bitrate). A copy is freed by the GC
+// itself; it costs one memcpy of an encoded frame (tens of KB).
 Napi::Value packetBuffer(Napi::Env env, std::shared_ptr<media::EncodedPacket> packet) {
-  auto* hold = new std::shared_ptr<media::EncodedPacket>(std::move(packet));
-  const media::EncodedPacket& p = **hold;
-  return Napi::Buffer<uint8_t>::New(
-      env, const_cast<uint8_t*>(p.data()), p.size(),
-      [](Napi::Env, uint8_t*, std::shared_ptr<media::EncodedPacket>* h) { delete h; }, hold);
+  return Napi::Buffer<uint8_t>::Copy(env, packet->data(), packet->size());
 }
 
 }  // namespace

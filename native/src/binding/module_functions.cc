@@ -26,24 +26,31 @@ Napi::Value MonotonicUs(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(media::monotonicUs()));
 }
 
-Napi::Value OpenCodecContexts(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), media::openCodecContextCount());
-}
-
-Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(stateOf(info.Env()).live->size()));
-}
-
-// glibc keeps freed heap for reuse; after a flood of TLS connections (each
-// one OpenSSL state of tens of kB, all freed again) that is hundreds of MB
-// the host never needs again. malloc_trim(0) gives it back to the system.
-// True when memory was released; false where the C library has no trim.
-Napi::Value ReleaseFreeHeap(const Napi::CallbackInfo& info) {
+// glibc keeps freed memory for reuse and trims only the main heap's top on
+// its own. Two cases leave hundreds of MB the host never needs again: a
+// session's worker and encoder threads each malloc from their own arena, which
+// keeps the freed pages when the session ends; and a flood of TLS connections
+// (each one OpenSSL state of tens of kB, all freed again). malloc_trim(0)
+// returns free pages of every arena to the kernel. True when memory was
+// released; false where the C library has no trim.
+Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo& info) {
 #if defined(__GLIBC__)
   return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
 #else
   return Napi::Boolean::New(info.Env(), false);
 #endif
+}
+
+Napi::Value OpenCodecContexts(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), media::openCodecContextCount());
+}
+
+Napi::Value LiveEncodedPackets(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), media::liveEncodedPacketCount());
+}
+
+Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(stateOf(info.Env()).live->size()));
 }
 
 // Never throws for a display that is not there: the host asks before it
@@ -73,8 +80,9 @@ Napi::Value ProbeX11Display(const Napi::CallbackInfo& info) {
 void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass));
   exports.Set("monotonicUs", Napi::Function::New(env, MonotonicUs));
+  exports.Set("releaseFreeMemory", Napi::Function::New(env, ReleaseFreeMemory));
   exports.Set("openCodecContexts", Napi::Function::New(env, OpenCodecContexts));
-  exports.Set("releaseFreeHeap", Napi::Function::New(env, ReleaseFreeHeap));
+  exports.Set("liveEncodedPackets", Napi::Function::New(env, LiveEncodedPackets));
   exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
   exports.Set("probeX11Display", Napi::Function::New(env, ProbeX11Display));
 }

@@ -1,11 +1,16 @@
 #pragma once
-// Counts codec contexts open in the whole process, so tests can prove that
-// create/destroy loops and worker exits leave none behind. A diagnostic
-// counter only: atomic, never read by the hot path.
+// Counts codec contexts open and encoded packets alive in the whole process,
+// so tests can prove that create/destroy loops, worker exits and streaming
+// loops leave none behind. Diagnostic counters only: atomic, never read by
+// the hot path.
 namespace media {
 
 int openCodecContextCount();
 void noteCodecContextOpened();
 void noteCodecContextClosed();
+
+int liveEncodedPacketCount();
+void noteEncodedPacketCreated();
+void noteEncodedPacketReleased();
 
 }  // namespace media

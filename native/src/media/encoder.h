@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "media/av_frame.h"
+#include "media/codec_census.h"
 
 namespace media {
 
@@ -31,6 +32,11 @@ struct EncoderInfo {
 
 // One encoded access unit in Annex B, owned here and handed on without copying.
 struct EncodedPacket {
+  EncodedPacket() { noteEncodedPacketCreated(); }
+  ~EncodedPacket() { noteEncodedPacketReleased(); }
+  EncodedPacket(const EncodedPacket&) = delete;
+  EncodedPacket& operator=(const EncodedPacket&) = delete;
+
   AvPacketPtr packet;
   bool keyframe = false;
   int64_t pts = 0;

@@ -18,6 +18,7 @@ describe('gs-client options', () => {
       codec: 'h264',
       bitrateKbps: 10_000,
       list: false,
+      quit: false,
       pair: false,
       app: null,
       clientDir: '/tmp/gs',

@@ -298,8 +298,9 @@ export interface NativeOpusDecoderOptions {
 export interface Addon {
   setErrorClass(cls: typeof NativeError): void;
   monotonicUs(): number;
+  releaseFreeMemory(): boolean;
   openCodecContexts(): number;
-  releaseFreeHeap(): boolean;
+  liveEncodedPackets(): number;
   liveHandles(): number;
   probeX11Display(display: string): X11DisplayProbe;
   Capture: new (options: NativeCaptureOptions) => NativeCapture;

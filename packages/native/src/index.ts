@@ -218,17 +218,22 @@ export function monotonicUs(): number {
 }
 
 /**
- * Gives the C library's freed heap back to the system (glibc malloc_trim):
- * true when memory was released. The host calls it after a flood of peer
- * connections, whose TLS state glibc would otherwise keep for good.
+ * Gives the allocator's free pages back to the kernel (glibc malloc_trim):
+ * a session's threads leave them in their arenas when it ends, and a flood of
+ * peer connections leaves their TLS state. True when some memory was released.
  */
-export function releaseFreeHeap(): boolean {
-  return addon.releaseFreeHeap();
+export function releaseFreeMemory(): boolean {
+  return addon.releaseFreeMemory();
 }
 
 /** Codec contexts open in the whole process (a leak check for tests). */
 export function openCodecContexts(): number {
   return addon.openCodecContexts();
+}
+
+/** Encoded packets still held in the whole process, by JS or the engine (a leak check for tests). */
+export function liveEncodedPackets(): number {
+  return addon.liveEncodedPackets();
 }
 
 /** Native objects still open in this thread's environment. */

@@ -75,8 +75,9 @@ describe('the native wrappers require every option field', () => {
     const described: Record<keyof Addon, true> = {
       setErrorClass: true,
       monotonicUs: true,
+      releaseFreeMemory: true,
       openCodecContexts: true,
-      releaseFreeHeap: true,
+      liveEncodedPackets: true,
       liveHandles: true,
       probeX11Display: true,
       Capture: true,

@@ -72,6 +72,21 @@ describe('the addon in several worker_threads', () => {
     expect(growthMb).toBeLessThan(100);
   });
 
+  it("a worker's synchronous loop holds no encoded packet once its Buffer is dropped", async () => {
+    // A streaming worker's frame loop never lets its event loop turn: a packet
+    // freed only by a finalizer Node defers to the event loop would pile up
+    // for the whole session (RSS growing at the video bitrate).
+    const report = await new Promise<{ packets: number; heldAfterLoop: number }>((resolve, reject) => {
+      const worker = new Worker(new URL('./fixtures/packet-loop-worker.mjs', import.meta.url), {
+        workerData: { frames: 120 },
+      });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(report.packets).toBeGreaterThan(100);
+    expect(report.heldAfterLoop).toBe(0);
+  });
+
   it('terminating a worker while its native calls throw never takes the process down', async () => {
     // Without care, napi_throw fails in a terminating worker and node-addon-api
     // aborts the whole process; here the host must survive every time.

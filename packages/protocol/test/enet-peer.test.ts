@@ -10,6 +10,7 @@ import {
   type EnetDatagram,
   type EnetPeerOptions,
   encodeEnetDatagram,
+  MAX_UNACKNOWLEDGED,
 } from '../src/index.js';
 import { MOONLIGHT_CONNECT_FIELDS } from './fixtures/enet-connect.js';
 
@@ -314,6 +315,17 @@ describe('ENet peer: data', () => {
     expect(h.sent.flatMap((d) => d.commands).filter((c) => c.type === 'send-reliable')).toHaveLength(2);
     expect(() => h.peer.sendReliable(0x30, Buffer.alloc(1))).toThrow(/channel 48/);
     expect(() => h.peer.sendReliable(0, Buffer.alloc(1392))).toThrow(/do not fit/);
+  });
+
+  it('ends the link instead of queueing more than MAX_UNACKNOWLEDGED reliable commands for a client that acknowledges none', () => {
+    const h = harness();
+    h.connectFully();
+    for (let i = 0; i < MAX_UNACKNOWLEDGED; i++) h.peer.sendReliable(0, Buffer.of(i));
+    expect(h.peer.state.unacknowledged).toBe(MAX_UNACKNOWLEDGED);
+    expect(h.events).toEqual([]);
+    h.peer.sendReliable(0, Buffer.of(0xff));
+    expect(h.events).toEqual(['disconnect:overflow:0']);
+    expect(h.peer.state.stage).toBe('disconnected');
   });
 
   it('pings when the client is quiet, and times out when it stays silent', () => {

@@ -4,3 +4,4 @@ export * from './gamestream-host.js';
 export * from './host-process.js';
 export * from './processes.js';
 export * from './stats-samples.js';
+export * from './stream-clients.js';

@@ -1,5 +1,5 @@
 // Process checks for tests that start and stop real processes.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The process exists and is not a zombie (this machine's init may leave
@@ -12,4 +12,20 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+export interface ProcessFigures {
+  /** Resident set size (VmRSS), KiB. */
+  rssKiB: number;
+  threads: number;
+  /** Open file descriptors. */
+  fds: number;
+}
+
+/** RSS, threads and open fds of a process, from /proc. */
+export function processFigures(pid: number): ProcessFigures {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssKiB: field('VmRSS'), threads: field('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length };
 }

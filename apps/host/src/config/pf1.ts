@@ -11,6 +11,8 @@ export interface Pf1Config {
   fecPercent: number;
   shardBytes: number;
   windowMs: number;
+  /** A streaming client that sends nothing on its control connection this long is gone: its session ends. */
+  clientTimeoutMs: number;
   /** When set, every punktfunk/1 session is also recorded as a trace file here. */
   traceDir: string | null;
 }
@@ -23,6 +25,9 @@ export function loadPf1Config(env: Env): Pf1Config {
     fecPercent: wholeInRange(env, 'PUNKTFUNK_FEC_PERCENT', 20, 0, 100),
     shardBytes: wholeInRange(env, 'PUNKTFUNK_SHARD_BYTES', 1200, 256, 1400),
     windowMs: wholeInRange(env, 'PUNKTFUNK_NATIVE_WINDOW_MS', 2000, 100, 60000),
+    // GameStream's default; at least two of the host's 1 s pings, whose
+    // pongs a healthy client always sends.
+    clientTimeoutMs: wholeInRange(env, 'PUNKTFUNK_NATIVE_CLIENT_TIMEOUT_MS', 10_000, 2000, 600_000),
     traceDir: env.PUNKTFUNK_TRACE_DIR ? join(env.PUNKTFUNK_TRACE_DIR) : null,
   };
 }

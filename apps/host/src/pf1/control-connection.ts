@@ -2,6 +2,11 @@
 // IDR requests, bitrate changes, loss reports, client frame timing, pings,
 // and stop. The media key is derived from the TLS session with the
 // keying-material exporter, so no key ever crosses the wire.
+//
+// A streaming client that goes silent (frozen, or gone without a FIN) is
+// ended after clientTimeoutMs. What the host writes to a client waits in
+// the socket only up to CONTROL_QUEUE_LIMIT_BYTES: pings are skipped while
+// anything is still waiting, and a client that lets more pile up is cut off.
 import type { TLSSocket } from 'node:tls';
 import {
   type ClientMessage,
@@ -34,6 +39,8 @@ export interface ControlConnectionDeps {
   }): Promise<StreamingSession>;
   log(line: string): void;
   pingIntervalMs: number;
+  /** A streaming client silent this long (no message at all, not even a pong) is gone. */
+  clientTimeoutMs: number;
   /** Pairing of clients that are not admitted yet; null: such clients are refused. */
   pairing: { broker: PinBroker; store: PairingStore } | null;
 }
@@ -56,6 +63,15 @@ export interface ConnectionGuardHooks {
 
 type Phase = 'awaiting-hello' | 'awaiting-start' | 'streaming' | 'closed';
 
+/**
+ * Bytes the host lets wait in a client's control socket (beyond what the
+ * kernel took). Host messages are a few hundred bytes, and pings are skipped
+ * while anything waits, so only a client that stopped reading gets here.
+ */
+export const CONTROL_QUEUE_LIMIT_BYTES = 64 * 1024;
+/** How long a client may take to read the host's last message (and close) before the socket is destroyed. */
+const CLOSE_LINGER_MS = 1000;
+
 export class ControlConnection {
   private readonly decoder = new FrameDecoder();
   private phase: Phase = 'awaiting-hello';
@@ -63,6 +79,8 @@ export class ControlConnection {
   private offer: StreamOffer | null = null;
   private session: StreamingSession | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
+  private silenceTimer: NodeJS.Timeout | null = null;
+  private lastHeardMs = performance.now();
   private rttUs: number | null = null;
   private admitted: boolean;
   private pairing: NativePairing | null = null;
@@ -86,19 +104,46 @@ export class ControlConnection {
     });
   }
 
-  private send(message: HostMessage): void {
-    if (!this.socket.destroyed) this.socket.write(encodeFrame(message));
+  /** A droppable message (a ping) is skipped while earlier ones still wait to be written. */
+  private send(message: HostMessage, droppable = false): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (droppable && socket.writableLength > 0) return;
+    const frame = encodeFrame(message);
+    if (socket.writableLength + frame.length > CONTROL_QUEUE_LIMIT_BYTES) {
+      this.cutOff(`the client does not read its control connection (${socket.writableLength} bytes waiting)`);
+      return;
+    }
+    socket.write(frame);
+  }
+
+  /**
+   * Sends the FIN after what is queued; a client that does not read (a
+   * frozen one) would hold the socket half-closed forever, so it is
+   * destroyed after a moment.
+   */
+  private endSocket(): void {
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS).unref();
+  }
+
+  /** Ends the connection without waiting for the client to read anything. */
+  private cutOff(reason: string): void {
+    this.deps.log(`native client ${this.remoteAddress}: ${reason}`);
+    this.socket.destroy();
+    this.close(reason);
   }
 
   private fail(message: string): void {
     if (this.greeted) this.deps.log(`native client ${this.remoteAddress}: ${message}`);
     else this.guard.failedBeforeGreeting('malformed request');
     this.send({ type: 'error', message });
-    this.socket.end();
+    this.endSocket();
     this.close(message);
   }
 
   private onData(chunk: Buffer): void {
+    this.lastHeardMs = performance.now();
     let messages: unknown[];
     try {
       messages = this.decoder.push(chunk);
@@ -247,14 +292,32 @@ export class ControlConnection {
           ? { type: 'error', message: `stream failed: ${end.error}` }
           : { type: 'stopped', reason: 'host stopped the stream' },
       );
-      this.socket.end();
+      this.endSocket();
       this.close('stream ended');
     });
     this.pingTimer = setInterval(
-      () => this.send({ type: 'ping', hostUs: this.deps.monotonicUs(), rttUs: this.rttUs }),
+      () => this.send({ type: 'ping', hostUs: this.deps.monotonicUs(), rttUs: this.rttUs }, true),
       this.deps.pingIntervalMs,
     );
-    this.send({ type: 'ping', hostUs: this.deps.monotonicUs(), rttUs: null });
+    this.send({ type: 'ping', hostUs: this.deps.monotonicUs(), rttUs: null }, true);
+    this.lastHeardMs = performance.now();
+    this.watchSilence();
+  }
+
+  /** Checks again when the client would have been silent for clientTimeoutMs. */
+  private watchSilence(): void {
+    const silentMs = performance.now() - this.lastHeardMs;
+    const timeoutMs = this.deps.clientTimeoutMs;
+    if (silentMs >= timeoutMs) {
+      this.endSilentClient(silentMs);
+      return;
+    }
+    this.silenceTimer = setTimeout(() => this.watchSilence(), timeoutMs - silentMs);
+  }
+
+  private endSilentClient(silentMs: number): void {
+    const reason = `no message from the client for ${(silentMs / 1000).toFixed(1)} s (timeout ${this.deps.clientTimeoutMs / 1000} s)`;
+    this.stopStreaming(reason);
   }
 
   private onPong(hostUs: number): void {
@@ -266,7 +329,7 @@ export class ControlConnection {
 
   private stopStreaming(reason: string): void {
     this.send({ type: 'stopped', reason });
-    this.socket.end();
+    this.endSocket();
     this.close(reason);
   }
 
@@ -275,9 +338,10 @@ export class ControlConnection {
     this.phase = 'closed';
     this.pairing?.cancel();
     if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
     if (this.session) {
       this.deps.log(`native session ${this.sessionId} (${this.remoteAddress}): ${reason}`);
-      void this.session.stop();
+      void this.session.stop(reason);
     }
   }
 

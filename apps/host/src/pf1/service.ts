@@ -128,6 +128,7 @@ export async function startPf1Service(o: Pf1ServiceOptions): Promise<Pf1Service>
     guard: o.guard,
     monotonicUs,
     pingIntervalMs: 1000,
+    clientTimeoutMs: o.config.clientTimeoutMs,
     log: o.log,
     offer: (hello) => streamOffer(o, hello),
     startSession: (args) => startNativeSession(o, args),

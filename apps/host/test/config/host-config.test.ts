@@ -16,6 +16,7 @@ describe('loadHostConfig', () => {
       fecPercent: 20,
       shardBytes: 1200,
       windowMs: 2000,
+      clientTimeoutMs: 10_000,
       traceDir: null,
     });
     expect(config.gamestream).toMatchObject({ enabled: true, httpPort: 47989, streamPortBase: 47998 });

@@ -9,6 +9,8 @@ export interface GsClientArgs {
   port: number;
   /** Only list the apps, then exit. */
   list: boolean;
+  /** Only quit the running app (as Moonlight's "quit" does, e.g. after a crash left it running), then exit. */
+  quit: boolean;
   /** Pair again even when the host already knows this client. */
   pair: boolean;
   /** App id or title; null: the first app. */
@@ -26,7 +28,7 @@ export interface GsClientArgs {
   clientDir: string;
 }
 
-export const USAGE = `usage: pnpm gs-client -- --host 127.0.0.1 [--port 47989] [--list] [--pair] [--app ID|TITLE]
+export const USAGE = `usage: pnpm gs-client -- --host 127.0.0.1 [--port 47989] [--list] [--quit] [--pair] [--app ID|TITLE]
        [--seconds 10] [--json] [--width 1280 --height 720 --fps 60] [--codec h264|hevc]
        [--bitrate KBPS] [--encrypt-video] [--drop-rate 0.05] [--client-dir DIR]`;
 
@@ -51,6 +53,7 @@ export function parseGsClientArgs(argv: string[], env: NodeJS.ProcessEnv = proce
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string' },
       list: { type: 'boolean', default: false },
+      quit: { type: 'boolean', default: false },
       pair: { type: 'boolean', default: false },
       app: { type: 'string' },
       seconds: { type: 'string' },
@@ -72,6 +75,7 @@ export function parseGsClientArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     host: values.host as string,
     port: Math.trunc(number(values.port, 'port', 1, 65535, 47989)),
     list: values.list as boolean,
+    quit: values.quit as boolean,
     pair: values.pair as boolean,
     app: values.app ?? null,
     seconds: number(values.seconds, 'seconds', 0.1, 86400, 10),

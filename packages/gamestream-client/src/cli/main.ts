@@ -20,6 +20,11 @@ async function main(): Promise<number> {
   const identity = await loadOrCreateGsClientIdentity(args.clientDir);
   const client = await connectClient(args, identity);
   await ensurePaired(client, args.pair, log);
+  if (args.quit) {
+    const reply = await client.https('/cancel');
+    log(`quit: ${reply.statusCode} ${reply.statusMessage ?? ''}`.trim());
+    return reply.statusCode === 200 ? 0 : 1;
+  }
   const apps = await client.appList();
   if (args.list) {
     if (args.json) console.log(JSON.stringify({ host: args.host, apps }));

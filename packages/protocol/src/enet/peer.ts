@@ -37,6 +37,13 @@ export const ENET_MAX_WAITING_BYTES = 1024 * 1024;
 // Datagrams are filled as if each had the sent time in its header: those with a
 // reliable command do; acknowledgement-only ones come out 2 bytes short of the MTU.
 const HEADER_BYTES = ENET_HEADER_WITH_SENT_TIME_BYTES;
+/**
+ * Reliable commands toward a client not yet acknowledged. The host sends a
+ * handful in a whole stream (the termination); a client that acknowledges
+ * none of more than this many is not there, and the link ends ('overflow')
+ * before the queue can grow.
+ */
+export const MAX_UNACKNOWLEDGED = 64;
 // The most one SEND_RELIABLE can carry: no fragmentation, so the header and the
 // command's own fields come out of the MTU.
 const reliableRoom = (mtu: number) => mtu - HEADER_BYTES - ENET_COMMAND_FIXED_BYTES['send-reliable'];
@@ -51,7 +58,7 @@ export type EnetPeerStage =
   | 'connected'
   | 'disconnecting'
   | 'disconnected';
-export type EnetDisconnectReason = 'client' | 'host' | 'timeout';
+export type EnetDisconnectReason = 'client' | 'host' | 'timeout' | 'overflow';
 
 export interface EnetPeerOptions {
   /** Milliseconds on any monotonic clock. */
@@ -463,6 +470,7 @@ class PeerMachine {
       throw new RangeError(
         `${data.length} bytes do not fit one datagram (at most ${room}; no fragmentation)`,
       );
+    if (this.s.inFlight.length >= MAX_UNACKNOWLEDGED) return this.finish('overflow', 0);
     channel.outgoingReliableSequenceNumber = (channel.outgoingReliableSequenceNumber + 1) & 0xffff;
     const command: EnetCommand = {
       type: 'send-reliable',

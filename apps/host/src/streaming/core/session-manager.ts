@@ -4,6 +4,7 @@
 // host or the other sessions.
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { releaseFreeMemory } from '@punktfunk/native';
 import type { PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import type { FeedbackMessage } from './client-feedback.js';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
@@ -31,7 +32,7 @@ export interface SessionEnd {
   frames: number;
   /** Set when the worker threw or died instead of ending normally. */
   error: string | null;
-  /** Why a session ended on its own (e.g. the client went silent); null when it was stopped or failed. */
+  /** Why a session ended (e.g. the client went silent), on its own or as its stopper said; null when failed or unsaid. */
   reason: string | null;
 }
 
@@ -81,8 +82,8 @@ export interface StreamingSession {
   feedback(message: FeedbackMessage): void;
   requestIdr(): void;
   setTargetBitrateKbps(kbps: number): void;
-  /** Asks the worker to stop at the next frame; resolves when it has. */
-  stop(): Promise<SessionEnd>;
+  /** Asks the worker to stop at the next frame; resolves when it has. `reason` is kept as the end's reason. */
+  stop(reason?: string): Promise<SessionEnd>;
   /** Terminates the worker at once (a stuck session); reported like a crash. */
   kill(): Promise<SessionEnd>;
 }
@@ -221,7 +222,7 @@ export class SessionManager {
       else if (m.type === 'client') meta.onClient?.(m.address);
       else if (m.type === 'ended') {
         frames = m.frames;
-        reason = m.reason ?? null;
+        reason = m.reason ?? reason;
       }
     });
     worker.on('error', (error) => {
@@ -238,6 +239,9 @@ export class SessionManager {
         this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
+        // The worker's and the encoder's threads are gone; the pages they
+        // freed stay in their allocator arenas until trimmed.
+        releaseFreeMemory();
         resolve({ sessionId, frames, error: failure, reason: failure ? null : reason });
       });
     });
@@ -251,7 +255,8 @@ export class SessionManager {
       feedback: (message) => feedbackPort.postMessage(message),
       requestIdr: () => control.requestIdr(),
       setTargetBitrateKbps: (kbps) => control.setTargetBitrateKbps(kbps),
-      stop: () => {
+      stop: (why) => {
+        reason ??= why ?? null;
         control.requestStop();
         return ended;
       },
