@@ -150,6 +150,11 @@ export class ControlClient {
     return this.enet.roundTripVarianceMs;
   }
 
+  /** Delays every ENet acknowledgement by `ms` from now on (0: at once), as a slower network would. */
+  delayAcks(ms: number): void {
+    this.enet.ackDelayMs = ms;
+  }
+
   get enetCounters() {
     return this.enet.counters;
   }

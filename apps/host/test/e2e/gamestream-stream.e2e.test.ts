@@ -24,6 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from '../gamestream/announce-sdp.js';
 
 const CLIENT_TIMEOUT_MS = 2500;
+/** What the client adds to its ENet acknowledgements in the round-trip test. */
+const ACK_DELAY_MS = 80;
 let host: RunningHost;
 let client: GameStreamClient;
 
@@ -202,6 +204,35 @@ describe('GameStream stream against the real host', () => {
     // Timed on the host's clock from ENet's own acknowledgements: a real (sub-ms) loopback figure, never a made-up 0.
     expect(middle.every((s) => (s.rttUs ?? 0) > 0 && (s.rttUs ?? 0) < 1_000_000)).toBe(true);
   }, 60_000);
+
+  it('measures a fresh round trip in every window: the client slowing its ENet acknowledgements shows in the capture', async () => {
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+    const keys = await launch();
+    const session = await startStreamSession({
+      rtspPort: host.gamestream?.rtspPort ?? 0,
+      rikey: keys.rikey,
+      rikeyId: keys.rikeyId,
+    });
+    await sleep(2500);
+    const switchedUnixMs = Date.now();
+    session.control.delayAcks(ACK_DELAY_MS);
+    await sleep(3000);
+    await cancel();
+    expect((await session.ended).graceful).toBe(true);
+    const stopped = await host.api('/stats/capture/stop', { method: 'POST' });
+    const { id } = (await stopped.json()) as { id: string };
+    const capture = (await (await host.api(`/stats/recordings/${encodeURIComponent(id)}`)).json()) as Capture;
+    const startUnixMs = capture.meta.startedUnixMs;
+    const windows = capture.samples.filter((s: StatsSample) => s.rttUs !== null);
+    const endOf = (s: StatsSample) => startUnixMs + s.tMs;
+    // Windows wholly before the switch: loopback; windows starting a second after it: the delay is in the figure.
+    const before = windows.filter((s) => endOf(s) < switchedUnixMs);
+    const after = windows.filter((s) => endOf(s) - s.windowMs > switchedUnixMs + 1000);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    expect(before.every((s) => (s.rttUs ?? 0) < ACK_DELAY_MS * 1000)).toBe(true);
+    expect(after.every((s) => (s.rttUs ?? 0) >= ACK_DELAY_MS * 1000)).toBe(true);
+  }, 30_000);
 
   it('streams HEVC in the clear with no loss: every frame arrives and decodes in order', async () => {
     const keys = await launch();
