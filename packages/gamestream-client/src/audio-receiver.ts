@@ -57,6 +57,8 @@ export interface AudioReceiverOptions {
   dropRate?: number;
   seed?: number;
   pingIntervalMs?: number;
+  /** Send one ping and no more until the host's first datagram (then every pingIntervalMs). */
+  holdPingsUntilData?: boolean;
   onOpus?(packet: OpusPacket): void;
   /** Decode with @punktfunk/native's OpusDecoder (stereo) and hand on PCM; lost packets are concealed. */
   decode?: boolean;
@@ -102,9 +104,17 @@ export class AudioReceiver {
     this.packetsToSkip = Math.floor((o.skipInitialMs ?? 500) / o.packetDurationMs);
     this.queue = new AudioFecQueue(o.packetDurationMs, (packet) => this.deliver(packet));
     this.decoder = o.decode ? new OpusDecoder({ channels: 2 }) : null;
-    this.pinger = new MediaPinger(socket, o.host, o.port, o.pingPayload, o.pingIntervalMs, () => {
-      this.counters.pingsSent++;
-    });
+    this.pinger = new MediaPinger(
+      socket,
+      o.host,
+      o.port,
+      o.pingPayload,
+      o.pingIntervalMs,
+      () => {
+        this.counters.pingsSent++;
+      },
+      o.holdPingsUntilData,
+    );
     socket.on('message', (datagram) => this.receive(datagram));
   }
 
@@ -112,6 +122,11 @@ export class AudioReceiver {
     const receiver = new AudioReceiver(await openUdpSocket(o.host, 1 << 20), o);
     receiver.pinger.start();
     return receiver;
+  }
+
+  /** Pings sent before the host's first datagram arrived (1: the host answered the first); null before any. */
+  get pingsBeforeFirstPacket(): number | null {
+    return this.pinger.pingsBeforeData;
   }
 
   get localPort(): number {
@@ -126,6 +141,7 @@ export class AudioReceiver {
   private receive(datagram: Buffer): void {
     if (this.closed) return;
     const now = Date.now();
+    this.pinger.dataArrived();
     this.counters.datagrams++;
     this.counters.bytes += datagram.length;
     if (this.firstPacketAtMs === null) this.firstPacketAtMs = now;

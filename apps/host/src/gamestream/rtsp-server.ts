@@ -40,6 +40,8 @@ export interface RtspServerOptions {
   sessions: GameStreamSessions;
   sdp: HostSdpOptions;
   streamPorts?: Record<RtspStreamKind, number>;
+  /** Binds a set-up video or audio port before the reply goes out (the client pings it at once). */
+  openStreamPort?(kind: 'video' | 'audio', session: GameStreamSession): Promise<void>;
   log(line: string): void;
 }
 
@@ -107,7 +109,7 @@ class RtspHandshakes {
     return this.current;
   }
 
-  handle(request: RtspRequest, remoteAddress: string): RtspResponse {
+  async handle(request: RtspRequest, remoteAddress: string): Promise<RtspResponse> {
     const session = this.o.sessions.current();
     if (!session)
       return rtspErrorResponse(request.cseq, new RtspError(503, 'no app is launched; /launch first'));
@@ -123,7 +125,14 @@ class RtspHandshakes {
       const why = response.headers?.find(([name]) => name === 'X-Punktfunk-Error')?.[1] ?? '';
       this.o.log(`GameStream RTSP: ${request.method} answered ${response.statusCode} (${why})`);
     }
-    if (event?.kind === 'announced') {
+    if (event?.kind === 'setup' && event.stream !== 'control') {
+      try {
+        await this.o.openStreamPort?.(event.stream, session);
+      } catch (error) {
+        this.o.log(`GameStream RTSP: SETUP ${event.stream}: ${(error as Error).message}`);
+        return rtspErrorResponse(request.cseq, new RtspError(503, (error as Error).message));
+      }
+    } else if (event?.kind === 'announced') {
       this.o.sessions.updateStream(session.sessionId, { announced: event.stream });
       this.o.log(`GameStream RTSP: client announced ${describeStream(event.stream)}`);
     } else if (event?.kind === 'play') {
@@ -154,17 +163,13 @@ function serveConnection(socket: Socket, handshakes: RtspHandshakes): void {
       return reply(rtspErrorResponse(peekRtspCseq(buffered), rtspError));
     }
     if (parsed.kind === 'incomplete') return;
-    try {
-      reply(handshakes.handle(parsed.request, socket.remoteAddress ?? ''));
-    } catch (error) {
+    const { request } = parsed;
+    // Answered once: later bytes on this connection are ignored while the answer is worked out.
+    answered = true;
+    handshakes.handle(request, socket.remoteAddress ?? '').then(reply, (error: Error) =>
       // Nothing above should throw; if it does, the client still gets an answer.
-      reply(
-        rtspErrorResponse(
-          parsed.request.cseq,
-          new RtspError(500, `internal error: ${(error as Error).message}`),
-        ),
-      );
-    }
+      reply(rtspErrorResponse(request.cseq, new RtspError(500, `internal error: ${error.message}`))),
+    );
   });
 }
 

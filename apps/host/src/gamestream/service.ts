@@ -21,7 +21,7 @@ import { closeServer } from './listen.js';
 import { advertiseGameStream } from './mdns.js';
 import { GameStreamPairing } from './pairing.js';
 import type { GameStreamContext } from './requests.js';
-import { startGameStreamRtsp } from './rtsp-server.js';
+import { type RtspServerOptions, startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
 import { GAMESTREAM_WINDOW_MS, type GameStreamServiceSpec, gameStreamServiceSpec } from './spec.js';
 import { GameStreamStreamer } from './streamer.js';
@@ -128,7 +128,9 @@ async function openService(
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  const control = await openLanes(o, ctx, spec, ports, closers);
+  const control = await openLanes(o, ctx, spec, ports, closers, (kind, session) =>
+    streamer ? streamer.openStreamPort(kind, session) : Promise.resolve(),
+  );
   const live = new GameStreamStreamer({
     sessions,
     manager: o.manager,
@@ -155,6 +157,7 @@ async function openLanes(
   spec: GameStreamServiceSpec,
   ports: { http: number; https: number; rtsp: number },
   closers: Closers,
+  openStreamPort: RtspServerOptions['openStreamPort'],
 ): Promise<GameStreamControlServer> {
   const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind);
   closers.push(() => closeServer(http.server));
@@ -173,6 +176,7 @@ async function openLanes(
     sessions: ctx.sessions,
     streamPorts: spec.streamPorts,
     sdp: spec.sdp,
+    openStreamPort,
     log: o.log,
   });
   closers.push(() => rtsp.close());

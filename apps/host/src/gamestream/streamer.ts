@@ -13,10 +13,12 @@ import type { EngineConfig } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
+import type { PingSource } from '../streaming/core/messages.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
 import { FecTally, gameStreamSpec } from './spec.js';
+import { PingListener } from './stream-ports.js';
 
 export interface StreamerOptions {
   sessions: GameStreamSessions;
@@ -53,8 +55,27 @@ interface ActiveStream {
 /** How often FEC reports and the round trip are handed to the worker. */
 const FEEDBACK_INTERVAL_MS = 250;
 
+type MediaKind = 'video' | 'audio';
+type PingSources = Record<MediaKind, PingSource | null>;
+
+/** The stream ports of one handshake (a launch or resume: its ping payload), bound from SETUP on. */
+interface HandshakePorts {
+  handshake: string;
+  listeners: Partial<Record<MediaKind, Promise<PingListener>>>;
+}
+
+const handshakeOf = (session: GameStreamSession) => `${session.sessionId}/${session.stream.pingPayload}`;
+
+async function releasePorts(ports: HandshakePorts | null): Promise<PingSources> {
+  const release = async (listener: Promise<PingListener> | undefined) =>
+    listener ? (await listener.catch(() => null))?.release() ?? null : null;
+  const [video, audio] = await Promise.all([release(ports?.listeners.video), release(ports?.listeners.audio)]);
+  return { video, audio };
+}
+
 export class GameStreamStreamer {
   private active: ActiveStream | null = null;
+  private ports: HandshakePorts | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly o: StreamerOptions) {
@@ -66,7 +87,43 @@ export class GameStreamStreamer {
     return this.active?.stream ?? null;
   }
 
+  /**
+   * RTSP SETUP of the video or audio stream: its port is bound now (resolves
+   * once it is), so the client's first ping is heard even though the worker
+   * starts only after PLAY.
+   */
+  async openStreamPort(kind: MediaKind, session: GameStreamSession): Promise<void> {
+    const handshake = handshakeOf(session);
+    if (this.ports?.handshake !== handshake) {
+      void releasePorts(this.ports);
+      this.ports = { handshake, listeners: {} };
+    }
+    const { listeners } = this.ports;
+    listeners[kind] ??= PingListener.open(this.o.bind, this.o.ports[kind], session.stream.pingPayload);
+    await listeners[kind];
+  }
+
+  /**
+   * Once the client's first video ping arrived on the port held since SETUP:
+   * frees both ports and tells the worker (already started, waiting) where
+   * the pings came from, so it binds them and streams at once.
+   */
+  private async handOverPorts(session: GameStreamSession, stream: StreamingSession): Promise<void> {
+    const ports = this.ports?.handshake === handshakeOf(session) ? this.ports : null;
+    const video = await ports?.listeners.video?.catch(() => null);
+    const ended = stream.ended.then(() => 'ended' as const);
+    if (video && (await Promise.race([video.firstPing.then(() => 'pinged' as const), ended])) === 'ended') return;
+    // Still this handshake's ports (a cancel or resume meanwhile released them itself).
+    if (ports && this.ports !== ports) return;
+    this.ports = null;
+    stream.feedback({ type: 'stream-ports', ...(await releasePorts(ports)) });
+  }
+
   private onSessionChange(session: GameStreamSession | null): void {
+    if (this.ports && (session === null || handshakeOf(session) !== this.ports.handshake)) {
+      void releasePorts(this.ports);
+      this.ports = null;
+    }
     const active = this.active;
     if (
       active &&
@@ -125,6 +182,8 @@ export class GameStreamStreamer {
   /** The desktop could not be opened: the client hears it as a failed stream (as a capture failing does); the launch stays. */
   private failOpening(current: ActiveStream, why: string): void {
     this.o.log(`GameStream: the desktop could not be opened: ${why}`);
+    void releasePorts(this.ports);
+    this.ports = null;
     current.ending ??= (async () => {
       if (this.active === current) this.active = null;
       await current.link.terminate(TERMINATION_FRAME_FAILED);
@@ -144,6 +203,7 @@ export class GameStreamStreamer {
       onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
     });
     current.stream = stream;
+    void this.handOverPorts(session, stream);
     // Absolute pointer positions are relative to the stream's frame (the client's mode).
     current.input = new InputRouter({
       target: desktop.input,
@@ -195,6 +255,11 @@ export class GameStreamStreamer {
 
   private onStreamEnded(current: ActiveStream, end: Awaited<StreamingSession['ended']>): void {
     if (current.feedbackTimer) clearInterval(current.feedbackTimer);
+    // A stream that ended before its first video ping leaves its ports bound here: freed now.
+    if (this.ports?.handshake === `${current.launchId}/${current.pingPayload}`) {
+      void releasePorts(this.ports);
+      this.ports = null;
+    }
     if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
     else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
     // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
@@ -229,6 +294,8 @@ export class GameStreamStreamer {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    await releasePorts(this.ports);
+    this.ports = null;
     if (this.active) await this.end(this.active, 'the host is stopping');
   }
 }

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
-import type { FeedbackMessage } from './client-feedback.js';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
 import type {
   FrameSourceSpec,
@@ -14,6 +13,7 @@ import type {
   NativeSessionSpec,
   SendSpec,
   SessionStartedInfo,
+  WorkerInbound,
   WorkerMessage,
 } from './messages.js';
 import { workerUrl } from './worker-url.js';
@@ -73,7 +73,7 @@ export interface StreamingSession {
   /** Resolves with the encoder actually opened, once the worker is streaming. */
   readonly started: Promise<SessionStartedInfo>;
   readonly ended: Promise<SessionEnd>;
-  feedback(message: FeedbackMessage): void;
+  feedback(message: WorkerInbound): void;
   requestIdr(): void;
   setTargetBitrateKbps(kbps: number): void;
   /** Asks the worker to stop at the next frame; resolves when it has. */
