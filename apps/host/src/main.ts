@@ -20,6 +20,7 @@ import { type Closers, openAll } from './lifecycle/closers.js';
 import { PendingPairings } from './pairing/pending-pairings.js';
 import { startPf1Service } from './pf1/service.js';
 import { StatsRecorder } from './recorder/index.js';
+import type { SessionManager } from './streaming/core/session-manager.js';
 import { createStreamingCore } from './streaming/core/streaming-core.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -56,6 +57,8 @@ interface ApiDeps {
   probe: EngineProbe;
   gamestream: () => GameStreamService | null;
   desktops: DesktopOpener;
+  /** The operator ends a running session (any client's). */
+  endSession(sessionId: string): Promise<boolean>;
 }
 
 /** The management API and the console on their two listeners. */
@@ -79,6 +82,7 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
     pairings: d.pendingPairings,
     pairedClients: d.pairedClients,
     gamestreamApps: () => d.gamestream()?.apps.list() ?? null,
+    sessions: { end: (sessionId) => d.endSession(sessionId) },
     auth: { token: token.token, pairedClients: d.pairedClients },
     // The web console, built by `pnpm run build:console` (apps/console/dist).
     console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
@@ -108,6 +112,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
   let gamestream: GameStreamService | null = null;
+  let manager: SessionManager | null = null;
   const desktop = config.desktop;
   const desktops = new DesktopOpener({ desktop, configDir: mgmt.configDir, log: log.info });
   const api = await startApi(mgmt, {
@@ -118,12 +123,22 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     pendingPairings,
     probe,
     gamestream: () => gamestream,
+    endSession: async (sessionId) => {
+      // A GameStream stream ends with its launch record (the client's app quits, as Moonlight's quit would).
+      if (await gamestream?.endStream(sessionId)) return true;
+      const session = manager?.list().find((s) => s.sessionId === sessionId);
+      if (!session) return false;
+      log.info(`the operator ended session ${sessionId} (${session.kind}, ${session.client ?? 'no client'})`);
+      await session.stop();
+      return true;
+    },
   });
   closers.push(() => api.close());
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.
   log.info(`streams show ${desktops.preview()} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
   const core = createStreamingCore({ recorder, perf: config.engine.perf, log: log.info });
   closers.push(() => core.close());
+  manager = core.sessions;
   const shared = {
     engine: config.engine,
     desktop,

@@ -15,12 +15,14 @@ import { healthResource } from './routes/health.js';
 import { openapiResource } from './routes/openapi.js';
 import { pairingResource } from './routes/pairing.js';
 import { recordingsResource } from './routes/recordings.js';
+import { sessionsResource } from './routes/sessions.js';
 import { statusResource } from './routes/status.js';
 
 /** Every API resource, in one place. */
 export const API_RESOURCES: readonly ApiResource[] = [
   healthResource,
   statusResource,
+  sessionsResource,
   captureResource,
   recordingsResource,
   pairingResource,

@@ -20,7 +20,7 @@ import { startGameStreamHttps } from './https-server.js';
 import { closeServer } from './listen.js';
 import { advertiseGameStream } from './mdns.js';
 import { GameStreamPairing } from './pairing.js';
-import type { GameStreamContext } from './requests.js';
+import { clientLabel, type GameStreamContext } from './requests.js';
 import { type RtspServerOptions, startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
 import { GAMESTREAM_WINDOW_MS, type GameStreamServiceSpec, gameStreamServiceSpec } from './spec.js';
@@ -49,6 +49,8 @@ export interface GameStreamService {
   httpPort: number;
   httpsPort: number;
   rtspPort: number;
+  /** The operator ends the running stream with this (streaming) session id: the app is quit as by the client's /cancel. */
+  endStream(streamSessionId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -147,7 +149,18 @@ async function openService(
   streamer = live;
   closers.push(() => live.close());
   const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };
-  return { ...service, close: () => closers.close() };
+  const endStream = async (streamSessionId: string): Promise<boolean> => {
+    const record = sessions.current();
+    if (!record || live.streaming()?.sessionId !== streamSessionId) return false;
+    o.log(
+      `GameStream: the operator ended the session of ${clientLabel(ctx, record.clientFingerprint)} ` +
+        `(${record.appTitle}, stream ${streamSessionId})`,
+    );
+    sessions.cancel(record.sessionId);
+    await appRunner.stop('the operator ended the session');
+    return true;
+  };
+  return { ...service, endStream, close: () => closers.close() };
 }
 
 /** HTTP, HTTPS and RTSP (their bound ports go into `ports`) and the control stream's UDP port. */

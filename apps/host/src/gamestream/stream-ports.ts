@@ -11,7 +11,6 @@ import type { PingSource } from '../streaming/core/messages.js';
 import { GameStreamListenError } from './listen.js';
 import { plainAddress } from './requests.js';
 
-
 // A previous stream's worker (a resume ends it as the new handshake starts)
 // may still hold the port for a moment; it is given this long to let go.
 const PORT_RELEASE_WAIT_MS = 2000;

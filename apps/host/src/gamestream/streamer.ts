@@ -68,8 +68,11 @@ const handshakeOf = (session: GameStreamSession) => `${session.sessionId}/${sess
 
 async function releasePorts(ports: HandshakePorts | null): Promise<PingSources> {
   const release = async (listener: Promise<PingListener> | undefined) =>
-    listener ? (await listener.catch(() => null))?.release() ?? null : null;
-  const [video, audio] = await Promise.all([release(ports?.listeners.video), release(ports?.listeners.audio)]);
+    listener ? ((await listener.catch(() => null))?.release() ?? null) : null;
+  const [video, audio] = await Promise.all([
+    release(ports?.listeners.video),
+    release(ports?.listeners.audio),
+  ]);
   return { video, audio };
 }
 
@@ -112,7 +115,8 @@ export class GameStreamStreamer {
     const ports = this.ports?.handshake === handshakeOf(session) ? this.ports : null;
     const video = await ports?.listeners.video?.catch(() => null);
     const ended = stream.ended.then(() => 'ended' as const);
-    if (video && (await Promise.race([video.firstPing.then(() => 'pinged' as const), ended])) === 'ended') return;
+    if (video && (await Promise.race([video.firstPing.then(() => 'pinged' as const), ended])) === 'ended')
+      return;
     // Still this handshake's ports (a cancel or resume meanwhile released them itself).
     if (ports && this.ports !== ports) return;
     this.ports = null;

@@ -43,6 +43,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     tickets: new EventTickets(() => ticketClock.ms),
     pairings: new PendingPairings(),
     pairedClients: paired,
+    sessions: { end: async () => false },
     gamestreamApps: () => [{ id: 1, title: 'Desktop' }],
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,

@@ -59,6 +59,7 @@ beforeAll(async () => {
     tickets: new EventTickets(),
     pairings: new PendingPairings(),
     pairedClients: paired,
+    sessions: { end: async () => false },
     gamestreamApps: () => null,
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,

@@ -310,13 +310,25 @@ describe('GameStream stream against the real host', () => {
     await sleep(1000);
     // A second paired client may neither launch nor take over the live stream.
     const ports = { http: host.gamestream?.httpPort ?? 0, https: host.gamestream?.httpsPort ?? 0 };
-    const second = await GameStreamClient.create(ports, 'SECONDCLIENT0001');
+    const second = await GameStreamClient.create(ports, {
+      uniqueId: 'SECONDCLIENT0001',
+      deviceName: 'second',
+    });
     expect((await second.pair('2468', async () => void (await enterPin(host, '2468')))).paired).toBe(true);
     const busyLaunch = await second.launch({ mode: '1280x720x60' });
     expect(busyLaunch.statusCode).toBe(503);
     expect(busyLaunch.statusMessage).toMatch(/busy streaming to another client/);
     const busyResume = await second.https('/resume', resumeParams(newLaunchKeys()));
     expect(busyResume.statusCode).toBe(503);
+    // Nor quit it: a client ends only its own session (the stream goes on, checked below).
+    const busyQuit = await second.https('/cancel');
+    expect(busyQuit.statusCode).toBe(503);
+    expect(busyQuit.statusMessage).toMatch(/another client's/);
+    // Every refusal is logged with who asked.
+    await waitForOutput(
+      /GameStream \/launch by second \[[0-9a-f]{8}\] from 127\.0\.0\.1 refused \(503\): the host is busy/,
+    );
+    await waitForOutput(/GameStream \/cancel by second \[[0-9a-f]{8}\] from 127\.0\.0\.1 refused \(503\)/);
 
     // Garbage, truncated pings, a wrong ping payload and forged ENet datagrams at every stream port.
     const base = host.gamestream?.streamPortBase ?? 0;
@@ -356,9 +368,19 @@ describe('GameStream stream against the real host', () => {
       onVideoFrame: () => resumedFrames++,
     });
     await sleep(1500);
+    // The operator ends it (any client's session) through the management API; the client hears a graceful end.
+    const status = (await (await host.api('/status')).json()) as { sessions: { sessionId: string }[] };
+    const streamId = status.sessions[0]?.sessionId ?? '';
+    expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(204);
     await cancel();
     expect((await again.ended).graceful).toBe(true);
     expect(resumedFrames).toBeGreaterThan(40);
+    expect(host.output()).toMatch(
+      new RegExp(
+        `GameStream: the operator ended the session of gs-test \\[[0-9a-f]{8}\\] \\(Desktop, stream ${streamId}\\)`,
+      ),
+    );
+    expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(404);
     await cancel(second);
   }, 60_000);
 
