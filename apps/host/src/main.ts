@@ -25,10 +25,12 @@ import { createStreamingCore } from './streaming/core/streaming-core.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
+/** Every line of the host's log: ISO time (UTC, ms), then the message. */
+const stamped = (message: string) => `${new Date().toISOString()} punktfunk host: ${message}`;
 const log = {
-  info: (message: string) => console.info(`punktfunk host: ${message}`),
-  warn: (message: string) => console.warn(`punktfunk host: ${message}`),
-  error: (message: string) => console.error(`punktfunk host: ${message}`),
+  info: (message: string) => console.info(stamped(message)),
+  warn: (message: string) => console.warn(stamped(message)),
+  error: (message: string) => console.error(stamped(message)),
 };
 
 function announce(mgmt: ManagementConfig, httpUrl: string, httpsUrl: string, token: MgmtToken): void {
@@ -172,7 +174,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
 function fail(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   const what = error instanceof ConfigError ? 'configuration' : 'start-up';
-  console.error(`punktfunk host: ${what} failed: ${message}`);
+  log.error(`${what} failed: ${message}`);
   process.exitCode = 1;
 }
 
@@ -181,7 +183,7 @@ function main(): void {
   const keepAlive = setInterval(() => {}, 1 << 30);
   let running: Promise<Closers | null> = Promise.resolve(null);
   const stop = (signal: string) => {
-    console.info(`punktfunk host: ${signal}, stopping`);
+    log.info(`${signal}, stopping`);
     clearInterval(keepAlive);
     void running.then((closers) => closers?.close().catch((error: Error) => log.error(error.message)));
   };
@@ -192,8 +194,8 @@ function main(): void {
     const config = loadHostConfig(process.env);
     const probe = probeEngine(config.engine);
     const engine = config.engine;
-    console.info(
-      `punktfunk host: engine ready, ${engine.width}x${engine.height}@${engine.fps} ` +
+    log.info(
+      `engine ready, ${engine.width}x${engine.height}@${engine.fps} ` +
         `${engine.codec} via ${probe.encoder.encoderName}; first frame ${probe.firstFrameBytes} bytes ` +
         `in ${(probe.firstFrameUs / 1000).toFixed(1)} ms`,
     );

@@ -23,7 +23,12 @@ import { GameStreamPairing } from './pairing.js';
 import { clientLabel, type GameStreamContext } from './requests.js';
 import { type RtspServerOptions, startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
-import { GAMESTREAM_WINDOW_MS, type GameStreamServiceSpec, gameStreamServiceSpec } from './spec.js';
+import {
+  describeEncryptionOffer,
+  GAMESTREAM_WINDOW_MS,
+  type GameStreamServiceSpec,
+  gameStreamServiceSpec,
+} from './spec.js';
 import { GameStreamStreamer } from './streamer.js';
 
 export interface GameStreamServiceOptions {
@@ -71,7 +76,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
       o.log(
         `GameStream HTTP on ${o.config.bind}:${service.httpPort}, HTTPS on ${o.config.bind}:${service.httpsPort}, ` +
           `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp ` +
-          `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+          `(${describeEncryptionOffer(o.config.encryption)}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
       );
       if (o.config.mdns) {
         const mdns = advertiseGameStream({
@@ -144,6 +149,7 @@ async function openService(
     fecPercent: o.config.fecPercent,
     windowMs: GAMESTREAM_WINDOW_MS,
     clientTimeoutMs: o.config.clientTimeoutMs,
+    describeClient: (fingerprint) => clientLabel(ctx, fingerprint),
     log: o.log,
   });
   streamer = live;

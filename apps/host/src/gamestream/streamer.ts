@@ -8,7 +8,12 @@
 // went silent ends it from the worker's side, and the launch record stays so
 // the client can resume.
 
-import { type AnnouncedStream, TERMINATION_FRAME_FAILED, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import {
+  type AnnouncedStream,
+  type EnetDisconnectReason,
+  TERMINATION_FRAME_FAILED,
+  TERMINATION_GRACEFUL,
+} from '@punktfunk/protocol';
 import type { EngineConfig } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
@@ -17,7 +22,7 @@ import type { PingSource } from '../streaming/core/messages.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
-import { FecTally, gameStreamSpec } from './spec.js';
+import { ClientReportTally, describeStreamEncryption, FecTally, gameStreamSpec } from './spec.js';
 import { PingListener } from './stream-ports.js';
 
 export interface StreamerOptions {
@@ -35,6 +40,8 @@ export interface StreamerOptions {
   windowMs: number;
   /** A client silent for this long (no pings) is gone. */
   clientTimeoutMs: number;
+  /** How the log names the client with this certificate fingerprint. */
+  describeClient(fingerprint: string): string;
   log(line: string): void;
 }
 
@@ -48,12 +55,21 @@ interface ActiveStream {
   /** The client's mouse, keyboard and gamepads, into the desktop; null while it opens. */
   input: InputRouter | null;
   fec: { tally: FecTally; reported: boolean };
+  /** The client's IDR requests and unrecoverable frames, per feedback interval and in total. */
+  reports: ClientReportTally;
   feedbackTimer: NodeJS.Timeout | null;
   ending: Promise<void> | null;
 }
 
 /** How often FEC reports and the round trip are handed to the worker. */
 const FEEDBACK_INTERVAL_MS = 250;
+
+/** Why the control stream ended, as the log says it. */
+const CONTROL_ENDED: Record<EnetDisconnectReason, string> = {
+  client: 'the client disconnected its control stream',
+  timeout: 'the client went silent on its control stream',
+  host: 'the host closed the control stream',
+};
 
 type MediaKind = 'video' | 'audio';
 type PingSources = Record<MediaKind, PingSource | null>;
@@ -154,6 +170,7 @@ export class GameStreamStreamer {
       desktop: null,
       input: null,
       fec: { tally: new FecTally(), reported: false },
+      reports: new ClientReportTally(),
       feedbackTimer: null,
       ending: null,
     };
@@ -202,9 +219,10 @@ export class GameStreamStreamer {
   ): void {
     const spec = gameStreamSpec({ session, announced, capture: desktop, ...this.o });
     current.fec.reported = spec.promisesFecReports;
+    const who = this.o.describeClient(session.clientFingerprint);
     const stream = this.o.manager.startGameStream({
       ...spec.start,
-      onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
+      onClient: (address) => this.o.log(`GameStream: streaming to ${who} at ${address}`),
     });
     current.stream = stream;
     void this.handOverPorts(session, stream);
@@ -214,15 +232,18 @@ export class GameStreamStreamer {
       stream: { width: announced.width, height: announced.height },
       log: this.o.log,
     });
-    const { fec, link } = current;
+    const { fec, link, reports } = current;
     current.feedbackTimer = setInterval(() => {
       if (fec.reported) stream.feedback({ type: 'loss', ...fec.tally.take() });
+      // The control stream sees every request: none is 0, not "not measured".
+      stream.feedback({ type: 'client-reports', ...reports.take() });
       const rttMs = link.roundTripMs();
       if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: Math.round(rttMs * 1000) });
     }, FEEDBACK_INTERVAL_MS);
     this.o.log(
       `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
-        `${announced.codec} from ${desktop.description}, waiting for the client's pings on ${this.o.ports.video}/udp`,
+        `${announced.codec} from ${desktop.description}, ${describeStreamEncryption(announced)}; ` +
+        `waiting for the client's pings on ${this.o.ports.video}/udp`,
     );
     void stream.ended.then((end) => this.onStreamEnded(current, end));
     void desktop.closedByDesktop.then((reason) => {
@@ -239,19 +260,27 @@ export class GameStreamStreamer {
       timeoutMs: this.o.clientTimeoutMs,
       events: {
         onConnected: (address) => this.o.log(`GameStream control: client connected from ${address}`),
-        onIdrRequest: () => current.stream?.requestIdr(),
+        onIdrRequest: () => {
+          current.reports.idrRequest();
+          current.stream?.requestIdr();
+        },
+        onFramesLost: (frames) => {
+          current.reports.framesLost(frames);
+          // Reference frame invalidation is not offered; an IDR repairs the same loss.
+          current.stream?.requestIdr();
+        },
         onFecStatus: (status) => {
           current.fec.reported = true;
           current.fec.tally.add(status);
+          current.reports.fecStatus(status);
         },
         onInput: (event) => current.input?.handle(event),
         onDisconnected: (reason) => {
-          this.o.log(`GameStream control: link ended (${reason})`);
+          const why = CONTROL_ENDED[reason];
+          this.o.log(`GameStream control: ${why}`);
           // The client left (or went silent): stop streaming now; the launch record stays for a resume.
           const active = this.active;
-          if (active && active === current) {
-            void this.end(active, `the client's control stream ended (${reason})`, null);
-          }
+          if (active && active === current) void this.end(active, why, null);
         },
       },
     });
@@ -266,6 +295,14 @@ export class GameStreamStreamer {
     }
     if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
     else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
+    // The summary after the reason (an end the host asked for was logged as "ending …" before).
+    const { idrRequests, unrecoverableFrames } = current.reports.total;
+    if (end.summary) {
+      this.o.log(
+        `GameStream ${end.sessionId}: ${end.summary}; the client asked for ${idrRequests} keyframe(s) ` +
+          `and reported ${unrecoverableFrames} unrecoverable frame(s)`,
+      );
+    }
     // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
     if (!current.ending && end.error) void current.link.terminate(TERMINATION_FRAME_FAILED);
     else if (!current.ending) current.link.close();

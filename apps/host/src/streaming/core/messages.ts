@@ -116,4 +116,5 @@ export type WorkerMessage =
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }
   /** `reason` says why a session ended on its own (a client that went silent); null when asked to stop. */
-  | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null };
+  /** `summary`: what the worker sent, printed by its owner after the reason the stream ended. */
+  | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null; summary?: string };

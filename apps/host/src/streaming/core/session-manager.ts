@@ -32,6 +32,8 @@ export interface SessionEnd {
   error: string | null;
   /** Why a session ended on its own (e.g. the client went silent); null when it was stopped or failed. */
   reason: string | null;
+  /** The worker's own account of what it sent (GameStream), for the line after the reason; null without one. */
+  summary: string | null;
 }
 
 export interface StartSessionOptions {
@@ -191,6 +193,7 @@ export class SessionManager {
     let frames = 0;
     let failure: string | null = null;
     let reason: string | null = null;
+    let summary: string | null = null;
     let resolveStarted!: (info: SessionStartedInfo) => void;
     let rejectStarted!: (error: Error) => void;
     const started = new Promise<SessionStartedInfo>((res, rej) => {
@@ -208,6 +211,7 @@ export class SessionManager {
       else if (m.type === 'ended') {
         frames = m.frames;
         reason = m.reason ?? null;
+        summary = m.summary ?? null;
       }
     });
     worker.on('error', (error) => {
@@ -224,7 +228,7 @@ export class SessionManager {
         this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
-        resolve({ sessionId, frames, error: failure, reason: failure ? null : reason });
+        resolve({ sessionId, frames, error: failure, reason: failure ? null : reason, summary });
       });
     });
     return {

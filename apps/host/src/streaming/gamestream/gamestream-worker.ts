@@ -131,7 +131,7 @@ function openLanes(pinged: StreamPortsMessage): Lanes {
 function stream(
   session: SessionControl,
   control: ControlBlock,
-): { frames: number; samples: number; reason: string | null } {
+): { frames: number; samples: number; reason: string | null; summary?: string } {
   const feedback = new ClientFeedback();
   const pinged = awaitStreamPorts(session, feedback);
   const lanes = pinged ? openLanes(pinged) : null;
@@ -169,15 +169,25 @@ function stream(
       }
     },
   });
-  log(`${summary.frames} video frames, ${pump.packets} audio packets sent (${pump.underruns} as silence)`);
-  return { frames: summary.frames, samples: summary.samplesPosted, reason };
+  return {
+    frames: summary.frames,
+    samples: summary.samplesPosted,
+    reason,
+    summary: `${summary.frames} video frames, ${pump.packets} audio packets sent (${pump.underruns} as silence)`,
+  };
 }
 
 try {
   const control = new ControlBlock(spec.controlBuffer);
   const session = control.session(spec.slot);
   const result = stream(session, control);
-  post({ type: 'ended', frames: result.frames, samplesPosted: result.samples, reason: result.reason });
+  post({
+    type: 'ended',
+    frames: result.frames,
+    samplesPosted: result.samples,
+    reason: result.reason,
+    ...(result.summary ? { summary: result.summary } : {}),
+  });
 } finally {
   closers.closeSync();
   spec.feedbackPort.close();
