@@ -9,7 +9,7 @@ import { createDecipheriv } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { OpusDecoder } from '@punktfunk/native';
 import { AudioFecQueue, type AudioPacketOut, RTP_PT_AUDIO } from './audio-fec-queue.js';
-import { MediaPinger, openUdpSocket, seededDropper } from './udp.js';
+import { type MediaPinger, openUdpSocket, receiverPinger, seededDropper } from './udp.js';
 
 export interface OpusPacket {
   seq: number;
@@ -104,17 +104,7 @@ export class AudioReceiver {
     this.packetsToSkip = Math.floor((o.skipInitialMs ?? 500) / o.packetDurationMs);
     this.queue = new AudioFecQueue(o.packetDurationMs, (packet) => this.deliver(packet));
     this.decoder = o.decode ? new OpusDecoder({ channels: 2 }) : null;
-    this.pinger = new MediaPinger(
-      socket,
-      o.host,
-      o.port,
-      o.pingPayload,
-      o.pingIntervalMs,
-      () => {
-        this.counters.pingsSent++;
-      },
-      o.holdPingsUntilData,
-    );
+    this.pinger = receiverPinger(socket, o, this.counters);
     socket.on('message', (datagram) => this.receive(datagram));
   }
 

@@ -94,3 +94,33 @@ export function seededDropper(rate: number, seed: number): () => boolean {
     return random < rate;
   };
 }
+
+/** The options of a receiver that pings the host's media port. */
+export interface PingedPortOptions {
+  host: string;
+  port: number;
+  pingPayload: string | null;
+  pingIntervalMs?: number;
+  /** Send one ping and no more until the host's first datagram (then every pingIntervalMs). */
+  holdPingsUntilData?: boolean;
+}
+
+/** The pinger of a video or audio receiver, counting into its `pingsSent`. */
+export function receiverPinger(
+  socket: Socket,
+  o: PingedPortOptions,
+  counters: { pingsSent: number },
+): MediaPinger {
+  const onPing = () => {
+    counters.pingsSent++;
+  };
+  return new MediaPinger(
+    socket,
+    o.host,
+    o.port,
+    o.pingPayload,
+    o.pingIntervalMs,
+    onPing,
+    o.holdPingsUntilData,
+  );
+}

@@ -6,7 +6,7 @@
 // does: 10 s without any video, or 10 s after the first packet without an IDR.
 import type { Socket } from 'node:dgram';
 import type { FecStatus } from '@punktfunk/protocol';
-import { MediaPinger, openUdpSocket, seededDropper } from './udp.js';
+import { type MediaPinger, openUdpSocket, receiverPinger, seededDropper } from './udp.js';
 import {
   type DepacketizedFrame,
   type FrameDropReason,
@@ -186,17 +186,7 @@ export class VideoReceiver {
       },
       onIdrRequest: (reason) => this.requestIdr(reason),
     });
-    this.pinger = new MediaPinger(
-      socket,
-      o.host,
-      o.port,
-      o.pingPayload,
-      o.pingIntervalMs,
-      () => {
-        this.counters.pingsSent++;
-      },
-      o.holdPingsUntilData,
-    );
+    this.pinger = receiverPinger(socket, o, this.counters);
     socket.on('message', (datagram) => this.receive(datagram));
     this.watchdog = setInterval(() => this.checkProgress(), 100);
   }

@@ -186,7 +186,7 @@ describe('GameStream stream against the real host', () => {
     expect(log).toMatch(/GameStream: streaming to gs-test \[[0-9a-f]{8}\] at 127\.0\.0\.1:\d+/);
     expect(log).not.toMatch(/: video to /);
     expect(log).toMatch(
-      /ending stream (\w+) \(the session was cancelled\)[^]*GameStream \1: \d+ video frames, \d+ audio packets sent \(\d+ as silence\); the client asked for [1-9]\d* keyframe\(s\) and reported \d+ unrecoverable frame\(s\)/,
+      /ending stream (\w+) \(the session was cancelled\)[\s\S]*GameStream \1: \d+ video frames, \d+ audio packets sent \(\d+ as silence\); the client asked for [1-9]\d* keyframe\(s\) and reported \d+ unrecoverable frame\(s\)/,
     );
     expect(log).not.toMatch(/haptics input is not supported/);
     const stopped = await host.api('/stats/capture/stop', { method: 'POST' });

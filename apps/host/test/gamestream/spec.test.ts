@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { loadEngineConfig, loadGameStreamConfig } from '../../src/config/index.js';
 import type { GameStreamSession } from '../../src/gamestream/sessions.js';
 import {
-  encoderKbps,
   ClientReportTally,
   describeEncryptionOffer,
   describeStreamEncryption,
+  encoderKbps,
   encryptionOffer,
   FecTally,
   gameStreamServiceSpec,
@@ -150,23 +150,28 @@ describe('gameStreamSpec', () => {
   });
 });
 
+/** A client's FEC report of one block of 10 data and 2 parity packets. */
+function fecStatus(frameIndex: number, receivedDataPackets: number, receivedParityPackets: number) {
+  return {
+    frameIndex,
+    highestReceivedSequenceNumber: 0,
+    nextContiguousSequenceNumber: 0,
+    missingPacketsBeforeHighestReceived: 0,
+    totalDataPackets: 10,
+    totalParityPackets: 2,
+    receivedDataPackets,
+    receivedParityPackets,
+    fecPercentage: 20,
+    multiFecBlockIndex: 0,
+    multiFecBlockCount: 1,
+  };
+}
+
 describe('FecTally', () => {
   it('counts missing data packets and the frames parity rebuilt, per interval', () => {
     const tally = new FecTally();
     const report = (frameIndex: number, data: number, parity: number) =>
-      tally.add({
-        frameIndex,
-        highestReceivedSequenceNumber: 0,
-        nextContiguousSequenceNumber: 0,
-        missingPacketsBeforeHighestReceived: 0,
-        totalDataPackets: 10,
-        totalParityPackets: 2,
-        receivedDataPackets: data,
-        receivedParityPackets: parity,
-        fecPercentage: 20,
-        multiFecBlockIndex: 0,
-        multiFecBlockCount: 1,
-      });
+      tally.add(fecStatus(frameIndex, data, parity));
     report(1, 8, 2); // 2 lost, rebuilt
     report(1, 9, 1); // the same frame's next block: counted once
     report(2, 7, 1); // 3 lost, not rebuilt
@@ -192,19 +197,7 @@ describe('what a stream encrypts, as the log says it', () => {
 });
 
 describe('ClientReportTally', () => {
-  const status = (frameIndex: number, receivedDataPackets: number, receivedParityPackets: number) => ({
-    frameIndex,
-    highestReceivedSequenceNumber: 0,
-    nextContiguousSequenceNumber: 0,
-    missingPacketsBeforeHighestReceived: 0,
-    totalDataPackets: 10,
-    totalParityPackets: 2,
-    receivedDataPackets,
-    receivedParityPackets,
-    fecPercentage: 20,
-    multiFecBlockIndex: 0,
-    multiFecBlockCount: 1,
-  });
+  const status = fecStatus;
 
   it('counts keyframe requests, and each unrecoverable frame once, per interval and in total', () => {
     const tally = new ClientReportTally();
