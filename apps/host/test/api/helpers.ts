@@ -15,6 +15,9 @@ export interface ApiHarness extends Harness {
   paired: PairedClients;
   ticketClock: { ms: number };
   streaming: StreamingStatus;
+  /** Session ids the streaming side would end (the real one: the e2e tests); `ended` lists those ended. */
+  running: Set<string>;
+  ended: string[];
   /** A request with the operator's token (unless headers say otherwise). */
   call(path: string, init?: RequestInit): Promise<Response>;
 }
@@ -23,6 +26,8 @@ export async function apiHarness(): Promise<ApiHarness> {
   const h = await harness();
   const paired = await PairedClients.open(join(h.root, 'config', 'paired-clients.json'));
   const ticketClock = { ms: 0 };
+  const running = new Set<string>();
+  const ended: string[] = [];
   const streaming: StreamingStatus = {
     encoderBackend: 'software',
     encoderName: 'libx264',
@@ -43,7 +48,13 @@ export async function apiHarness(): Promise<ApiHarness> {
     tickets: new EventTickets(() => ticketClock.ms),
     pairings: new PendingPairings(),
     pairedClients: paired,
-    sessions: { end: async () => false },
+    sessions: {
+      end: async (sessionId: string) => {
+        if (!running.delete(sessionId)) return false;
+        ended.push(sessionId);
+        return true;
+      },
+    },
     gamestreamApps: () => [{ id: 1, title: 'Desktop' }],
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
@@ -53,7 +64,7 @@ export async function apiHarness(): Promise<ApiHarness> {
       ...init,
       headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string>) },
     });
-  return { ...h, app, paired, ticketClock, streaming, call };
+  return { ...h, app, paired, ticketClock, streaming, running, ended, call };
 }
 
 export const json = (body: unknown): RequestInit => ({
