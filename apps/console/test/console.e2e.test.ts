@@ -240,6 +240,20 @@ describe('web console, end to end', () => {
     await expect(page.getByTestId('recording-row').count()).resolves.toBe(1);
   });
 
+  it("ends a client's stream from the session chip, after a second click", async () => {
+    const client = stream(60);
+    const chip = page.getByTestId('session-chip').first();
+    await chip.waitFor({ timeout: 30_000 });
+    await chip.getByTestId('end-session').click();
+    await chip.getByTestId('confirm-end-session').click();
+    await page.getByTestId('sessions').getByText('No session is streaming').waitFor({ timeout: 15_000 });
+    // The client was told the stream is over: it exits long before its 60 s.
+    const startedWaitingMs = Date.now();
+    await client;
+    expect(Date.now() - startedWaitingMs).toBeLessThan(30_000);
+    expect(host.output()).toMatch(/the operator ended session \w+ \(native, /);
+  }, 60_000);
+
   it('says so clearly when the host goes away, and recovers when it returns', async () => {
     const port = new URL(origin).port;
     await host.stop();
