@@ -10,6 +10,16 @@ import { type Harness, harness } from '../recorder/fixtures.js';
 export const TOKEN = 'test-token-0123456789abcdef';
 export const BASE = 'http://127.0.0.1/api/v1';
 
+/** The desktop status of a host that has not opened a desktop yet (synthetic capture). */
+export const NO_DESKTOP_YET: StreamingStatus['desktop'] = {
+  configured: 'synthetic',
+  backend: null,
+  description: null,
+  size: null,
+  inputInjector: null,
+  waitingForApproval: false,
+};
+
 export interface ApiHarness extends Harness {
   app: Hono<ApiEnv>;
   paired: PairedClients;
@@ -32,14 +42,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     encoderBackend: 'software',
     encoderName: 'libx264',
     sessions: [],
-    desktop: {
-      configured: 'synthetic',
-      backend: null,
-      description: null,
-      size: null,
-      inputInjector: null,
-      waitingForApproval: false,
-    },
+    desktop: NO_DESKTOP_YET,
   };
   const app = createApi({
     recorder: h.recorder,

@@ -16,7 +16,7 @@ import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host
 import { PairedClients } from '../../src/identity/paired-clients.js';
 import { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { type Harness, harness } from '../recorder/fixtures.js';
-import { TOKEN } from './helpers.js';
+import { NO_DESKTOP_YET, TOKEN } from './helpers.js';
 
 let h: Harness;
 let identity: HostIdentity;
@@ -47,14 +47,7 @@ beforeAll(async () => {
       encoderBackend: null,
       encoderName: null,
       sessions: [],
-      desktop: {
-        configured: 'synthetic',
-        backend: null,
-        description: null,
-        size: null,
-        inputInjector: null,
-        waitingForApproval: false,
-      },
+      desktop: NO_DESKTOP_YET,
     }),
     tickets: new EventTickets(),
     pairings: new PendingPairings(),
