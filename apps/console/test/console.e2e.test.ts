@@ -161,6 +161,12 @@ describe('web console, end to end', () => {
         /Not measured.*packets lost/,
       );
     }
+    // The client's keyframe requests and unrecoverable frames: GameStream sees them, the native path does not.
+    if (capture.samples.every((s) => s.idrRequests === null && s.unrecoverableFrames === null)) {
+      await expect(page.getByTestId('health-missing').textContent()).resolves.toMatch(
+        /Not measured.*keyframes asked \(client\).*frames unrecoverable \(client\)/,
+      );
+    }
     await screenshot(page, '05-recording');
     await page.getByRole('button', { name: 'p99' }).click();
     expect(await chartPoints(page, 'chart-latency')).toBe(capture.meta.sampleCount);
@@ -251,6 +257,20 @@ describe('web console, end to end', () => {
     rmSync(link);
     rmSync(fifo);
   });
+
+  it("ends a client's stream from the session chip, after a second click", async () => {
+    const client = stream(60);
+    const chip = page.getByTestId('session-chip').first();
+    await chip.waitFor({ timeout: 30_000 });
+    await chip.getByTestId('end-session').click();
+    await chip.getByTestId('confirm-end-session').click();
+    await page.getByTestId('sessions').getByText('No session is streaming').waitFor({ timeout: 15_000 });
+    // The client was told the stream is over: it exits long before its 60 s.
+    const startedWaitingMs = Date.now();
+    await client;
+    expect(Date.now() - startedWaitingMs).toBeLessThan(30_000);
+    expect(host.output()).toMatch(/the operator ended session \w+ \(native, /);
+  }, 60_000);
 
   it('says so clearly when the host goes away, and recovers when it returns', async () => {
     const port = new URL(origin).port;

@@ -23,14 +23,17 @@ import { PeerFailureLog } from './net/peer-failures.js';
 import { PendingPairings } from './pairing/pending-pairings.js';
 import { startPf1Service } from './pf1/service.js';
 import { StatsRecorder } from './recorder/index.js';
+import type { SessionManager } from './streaming/core/session-manager.js';
 import { createStreamingCore } from './streaming/core/streaming-core.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
+/** Every line of the host's log: ISO time (UTC, ms), then the message. */
+const stamped = (message: string) => `${new Date().toISOString()} punktfunk host: ${message}`;
 const log = {
-  info: (message: string) => console.info(`punktfunk host: ${message}`),
-  warn: (message: string) => console.warn(`punktfunk host: ${message}`),
-  error: (message: string) => console.error(`punktfunk host: ${message}`),
+  info: (message: string) => console.info(stamped(message)),
+  warn: (message: string) => console.warn(stamped(message)),
+  error: (message: string) => console.error(stamped(message)),
 };
 
 function announce(mgmt: ManagementConfig, httpUrl: string, httpsUrl: string, token: MgmtToken): void {
@@ -60,6 +63,8 @@ interface ApiDeps {
   gamestream: () => GameStreamService | null;
   desktops: DesktopOpener;
   guard: GuardSettings;
+  /** The operator ends a running session (any client's). */
+  endSession(sessionId: string): Promise<boolean>;
 }
 
 /** The management API and the console on their two listeners. */
@@ -83,6 +88,7 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
     pairings: d.pendingPairings,
     pairedClients: d.pairedClients,
     gamestreamApps: () => d.gamestream()?.apps.list() ?? null,
+    sessions: { end: (sessionId) => d.endSession(sessionId) },
     auth: { token: token.token, pairedClients: d.pairedClients },
     allowedHosts: mgmt.allowedHosts,
     // The web console, built by `pnpm run build:console` (apps/console/dist).
@@ -130,6 +136,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
   let gamestream: GameStreamService | null = null;
+  let manager: SessionManager | null = null;
   const desktop = config.desktop;
   const desktops = new DesktopOpener({ desktop, configDir: mgmt.configDir, log: log.info });
   const api = await startApi(mgmt, {
@@ -141,12 +148,22 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     probe,
     gamestream: () => gamestream,
     guard: { limits: config.listeners.managementLimits, failures },
+    endSession: async (sessionId) => {
+      // A GameStream stream ends with its launch record (the client's app quits, as Moonlight's quit would).
+      if (await gamestream?.endStream(sessionId)) return true;
+      const session = manager?.list().find((s) => s.sessionId === sessionId);
+      if (!session) return false;
+      log.info(`the operator ended session ${sessionId} (${session.kind}, ${session.client ?? 'no client'})`);
+      await session.stop();
+      return true;
+    },
   });
   closers.push(() => api.close());
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.
   log.info(`streams show ${desktops.preview()} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
   const core = createStreamingCore({ recorder, perf: config.engine.perf, log: log.info });
   closers.push(() => core.close());
+  manager = core.sessions;
   const shared = {
     engine: config.engine,
     streamCaps: config.streamCaps,
@@ -183,7 +200,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
 function fail(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   const what = error instanceof ConfigError ? 'configuration' : 'start-up';
-  console.error(`punktfunk host: ${what} failed: ${message}`);
+  log.error(`${what} failed: ${message}`);
   process.exitCode = 1;
 }
 
@@ -192,7 +209,7 @@ function main(): void {
   const keepAlive = setInterval(() => {}, 1 << 30);
   let running: Promise<Closers | null> = Promise.resolve(null);
   const stop = (signal: string) => {
-    console.info(`punktfunk host: ${signal}, stopping`);
+    log.info(`${signal}, stopping`);
     clearInterval(keepAlive);
     void running.then((closers) => closers?.close().catch((error: Error) => log.error(error.message)));
   };
@@ -203,8 +220,8 @@ function main(): void {
     const config = loadHostConfig(process.env);
     const probe = probeEngine(config.engine);
     const engine = config.engine;
-    console.info(
-      `punktfunk host: engine ready, ${engine.width}x${engine.height}@${engine.fps} ` +
+    log.info(
+      `engine ready, ${engine.width}x${engine.height}@${engine.fps} ` +
         `${engine.codec} via ${probe.encoder.encoderName}; first frame ${probe.firstFrameBytes} bytes ` +
         `in ${(probe.firstFrameUs / 1000).toFixed(1)} ms`,
     );

@@ -9,7 +9,7 @@ import { createDecipheriv } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { OpusDecoder } from '@punktfunk/native';
 import { AudioFecQueue, type AudioPacketOut, RTP_PT_AUDIO } from './audio-fec-queue.js';
-import { MediaPinger, openUdpSocket, seededDropper } from './udp.js';
+import { type MediaPinger, openUdpSocket, receiverPinger, seededDropper } from './udp.js';
 
 export interface OpusPacket {
   seq: number;
@@ -57,6 +57,8 @@ export interface AudioReceiverOptions {
   dropRate?: number;
   seed?: number;
   pingIntervalMs?: number;
+  /** Send one ping and no more until the host's first datagram (then every pingIntervalMs). */
+  holdPingsUntilData?: boolean;
   onOpus?(packet: OpusPacket): void;
   /** Decode with @punktfunk/native's OpusDecoder (stereo) and hand on PCM; lost packets are concealed. */
   decode?: boolean;
@@ -102,9 +104,7 @@ export class AudioReceiver {
     this.packetsToSkip = Math.floor((o.skipInitialMs ?? 500) / o.packetDurationMs);
     this.queue = new AudioFecQueue(o.packetDurationMs, (packet) => this.deliver(packet));
     this.decoder = o.decode ? new OpusDecoder({ channels: 2 }) : null;
-    this.pinger = new MediaPinger(socket, o.host, o.port, o.pingPayload, o.pingIntervalMs, () => {
-      this.counters.pingsSent++;
-    });
+    this.pinger = receiverPinger(socket, o, this.counters);
     socket.on('message', (datagram) => this.receive(datagram));
   }
 
@@ -112,6 +112,11 @@ export class AudioReceiver {
     const receiver = new AudioReceiver(await openUdpSocket(o.host, 1 << 20), o);
     receiver.pinger.start();
     return receiver;
+  }
+
+  /** Pings sent before the host's first datagram arrived (1: the host answered the first); null before any. */
+  get pingsBeforeFirstPacket(): number | null {
+    return this.pinger.pingsBeforeData;
   }
 
   get localPort(): number {
@@ -126,6 +131,7 @@ export class AudioReceiver {
   private receive(datagram: Buffer): void {
     if (this.closed) return;
     const now = Date.now();
+    this.pinger.dataArrived();
     this.counters.datagrams++;
     this.counters.bytes += datagram.length;
     if (this.firstPacketAtMs === null) this.firstPacketAtMs = now;

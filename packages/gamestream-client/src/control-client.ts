@@ -155,6 +155,11 @@ export class ControlClient {
     return this.enet;
   }
 
+  /** Delays every ENet acknowledgement by `ms` from now on (0: at once), as a slower network would. */
+  delayAcks(ms: number): void {
+    this.enet.ackDelayMs = ms;
+  }
+
   get enetCounters() {
     return this.enet.counters;
   }

@@ -129,6 +129,8 @@ export class EnetClient {
   lastRoundTripMs: number | null = null;
   mtu: number;
   channelCount: number;
+  /** Holds every acknowledgement back this long (tests: a longer round trip as the host measures it). */
+  ackDelayMs = 0;
   readonly closed: Promise<EnetClose>;
   /** The last datagrams sent, as they went out: what a fuzzer mutates. */
   readonly recentDatagrams: Buffer[] = [];
@@ -392,7 +394,7 @@ export class EnetClient {
   }
 
   private queueAck(command: EnetCommand, sentTime: number): void {
-    this.pendingAcks.push({
+    const ack: EnetCommand = {
       type: 'acknowledge',
       acknowledge: false,
       unsequenced: false,
@@ -400,7 +402,14 @@ export class EnetClient {
       reliableSequenceNumber: command.reliableSequenceNumber,
       receivedReliableSequenceNumber: command.reliableSequenceNumber,
       receivedSentTime: sentTime,
-    });
+    };
+    if (this.ackDelayMs <= 0) return void this.pendingAcks.push(ack);
+    // A slower path to the host, for tests: the acknowledgement leaves later, on its own.
+    setTimeout(() => {
+      if (this.isClosed()) return;
+      this.pendingAcks.push(ack);
+      this.transmit([]);
+    }, this.ackDelayMs);
   }
 
   private handle(command: EnetCommand, sentTime: number) {

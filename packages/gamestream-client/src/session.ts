@@ -53,6 +53,8 @@ export interface StreamSessionOptions {
   videoDropRate?: number;
   audioDropRate?: number;
   seed?: number;
+  /** Each media port gets one ping until the host answers it (tests: the host must answer the first ping). */
+  holdPingsUntilData?: boolean;
   /** Decode audio with the addon's OpusDecoder. */
   decodeAudio?: boolean;
   /** The client's 500 ms of skipped audio at the start. */
@@ -231,6 +233,7 @@ function startAudio(o: StreamSessionOptions, host: string, setup: RtspReply, key
     ...(o.audioDropRate !== undefined ? { dropRate: o.audioDropRate } : {}),
     seed: (o.seed ?? 1) + 1,
     ...(o.decodeAudio ? { decode: true } : {}),
+    ...(o.holdPingsUntilData ? { holdPingsUntilData: true } : {}),
     ...(o.onAudioPacket ? { onOpus: o.onAudioPacket } : {}),
     ...(o.onPcm ? { onPcm: o.onPcm } : {}),
   });
@@ -270,6 +273,7 @@ export async function startStreamSession(o: StreamSessionOptions): Promise<Strea
     ...(o.noVideoTimeoutMs !== undefined ? { noVideoTimeoutMs: o.noVideoTimeoutMs } : {}),
     ...(o.noFrameTimeoutMs !== undefined ? { noFrameTimeoutMs: o.noFrameTimeoutMs } : {}),
     ...(o.onVideoFrame ? { onFrame: o.onVideoFrame } : {}),
+    ...(o.holdPingsUntilData ? { holdPingsUntilData: true } : {}),
     onIdrRequest: () => control.requestIdr(),
     onFecStatus: (status) => control.queueFecStatus(status),
     onFailure: (failure) => videoFailure(failure),

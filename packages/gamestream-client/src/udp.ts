@@ -3,23 +3,13 @@
 // packet loss for tests.
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { encodeMediaPing } from '@punktfunk/protocol';
 
 /** Moonlight's ping interval on the video and audio ports (VideoStream.c, AudioStream.c). */
 export const MEDIA_PING_INTERVAL_MS = 500;
 
-/**
- * A ping as moonlight-common-c sends it: the 16-character X-SS-Ping-Payload
- * from RTSP SETUP and a BE32 counter from 1 (SS_PING, 20 bytes), or the
- * legacy "PING" when the host gave no payload.
- */
-export function mediaPing(payload: string | null, counter: number): Buffer {
-  if (!payload) return Buffer.from('PING', 'latin1');
-  if (payload.length !== 16) throw new RangeError(`a ping payload has 16 characters, got ${payload.length}`);
-  const ping = Buffer.alloc(20);
-  ping.write(payload, 0, 'latin1');
-  ping.writeUInt32BE(counter >>> 0, 16);
-  return ping;
-}
+/** A ping as moonlight-common-c sends it (the rule lives in @punktfunk/protocol, beside the host's check). */
+export { encodeMediaPing as mediaPing } from '@punktfunk/protocol';
 
 export async function openUdpSocket(remoteHost: string, recvBufferBytes: number): Promise<Socket> {
   const socket = createSocket({
@@ -36,10 +26,17 @@ export async function openUdpSocket(remoteHost: string, recvBufferBytes: number)
   return socket;
 }
 
-/** Pings `host:port` at once and then every intervalMs until stopped. */
+/**
+ * Pings `host:port` at once and then every intervalMs until stopped. With
+ * `holdUntilData` only the first ping goes out until data arrives: a host
+ * that streams then provably answered the first ping (tests).
+ */
 export class MediaPinger {
   sent = 0;
+  /** Pings sent when the first datagram came back; null before. */
+  pingsBeforeData: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
 
   constructor(
     private readonly socket: Socket,
@@ -48,24 +45,38 @@ export class MediaPinger {
     private readonly payload: string | null,
     private readonly intervalMs = MEDIA_PING_INTERVAL_MS,
     private readonly onPing: () => void = () => {},
+    private readonly holdUntilData = false,
   ) {}
 
   start(): void {
-    if (this.timer) return;
+    if (this.started) return;
+    this.started = true;
     this.ping();
-    this.timer = setInterval(() => this.ping(), this.intervalMs);
+    if (!this.holdUntilData) this.startTimer();
+  }
+
+  /** The host sent something: note after how many pings, and ping on as usual. */
+  dataArrived(): void {
+    if (this.pingsBeforeData !== null) return;
+    this.pingsBeforeData = this.sent;
+    if (this.started) this.startTimer();
+  }
+
+  private startTimer(): void {
+    this.timer ??= setInterval(() => this.ping(), this.intervalMs);
   }
 
   private ping(): void {
     this.sent++;
     this.onPing();
     // Errors (an ICMP unreachable before the host binds) are the receive side's business, as in the client.
-    this.socket.send(mediaPing(this.payload, this.sent), this.port, this.host, () => {});
+    this.socket.send(encodeMediaPing(this.payload, this.sent), this.port, this.host, () => {});
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.started = false;
   }
 }
 
@@ -82,4 +93,34 @@ export function seededDropper(rate: number, seed: number): () => boolean {
     const random = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
     return random < rate;
   };
+}
+
+/** The options of a receiver that pings the host's media port. */
+export interface PingedPortOptions {
+  host: string;
+  port: number;
+  pingPayload: string | null;
+  pingIntervalMs?: number;
+  /** Send one ping and no more until the host's first datagram (then every pingIntervalMs). */
+  holdPingsUntilData?: boolean;
+}
+
+/** The pinger of a video or audio receiver, counting into its `pingsSent`. */
+export function receiverPinger(
+  socket: Socket,
+  o: PingedPortOptions,
+  counters: { pingsSent: number },
+): MediaPinger {
+  const onPing = () => {
+    counters.pingsSent++;
+  };
+  return new MediaPinger(
+    socket,
+    o.host,
+    o.port,
+    o.pingPayload,
+    o.pingIntervalMs,
+    onPing,
+    o.holdPingsUntilData,
+  );
 }

@@ -6,7 +6,7 @@
 // does: 10 s without any video, or 10 s after the first packet without an IDR.
 import type { Socket } from 'node:dgram';
 import type { FecStatus } from '@punktfunk/protocol';
-import { MediaPinger, openUdpSocket, seededDropper } from './udp.js';
+import { type MediaPinger, openUdpSocket, receiverPinger, seededDropper } from './udp.js';
 import {
   type DepacketizedFrame,
   type FrameDropReason,
@@ -97,6 +97,8 @@ export interface VideoReceiverOptions {
   dropRate?: number;
   seed?: number;
   pingIntervalMs?: number;
+  /** Send one ping and no more until the host's first datagram (then every pingIntervalMs). */
+  holdPingsUntilData?: boolean;
   noVideoTimeoutMs?: number;
   noFrameTimeoutMs?: number;
   /** Frame records kept (the oldest go first); default 100 000. */
@@ -184,9 +186,7 @@ export class VideoReceiver {
       },
       onIdrRequest: (reason) => this.requestIdr(reason),
     });
-    this.pinger = new MediaPinger(socket, o.host, o.port, o.pingPayload, o.pingIntervalMs, () => {
-      this.counters.pingsSent++;
-    });
+    this.pinger = receiverPinger(socket, o, this.counters);
     socket.on('message', (datagram) => this.receive(datagram));
     this.watchdog = setInterval(() => this.checkProgress(), 100);
   }
@@ -197,6 +197,11 @@ export class VideoReceiver {
     const receiver = new VideoReceiver(await openUdpSocket(o.host, bytes), o);
     receiver.pinger.start();
     return receiver;
+  }
+
+  /** Pings sent before the host's first datagram arrived (1: the host answered the first); null before any. */
+  get pingsBeforeFirstPacket(): number | null {
+    return this.pinger.pingsBeforeData;
   }
 
   get localPort(): number {
@@ -224,6 +229,7 @@ export class VideoReceiver {
 
   private receive(datagram: Buffer): void {
     if (this.closed) return;
+    this.pinger.dataArrived();
     this.counters.datagrams++;
     this.counters.bytes += datagram.length;
     this.firstPacketAtMs ??= Date.now();

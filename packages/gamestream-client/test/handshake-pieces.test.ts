@@ -5,6 +5,7 @@
 import {
   buildDescribeSdp,
   parseAnnounceSdp,
+  readMediaPing,
   SS_ENC_AUDIO,
   SS_ENC_CONTROL_V2,
   SS_ENC_VIDEO,
@@ -99,6 +100,11 @@ describe('media pings and loss', () => {
       `${Buffer.from('0123456789abcdef').toString('hex')}01020304`,
     );
     expect(mediaPing(null, 1).toString()).toBe('PING');
+    // The host's check (its main thread holds the ports from SETUP): only this session's payload counts.
+    expect(readMediaPing(mediaPing('0123456789abcdef', 7), '0123456789abcdef')).toEqual({ counter: 7 });
+    expect(readMediaPing(mediaPing('0123456789abcdef', 7), 'fedcba9876543210')).toBeNull();
+    expect(readMediaPing(mediaPing(null, 1), '0123456789abcdef')).toBeNull();
+    expect(readMediaPing(Buffer.alloc(21), '0123456789abcdef')).toBeNull();
     expect(() => mediaPing('short', 1)).toThrow(RangeError);
   });
 

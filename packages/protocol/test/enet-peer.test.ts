@@ -341,6 +341,31 @@ describe('ENet peer: data', () => {
   });
 });
 
+describe('ENet peer: round trip', () => {
+  it('pings on a steady interval while the client keeps sending, so the round trip follows the client', () => {
+    const h = harness();
+    h.connectFully();
+    const roundTrips: (number | null)[] = [];
+    // A client busy with its own messages every 100 ms (Moonlight's control pings) for 3 s.
+    for (let t = 0; t < 3000; t += 100) {
+      h.client.send([h.client.reliable(0, `message ${t}`)]);
+      h.advance(100);
+      h.peer.service();
+      const ping = h.sent.flatMap((d) => d.commands).find((c) => c.type === 'ping');
+      if (ping) {
+        // The client answers after a delay that grows: 10, 20, 30 … ms.
+        const delayMs = 10 * (roundTrips.length + 1);
+        h.advance(delayMs);
+        h.client.ack(ping);
+        roundTrips.push(h.peer.state.roundTripMs);
+      }
+      h.sent.length = 0;
+    }
+    expect(roundTrips.length).toBeGreaterThanOrEqual(5);
+    expect(roundTrips).toEqual(roundTrips.map((_, i) => 10 * (i + 1)));
+  });
+});
+
 describe('ENet peer: disconnecting', () => {
   it('acknowledges the client DISCONNECT and reports it', () => {
     const h = harness();

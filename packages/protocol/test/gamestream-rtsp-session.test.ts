@@ -60,6 +60,8 @@ describe('RTSP session, the happy path', () => {
     expect(header(audio.response.headers, 'Session')).toBe('DEADBEEFCAFE;timeout = 90');
     expect(header(audio.response.headers, 'Transport')).toBe('server_port=48000');
     expect(header(audio.response.headers, 'X-SS-Ping-Payload')).toHaveLength(16);
+    // The host binds the stream's port on this event, before the reply: the client pings at once.
+    expect(audio.event).toEqual({ kind: 'setup', stream: 'audio' });
     const video = session.handle(req('SETUP', 'streamid=video/0/0', SESSION));
     expect(header(video.response.headers, 'Transport')).toBe('server_port=47998');
     const control = session.handle(req('SETUP', 'streamid=control/13/0', SESSION));

@@ -59,6 +59,10 @@ export interface StatsSample {
   socketUs: number | null;
   /** Round-trip time to the client. */
   rttUs: number | null;
+  /** Keyframes the client asked for in the window (GameStream: its IDR requests); null where the path cannot see them. */
+  idrRequests: number | null;
+  /** Frames the client reported it could not recover (GameStream: FEC reports of blocks beyond repair, reference-frame invalidations); null where unseen. */
+  unrecoverableFrames: number | null;
   /** Client-reported decode time and end-to-end latency (capture start → decoded). */
   clientDecodeP50Us: number | null;
   e2eP50Us: number | null;

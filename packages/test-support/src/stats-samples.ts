@@ -31,6 +31,8 @@ function sampleFields(): SampleFields {
     sealUs: 40,
     socketUs: 90,
     rttUs: null,
+    idrRequests: null,
+    unrecoverableFrames: null,
     clientDecodeP50Us: null,
     e2eP50Us: null,
     e2eP99Us: null,

@@ -23,6 +23,18 @@ export const HEALTH_FIGURES: Figure[] = [
   },
   { key: 'packetsLost', label: 'packets lost (client)', color: '#f472b6', pick: (s) => s.packetsLost },
   { key: 'fecRecovered', label: 'recovered by FEC', color: '#34d399', pick: (s) => s.fecRecovered },
+  {
+    key: 'idrRequests',
+    label: 'keyframes asked (client)',
+    color: '#60a5fa',
+    pick: (s) => s.idrRequests ?? null,
+  },
+  {
+    key: 'unrecoverableFrames',
+    label: 'frames unrecoverable (client)',
+    color: '#ef4444',
+    pick: (s) => s.unrecoverableFrames ?? null,
+  },
 ];
 export const NETWORK_FIGURES: Figure[] = [
   { key: 'rttUs', label: 'RTT', color: '#38bdf8', pick: (s) => usToMs(s.rttUs) },

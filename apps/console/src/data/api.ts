@@ -145,6 +145,11 @@ export class ApiClient {
       body: JSON.stringify(patch),
     });
 
+  /** Ends a running session, any client's (the operator's right; the client hears a graceful end). */
+  async endSession(sessionId: string): Promise<void> {
+    await this.request(`/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' });
+  }
+
   async deleteRecording(id: string): Promise<void> {
     await this.request(`/stats/recordings/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }

@@ -19,6 +19,7 @@ import { liveResource } from './routes/live.js';
 import { openapiResource } from './routes/openapi.js';
 import { pairingResource } from './routes/pairing.js';
 import { recordingsResource } from './routes/recordings.js';
+import { sessionsResource } from './routes/sessions.js';
 import { statusResource } from './routes/status.js';
 import { limitBody } from './validate.js';
 
@@ -27,6 +28,7 @@ export const API_RESOURCES: readonly ApiResource[] = [
   liveResource,
   healthResource,
   statusResource,
+  sessionsResource,
   captureResource,
   recordingsResource,
   pairingResource,

@@ -27,6 +27,8 @@ const SCALAR_COLUMNS = [
   'sealUs',
   'socketUs',
   'rttUs',
+  'idrRequests',
+  'unrecoverableFrames',
   'clientDecodeP50Us',
   'e2eP50Us',
   'e2eP99Us',

@@ -43,6 +43,8 @@ export interface ApiDeps {
     list(): PairedClient[];
     remove(fingerprint: string): Promise<boolean>;
   };
+  /** Ends a running session as the operator; false when none with that id runs. */
+  sessions: { end(sessionId: string): Promise<boolean> };
   /** GameStream's apps; null while GameStream is switched off (PUNKTFUNK_GAMESTREAM=0). */
   gamestreamApps: () => GameStreamAppInfo[] | null;
   log: ApiLog;

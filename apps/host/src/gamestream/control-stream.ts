@@ -27,10 +27,15 @@ const SERVICE_INTERVAL_MS = 20;
 // Time for the termination message to be acknowledged, and then the
 // disconnect, before the link is dropped regardless.
 const TERMINATION_ACK_MS = 1000;
+/** At most this many frames are counted from one reference frame invalidation. */
+const MAX_FRAMES_PER_REPORT = 1000n;
 
 export interface ControlLinkEvents {
   onConnected(address: string): void;
-  onIdrRequest(why: string): void;
+  /** The client asked for a keyframe (0x0302). */
+  onIdrRequest(): void;
+  /** The client could not recover these frames (0x0301 reference frame invalidation; a count, capped). */
+  onFramesLost(frames: number): void;
   onFecStatus(status: FecStatus): void;
   /** A client input packet (0x0206), decoded; malformed ones arrive as such, never as a throw. */
   onInput(event: InputEvent): void;
@@ -120,10 +125,13 @@ class Link implements ControlLink {
   }
 
   private dispatch(message: ClientControlMessage): void {
-    if (message.kind === 'idr-request') this.o.events.onIdrRequest('the client asked for an IDR');
+    if (message.kind === 'idr-request') this.o.events.onIdrRequest();
     else if (message.kind === 'invalidate-reference-frames') {
-      // Reference frame invalidation is not offered; an IDR repairs the same loss.
-      this.o.events.onIdrRequest(`the client lost frames ${message.firstFrame}..${message.lastFrame}`);
+      const span = message.lastFrame - message.firstFrame + 1n;
+      // A hostile range must not count as billions of frames.
+      this.o.events.onFramesLost(
+        span < 1n ? 1 : Number(span > MAX_FRAMES_PER_REPORT ? MAX_FRAMES_PER_REPORT : span),
+      );
     } else if (message.kind === 'fec-status') this.o.events.onFecStatus(message.status);
     else if (message.kind === 'input') this.o.events.onInput(decodeInputPacket(message.payload));
     // Pings, start messages and stats: nothing for the stream to do.

@@ -181,7 +181,7 @@ export class GameStreamPairing {
       this.end(state, 'failed', `could not store the client: ${(error as Error).message}`);
       throw error;
     }
-    this.end(state, 'paired', `${state.deviceName} paired`);
+    this.end(state, 'paired', 'its certificate is stored');
     return pairedXml(true);
   }
 

@@ -37,7 +37,12 @@ export interface GameStreamContext {
   codecModeSupport: number;
   displayModes: readonly DisplayMode[];
   gpuType: string;
-  pairedClients: { has(fingerprint: string): boolean; remove(fingerprint: string): Promise<boolean> };
+  pairedClients: {
+    has(fingerprint: string): boolean;
+    remove(fingerprint: string): Promise<boolean>;
+    /** The paired client's name; null when not paired. */
+    nameOf(fingerprint: string): string | null;
+  };
   pairing: GameStreamPairing;
   apps: GameStreamApps;
   /** Starts an app's command on /launch, stops it on /cancel. */
@@ -85,6 +90,20 @@ function macOf(address: string): string {
 
 function isPaired(ctx: GameStreamContext, req: RequestInfo): boolean {
   return req.lane === 'https' && req.peerFingerprint !== null && ctx.pairedClients.has(req.peerFingerprint);
+}
+
+/** How the log names a client: its paired name and the start of its certificate's fingerprint. */
+export function clientLabel(
+  ctx: Pick<GameStreamContext, 'pairedClients'>,
+  fingerprint: string | null,
+): string {
+  if (fingerprint === null) return 'a client without a certificate';
+  const name = ctx.pairedClients.nameOf(fingerprint);
+  return `${name ?? 'an unpaired client'} [${fingerprint.slice(0, 8)}]`;
+}
+
+function sessionLabel(session: { appTitle: string; sessionId: string }): string {
+  return `${session.appTitle}, session ${session.sessionId.slice(0, 8)}`;
 }
 
 function requirePaired(ctx: GameStreamContext, req: RequestInfo): string {
@@ -174,12 +193,22 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
     clientAddress: plainAddress(req.remoteAddress),
   });
   if (!session) {
-    const busy = ctx.isStreaming() && ctx.sessions.current()?.clientFingerprint !== fingerprint;
-    if (busy) throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
+    const running = ctx.sessions.current();
+    const another = running?.clientFingerprint !== fingerprint;
+    if (another && ctx.isStreaming())
+      throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
+    if (another)
+      throw new GameStreamRequestError(
+        409,
+        "another client's app is running; it (or the host's operator) must quit it first",
+      );
     throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
   }
   await startAppCommand(ctx, app, session.sessionId);
-  ctx.log(`GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps}`);
+  ctx.log(
+    `GameStream /launch by ${clientLabel(ctx, fingerprint)} from ${session.clientAddress}: ` +
+      `${request.width}x${request.height}@${request.fps} (${sessionLabel(session)})`,
+  );
   return launchXml('launch', sessionUrl(ctx, req));
 }
 
@@ -206,9 +235,14 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
   const request = parseLaunchRequest(query);
   const running = ctx.sessions.current();
   if (!running) throw new GameStreamRequestError(409, 'no app is running; launch one');
-  if (ctx.isStreaming() && running.clientFingerprint !== fingerprint) {
-    // One stream at a time: a second client may not take over a live one.
-    throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
+  if (running.clientFingerprint !== fingerprint) {
+    // A client resumes only its own session: a second client may not take over a live one, nor an idle one.
+    if (ctx.isStreaming())
+      throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
+    throw new GameStreamRequestError(
+      409,
+      "the running app is another client's; it (or the host's operator) must quit it first",
+    );
   }
   if (running.appId !== request.appId) {
     throw new GameStreamRequestError(409, `app ${running.appId} is running, not ${request.appId}`);
@@ -225,13 +259,30 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     localAudioPlayMode,
     clientAddress,
   });
+  ctx.log(
+    `GameStream /resume by ${clientLabel(ctx, fingerprint)} from ${clientAddress}: ` +
+      `${width}x${height}@${fps} (${sessionLabel(running)})`,
+  );
   return launchXml('resume', sessionUrl(ctx, req));
 }
 
+/** Quit: a client ends only its own session (the operator ends any, through the management API). */
 async function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
-  requirePaired(ctx, req);
+  const fingerprint = requirePaired(ctx, req);
   clientUniqueId(query);
-  if (ctx.sessions.cancel()) ctx.log('GameStream session ended by the client (cancel)');
+  const running = ctx.sessions.current();
+  if (running && running.clientFingerprint !== fingerprint) {
+    throw new GameStreamRequestError(
+      503,
+      "the running session is another client's; only that client or the host's operator can end it",
+    );
+  }
+  const who = clientLabel(ctx, fingerprint);
+  if (running && ctx.sessions.cancel(running.sessionId)) {
+    ctx.log(`GameStream /cancel by ${who}: it ended its session (${sessionLabel(running)})`);
+  } else {
+    ctx.log(`GameStream /cancel by ${who}: no session was running`);
+  }
   // Answered once the app is gone, so a launch right after the quit never finds it still running.
   await ctx.appRunner.stop('the client quit');
   return cancelXml();
@@ -265,6 +316,16 @@ function route(req: RequestInfo): { handler: Handler; query: URLSearchParams } |
   return { httpStatus: 404, body: xmlError(404, message) };
 }
 
+/** Every refusal is logged with who asked (pairing logs its own outcomes). */
+function logRefusal(ctx: GameStreamContext, req: RequestInfo, error: GameStreamRequestError): void {
+  const path = req.url.split('?')[0] ?? '';
+  if (path === '/pair') return;
+  const who = clientLabel(ctx, req.peerFingerprint);
+  ctx.log(
+    `GameStream ${path} by ${who} from ${plainAddress(req.remoteAddress)} refused (${error.statusCode}): ${error.message}`,
+  );
+}
+
 export async function handleGameStreamRequest(ctx: GameStreamContext, req: RequestInfo): Promise<Reply> {
   const routed = route(req);
   if ('httpStatus' in routed) return routed;
@@ -272,6 +333,7 @@ export async function handleGameStreamRequest(ctx: GameStreamContext, req: Reque
     return { httpStatus: 200, body: await routed.handler(ctx, req, routed.query) };
   } catch (error) {
     if (error instanceof GameStreamRequestError) {
+      logRefusal(ctx, req, error);
       return { httpStatus: 200, body: xmlError(error.statusCode, error.message) };
     }
     ctx.log(`GameStream ${req.lane} ${req.url.split('?')[0]} failed: ${(error as Error).stack ?? error}`);

@@ -45,6 +45,8 @@ export interface RtspServerOptions {
   guard: GuardSettings;
   /** The host's check of an ANNOUNCE (engine ranges, stream caps): throws an RtspError to refuse it. */
   checkStream?(stream: AnnouncedStream): void;
+  /** Binds a set-up video or audio port before the reply goes out (the client pings it at once). */
+  openStreamPort?(kind: 'video' | 'audio', session: GameStreamSession): Promise<void>;
   log(line: string): void;
 }
 
@@ -113,7 +115,7 @@ class RtspHandshakes {
     return this.current;
   }
 
-  handle(request: RtspRequest, remoteAddress: string): RtspResponse {
+  async handle(request: RtspRequest, remoteAddress: string): Promise<RtspResponse> {
     const session = this.o.sessions.current();
     if (!session)
       return rtspErrorResponse(request.cseq, new RtspError(503, 'no app is launched; /launch first'));
@@ -130,7 +132,14 @@ class RtspHandshakes {
       // The method as the client wrote it: any token up to the head limit, so cut for the log.
       this.o.log(`GameStream RTSP: ${request.method.slice(0, 20)} answered ${response.statusCode} (${why})`);
     }
-    if (event?.kind === 'announced') {
+    if (event?.kind === 'setup' && event.stream !== 'control') {
+      try {
+        await this.o.openStreamPort?.(event.stream, session);
+      } catch (error) {
+        this.o.log(`GameStream RTSP: SETUP ${event.stream}: ${(error as Error).message}`);
+        return rtspErrorResponse(request.cseq, new RtspError(503, (error as Error).message));
+      }
+    } else if (event?.kind === 'announced') {
       this.o.sessions.updateStream(session.sessionId, { announced: event.stream });
       this.o.log(`GameStream RTSP: client announced ${describeStream(event.stream)}`);
     } else if (event?.kind === 'play') {
@@ -162,17 +171,13 @@ function serveConnection(socket: Socket, handshakes: RtspHandshakes, guard: Conn
       return reply(rtspErrorResponse(peekRtspCseq(buffered), rtspError));
     }
     if (parsed.kind === 'incomplete') return;
-    try {
-      reply(handshakes.handle(parsed.request, socket.remoteAddress ?? ''));
-    } catch (error) {
+    const { request } = parsed;
+    // Answered once: later bytes on this connection are ignored while the answer is worked out.
+    answered = true;
+    handshakes.handle(request, socket.remoteAddress ?? '').then(reply, (error: Error) =>
       // Nothing above should throw; if it does, the client still gets an answer.
-      reply(
-        rtspErrorResponse(
-          parsed.request.cseq,
-          new RtspError(500, `internal error: ${(error as Error).message}`),
-        ),
-      );
-    }
+      reply(rtspErrorResponse(request.cseq, new RtspError(500, `internal error: ${error.message}`))),
+    );
   });
 }
 

@@ -21,11 +21,12 @@ import { startGameStreamHttps } from './https-server.js';
 import { closeServer } from './listen.js';
 import { advertiseGameStream } from './mdns.js';
 import { GameStreamPairing } from './pairing.js';
-import type { GameStreamContext } from './requests.js';
-import { startGameStreamRtsp } from './rtsp-server.js';
+import { clientLabel, type GameStreamContext } from './requests.js';
+import { type RtspServerOptions, startGameStreamRtsp } from './rtsp-server.js';
 import { GameStreamSessions } from './sessions.js';
 import {
   checkAnnouncedStream,
+  describeEncryptionOffer,
   GAMESTREAM_WINDOW_MS,
   type GameStreamServiceSpec,
   gameStreamServiceSpec,
@@ -59,6 +60,8 @@ export interface GameStreamService {
   httpPort: number;
   httpsPort: number;
   rtspPort: number;
+  /** The operator ends the running stream with this (streaming) session id: the app is quit as by the client's /cancel. */
+  endStream(streamSessionId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -79,7 +82,7 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
       o.log(
         `GameStream HTTP on ${o.config.bind}:${service.httpPort}, HTTPS on ${o.config.bind}:${service.httpsPort}, ` +
           `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp ` +
-          `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+          `(${describeEncryptionOffer(o.config.encryption)}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
       );
       if (o.config.mdns) {
         const mdns = advertiseGameStream({
@@ -138,7 +141,9 @@ async function openService(
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  const control = await openLanes(o, ctx, spec, ports, closers);
+  const control = await openLanes(o, ctx, spec, ports, closers, (kind, session) =>
+    streamer ? streamer.openStreamPort(kind, session) : Promise.resolve(),
+  );
   const live = new GameStreamStreamer({
     sessions,
     manager: o.manager,
@@ -151,12 +156,24 @@ async function openService(
     fecPercent: o.config.fecPercent,
     windowMs: GAMESTREAM_WINDOW_MS,
     clientTimeoutMs: o.config.clientTimeoutMs,
+    describeClient: (fingerprint) => clientLabel(ctx, fingerprint),
     log: o.log,
   });
   streamer = live;
   closers.push(() => live.close());
   const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };
-  return { ...service, close: () => closers.close() };
+  const endStream = async (streamSessionId: string): Promise<boolean> => {
+    const record = sessions.current();
+    if (!record || live.streaming()?.sessionId !== streamSessionId) return false;
+    o.log(
+      `GameStream: the operator ended the session of ${clientLabel(ctx, record.clientFingerprint)} ` +
+        `(${record.appTitle}, stream ${streamSessionId})`,
+    );
+    sessions.cancel(record.sessionId);
+    await appRunner.stop('the operator ended the session');
+    return true;
+  };
+  return { ...service, endStream, close: () => closers.close() };
 }
 
 /** HTTP, HTTPS and RTSP (their bound ports go into `ports`) and the control stream's UDP port. */
@@ -166,6 +183,7 @@ async function openLanes(
   spec: GameStreamServiceSpec,
   ports: { http: number; https: number; rtsp: number },
   closers: Closers,
+  openStreamPort: RtspServerOptions['openStreamPort'],
 ): Promise<GameStreamControlServer> {
   const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind, o.guard);
   closers.push(() => closeServer(http.server));
@@ -193,6 +211,7 @@ async function openLanes(
         caps: o.streamCaps,
         runningPixelRate: o.manager.runningPixelRate('gamestream'),
       }),
+    openStreamPort,
     log: o.log,
   });
   closers.push(() => rtsp.close());

@@ -104,9 +104,9 @@ export class GameStreamSessions {
     return true;
   }
 
-  /** Ends the session; false when none ran. */
-  cancel(): boolean {
-    if (!this.session) return false;
+  /** Ends the session (only `sessionId` when given); false when none (or another) ran. */
+  cancel(sessionId?: string): boolean {
+    if (!this.session || (sessionId !== undefined && this.session.sessionId !== sessionId)) return false;
     this.session = null;
     this.emit();
     return true;

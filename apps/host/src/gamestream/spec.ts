@@ -219,3 +219,61 @@ export class FecTally {
     return figures;
   }
 }
+
+/** What the client asked of the host: keyframes, and frames it reported beyond repair; per feedback interval and in total. */
+export class ClientReportTally {
+  private idrRequests = 0;
+  private lostFrames = 0;
+  private readonly unrecoverable = new Set<number>();
+  readonly total = { idrRequests: 0, unrecoverableFrames: 0 };
+
+  idrRequest(): void {
+    this.idrRequests++;
+    this.total.idrRequests++;
+  }
+
+  /** Frames the client invalidated (0x0301): a count. */
+  framesLost(frames: number): void {
+    this.lostFrames += frames;
+    this.total.unrecoverableFrames += frames;
+  }
+
+  /** A FEC report of a block that could not be rebuilt makes its frame unrecoverable (counted once). */
+  fecStatus(s: FecStatus): void {
+    if (s.receivedDataPackets + s.receivedParityPackets >= s.totalDataPackets) return;
+    if (this.unrecoverable.has(s.frameIndex)) return;
+    this.unrecoverable.add(s.frameIndex);
+    this.total.unrecoverableFrames++;
+  }
+
+  take(): { idrRequests: number; unrecoverableFrames: number } {
+    const figures = {
+      idrRequests: this.idrRequests,
+      unrecoverableFrames: this.lostFrames + this.unrecoverable.size,
+    };
+    this.idrRequests = 0;
+    this.lostFrames = 0;
+    this.unrecoverable.clear();
+    return figures;
+  }
+}
+
+/** What one stream really encrypts (audio may be, with media encryption off: the client asked through its legacy flag). */
+export function describeStreamEncryption(announced: AnnouncedStream): string {
+  const video = (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0;
+  const audioAsked = (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
+  const audio = audioAsked || announced.audioEncryption;
+  const legacy = audio && !audioAsked ? " (the client's audio-encryption feature flag)" : '';
+  return (
+    `encryption: video ${video ? 'aes-128-gcm' : 'none'}, audio ${audio ? 'aes-128-cbc' : 'none'}${legacy}, ` +
+    'control aes-128-gcm'
+  );
+}
+
+/** The service's offer for its start line: what a client is offered, not what each stream ends up with. */
+export function describeEncryptionOffer(mode: GameStreamEncryption): string {
+  if (mode === 'off')
+    return 'media encryption off: video never, audio only when the client asks for it (Moonlight does); control always';
+  if (mode === 'required') return 'encryption required: video, audio and control';
+  return 'media encryption offered (the client decides); control always';
+}

@@ -8,16 +8,23 @@
 // went silent ends it from the worker's side, and the launch record stays so
 // the client can resume.
 
-import { type AnnouncedStream, TERMINATION_FRAME_FAILED, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
+import {
+  type AnnouncedStream,
+  type EnetDisconnectReason,
+  TERMINATION_FRAME_FAILED,
+  TERMINATION_GRACEFUL,
+} from '@punktfunk/protocol';
 import type { EngineConfig, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
+import type { PingSource } from '../streaming/core/messages.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
-import { FecTally, gameStreamSpec } from './spec.js';
+import { ClientReportTally, describeStreamEncryption, FecTally, gameStreamSpec } from './spec.js';
+import { PingListener } from './stream-ports.js';
 
 export interface StreamerOptions {
   sessions: GameStreamSessions;
@@ -36,6 +43,8 @@ export interface StreamerOptions {
   windowMs: number;
   /** A client silent for this long (no pings) is gone. */
   clientTimeoutMs: number;
+  /** How the log names the client with this certificate fingerprint. */
+  describeClient(fingerprint: string): string;
   log(line: string): void;
 }
 
@@ -49,6 +58,8 @@ interface ActiveStream {
   /** The client's mouse, keyboard and gamepads, into the desktop; null while it opens. */
   input: InputRouter | null;
   fec: { tally: FecTally; reported: boolean };
+  /** The client's IDR requests and unrecoverable frames, per feedback interval and in total. */
+  reports: ClientReportTally;
   feedbackTimer: NodeJS.Timeout | null;
   ending: Promise<void> | null;
 }
@@ -56,8 +67,38 @@ interface ActiveStream {
 /** How often FEC reports and the round trip are handed to the worker. */
 const FEEDBACK_INTERVAL_MS = 250;
 
+/** Why the control stream ended, as the log says it. */
+const CONTROL_ENDED: Record<EnetDisconnectReason, string> = {
+  client: 'the client disconnected its control stream',
+  timeout: 'the client went silent on its control stream',
+  host: 'the host closed the control stream',
+  overflow: "the client left too many of the host's control messages unacknowledged",
+};
+
+type MediaKind = 'video' | 'audio';
+type PingSources = Record<MediaKind, PingSource | null>;
+
+/** The stream ports of one handshake (a launch or resume: its ping payload), bound from SETUP on. */
+interface HandshakePorts {
+  handshake: string;
+  listeners: Partial<Record<MediaKind, Promise<PingListener>>>;
+}
+
+const handshakeOf = (session: GameStreamSession) => `${session.sessionId}/${session.stream.pingPayload}`;
+
+async function releasePorts(ports: HandshakePorts | null): Promise<PingSources> {
+  const release = async (listener: Promise<PingListener> | undefined) =>
+    listener ? ((await listener.catch(() => null))?.release() ?? null) : null;
+  const [video, audio] = await Promise.all([
+    release(ports?.listeners.video),
+    release(ports?.listeners.audio),
+  ]);
+  return { video, audio };
+}
+
 export class GameStreamStreamer {
   private active: ActiveStream | null = null;
+  private ports: HandshakePorts | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly o: StreamerOptions) {
@@ -69,7 +110,44 @@ export class GameStreamStreamer {
     return this.active?.stream ?? null;
   }
 
+  /**
+   * RTSP SETUP of the video or audio stream: its port is bound now (resolves
+   * once it is), so the client's first ping is heard even though the worker
+   * starts only after PLAY.
+   */
+  async openStreamPort(kind: MediaKind, session: GameStreamSession): Promise<void> {
+    const handshake = handshakeOf(session);
+    if (this.ports?.handshake !== handshake) {
+      void releasePorts(this.ports);
+      this.ports = { handshake, listeners: {} };
+    }
+    const { listeners } = this.ports;
+    listeners[kind] ??= PingListener.open(this.o.bind, this.o.ports[kind], session.stream.pingPayload);
+    await listeners[kind];
+  }
+
+  /**
+   * Once the client's first video ping arrived on the port held since SETUP:
+   * frees both ports and tells the worker (already started, waiting) where
+   * the pings came from, so it binds them and streams at once.
+   */
+  private async handOverPorts(session: GameStreamSession, stream: StreamingSession): Promise<void> {
+    const ports = this.ports?.handshake === handshakeOf(session) ? this.ports : null;
+    const video = await ports?.listeners.video?.catch(() => null);
+    const ended = stream.ended.then(() => 'ended' as const);
+    if (video && (await Promise.race([video.firstPing.then(() => 'pinged' as const), ended])) === 'ended')
+      return;
+    // Still this handshake's ports (a cancel or resume meanwhile released them itself).
+    if (ports && this.ports !== ports) return;
+    this.ports = null;
+    stream.feedback({ type: 'stream-ports', ...(await releasePorts(ports)) });
+  }
+
   private onSessionChange(session: GameStreamSession | null): void {
+    if (this.ports && (session === null || handshakeOf(session) !== this.ports.handshake)) {
+      void releasePorts(this.ports);
+      this.ports = null;
+    }
     const active = this.active;
     if (
       active &&
@@ -96,6 +174,7 @@ export class GameStreamStreamer {
       desktop: null,
       input: null,
       fec: { tally: new FecTally(), reported: false },
+      reports: new ClientReportTally(),
       feedbackTimer: null,
       ending: null,
     };
@@ -134,6 +213,8 @@ export class GameStreamStreamer {
   /** The stream could not start (no desktop, no room): the client hears it as a failed stream (as a capture failing does); the launch stays. */
   private failOpening(current: ActiveStream, why: string): void {
     this.o.log(`GameStream: ${why}`);
+    void releasePorts(this.ports);
+    this.ports = null;
     current.ending ??= (async () => {
       if (this.active === current) this.active = null;
       await current.link.terminate(TERMINATION_FRAME_FAILED);
@@ -148,26 +229,31 @@ export class GameStreamStreamer {
   ): void {
     const spec = gameStreamSpec({ session, announced, capture: desktop, ...this.o });
     current.fec.reported = spec.promisesFecReports;
+    const who = this.o.describeClient(session.clientFingerprint);
     const stream = this.o.manager.startGameStream({
       ...spec.start,
-      onClient: (address) => this.o.log(`GameStream: streaming to ${address}`),
+      onClient: (address) => this.o.log(`GameStream: streaming to ${who} at ${address}`),
     });
     current.stream = stream;
+    void this.handOverPorts(session, stream);
     // Absolute pointer positions are relative to the stream's frame (the client's mode).
     current.input = new InputRouter({
       target: desktop.input,
       stream: { width: announced.width, height: announced.height },
       log: this.o.log,
     });
-    const { fec, link } = current;
+    const { fec, link, reports } = current;
     current.feedbackTimer = setInterval(() => {
       if (fec.reported) stream.feedback({ type: 'loss', ...fec.tally.take() });
+      // The control stream sees every request: none is 0, not "not measured".
+      stream.feedback({ type: 'client-reports', ...reports.take() });
       const rttMs = link.roundTripMs();
       if (rttMs !== null) stream.feedback({ type: 'rtt', rttUs: Math.round(rttMs * 1000) });
     }, FEEDBACK_INTERVAL_MS);
     this.o.log(
       `GameStream: stream ${stream.sessionId} starting, ${announced.width}x${announced.height}@${announced.fps} ` +
-        `${announced.codec} from ${desktop.description}, waiting for the client's pings on ${this.o.ports.video}/udp`,
+        `${announced.codec} from ${desktop.description}, ${describeStreamEncryption(announced)}; ` +
+        `waiting for the client's pings on ${this.o.ports.video}/udp`,
     );
     void stream.ended.then((end) => this.onStreamEnded(current, end));
     void desktop.closedByDesktop.then((reason) => {
@@ -184,19 +270,27 @@ export class GameStreamStreamer {
       timeoutMs: this.o.clientTimeoutMs,
       events: {
         onConnected: (address) => this.o.log(`GameStream control: client connected from ${address}`),
-        onIdrRequest: () => current.stream?.requestIdr(),
+        onIdrRequest: () => {
+          current.reports.idrRequest();
+          current.stream?.requestIdr();
+        },
+        onFramesLost: (frames) => {
+          current.reports.framesLost(frames);
+          // Reference frame invalidation is not offered; an IDR repairs the same loss.
+          current.stream?.requestIdr();
+        },
         onFecStatus: (status) => {
           current.fec.reported = true;
           current.fec.tally.add(status);
+          current.reports.fecStatus(status);
         },
         onInput: (event) => current.input?.handle(event),
         onDisconnected: (reason) => {
-          this.o.log(`GameStream control: link ended (${reason})`);
+          const why = CONTROL_ENDED[reason];
+          this.o.log(`GameStream control: ${why}`);
           // The client left (or went silent): stop streaming now; the launch record stays for a resume.
           const active = this.active;
-          if (active && active === current) {
-            void this.end(active, `the client's control stream ended (${reason})`, null);
-          }
+          if (active && active === current) void this.end(active, why, null);
         },
       },
     });
@@ -204,8 +298,21 @@ export class GameStreamStreamer {
 
   private onStreamEnded(current: ActiveStream, end: Awaited<StreamingSession['ended']>): void {
     if (current.feedbackTimer) clearInterval(current.feedbackTimer);
+    // A stream that ended before its first video ping leaves its ports bound here: freed now.
+    if (this.ports?.handshake === `${current.launchId}/${current.pingPayload}`) {
+      void releasePorts(this.ports);
+      this.ports = null;
+    }
     if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
     else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
+    // The summary after the reason (an end the host asked for was logged as "ending …" before).
+    const { idrRequests, unrecoverableFrames } = current.reports.total;
+    if (end.summary) {
+      this.o.log(
+        `GameStream ${end.sessionId}: ${end.summary}; the client asked for ${idrRequests} keyframe(s) ` +
+          `and reported ${unrecoverableFrames} unrecoverable frame(s)`,
+      );
+    }
     // A failed worker (capture or encoder) is told to the client as such, not left to its timeout.
     if (!current.ending && end.error) void current.link.terminate(TERMINATION_FRAME_FAILED);
     else if (!current.ending) current.link.close();
@@ -238,6 +345,8 @@ export class GameStreamStreamer {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    await releasePorts(this.ports);
+    this.ports = null;
     if (this.active) await this.end(this.active, 'the host is stopping');
   }
 }

@@ -67,6 +67,11 @@ export class PairedClients {
     return key !== null && this.clients.has(key);
   }
 
+  nameOf(fingerprint: string): string | null {
+    const key = normalizeFingerprint(fingerprint);
+    return key === null ? null : (this.clients.get(key)?.name ?? null);
+  }
+
   list(): PairedClient[] {
     return [...this.clients.values()].sort((a, b) => a.pairedUnixMs - b.pairedUnixMs);
   }

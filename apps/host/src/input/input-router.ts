@@ -79,6 +79,9 @@ export class InputRouter {
         break;
       case 'unsupported':
         this.counters.dropped++;
+        // "Enable haptics" is the client saying its pads could rumble, sent by every Moonlight
+        // (a view-only one too), not input anyone gave: nothing to warn about.
+        if (event.what === 'haptics') break;
         this.once(`unsupported ${event.what}`, `${PREFIX} ${event.what} input is not supported; ignored`);
         break;
       case 'malformed':

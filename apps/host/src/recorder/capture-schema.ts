@@ -40,6 +40,8 @@ export const statsSampleSchema = z.object({
   sealUs: figure,
   socketUs: figure,
   rttUs: figure,
+  idrRequests: figure,
+  unrecoverableFrames: figure,
   clientDecodeP50Us: figure,
   e2eP50Us: figure,
   e2eP99Us: figure,

@@ -21,11 +21,24 @@ import { type Harness, harness } from '../recorder/fixtures.js';
 export const TOKEN = 'test-token-0123456789abcdef';
 export const BASE = 'http://127.0.0.1/api/v1';
 
+/** The desktop status of a host that has not opened a desktop yet (synthetic capture). */
+export const NO_DESKTOP_YET: StreamingStatus['desktop'] = {
+  configured: 'synthetic',
+  backend: null,
+  description: null,
+  size: null,
+  inputInjector: null,
+  waitingForApproval: false,
+};
+
 export interface ApiHarness extends Harness {
   app: Hono<ApiEnv>;
   paired: PairedClients;
   ticketClock: { ms: number };
   streaming: StreamingStatus;
+  /** Session ids the streaming side would end (the real one: the e2e tests); `ended` lists those ended. */
+  running: Set<string>;
+  ended: string[];
   /** A request with the operator's token (unless headers say otherwise). */
   call(path: string, init?: RequestInit): Promise<Response>;
 }
@@ -34,18 +47,13 @@ export async function apiHarness(overrides: Partial<CreateApiOptions> = {}): Pro
   const h = await harness();
   const paired = await PairedClients.open(join(h.root, 'config', 'paired-clients.json'));
   const ticketClock = { ms: 0 };
+  const running = new Set<string>();
+  const ended: string[] = [];
   const streaming: StreamingStatus = {
     encoderBackend: 'software',
     encoderName: 'libx264',
     sessions: [],
-    desktop: {
-      configured: 'synthetic',
-      backend: null,
-      description: null,
-      size: null,
-      inputInjector: null,
-      waitingForApproval: false,
-    },
+    desktop: NO_DESKTOP_YET,
   };
   const app = createApi({
     recorder: h.recorder,
@@ -54,6 +62,13 @@ export async function apiHarness(overrides: Partial<CreateApiOptions> = {}): Pro
     tickets: new EventTickets(() => ticketClock.ms),
     pairings: new PendingPairings(),
     pairedClients: paired,
+    sessions: {
+      end: async (sessionId: string) => {
+        if (!running.delete(sessionId)) return false;
+        ended.push(sessionId);
+        return true;
+      },
+    },
     gamestreamApps: () => [{ id: 1, title: 'Desktop' }],
     auth: { token: TOKEN, pairedClients: paired },
     log: h.log,
@@ -64,7 +79,7 @@ export async function apiHarness(overrides: Partial<CreateApiOptions> = {}): Pro
       ...init,
       headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string>) },
     });
-  return { ...h, app, paired, ticketClock, streaming, call };
+  return { ...h, app, paired, ticketClock, streaming, running, ended, call };
 }
 
 export interface ListeningApi extends ApiHarness {

@@ -24,6 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from '../gamestream/announce-sdp.js';
 
 const CLIENT_TIMEOUT_MS = 2500;
+/** What the client adds to its ENet acknowledgements in the round-trip test. */
+const ACK_DELAY_MS = 250;
 let host: RunningHost;
 let client: GameStreamClient;
 
@@ -162,6 +164,31 @@ describe('GameStream stream against the real host', () => {
 
     await waitForOutput(/GameStream \w+: \d+ video frames, \d+ audio packets sent/);
     expect(host.output()).toMatch(/GameStream: ending stream \w+ \(the session was cancelled\)/);
+    const log = host.output();
+    // Every line is stamped (ISO, ms); who launched and quit is named; the stream's start says what it encrypts.
+    expect(
+      log
+        .split('\n')
+        .filter((l) => l.includes('punktfunk host:'))
+        .every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z punktfunk host: /.test(l)),
+    ).toBe(true);
+    expect(log).toMatch(
+      /GameStream \/launch by gs-test \[[0-9a-f]{8}\] from 127\.0\.0\.1: 1280x720@60 \(Desktop, session \w+\)/,
+    );
+    expect(log).toMatch(
+      /GameStream \/cancel by gs-test \[[0-9a-f]{8}\]: it ended its session \(Desktop, session \w+\)/,
+    );
+    expect(log).toMatch(
+      /GameStream: stream \w+ starting, .*encryption: video aes-128-gcm, audio aes-128-cbc, control aes-128-gcm;/,
+    );
+    expect(log).toMatch(/GameStream pairing with gs-test: paired \(its certificate is stored\)/);
+    // One line says where the stream goes, naming the client; the end summary follows the reason and counts its requests.
+    expect(log).toMatch(/GameStream: streaming to gs-test \[[0-9a-f]{8}\] at 127\.0\.0\.1:\d+/);
+    expect(log).not.toMatch(/: video to /);
+    expect(log).toMatch(
+      /ending stream (\w+) \(the session was cancelled\)[\s\S]*GameStream \1: \d+ video frames, \d+ audio packets sent \(\d+ as silence\); the client asked for [1-9]\d* keyframe\(s\) and reported \d+ unrecoverable frame\(s\)/,
+    );
+    expect(log).not.toMatch(/haptics input is not supported/);
     const stopped = await host.api('/stats/capture/stop', { method: 'POST' });
     expect(stopped.status).toBe(200);
     const { id } = (await stopped.json()) as { id: string };
@@ -201,7 +228,81 @@ describe('GameStream stream against the real host', () => {
     expect(middle.every((s) => s.packetsLost !== null && s.rttUs !== null)).toBe(true);
     // Timed on the host's clock from ENet's own acknowledgements: a real (sub-ms) loopback figure, never a made-up 0.
     expect(middle.every((s) => (s.rttUs ?? 0) > 0 && (s.rttUs ?? 0) < 1_000_000)).toBe(true);
+    // The client's keyframe requests and unrecoverable frames are counted in every window (0 is a count, not null).
+    expect(
+      samples.every((s) => typeof s.idrRequests === 'number' && typeof s.unrecoverableFrames === 'number'),
+    ).toBe(true);
+    expect(capture.samples.reduce((n, s) => n + (s.idrRequests ?? 0), 0)).toBeGreaterThanOrEqual(1);
+    if (counters.video.unrecoverableBlocks > 2)
+      expect(capture.samples.reduce((n, s) => n + (s.unrecoverableFrames ?? 0), 0)).toBeGreaterThan(0);
   }, 60_000);
+
+  it('answers the first video and audio ping (the ports are bound at SETUP): no second ping is needed; launch → first frame measured', async () => {
+    const launchToFirstFrameMs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const launchedAtMs = Date.now();
+      const keys = await launch();
+      let firstFrameAtMs: number | null = null;
+      const session = await startStreamSession({
+        rtspPort: host.gamestream?.rtspPort ?? 0,
+        rikey: keys.rikey,
+        rikeyId: keys.rikeyId,
+        // One ping per port until the host answers: a host that missed the first never streams.
+        holdPingsUntilData: true,
+        noVideoTimeoutMs: 5000,
+        onVideoFrame: (frame) => {
+          firstFrameAtMs ??= frame.receivedAtMs;
+        },
+      });
+      let ended = false;
+      void session.ended.then(() => {
+        ended = true;
+      });
+      while ((firstFrameAtMs === null || session.counters().audio.datagrams === 0) && !ended) await sleep(20);
+      expect(ended).toBe(false);
+      expect(session.video.pingsBeforeFirstPacket).toBe(1);
+      expect(session.audio.pingsBeforeFirstPacket).toBe(1);
+      launchToFirstFrameMs.push((firstFrameAtMs ?? 0) - launchedAtMs);
+      await cancel();
+      expect((await session.ended).graceful).toBe(true);
+    }
+    // Video in the clear, audio encrypted (as moonlight-embedded asks): the start line says so.
+    expect(host.output()).toMatch(
+      /stream \w+ starting, .*encryption: video none, audio aes-128-cbc, control aes-128-gcm;/,
+    );
+    // The figure BENCHMARKS.md reports (it was 580-740 ms when the first ping was lost).
+    console.info(`GameStream launch → first frame: ${launchToFirstFrameMs.join(', ')} ms`);
+  }, 60_000);
+
+  it('measures a fresh round trip in every window: the client slowing its ENet acknowledgements shows in the capture', async () => {
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+    const keys = await launch();
+    const session = await startStreamSession({
+      rtspPort: host.gamestream?.rtspPort ?? 0,
+      rikey: keys.rikey,
+      rikeyId: keys.rikeyId,
+    });
+    await sleep(2500);
+    const switchedUnixMs = Date.now();
+    session.control.delayAcks(ACK_DELAY_MS);
+    await sleep(3000);
+    await cancel();
+    expect((await session.ended).graceful).toBe(true);
+    const stopped = await host.api('/stats/capture/stop', { method: 'POST' });
+    const { id } = (await stopped.json()) as { id: string };
+    const capture = (await (await host.api(`/stats/recordings/${encodeURIComponent(id)}`)).json()) as Capture;
+    const startUnixMs = capture.meta.startedUnixMs;
+    const windows = capture.samples.filter((s: StatsSample) => s.rttUs !== null);
+    const endOf = (s: StatsSample) => startUnixMs + s.tMs;
+    // Windows starting a second after the switch carry the delay (a lower bound, whatever the load);
+    // and the figure moved: it is no longer one number for the whole session.
+    const before = windows.filter((s) => endOf(s) < switchedUnixMs);
+    const after = windows.filter((s) => endOf(s) - s.windowMs > switchedUnixMs + 1000);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((s) => (s.rttUs ?? 0) >= ACK_DELAY_MS * 1000)).toBe(true);
+    expect(new Set(windows.map((s) => s.rttUs)).size).toBeGreaterThan(1);
+  }, 30_000);
 
   it('streams HEVC in the clear with no loss: every frame arrives and decodes in order', async () => {
     const keys = await launch();
@@ -246,13 +347,25 @@ describe('GameStream stream against the real host', () => {
     await sleep(1000);
     // A second paired client may neither launch nor take over the live stream.
     const ports = { http: host.gamestream?.httpPort ?? 0, https: host.gamestream?.httpsPort ?? 0 };
-    const second = await GameStreamClient.create(ports, 'SECONDCLIENT0001');
+    const second = await GameStreamClient.create(ports, {
+      uniqueId: 'SECONDCLIENT0001',
+      deviceName: 'second',
+    });
     expect((await second.pair('2468', async () => void (await enterPin(host, '2468')))).paired).toBe(true);
     const busyLaunch = await second.launch({ mode: '1280x720x60' });
     expect(busyLaunch.statusCode).toBe(503);
     expect(busyLaunch.statusMessage).toMatch(/busy streaming to another client/);
     const busyResume = await second.https('/resume', resumeParams(newLaunchKeys()));
     expect(busyResume.statusCode).toBe(503);
+    // Nor quit it: a client ends only its own session (the stream goes on, checked below).
+    const busyQuit = await second.https('/cancel');
+    expect(busyQuit.statusCode).toBe(503);
+    expect(busyQuit.statusMessage).toMatch(/another client's/);
+    // Every refusal is logged with who asked.
+    await waitForOutput(
+      /GameStream \/launch by second \[[0-9a-f]{8}\] from 127\.0\.0\.1 refused \(503\): the host is busy/,
+    );
+    await waitForOutput(/GameStream \/cancel by second \[[0-9a-f]{8}\] from 127\.0\.0\.1 refused \(503\)/);
 
     // Garbage, truncated pings, a wrong ping payload and forged ENet datagrams at every stream port.
     const base = host.gamestream?.streamPortBase ?? 0;
@@ -276,7 +389,7 @@ describe('GameStream stream against the real host', () => {
 
     // The client leaves (ENet disconnect): the host stops streaming at once and keeps the launch record.
     await session.stop();
-    await waitForOutput(/GameStream: ending stream \w+ \(the client's control stream ended \(client\)\)/);
+    await waitForOutput(/GameStream: ending stream \w+ \(the client disconnected its control stream\)/);
     const info = await client.https('/serverinfo');
     expect(leaf(info, 'currentgame')).toBe('1');
 
@@ -292,9 +405,19 @@ describe('GameStream stream against the real host', () => {
       onVideoFrame: () => resumedFrames++,
     });
     await sleep(1500);
+    // The operator ends it (any client's session) through the management API; the client hears a graceful end.
+    const status = (await (await host.api('/status')).json()) as { sessions: { sessionId: string }[] };
+    const streamId = status.sessions[0]?.sessionId ?? '';
+    expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(204);
     await cancel();
     expect((await again.ended).graceful).toBe(true);
     expect(resumedFrames).toBeGreaterThan(40);
+    expect(host.output()).toMatch(
+      new RegExp(
+        `GameStream: the operator ended the session of gs-test \\[[0-9a-f]{8}\\] \\(Desktop, stream ${streamId}\\)`,
+      ),
+    );
+    expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(404);
     await cancel(second);
   }, 60_000);
 

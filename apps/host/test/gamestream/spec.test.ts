@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { loadEngineConfig, loadGameStreamConfig } from '../../src/config/index.js';
 import type { GameStreamSession } from '../../src/gamestream/sessions.js';
 import {
+  ClientReportTally,
+  describeEncryptionOffer,
+  describeStreamEncryption,
   encoderKbps,
   encryptionOffer,
   FecTally,
@@ -147,28 +150,65 @@ describe('gameStreamSpec', () => {
   });
 });
 
+/** A client's FEC report of one block of 10 data and 2 parity packets. */
+function fecStatus(frameIndex: number, receivedDataPackets: number, receivedParityPackets: number) {
+  return {
+    frameIndex,
+    highestReceivedSequenceNumber: 0,
+    nextContiguousSequenceNumber: 0,
+    missingPacketsBeforeHighestReceived: 0,
+    totalDataPackets: 10,
+    totalParityPackets: 2,
+    receivedDataPackets,
+    receivedParityPackets,
+    fecPercentage: 20,
+    multiFecBlockIndex: 0,
+    multiFecBlockCount: 1,
+  };
+}
+
 describe('FecTally', () => {
   it('counts missing data packets and the frames parity rebuilt, per interval', () => {
     const tally = new FecTally();
     const report = (frameIndex: number, data: number, parity: number) =>
-      tally.add({
-        frameIndex,
-        highestReceivedSequenceNumber: 0,
-        nextContiguousSequenceNumber: 0,
-        missingPacketsBeforeHighestReceived: 0,
-        totalDataPackets: 10,
-        totalParityPackets: 2,
-        receivedDataPackets: data,
-        receivedParityPackets: parity,
-        fecPercentage: 20,
-        multiFecBlockIndex: 0,
-        multiFecBlockCount: 1,
-      });
+      tally.add(fecStatus(frameIndex, data, parity));
     report(1, 8, 2); // 2 lost, rebuilt
     report(1, 9, 1); // the same frame's next block: counted once
     report(2, 7, 1); // 3 lost, not rebuilt
     report(3, 10, 0); // nothing lost
     expect(tally.take()).toEqual({ packetsLost: 6, fecRecovered: 1 });
     expect(tally.take()).toEqual({ packetsLost: 0, fecRecovered: 0 });
+  });
+});
+
+describe('what a stream encrypts, as the log says it', () => {
+  it('says audio is encrypted with media encryption off when the client asked through its legacy flag', () => {
+    expect(describeStreamEncryption(announced({ encryptionEnabled: 0x1, audioEncryption: true }))).toBe(
+      "encryption: video none, audio aes-128-cbc (the client's audio-encryption feature flag), control aes-128-gcm",
+    );
+    expect(describeStreamEncryption(announced({ encryptionEnabled: 0x7, audioEncryption: true }))).toBe(
+      'encryption: video aes-128-gcm, audio aes-128-cbc, control aes-128-gcm',
+    );
+    expect(describeStreamEncryption(announced({ encryptionEnabled: 0x1 }))).toBe(
+      'encryption: video none, audio none, control aes-128-gcm',
+    );
+    expect(describeEncryptionOffer('off')).toMatch(/video never, audio only when the client asks for it/);
+  });
+});
+
+describe('ClientReportTally', () => {
+  const status = fecStatus;
+
+  it('counts keyframe requests, and each unrecoverable frame once, per interval and in total', () => {
+    const tally = new ClientReportTally();
+    tally.idrRequest();
+    tally.idrRequest();
+    tally.fecStatus(status(7, 8, 2)); // rebuilt: not unrecoverable
+    tally.fecStatus(status(8, 5, 2));
+    tally.fecStatus(status(8, 6, 1)); // the same frame's other block
+    tally.framesLost(3);
+    expect(tally.take()).toEqual({ idrRequests: 2, unrecoverableFrames: 4 });
+    expect(tally.take()).toEqual({ idrRequests: 0, unrecoverableFrames: 0 });
+    expect(tally.total).toEqual({ idrRequests: 2, unrecoverableFrames: 4 });
   });
 });

@@ -188,6 +188,13 @@ describe('InputRouter: what cannot be injected', () => {
     input.close();
   });
 
+  it("a client's enable-haptics (every Moonlight sends it, a view-only one too) is no warning", () => {
+    const input = router();
+    input.handle({ kind: 'unsupported', what: 'haptics' });
+    expect(lines).toEqual([]);
+    input.close();
+  });
+
   it('a virtual key with no key: said once, the stream goes on', () => {
     const input = router();
     input.handle(key(0xff, true));

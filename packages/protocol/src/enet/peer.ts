@@ -1,7 +1,7 @@
 // The host's side of one ENet connection (the GameStream control stream):
 // accept the client's CONNECT, answer VERIFY_CONNECT, acknowledge reliable
 // commands, deliver reliable data in order per channel, send reliable data
-// with retransmission, ping, time out, disconnect. No sockets and no timers:
+// with retransmission, ping on a steady interval, time out, disconnect. No sockets and no timers:
 // the owner feeds datagrams to receive(), calls service() periodically, and
 // passes a clock, so every behaviour is testable with plain bytes.
 import { decodeEnetDatagram, encodeEnetDatagram } from './codec.js';
@@ -75,6 +75,7 @@ export interface EnetPeerOptions {
   incomingPeerId?: number;
   /** The largest MTU we accept (the client's CONNECT is clamped to it). */
   maxMtu?: number;
+  /** A PING goes out this often while nothing else awaits an acknowledgement (it keeps the round trip fresh). */
   pingIntervalMs?: number;
   /** A reliable command unanswered, or silence from the client, for this long ends the connection. */
   timeoutMs?: number;
@@ -514,9 +515,10 @@ class PeerMachine {
       }
     }
     if (now - s.lastReceiveMs >= this.cfg.timeoutMs) return this.finish('timeout', 0);
-    const idle =
-      now - s.lastReceiveMs >= this.cfg.pingIntervalMs && now - s.lastPingMs >= this.cfg.pingIntervalMs;
-    if (s.stage === 'connected' && s.inFlight.length === 0 && idle) {
+    // A steady ping, however busy the client is: the host sends no reliable data of
+    // its own mid-stream, so without it the round trip would stay the handshake's.
+    const pingDue = now - s.lastPingMs >= this.cfg.pingIntervalMs;
+    if (s.stage === 'connected' && s.inFlight.length === 0 && pingDue) {
       s.lastPingMs = now;
       this.queueSystem({ type: 'ping' });
     }

@@ -37,7 +37,12 @@ export interface RtspSessionState {
   rejected: number;
 }
 
-export type RtspEvent = { kind: 'announced'; stream: AnnouncedStream } | { kind: 'play' } | null;
+export type RtspEvent =
+  /** A stream was set up: the client may ping its port from now on (audio does at once). */
+  | { kind: 'setup'; stream: RtspStreamKind }
+  | { kind: 'announced'; stream: AnnouncedStream }
+  | { kind: 'play' }
+  | null;
 
 export interface RtspHandled {
   response: RtspResponse;
@@ -164,7 +169,7 @@ function onSetup(o: RtspSessionOptions, state: RtspSessionState, request: RtspRe
   ];
   if (kind === 'control') headers.push(['X-SS-Connect-Data', String(o.controlConnectData >>> 0)]);
   else headers.push(['X-SS-Ping-Payload', o.pingPayload]);
-  return ok(request, headers);
+  return { ...ok(request, headers), event: { kind: 'setup', stream: kind } };
 }
 
 function onAnnounce(o: RtspSessionOptions, state: RtspSessionState, request: RtspRequest): RtspHandled {

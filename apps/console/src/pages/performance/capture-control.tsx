@@ -57,7 +57,9 @@ function CaptureFigures(props: { live: LiveCapture; sessions: readonly SessionIn
   );
 }
 
-function SessionChips(props: { sessions: readonly SessionInfo[] }) {
+/** The streaming sessions; each can be ended by the operator, after a second click to confirm. */
+function SessionChips(props: { sessions: readonly SessionInfo[]; onEnd: (s: SessionInfo) => unknown }) {
+  const [confirming, setConfirming] = createSignal<string | null>(null);
   return (
     <div class="sessions" data-testid="sessions">
       <Show
@@ -66,10 +68,30 @@ function SessionChips(props: { sessions: readonly SessionInfo[] }) {
       >
         <For each={props.sessions}>
           {(s) => (
-            <span class="session-chip">
+            <span class="session-chip" data-testid="session-chip" data-id={s.sessionId}>
               <span class="live-dot" />
               {s.kind} · {formatMode(s.width, s.height, s.fps)} · {s.codec} · {s.encoderName}
-              {s.client ? ` · ${s.client}` : ''}
+              {s.client ? ` · ${s.client}` : ''}{' '}
+              <Show
+                when={confirming() === s.sessionId}
+                fallback={
+                  <Button
+                    small
+                    kind="ghost-danger"
+                    testId="end-session"
+                    onClick={() => setConfirming(s.sessionId)}
+                  >
+                    End
+                  </Button>
+                }
+              >
+                <Button small kind="danger" testId="confirm-end-session" onClick={() => props.onEnd(s)}>
+                  End this stream
+                </Button>
+                <Button small kind="ghost" onClick={() => setConfirming(null)}>
+                  Keep
+                </Button>
+              </Show>
             </span>
           )}
         </For>
@@ -136,7 +158,12 @@ export function CaptureControl(props: {
       }
     >
       <CaptureFigures live={props.live} sessions={sessions()} />
-      <SessionChips sessions={sessions()} />
+      <SessionChips
+        sessions={sessions()}
+        onEnd={(s) =>
+          action.run(`Could not end session ${s.sessionId}`, () => host.api.endSession(s.sessionId))
+        }
+      />
       <DesktopLine desktop={props.hostStatus?.desktop} />
       <ActionError action={action} />
     </Card>

@@ -8,12 +8,16 @@ export type FeedbackMessage =
   | { type: 'loss'; packetsLost: number; fecRecovered: number }
   /** Per frame: index, when it was decoded (host clock, µs), decode time (µs). */
   | { type: 'frame-timing'; frames: [number, number, number][] }
-  | { type: 'rtt'; rttUs: number };
+  | { type: 'rtt'; rttUs: number }
+  /** What the client asked of the host since the last one: keyframes, and frames it could not recover. */
+  | { type: 'client-reports'; idrRequests: number; unrecoverableFrames: number };
 
 export interface FeedbackFigures {
   packetsLost: number | null;
   fecRecovered: number | null;
   rttUs: number | null;
+  idrRequests: number | null;
+  unrecoverableFrames: number | null;
   clientDecodeP50Us: number | null;
   e2eP50Us: number | null;
   e2eP99Us: number | null;
@@ -30,6 +34,8 @@ export class ClientFeedback {
   private packetsLost: number | null = null;
   private fecRecovered: number | null = null;
   private rttUs: number | null = null;
+  private idrRequests: number | null = null;
+  private unrecoverableFrames: number | null = null;
 
   noteCaptureStart(frameIndex: number, startUs: number): void {
     const slot = frameIndex % CAPTURE_HISTORY;
@@ -43,6 +49,9 @@ export class ClientFeedback {
       this.fecRecovered = (this.fecRecovered ?? 0) + message.fecRecovered;
     } else if (message.type === 'rtt') {
       this.rttUs = message.rttUs;
+    } else if (message.type === 'client-reports') {
+      this.idrRequests = (this.idrRequests ?? 0) + message.idrRequests;
+      this.unrecoverableFrames = (this.unrecoverableFrames ?? 0) + message.unrecoverableFrames;
     } else {
       for (const [frameIndex, decodedHostUs, decodeUs] of message.frames)
         this.addTiming(frameIndex, decodedHostUs, decodeUs);
@@ -64,12 +73,16 @@ export class ClientFeedback {
       packetsLost: this.packetsLost,
       fecRecovered: this.fecRecovered,
       rttUs: this.rttUs,
+      idrRequests: this.idrRequests,
+      unrecoverableFrames: this.unrecoverableFrames,
       clientDecodeP50Us: decode?.p50Us ?? null,
       e2eP50Us: e2e?.p50Us ?? null,
       e2eP99Us: e2e?.p99Us ?? null,
     };
     this.packetsLost = null;
     this.fecRecovered = null;
+    this.idrRequests = null;
+    this.unrecoverableFrames = null;
     this.decodeUs.clear();
     this.e2eUs.clear();
     return figures;

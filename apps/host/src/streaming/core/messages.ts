@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
+import type { FeedbackMessage } from './client-feedback.js';
 
 export type FrameSourceSpec =
   | {
@@ -68,6 +69,27 @@ export interface GameStreamSendSpec {
   clientTimeoutMs: number;
 }
 
+/** Where a client's ping came from. */
+export interface PingSource {
+  host: string;
+  port: number;
+}
+
+/**
+ * Main thread → GameStream worker: the video and audio ports are free to bind
+ * (the main thread held them from RTSP SETUP so the first pings were heard),
+ * and where the client pinged each from (null: not yet; the worker's own
+ * sockets will hear it).
+ */
+export interface StreamPortsMessage {
+  type: 'stream-ports';
+  video: PingSource | null;
+  audio: PingSource | null;
+}
+
+/** What the main thread posts on a worker's feedback port. */
+export type WorkerInbound = FeedbackMessage | StreamPortsMessage;
+
 /** workerData of a GameStream streaming worker. */
 export interface GameStreamSessionSpec {
   sessionId: string;
@@ -94,4 +116,5 @@ export type WorkerMessage =
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }
   /** `reason` says why a session ended on its own (a client that went silent); null when asked to stop. */
-  | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null };
+  /** `summary`: what the worker sent, printed by its owner after the reason the stream ended. */
+  | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null; summary?: string };

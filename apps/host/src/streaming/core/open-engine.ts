@@ -6,8 +6,8 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type CaptureOptions, FrameCapture, VideoEncoder } from '@punktfunk/native';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
-import type { ClientFeedback, FeedbackMessage } from './client-feedback.js';
-import type { FrameSourceSpec, SessionStartedInfo } from './messages.js';
+import type { ClientFeedback } from './client-feedback.js';
+import type { FrameSourceSpec, SessionStartedInfo, WorkerInbound } from './messages.js';
 
 export type EngineSourceSpec = Extract<FrameSourceSpec, { kind: 'engine' }>;
 
@@ -123,6 +123,7 @@ export function openEngine(source: EngineSourceSpec, log: (line: string) => void
 /** Applies every feedback message waiting on the worker's port, without yielding. */
 export function drainFeedback(port: MessagePort, feedback: ClientFeedback): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-    feedback.apply(m.message as FeedbackMessage);
+    const message = m.message as WorkerInbound;
+    if (message.type !== 'stream-ports') feedback.apply(message);
   }
 }

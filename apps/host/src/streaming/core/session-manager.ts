@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { releaseFreeMemory } from '@punktfunk/native';
 import type { PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
-import type { FeedbackMessage } from './client-feedback.js';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
 import type {
   FrameSourceSpec,
@@ -15,6 +14,7 @@ import type {
   NativeSessionSpec,
   SendSpec,
   SessionStartedInfo,
+  WorkerInbound,
   WorkerMessage,
 } from './messages.js';
 import { pixelRate } from './stream-caps.js';
@@ -34,6 +34,8 @@ export interface SessionEnd {
   error: string | null;
   /** Why a session ended (e.g. the client went silent), on its own or as its stopper said; null when failed or unsaid. */
   reason: string | null;
+  /** The worker's own account of what it sent (GameStream), for the line after the reason; null without one. */
+  summary: string | null;
 }
 
 export interface StartSessionOptions {
@@ -79,7 +81,7 @@ export interface StreamingSession {
   /** Resolves with the encoder actually opened, once the worker is streaming. */
   readonly started: Promise<SessionStartedInfo>;
   readonly ended: Promise<SessionEnd>;
-  feedback(message: FeedbackMessage): void;
+  feedback(message: WorkerInbound): void;
   requestIdr(): void;
   setTargetBitrateKbps(kbps: number): void;
   /** Asks the worker to stop at the next frame; resolves when it has. `reason` is kept as the end's reason. */
@@ -206,6 +208,7 @@ export class SessionManager {
     let frames = 0;
     let failure: string | null = null;
     let reason: string | null = null;
+    let summary: string | null = null;
     let resolveStarted!: (info: SessionStartedInfo) => void;
     let rejectStarted!: (error: Error) => void;
     const started = new Promise<SessionStartedInfo>((res, rej) => {
@@ -223,6 +226,7 @@ export class SessionManager {
       else if (m.type === 'ended') {
         frames = m.frames;
         reason = m.reason ?? reason;
+        summary = m.summary ?? null;
       }
     });
     worker.on('error', (error) => {
@@ -242,7 +246,7 @@ export class SessionManager {
         // The worker's and the encoder's threads are gone; the pages they
         // freed stay in their allocator arenas until trimmed.
         releaseFreeMemory();
-        resolve({ sessionId, frames, error: failure, reason: failure ? null : reason });
+        resolve({ sessionId, frames, error: failure, reason: failure ? null : reason, summary });
       });
     });
     return {

@@ -115,7 +115,8 @@ export function formatPerfLine(s: WorkerStatsSample): string {
     `stages p50/p99 ms: ${stages}; host ${ms(s.hostP50Us)}/${ms(s.hostP99Us)} ms; ` +
     `fps ${s.fps} repeat ${opt(s.repeatFps)}; wire ${opt(s.wireMbps)} Mb/s; target ${opt(s.bitrateKbps)} kb/s; ` +
     `dropped ${opt(s.framesDropped)} refused ${opt(s.sendRefused)} lost ${opt(s.packetsLost)} fec-recovered ${opt(s.fecRecovered)}; ` +
-    `fec/seal/socket ${opt(s.fecUs)}/${opt(s.sealUs)}/${opt(s.socketUs)} us; rtt ${ms(s.rttUs)} ms; ` +
+    `fec/seal/socket ${opt(s.fecUs)}/${opt(s.sealUs)}/${opt(s.socketUs)} us; ` +
+    `idr requests ${opt(s.idrRequests)} unrecoverable ${opt(s.unrecoverableFrames)}; rtt ${ms(s.rttUs)} ms; ` +
     `client decode ${ms(s.clientDecodeP50Us)} ms; e2e ${ms(s.e2eP50Us)}/${ms(s.e2eP99Us)} ms`
   );
 }

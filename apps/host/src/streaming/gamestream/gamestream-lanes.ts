@@ -40,10 +40,15 @@ export class PingWatch {
   poll(nowUs: number): void {
     const seen = this.socket.pollPings();
     if (seen.pings === 0 || seen.remoteHost === null || seen.remotePort === null) return;
+    this.pinged(seen.remoteHost, seen.remotePort, nowUs);
+  }
+
+  /** A ping from host:port: read here, or before the worker ran (the main thread held the port from SETUP). */
+  pinged(remoteHost: string, remotePort: number, nowUs: number): void {
     this.lastPingUs = nowUs;
-    const address = formatAddress(seen.remoteHost, seen.remotePort);
+    const address = formatAddress(remoteHost, remotePort);
     if (address === this.address) return;
-    this.socket.connectTo(seen.remoteHost, seen.remotePort);
+    this.socket.connectTo(remoteHost, remotePort);
     this.address = address;
     this.onAddress(address);
   }

@@ -1,16 +1,22 @@
-// Entry of a GameStream streaming worker. It binds the session's video and
-// audio ports, waits for the client's first video ping (which tells where the
-// client is), then runs the streaming core's frame loop with the GameStream
+// Entry of a GameStream streaming worker. It waits for the main thread to
+// hand over the session's video and audio ports (held from RTSP SETUP until
+// the client's first video ping, so that ping is not lost), binds them,
+// aimed at where the pings came from, then runs the streaming core's frame loop with the GameStream
 // pipeline (capture / encode / packetize / send, 1 s windows), sending the
 // audio lane and watching the pings in the loop's idle time. A client whose
 // pings stop for clientTimeoutMs is gone: the worker ends with that reason.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { GameStreamAudioSender, GameStreamVideoSender, monotonicUs } from '@punktfunk/native';
 import { Closers } from '../../lifecycle/closers.js';
 import { ClientFeedback } from '../core/client-feedback.js';
 import { ControlBlock, type SessionControl } from '../core/control-block.js';
 import { runFrameLoop } from '../core/frame-loop.js';
-import type { GameStreamSessionSpec, WorkerMessage } from '../core/messages.js';
+import type {
+  GameStreamSessionSpec,
+  StreamPortsMessage,
+  WorkerInbound,
+  WorkerMessage,
+} from '../core/messages.js';
 import { drainFeedback, openEngine } from '../core/open-engine.js';
 import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
 import { GameStreamPipeline } from './gamestream-pipeline.js';
@@ -69,6 +75,25 @@ function openAudio(): GameStreamAudioSender {
   return audio;
 }
 
+/**
+ * Waits for the main thread to free the stream ports (it holds them from
+ * RTSP SETUP until the client's first video ping) and to say where the
+ * pings came from; feedback posted meanwhile is kept. Null when stopped or
+ * timed out first.
+ */
+function awaitStreamPorts(session: SessionControl, feedback: ClientFeedback): StreamPortsMessage | null {
+  const deadlineUs = monotonicUs() + spec.send.clientTimeoutMs * 1000;
+  while (!session.stopRequested() && monotonicUs() < deadlineUs) {
+    for (let m = receiveMessageOnPort(spec.feedbackPort); m; m = receiveMessageOnPort(spec.feedbackPort)) {
+      const message = m.message as WorkerInbound;
+      if (message.type === 'stream-ports') return message;
+      feedback.apply(message);
+    }
+    session.sleep(FIRST_PING_POLL_MS);
+  }
+  return null;
+}
+
 /** Polls the video port until the client's first valid ping; false when stopped or timed out first. */
 function awaitFirstPing(watch: PingWatch, session: SessionControl): boolean {
   const deadlineUs = monotonicUs() + spec.send.clientTimeoutMs * 1000;
@@ -82,32 +107,47 @@ function awaitFirstPing(watch: PingWatch, session: SessionControl): boolean {
   return false;
 }
 
-function stream(
-  session: SessionControl,
-  control: ControlBlock,
-): { frames: number; samples: number; reason: string | null } {
+interface Lanes {
+  video: GameStreamVideoSender;
+  videoWatch: PingWatch;
+  pump: AudioPump;
+  audioSource: string;
+}
+
+/** Binds the video and audio ports, each sender aimed at where the client already pinged from. */
+function openLanes(pinged: StreamPortsMessage): Lanes {
   const video = openVideo();
   const audio = openAudio();
-  const videoWatch = new PingWatch(video, (address) => {
-    post({ type: 'client', address });
-    log(`video to ${address}`);
-  });
+  // The main thread says where the client is (streaming to …): one line, not a second "video to".
+  const videoWatch = new PingWatch(video, (address) => post({ type: 'client', address }));
   const pump = new AudioPump(audio, spec.send.audioPacketDurationMs * 1000, (address) =>
     log(`audio to ${address}`),
   );
-  if (!awaitFirstPing(videoWatch, session)) {
+  if (pinged.video) videoWatch.pinged(pinged.video.host, pinged.video.port, monotonicUs());
+  if (pinged.audio) pump.watch.pinged(pinged.audio.host, pinged.audio.port, monotonicUs());
+  return { video, videoWatch, pump, audioSource: describeAudio(audio) };
+}
+
+function stream(
+  session: SessionControl,
+  control: ControlBlock,
+): { frames: number; samples: number; reason: string | null; summary?: string } {
+  const feedback = new ClientFeedback();
+  const pinged = awaitStreamPorts(session, feedback);
+  const lanes = pinged ? openLanes(pinged) : null;
+  if (!lanes || !awaitFirstPing(lanes.videoWatch, session)) {
     const reason = session.stopRequested() ? null : 'the client never pinged the video port';
     return { frames: 0, samples: 0, reason };
   }
+  const { video, videoWatch, pump } = lanes;
   const engine = openEngine(spec.source, log);
   closers.push(engine.close);
   const { source } = spec;
-  post({ type: 'started', info: engine.info, settings: { audio: describeAudio(audio) } });
+  post({ type: 'started', info: engine.info, settings: { audio: lanes.audioSource } });
   // The client cannot show anything before an IDR: the first frame is one.
   session.requestIdr();
   let reason: string | null = null;
   const timeoutUs = spec.send.clientTimeoutMs * 1000;
-  const feedback = new ClientFeedback();
   const summary = runFrameLoop({
     sessionId: spec.sessionId,
     kind: 'gamestream',
@@ -129,15 +169,25 @@ function stream(
       }
     },
   });
-  log(`${summary.frames} video frames, ${pump.packets} audio packets sent (${pump.underruns} as silence)`);
-  return { frames: summary.frames, samples: summary.samplesPosted, reason };
+  return {
+    frames: summary.frames,
+    samples: summary.samplesPosted,
+    reason,
+    summary: `${summary.frames} video frames, ${pump.packets} audio packets sent (${pump.underruns} as silence)`,
+  };
 }
 
 try {
   const control = new ControlBlock(spec.controlBuffer);
   const session = control.session(spec.slot);
   const result = stream(session, control);
-  post({ type: 'ended', frames: result.frames, samplesPosted: result.samples, reason: result.reason });
+  post({
+    type: 'ended',
+    frames: result.frames,
+    samplesPosted: result.samples,
+    reason: result.reason,
+    ...(result.summary ? { summary: result.summary } : {}),
+  });
 } finally {
   closers.closeSync();
   spec.feedbackPort.close();

@@ -76,6 +76,9 @@ describe('trace replay on the virtual clock', () => {
         packetsLost: 0,
         fecRecovered: 0,
         rttUs: null,
+        // The native path cannot see the client's keyframe requests or unrecoverable frames.
+        idrRequests: null,
+        unrecoverableFrames: null,
         clientDecodeP50Us: null,
         e2eP50Us: null,
         e2eP99Us: null,
