@@ -80,7 +80,9 @@ const paths: PathCase[] = [
     spawn: spawnGameStreamClient,
     // Pairs the client (first run), and later quits the app the frozen client left running.
     prepare: quitGameStreamApp,
-    endLine: /GameStream: stream \w+ ended: no ping from the client for 2\.5 s/,
+    // The media pings and the ENet link both go silent; whichever timeout (both 2.5 s) fires first ends it.
+    endLine:
+      /GameStream: stream \w+ ended: (no ping from the client for 2\.5 s|the client went silent on its control stream)/,
   },
 ];
 
