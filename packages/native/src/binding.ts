@@ -169,6 +169,7 @@ export interface NativeGsAudioSender extends NativePingedSocket {
   sendAudio(count: number): GameStreamAudioReport;
   audioSource(): GameStreamAudioSource;
   fallbackReason(): string | null;
+  capturedChannels(): number;
 }
 
 // The Opus decoder (native/src/media/opus_decoder.h); the facade is opus.ts.
@@ -279,7 +280,15 @@ export interface NativeGsVideoSenderOptions extends NativeGsSocketOptions {
   burstPackets: number;
 }
 
-export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions {
+/** An Opus multistream layout; streams 0: the plain one for 1 or 2 channels. */
+export interface NativeOpusLayout {
+  channels: number;
+  streams: number;
+  coupledStreams: number;
+  mapping: Uint8Array;
+}
+
+export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions, NativeOpusLayout {
   /** null: plaintext. */
   key: Uint8Array | null;
   keyId: number;
@@ -289,8 +298,7 @@ export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions {
   toneHz: number;
 }
 
-export interface NativeOpusDecoderOptions {
-  channels: 1 | 2;
+export interface NativeOpusDecoderOptions extends NativeOpusLayout {
   sampleRate: 48000;
 }
 

@@ -71,6 +71,7 @@ describe('ANNOUNCE SDP', () => {
       audioPacketDurationMs: 5,
       surround: { channelCount: 2, channelMask: 3, enabled: false, highQuality: false },
       hdr: false,
+      yuv444: false,
     });
   });
 

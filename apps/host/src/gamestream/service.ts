@@ -140,6 +140,7 @@ async function openService(
     fecPercent: o.config.fecPercent,
     windowMs: GAMESTREAM_WINDOW_MS,
     clientTimeoutMs: o.config.clientTimeoutMs,
+    codecModeSupport: spec.codecModeSupport,
     log: o.log,
   });
   streamer = live;

@@ -33,6 +33,8 @@ export interface StreamerOptions {
   windowMs: number;
   /** A client silent for this long (no pings) is gone. */
   clientTimeoutMs: number;
+  /** ServerCodecModeSupport as offered (which codecs have 4:4:4). */
+  codecModeSupport: number;
   log(line: string): void;
 }
 

@@ -1,5 +1,6 @@
 export * from './control-messages.js';
 export * from './input.js';
+export * from './opus-layouts.js';
 export * from './pairing-crypto.js';
 export * from './query.js';
 export * from './replies.js';
