@@ -165,6 +165,21 @@ interface Handshake {
   audio: AudioReceiver;
 }
 
+/** What the client decides from DESCRIBE (and serverinfo's codec bits): encryption, the Opus layout, 4:4:4. */
+function negotiateFromDescribe(describeSdp: string, o: StreamSessionOptions) {
+  try {
+    const encryptionEnabled = negotiateEncryption(describeSdp, o);
+    return {
+      encryptionEnabled,
+      audioEncryption: (encryptionEnabled & SS_ENC_AUDIO) !== 0 || (o.audioEncryption ?? true),
+      audioChoice: negotiateAudio(describeSdp, o.audioChannels ?? 2, o.audioHighQuality ?? false),
+      yuv444: negotiateYuv444(o.codec ?? 'h264', o.serverCodecModeSupport ?? 0, o.yuv444 ?? false),
+    };
+  } catch (error) {
+    throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
+  }
+}
+
 async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer): Promise<Handshake> {
   const rtsp = new RtspClient(o.rtspPort, host);
   const expect200 = async (step: string, reply: Promise<RtspReply>): Promise<RtspReply> => {
@@ -180,22 +195,9 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
     rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp', ...since }),
   );
   const describeSdp = describe.body;
-  let encryptionEnabled: number;
-  try {
-    encryptionEnabled = negotiateEncryption(describeSdp, o);
-  } catch (error) {
-    throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
-  }
-  const audioEncryption = (encryptionEnabled & SS_ENC_AUDIO) !== 0 || (o.audioEncryption ?? true);
-  const channels = o.audioChannels ?? 2;
-  let audioChoice: AudioNegotiation;
-  try {
-    audioChoice = negotiateAudio(describeSdp, channels, o.audioHighQuality ?? false);
-  } catch (error) {
-    throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
-  }
+  const { encryptionEnabled, audioEncryption, audioChoice, yuv444 } = negotiateFromDescribe(describeSdp, o);
   const codec = o.codec ?? 'h264';
-  const yuv444 = negotiateYuv444(codec, o.serverCodecModeSupport ?? 0, o.yuv444 ?? false);
+  const channels = audioChoice.layout.channels as 2 | 6 | 8;
 
   const audioSetup = await expect200('SETUP audio', rtsp.request('SETUP', 'streamid=audio/0/0', transport));
   // As the client: the audio socket pings from here on, before PLAY.

@@ -46,6 +46,8 @@ export interface DecodedFrame {
   width: number;
   height: number;
   keyframe: boolean;
+  /** FFmpeg's name of the decoded layout: 'yuv420p', 'yuv444p', ... */
+  pixelFormat: string;
   /** The counter drawn by the synthetic source; null if none could be read. */
   frameCounter: number | null;
 }
@@ -224,6 +226,8 @@ export interface NativeEncoderOptions {
   preset: string;
   /** 0 lets the encoder choose. */
   threads: number;
+  /** YUV 4:4:4 (pixel format yuv444p) instead of 4:2:0. */
+  yuv444: boolean;
 }
 
 export interface NativeDecoderOptions {

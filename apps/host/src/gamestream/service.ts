@@ -69,7 +69,8 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
       o.log(
         `GameStream HTTP on ${o.config.bind}:${service.httpPort}, HTTPS on ${o.config.bind}:${service.httpsPort}, ` +
           `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp ` +
-          `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+          `(media encryption ${o.config.encryption}; codecs: ${codecs.codecs.join(', ')}` +
+          `${codecs.yuv444Codecs.length ? `, 4:4:4 for ${codecs.yuv444Codecs.join(', ')}` : ''}; apps: ${apps.path})`,
       );
       if (o.config.mdns) {
         const mdns = advertiseGameStream({
