@@ -47,7 +47,8 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const codec of ['h264', 'hevc']) {
     for (const yuv444 of [false, true]) {
       const key = `${codec} ${yuv444 ? '4:4:4' : '4:2:0'}`;
-      (results[key] ??= []).push(run(codec, yuv444));
+      results[key] ??= [];
+      results[key].push(run(codec, yuv444));
     }
   }
 }
