@@ -91,8 +91,9 @@ void convertersAgree(AVPixelFormat format, const char* name) {
     int maxDiff = 0;
     double sumDiff = 0;
     size_t n = 0;
-    const int rows = p == 0 ? h : h / 2;
-    const int bytes = p == 0 || format == AV_PIX_FMT_NV12 ? w : w / 2;
+    const bool full = p == 0 || format == AV_PIX_FMT_YUV444P;
+    const int rows = full ? h : h / 2;
+    const int bytes = full || format == AV_PIX_FMT_NV12 ? w : w / 2;
     for (int y = 0; y < rows; ++y) {
       for (int x = 0; x < bytes; ++x) {
         const int d = std::abs(fast->data[p][y * fast->linesize[p] + x] -
@@ -170,6 +171,35 @@ void scaledConversion() {
   const bool halvesInPlace =
       cr(r.x + r.width / 4, 360) > 200 && cb(r.x + 3 * r.width / 4, 360) > 200;
   check(halvesInPlace, "scaled: red left and blue right inside the content rectangle");
+}
+
+// 4:4:4 scaled into the client's mode: full-size chroma planes, black bars,
+// and a colour edge that stays one pixel sharp (no 2x2 chroma average).
+void scaledConversion444() {
+  const int sw = 1280, sh = 1024, dw = 1280, dh = 720;
+  const media::ContentRect r = media::fitContentRect(sw, sh, dw, dh);
+  const std::vector<uint8_t> bgra = twoHalves(sw, sh);
+  media::AvFramePtr full = media::allocateVideoFrame(dw, dh, AV_PIX_FMT_YUV444P);
+  media::ColorConverter(sw, sh, dw, dh, AV_PIX_FMT_YUV444P, media::ColorConverter::Method::kFast, 2)
+      .convert(bgra.data(), sw * 4, full.get());
+  const auto plane = [&](int p, int x, int y) { return full->data[p][y * full->linesize[p] + x]; };
+  check(plane(0, 10, 360) == 16 && plane(1, 10, 360) == 128 && plane(2, 1270, 360) == 128,
+        "scaled 4:4:4: the pillarbox bars are black (Y 16, U=V 128)");
+  check(plane(2, r.x + r.width / 4, 360) > 200 && plane(1, r.x + 3 * r.width / 4, 360) > 200,
+        "scaled 4:4:4: red left and blue right inside the content rectangle");
+  // Same size: a one-pixel red column keeps its chroma to itself.
+  const int w = 64, h = 16;
+  std::vector<uint8_t> grey(static_cast<size_t>(w) * h * 4, 128);
+  for (int y = 0; y < h; ++y) {
+    uint8_t* p = &grey[(static_cast<size_t>(y) * w + 33) * 4];
+    p[0] = 0, p[1] = 0, p[2] = 255;
+  }
+  media::AvFramePtr same = media::allocateVideoFrame(w, h, AV_PIX_FMT_YUV444P);
+  media::ColorConverter(w, h, AV_PIX_FMT_YUV444P, media::ColorConverter::Method::kFast, 1)
+      .convert(grey.data(), w * 4, same.get());
+  const auto cr = [&](int x) { return same->data[2][4 * same->linesize[2] + x]; };
+  check(cr(33) > 230 && cr(32) == 128 && cr(34) == 128,
+        "4:4:4: a 1-px red column's chroma stays in its column");
 }
 
 // The same picture in each 32-bit byte order PipeWire may deliver converts to
@@ -285,7 +315,9 @@ int main() {
   badOptionsThrowCodes();
   convertersAgree(AV_PIX_FMT_YUV420P, "yuv420p");
   convertersAgree(AV_PIX_FMT_NV12, "nv12");
+  convertersAgree(AV_PIX_FMT_YUV444P, "yuv444p");
   scaledConversion();
+  scaledConversion444();
   pixelOrdersAgree();
   shmFormatsMap();
   wlrScreencopyErrors();

@@ -11,6 +11,7 @@ namespace {
 AVPixelFormat parsePixelFormat(const std::string& name) {
   if (name == "yuv420p") return AV_PIX_FMT_YUV420P;
   if (name == "nv12") return AV_PIX_FMT_NV12;
+  if (name == "yuv444p") return AV_PIX_FMT_YUV444P;
   throw media::MediaError(media::code::kInvalidArgument, "unknown pixel format '" + name + "'");
 }
 

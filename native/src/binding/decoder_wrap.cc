@@ -11,6 +11,7 @@ Napi::Object resultToJs(Napi::Env env, const media::DecodeResult& r) {
     frame.Set("width", f.width);
     frame.Set("height", f.height);
     frame.Set("keyframe", f.keyframe);
+    frame.Set("pixelFormat", f.pixelFormat);
     frame.Set("frameCounter",
               f.frameCounter ? Napi::Value(Napi::Number::New(env, *f.frameCounter)) : env.Null());
     frames.Set(static_cast<uint32_t>(i), frame);

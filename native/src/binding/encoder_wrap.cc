@@ -6,6 +6,7 @@ namespace binding {
 namespace {
 
 const char* pixelFormatName(AVPixelFormat format) {
+  if (format == AV_PIX_FMT_YUV444P) return "yuv444p";
   return format == AV_PIX_FMT_NV12 ? "nv12" : "yuv420p";
 }
 
@@ -44,6 +45,7 @@ EncoderWrap::EncoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
     opts.bitrateKbps = options.int32("bitrateKbps");
     opts.preset = options.string("preset");
     opts.threads = options.int32("threads");
+    opts.yuv444 = options.boolean("yuv444");
     engine_ = std::make_unique<media::Encoder>(opts);
     return info.Env().Undefined();
   });

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "binding/net_options.h"
+#include "binding/opus_layout.h"
 
 namespace binding {
 namespace {
@@ -163,6 +164,7 @@ void GsAudioSenderWrap::Init(Napi::Env env, Napi::Object exports) {
                   {InstanceMethod<&GsAudioSenderWrap::SendAudio>("sendAudio"),
                    InstanceMethod<&GsAudioSenderWrap::AudioSource>("audioSource"),
                    InstanceMethod<&GsAudioSenderWrap::FallbackReason>("fallbackReason"),
+                   InstanceMethod<&GsAudioSenderWrap::CapturedChannels>("capturedChannels"),
                    InstanceMethod<&GsAudioSenderWrap::LocalPort>("localPort"),
                    InstanceMethod<&GsAudioSenderWrap::PollPings>("pollPings"),
                    InstanceMethod<&GsAudioSenderWrap::ConnectTo>("connectTo"),
@@ -177,7 +179,8 @@ GsAudioSenderWrap::GsAudioSenderWrap(const Napi::CallbackInfo& info) : EngineWra
     o.packetizer.key = options.bytesOrNull("key");  // null: not encrypted
     o.packetizer.keyId = options.uint32("keyId");
     o.packetizer.packetDurationMs = options.int32("packetDurationMs");
-    // GameStream audio is 48 kHz stereo, the engine's fixed Opus format.
+    // GameStream audio is 48 kHz: stereo, or 5.1 / 7.1 in the layout DESCRIBE listed.
+    readOpusLayout(options, o.opus);
     o.opus.frameSamples = o.packetizer.packetDurationMs * (o.opus.sampleRate / 1000);
     o.opus.bitrateBps = options.int32("bitrateBps");
     const std::string source = options.string("source");
@@ -230,6 +233,12 @@ Napi::Value GsAudioSenderWrap::FallbackReason(const Napi::CallbackInfo& info) {
     const std::string& reason = engine().fallbackReason();
     if (reason.empty()) return info.Env().Null();
     return Napi::String::New(info.Env(), reason);
+  });
+}
+
+Napi::Value GsAudioSenderWrap::CapturedChannels(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return Napi::Number::New(info.Env(), engine().capturedChannels());
   });
 }
 

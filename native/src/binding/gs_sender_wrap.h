@@ -35,6 +35,7 @@ class GsAudioSenderWrap : public EngineWrap<GsAudioSenderWrap, net::GsAudioSende
   Napi::Value SendAudio(const Napi::CallbackInfo& info);
   Napi::Value AudioSource(const Napi::CallbackInfo& info);
   Napi::Value FallbackReason(const Napi::CallbackInfo& info);
+  Napi::Value CapturedChannels(const Napi::CallbackInfo& info);
   Napi::Value LocalPort(const Napi::CallbackInfo& info);
   Napi::Value PollPings(const Napi::CallbackInfo& info);
   Napi::Value ConnectTo(const Napi::CallbackInfo& info);

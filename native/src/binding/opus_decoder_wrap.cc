@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "binding/opus_layout.h"
+
 namespace binding {
 namespace {
 
@@ -31,7 +33,7 @@ OpusDecoderWrap::OpusDecoderWrap(const Napi::CallbackInfo& info) : EngineWrap(in
   guarded(info.Env(), [&]() -> Napi::Value {
     const RequiredFields options(info[0], "OpusDecoder options");
     media::OpusDecoderOptions o;
-    o.channels = options.int32("channels");
+    readOpusLayout(options, o);
     o.sampleRate = options.int32("sampleRate");
     engine_ = std::make_unique<media::OpusAudioDecoder>(o);
     return info.Env().Undefined();

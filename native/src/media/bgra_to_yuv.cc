@@ -75,6 +75,18 @@ __attribute__((target_clones("avx2", "default"))) void chromaRowInterleaved(cons
   }
 }
 
+// One pixel's chroma: the 2x2 formulas with a sum of one (scale 256).
+template <typename O>
+__attribute__((target_clones("avx2", "default"))) void chromaRow444(const uint32_t* src, uint8_t* u,
+                                                                    uint8_t* v, int width) {
+  for (int x = 0; x < width; ++x) {
+    const uint32_t px = src[x];
+    const int b = (px >> O::b) & 0xFF, g = (px >> O::g) & 0xFF, r = (px >> O::r) & 0xFF;
+    u[x] = static_cast<uint8_t>(((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128);
+    v[x] = static_cast<uint8_t>(((112 * r - 94 * g - 18 * b + 128) >> 8) + 128);
+  }
+}
+
 inline const uint32_t* pixelRow(const uint8_t* bgra, int stride, int y) {
   return reinterpret_cast<const uint32_t*>(bgra + static_cast<size_t>(y) * stride);
 }
@@ -100,6 +112,16 @@ void toNv12(const uint8_t* bgra, int bgraStride, int width, int height, const Yu
     lumaRow<O>(row1, out.y + static_cast<size_t>(y + 1) * out.yStride, width);
     chromaRowInterleaved<O>(row0, row1, out.u + static_cast<size_t>(y / 2) * out.uStride,
                             width / 2);
+  }
+}
+
+template <typename O>
+void toI444(const uint8_t* bgra, int bgraStride, int width, int height, const YuvPlanes& out) {
+  for (int y = 0; y < height; ++y) {
+    const uint32_t* row = pixelRow(bgra, bgraStride, y);
+    lumaRow<O>(row, out.y + static_cast<size_t>(y) * out.yStride, width);
+    chromaRow444<O>(row, out.u + static_cast<size_t>(y) * out.uStride,
+                    out.v + static_cast<size_t>(y) * out.vStride, width);
   }
 }
 
@@ -131,6 +153,20 @@ void bgraToNv12(const uint8_t* bgra, int bgraStride, int width, int height, cons
       return toNv12<Xrgb>(bgra, bgraStride, width, height, out);
     case PixelOrder::kXbgr:
       return toNv12<Xbgr>(bgra, bgraStride, width, height, out);
+  }
+}
+
+void bgraToI444(const uint8_t* bgra, int bgraStride, int width, int height, const YuvPlanes& out,
+                PixelOrder order) {
+  switch (order) {
+    case PixelOrder::kBgrx:
+      return toI444<Bgrx>(bgra, bgraStride, width, height, out);
+    case PixelOrder::kRgbx:
+      return toI444<Rgbx>(bgra, bgraStride, width, height, out);
+    case PixelOrder::kXrgb:
+      return toI444<Xrgb>(bgra, bgraStride, width, height, out);
+    case PixelOrder::kXbgr:
+      return toI444<Xbgr>(bgra, bgraStride, width, height, out);
   }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Hand-vectorisable BGRA -> YUV 4:2:0 (BT.601, limited range: what libswscale
+// Hand-vectorisable BGRA -> YUV 4:2:0, or 4:4:4 (BT.601, limited range: what libswscale
 // produces by default and what clients assume for SDR). It exists because
 // libswscale's generic path costs ~2.8 ms a 720p frame on this machine kind;
 // this one does the same conversion in a fraction of that (see BENCHMARKS.md).
@@ -26,6 +26,9 @@ struct YuvPlanes {
 void bgraToI420(const uint8_t* bgra, int bgraStride, int width, int height, const YuvPlanes& out,
                 PixelOrder order = PixelOrder::kBgrx);
 void bgraToNv12(const uint8_t* bgra, int bgraStride, int width, int height, const YuvPlanes& out,
+                PixelOrder order = PixelOrder::kBgrx);
+// Full-resolution chroma: every pixel keeps its own U and V (any size).
+void bgraToI444(const uint8_t* bgra, int bgraStride, int width, int height, const YuvPlanes& out,
                 PixelOrder order = PixelOrder::kBgrx);
 
 // "BGRx", "RGBx", "xRGB", "xBGR": for logs and capture descriptions.

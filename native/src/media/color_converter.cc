@@ -83,14 +83,18 @@ ColorConverter::ColorConverter(int srcWidth, int srcHeight, int dstWidth, int ds
       rect_(fitContentRect(srcWidth, srcHeight, dstWidth, dstHeight)) {
   const bool sameSize = srcWidth == dstWidth && srcHeight == dstHeight;
   const bool evenSource = srcWidth % 2 == 0 && srcHeight % 2 == 0;
+  const bool yuv444 = dstFormat == AV_PIX_FMT_YUV444P;
   const bool fastFormat = dstFormat == AV_PIX_FMT_YUV420P || dstFormat == AV_PIX_FMT_NV12;
-  if (method_ == Method::kFast && !(evenSource && fastFormat)) method_ = Method::kSwscale;
+  if (method_ == Method::kFast && !((evenSource && fastFormat) || yuv444)) {
+    method_ = Method::kSwscale;
+  }
   if (method_ == Method::kFast && sameSize) return;
   if (method_ == Method::kFast) {
     // Scaling after our own colour conversion: swscale's BGRA input path is
     // the expensive part of a scaled conversion, its YUV scaler is not.
-    intermediate_ = allocateVideoFrame(srcWidth, srcHeight, AV_PIX_FMT_YUV420P);
-    initSwscale(AV_PIX_FMT_YUV420P, SWS_BILINEAR, threads);
+    const AVPixelFormat planar = yuv444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
+    intermediate_ = allocateVideoFrame(srcWidth, srcHeight, planar);
+    initSwscale(planar, SWS_BILINEAR, threads);
     return;
   }
   // Same size, SWS_AREA: chroma is the 2x2 box average (the fast path does
@@ -129,6 +133,8 @@ void ColorConverter::convertFast(const uint8_t* bgra, int strideBytes, AVFrame* 
                          dst->linesize[1], dst->data[2],     dst->linesize[2]};
   if (dst->format == AV_PIX_FMT_NV12) {
     bgraToNv12(bgra, strideBytes, dst->width, dst->height, planes, order_);
+  } else if (dst->format == AV_PIX_FMT_YUV444P) {
+    bgraToI444(bgra, strideBytes, dst->width, dst->height, planes, order_);
   } else {
     bgraToI420(bgra, strideBytes, dst->width, dst->height, planes, order_);
   }
@@ -142,6 +148,12 @@ void ColorConverter::paintBarsOnce(AVFrame* dst) {
   barsPaintedIn_ = dst->data[0];
   if (rect_.width == dstWidth_ && rect_.height == dstHeight_) return;
   fillAround(dst->data[0], dst->linesize[0], dstWidth_, dstHeight_, rect_, kBlackY);
+  if (dstFormat_ == AV_PIX_FMT_YUV444P) {
+    for (int p = 1; p <= 2; ++p) {
+      fillAround(dst->data[p], dst->linesize[p], dstWidth_, dstHeight_, rect_, kNeutralChroma);
+    }
+    return;
+  }
   const ContentRect half{rect_.x / 2, rect_.y / 2, rect_.width / 2, rect_.height / 2};
   if (dstFormat_ == AV_PIX_FMT_NV12) {
     // Interleaved U and V: each chroma sample is two bytes wide.
@@ -160,10 +172,13 @@ void ColorConverter::scaleInto(AVFrame* src, AVFrame* dst) {
   AVFrame* view = dstView_.get();
   int ret = av_frame_ref(view, dst);
   if (ret < 0) throw MediaError(code::kOutOfMemory, "swscale output view: " + describeAvError(ret));
-  const int chromaX = dstFormat_ == AV_PIX_FMT_NV12 ? rect_.x : rect_.x / 2;
+  // NV12's interleaved chroma is as many bytes wide as luma; 4:4:4's is full size.
+  const bool fullChroma = dstFormat_ == AV_PIX_FMT_YUV444P;
+  const int chromaX = dstFormat_ == AV_PIX_FMT_NV12 || fullChroma ? rect_.x : rect_.x / 2;
+  const int chromaY = fullChroma ? rect_.y : rect_.y / 2;
   view->data[0] += static_cast<ptrdiff_t>(rect_.y) * dst->linesize[0] + rect_.x;
   for (int p = 1; p <= 2 && view->data[p]; ++p) {
-    view->data[p] += static_cast<ptrdiff_t>(rect_.y / 2) * dst->linesize[p] + chromaX;
+    view->data[p] += static_cast<ptrdiff_t>(chromaY) * dst->linesize[p] + chromaX;
   }
   view->width = rect_.width;
   view->height = rect_.height;

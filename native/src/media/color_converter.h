@@ -1,5 +1,5 @@
 #pragma once
-// BGRA -> YUV420P / NV12, optionally scaled. Same size: "fast" (our
+// BGRA -> YUV420P / NV12 / YUV444P, optionally scaled. Same size: "fast" (our
 // vectorised converter, the default) or "swscale" (libswscale, sliced over
 // `threads` threads; also the reference the fast path is tested against).
 // A source of another size (a 1920x1080 desktop streamed at 1280x720) is

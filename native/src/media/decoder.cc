@@ -3,6 +3,7 @@
 #include <cstring>
 
 extern "C" {
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
 
@@ -74,6 +75,8 @@ DecodeResult Decoder::drain(int64_t startUs) {
     info.width = frame_->width;
     info.height = frame_->height;
     info.keyframe = frame_->key_frame != 0;
+    const char* format = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame_->format));
+    info.pixelFormat = format ? format : "unknown";
     info.frameCounter =
         readFrameCounter(frame_->data[0], frame_->linesize[0], frame_->width, frame_->height);
     result.frames.push_back(info);

@@ -14,6 +14,7 @@ struct DecodedFrameInfo {
   int width = 0;
   int height = 0;
   bool keyframe = false;
+  std::string pixelFormat;               // FFmpeg's name: yuv420p, yuv444p, ...
   std::optional<uint32_t> frameCounter;  // nullopt: no readable counter
 };
 

@@ -51,6 +51,24 @@ void applyPrivateOptions(AVCodecContext* ctx, const std::string& encoderName,
   if (encoderName == "libx265") setOption(ctx, "x265-params", "log-level=error");
 }
 
+// The pixel format and profile of a chroma choice: 4:2:0 is NV12 for NVENC
+// (its native layout) and planar for the software encoders; 4:4:4 is planar
+// for all, with the profile that carries it.
+void applyChroma(AVCodecContext* ctx, const std::string& encoderName, bool nvenc, bool yuv444) {
+  if (!yuv444) {
+    ctx->pix_fmt = nvenc ? AV_PIX_FMT_NV12 : AV_PIX_FMT_YUV420P;
+    return;
+  }
+  ctx->pix_fmt = AV_PIX_FMT_YUV444P;
+  const bool hevc =
+      encoderName.find("265") != std::string::npos || encoderName.find("hevc") != std::string::npos;
+  if (nvenc) {
+    setOption(ctx, "profile", hevc ? "rext" : "high444p");
+  } else {
+    setOption(ctx, "profile", hevc ? "main444-8" : "high444");
+  }
+}
+
 }  // namespace
 
 Encoder::Encoder(const EncoderOptions& options)
@@ -105,12 +123,12 @@ AvCodecContextPtr Encoder::open(const Candidate& candidate, const EncoderOptions
   ctx->height = options.height;
   ctx->time_base = AVRational{1, options.fps};
   ctx->framerate = AVRational{options.fps, 1};
-  ctx->pix_fmt = candidate.backend == "nvenc" ? AV_PIX_FMT_NV12 : AV_PIX_FMT_YUV420P;
   ctx->max_b_frames = 0;  // a B-frame waits for a later frame: latency
   ctx->gop_size = kInfiniteGop;
   ctx->thread_count = options.threads;
   applyRateControl(ctx.get(), options.bitrateKbps, options.fps);
   applyPrivateOptions(ctx.get(), candidate.name, options.preset);
+  applyChroma(ctx.get(), candidate.name, candidate.backend == "nvenc", options.yuv444);
   const int ret = avcodec_open2(ctx.get(), codec, nullptr);
   if (ret < 0) throw MediaError(code::kEncoderUnavailable, describeAvError(ret));
   return ctx;

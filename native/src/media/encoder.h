@@ -21,6 +21,9 @@ struct EncoderOptions {
   int bitrateKbps = 10000;
   std::string preset;  // empty: the backend's low-latency default
   int threads = 0;     // 0: the encoder decides
+  // YUV 4:4:4 (yuv444p; H.264 High 4:4:4 Predictive, HEVC Main 4:4:4 / RExt):
+  // full-resolution chroma for sharp coloured text. false: 4:2:0.
+  bool yuv444 = false;
 };
 
 struct EncoderInfo {

@@ -6,13 +6,18 @@
 #include <cstdint>
 #include <vector>
 
-struct OpusDecoder;  // libopus
+struct OpusMSDecoder;  // libopus
 
 namespace media {
 
 struct OpusDecoderOptions {
   int sampleRate = 48000;
   int channels = 2;
+  // The multistream layout, as the host listed it (surround-params); streams
+  // 0: one stream for 1 or 2 channels. Output channel i is coded channel mapping[i].
+  int streams = 0;
+  int coupledStreams = 0;
+  std::vector<uint8_t> mapping;
 };
 
 class OpusAudioDecoder {
@@ -20,7 +25,8 @@ class OpusAudioDecoder {
   // The longest Opus packet: 120 ms at 48 kHz, per channel.
   static constexpr int kMaxFrameSamples = 5760;
 
-  // Throws INVALID_ARGUMENT (48000 Hz, 1 or 2 channels only) or DECODER_FAILED.
+  // Throws INVALID_ARGUMENT (48000 Hz, 1 to 8 channels, more than 2 with a
+  // layout) or DECODER_FAILED.
   explicit OpusAudioDecoder(const OpusDecoderOptions& options);
   ~OpusAudioDecoder();
   OpusAudioDecoder(const OpusAudioDecoder&) = delete;
@@ -41,7 +47,7 @@ class OpusAudioDecoder {
  private:
   int finish(int status, const char* what);
 
-  ::OpusDecoder* decoder_ = nullptr;
+  ::OpusMSDecoder* decoder_ = nullptr;
   int channels_;
   std::vector<int16_t> pcm_;
 };

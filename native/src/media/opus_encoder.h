@@ -1,12 +1,16 @@
 #pragma once
 // GameStream's audio codec: Opus at 48 kHz, constant bitrate (the client's
 // audio FEC needs every packet of a block the same size), restricted
-// low-delay mode, one packet per 5 ms (240 samples). Plus a test-tone source
-// so the audio path can run, and be checked, without a sound card.
+// low-delay mode, one packet per 5 ms (240 samples). Always the multistream
+// encoder: stereo is one coupled stream (its packets are plain Opus packets),
+// 5.1 and 7.1 are the layouts the host lists in DESCRIBE (surround-params).
+// Plus a test-tone source so the audio path can run, and be checked, without
+// a sound card.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
-struct OpusEncoder;  // libopus
+struct OpusMSEncoder;  // libopus
 
 namespace media {
 
@@ -15,7 +19,16 @@ struct OpusEncoderOptions {
   int channels = 2;
   int frameSamples = 240;  // per channel: 5 ms at 48 kHz
   int bitrateBps = 96000;  // Sunshine's stereo rate: 60 bytes a 5 ms packet
+  // The multistream layout: streams (coupled ones first) and, per input
+  // channel, its coded channel. streams 0: the default for 1 or 2 channels.
+  int streams = 0;
+  int coupledStreams = 0;
+  std::vector<uint8_t> mapping;
 };
+
+// The layout's bitrate ceiling: libopus's 510 kb/s for mono and stereo,
+// 256 kb/s a channel beyond (Sunshine's high-quality 7.1 is 2048 kb/s).
+int maxOpusBitrateBps(int channels);
 
 class OpusAudioEncoder {
  public:
@@ -37,7 +50,7 @@ class OpusAudioEncoder {
   int sampleRate() const { return sampleRate_; }
 
  private:
-  ::OpusEncoder* encoder_ = nullptr;
+  ::OpusMSEncoder* encoder_ = nullptr;
   int sampleRate_;
   int channels_;
   int frameSamples_;

@@ -1,14 +1,97 @@
 #include "media/pulse_capture.h"
 
+#include <pulse/context.h>
 #include <pulse/error.h>
+#include <pulse/introspect.h>
+#include <pulse/mainloop.h>
 #include <pulse/simple.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "media/media_error.h"
 
 namespace media {
+namespace {
+
+// A server that accepts the connection but never answers must not hang a stream's start.
+constexpr auto kIntrospectTimeout = std::chrono::seconds(3);
+
+[[noreturn]] void unavailable(int error) {
+  throw MediaError(code::kAudioSourceUnavailable, std::string("PulseAudio: ") + pa_strerror(error));
+}
+
+struct SourceQuery {
+  int channels = 0;
+  bool done = false;
+};
+
+void onSourceInfo(pa_context*, const pa_source_info* info, int eol, void* userdata) {
+  auto* q = static_cast<SourceQuery*>(userdata);
+  if (info) q->channels = info->channel_map.channels;
+  if (eol != 0) q->done = true;
+}
+
+// Runs the main loop until `done()` or the context fails; throws on failure or timeout.
+template <typename Done>
+void iterateUntil(pa_mainloop* loop, pa_context* context, Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kIntrospectTimeout;
+  while (!done()) {
+    if (pa_context_get_state(context) == PA_CONTEXT_FAILED ||
+        pa_context_get_state(context) == PA_CONTEXT_TERMINATED) {
+      unavailable(pa_context_errno(context));
+    }
+    if (std::chrono::steady_clock::now() > deadline) unavailable(PA_ERR_TIMEOUT);
+    if (pa_mainloop_iterate(loop, 0, nullptr) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+}
+
+// Moonlight's speaker order (its channel masks 0x3F, 0x63F) as PulseAudio positions.
+pa_channel_map moonlightChannelMap(int channels) {
+  static const pa_channel_position_t kOrder[8] = {
+      PA_CHANNEL_POSITION_FRONT_LEFT,   PA_CHANNEL_POSITION_FRONT_RIGHT,
+      PA_CHANNEL_POSITION_FRONT_CENTER, PA_CHANNEL_POSITION_LFE,
+      PA_CHANNEL_POSITION_REAR_LEFT,    PA_CHANNEL_POSITION_REAR_RIGHT,
+      PA_CHANNEL_POSITION_SIDE_LEFT,    PA_CHANNEL_POSITION_SIDE_RIGHT};
+  pa_channel_map map;
+  pa_channel_map_init(&map);
+  map.channels = static_cast<uint8_t>(channels);
+  for (int c = 0; c < channels; ++c) map.map[c] = kOrder[c];
+  return map;
+}
+
+}  // namespace
+
+int pulseSourceChannels(const std::string& device) {
+  pa_mainloop* loop = pa_mainloop_new();
+  pa_context* context = pa_context_new(pa_mainloop_get_api(loop), "punktfunk");
+  SourceQuery query;
+  try {
+    if (pa_context_connect(context, nullptr, PA_CONTEXT_NOFLAGS, nullptr) < 0) {
+      unavailable(pa_context_errno(context));
+    }
+    iterateUntil(loop, context, [&] { return pa_context_get_state(context) == PA_CONTEXT_READY; });
+    pa_operation* op =
+        pa_context_get_source_info_by_name(context, device.c_str(), onSourceInfo, &query);
+    if (!op) unavailable(pa_context_errno(context));
+    pa_operation_unref(op);
+    iterateUntil(loop, context, [&] { return query.done; });
+    if (query.channels == 0) unavailable(PA_ERR_NOENTITY);
+  } catch (...) {
+    pa_context_disconnect(context);
+    pa_context_unref(context);
+    pa_mainloop_free(loop);
+    throw;
+  }
+  pa_context_disconnect(context);
+  pa_context_unref(context);
+  pa_mainloop_free(loop);
+  return query.channels;
+}
 
 PulseAudioCapture::PulseAudioCapture(const PulseCaptureOptions& o)
     : channels_(o.channels),
@@ -32,8 +115,11 @@ PulseAudioCapture::PulseAudioCapture(const PulseCaptureOptions& o)
   attr.minreq = static_cast<uint32_t>(-1);
   attr.fragsize = chunkBytes;
   int error = 0;
-  stream_ = pa_simple_new(nullptr, "punktfunk", PA_STREAM_RECORD, o.device.c_str(),
-                          "GameStream audio", &spec, nullptr, &attr, &error);
+  const pa_channel_map map = moonlightChannelMap(o.channels);
+  // Mono and stereo keep the server's default map; surround names every position.
+  stream_ =
+      pa_simple_new(nullptr, "punktfunk", PA_STREAM_RECORD, o.device.c_str(), "GameStream audio",
+                    &spec, o.channels > 2 ? &map : nullptr, &attr, &error);
   if (!stream_) {
     throw MediaError(code::kAudioSourceUnavailable,
                      std::string("PulseAudio: ") + pa_strerror(error));

@@ -1,9 +1,10 @@
 #pragma once
-// Desktop audio from PulseAudio (or PipeWire's pulse server): S16LE stereo
-// 48 kHz from a source, by default the monitor of the default sink, i.e.
-// whatever the desktop is playing. pa_simple_read blocks, so a dedicated
-// thread reads 5 ms chunks into a bounded ring; the sender's per-packet path
-// only copies out of the ring and never waits for the sound server.
+// Desktop audio from PulseAudio (or PipeWire's pulse server): S16LE 48 kHz
+// from a source, by default the monitor of the default sink, i.e. whatever
+// the desktop is playing; stereo, or 5.1 / 7.1 in Moonlight's channel order
+// (FL FR FC LFE RL RR [SL SR]), which the server maps by position. pa_simple_read blocks, so a
+// dedicated thread reads 5 ms chunks into a bounded ring; the sender's per-packet path only copies
+// out of the ring and never waits for the sound server.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,11 @@ struct PulseCaptureOptions {
   int chunkFrames = 240;      // one pa_simple_read: 5 ms at 48 kHz
   int ringFrames = 48 * 200;  // 200 ms; a full ring drops its oldest audio
 };
+
+// How many channels `device` has (for @DEFAULT_MONITOR@: the default sink's),
+// asked of the server by introspection. Throws AUDIO_SOURCE_UNAVAILABLE
+// ("PulseAudio: Connection refused", "PulseAudio: No such entity").
+int pulseSourceChannels(const std::string& device);
 
 class PulseAudioCapture {
  public:

@@ -1,6 +1,8 @@
 #pragma once
 // The host's GameStream audio send path: a source (the desktop's PulseAudio
-// monitor, or a test tone) → Opus (CBR, 5 ms) → GsAudioPacketizer → UDP.
+// monitor, or a test tone) → Opus (CBR, 5 ms; stereo, 5.1 or 7.1
+// multistream) → GsAudioPacketizer → UDP. A surround stream from a desktop
+// whose sink has fewer channels captures stereo and upmixes it.
 // Like the video sender it can sit on the well-known audio port and learn
 // the client from its pings.
 #include <cstddef>
@@ -53,6 +55,8 @@ class GsAudioSender {
   GsAudioSendResult sendAudio(int count);
   // "pulse" or "tone".
   const char* audioSource() const { return pulse_ ? "pulse" : "tone"; }
+  // Channels the capture delivers: the stream's, or 2 when stereo is upmixed.
+  int capturedChannels() const { return capturedChannels_; }
   // Why kAuto fell back to the tone; "" otherwise.
   const std::string& fallbackReason() const { return fallbackReason_; }
   gs::PingPoll pollPings() { return gs::pollPings(udp_, pingPayload_); }
@@ -62,6 +66,7 @@ class GsAudioSender {
 
  private:
   void fillPcm(GsAudioSendResult& r);
+  void openPulse(const GsAudioSenderOptions& o);
 
   std::unique_ptr<media::PulseAudioCapture> pulse_;  // null: the tone
   std::string fallbackReason_;
@@ -71,6 +76,8 @@ class GsAudioSender {
   UdpSender udp_;
   std::string pingPayload_;
   std::vector<int16_t> pcm_;
+  std::vector<int16_t> stereo_;  // the capture's frames before an upmix
+  int capturedChannels_;
   std::vector<uint8_t> opus_;
 };
 

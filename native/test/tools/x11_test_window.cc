@@ -2,7 +2,7 @@
 // reporting the input it receives as JSON lines on stdout. The X11 capture
 // and input-injection tests run it on an Xvfb display; nothing ships it.
 //
-//   x11_test_window [--x N] [--y N] [--width N] [--height N] [--animate] [--texture]
+//   x11_test_window [--x N] [--y N] [--width N] [--height N] [--animate] [--texture] [--line]
 //
 // Pattern: four quadrants, red (top left), green (top right), blue (bottom
 // left), white (bottom right). --animate also moves a black bar across the
@@ -11,6 +11,10 @@
 // that pans every 16 ms, about as hard to encode as the synthetic source:
 // copied each frame from a server-side pixmap, so drawing costs the X server
 // one blit and this client nothing.
+// --line instead shows a grey field crossed by two 1-px red lines, one
+// vertical at the odd column width/2 + 1, one horizontal at the odd row
+// height/2 + 1: 4:2:0 chroma smears such a line over its pixel pair, 4:4:4
+// keeps it to its pixel.
 // Output: {"type":"ready","window":N}, then one line per key, button or
 // motion event: {"type":"key","press":true,"keycode":38,"keysym":97,"state":0}.
 #include <poll.h>
@@ -33,6 +37,7 @@ struct Options {
   int height = 240;
   bool animate = false;
   bool texture = false;
+  bool line = false;
 };
 
 constexpr uint32_t kRed = 0xff0000;
@@ -40,6 +45,7 @@ constexpr uint32_t kGreen = 0x00ff00;
 constexpr uint32_t kBlue = 0x0000ff;
 constexpr uint32_t kWhite = 0xffffff;
 constexpr uint32_t kBlack = 0x000000;
+constexpr uint32_t kGrey = 0x808080;
 constexpr int kAnimateIntervalMs = 16;
 constexpr int kBarWidth = 16;
 // The texture is this much larger than the window: the pan wraps within it.
@@ -63,6 +69,8 @@ Options parseOptions(int argc, char** argv) {
       o.animate = true;
     else if (arg == "--texture")
       o.texture = o.animate = true;
+    else if (arg == "--line")
+      o.line = true;
     else {
       std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
       std::exit(2);
@@ -172,6 +180,13 @@ class TestWindow {
     }
     const int16_t hw = o_.width / 2;
     const int16_t hh = o_.height / 2;
+    if (o_.line) {
+      fill(kGrey, 0, 0, o_.width, o_.height);
+      fill(kRed, hw + 1, 0, 1, o_.height);
+      fill(kRed, 0, hh + 1, o_.width, 1);
+      xcb_flush(c_);
+      return;
+    }
     fill(kRed, 0, 0, hw, hh);
     fill(kGreen, hw, 0, o_.width - hw, hh);
     fill(kBlue, 0, hh, hw, o_.height - hh);

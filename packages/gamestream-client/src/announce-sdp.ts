@@ -25,6 +25,10 @@ export interface AnnounceSettings {
   minRequiredFecPackets?: number;
   channelCount?: number;
   channelMask?: number;
+  /** x-nv-audio.surround.AudioQuality 1 (the client asks only when DESCRIBE lists a high-quality layout). */
+  audioHighQuality?: boolean;
+  /** x-ss-video[0].chromaSamplingType 1 (the client asks only when ServerCodecModeSupport offers 4:4:4). */
+  yuv444?: boolean;
   /** The address the client reached the host at (SDP `o=` line). */
   hostAddress?: string;
   videoPort?: number;
@@ -44,7 +48,7 @@ export function moonlightAnnounceSdp(s: AnnounceSettings): string {
   const attributes: [string, string | number][] = [
     ['x-ml-general.featureFlags', ML_FEATURE_FLAGS],
     ['x-ss-general.encryptionEnabled', s.encryptionEnabled],
-    ['x-ss-video[0].chromaSamplingType', 0],
+    ['x-ss-video[0].chromaSamplingType', s.yuv444 ? 1 : 0],
     ['x-nv-video[0].clientViewportWd', s.width],
     ['x-nv-video[0].clientViewportHt', s.height],
     ['x-nv-video[0].maxFPS', s.fps],
@@ -75,7 +79,7 @@ export function moonlightAnnounceSdp(s: AnnounceSettings): string {
     ['x-nv-audio.surround.numChannels', channelCount],
     ['x-nv-audio.surround.channelMask', s.channelMask ?? 0x3],
     ['x-nv-audio.surround.enable', channelCount > 2 ? 1 : 0],
-    ['x-nv-audio.surround.AudioQuality', 0],
+    ['x-nv-audio.surround.AudioQuality', s.audioHighQuality ? 1 : 0],
     ['x-nv-aqos.packetDuration', s.audioPacketDurationMs],
     ['x-nv-video[0].encoderCscMode', 0],
   ];

@@ -7,7 +7,7 @@
 // addon's Opus decoder and hands on PCM.
 import { createDecipheriv } from 'node:crypto';
 import type { Socket } from 'node:dgram';
-import { OpusDecoder } from '@punktfunk/native';
+import { OpusDecoder, type OpusLayoutOptions } from '@punktfunk/native';
 import { AudioFecQueue, type AudioPacketOut, RTP_PT_AUDIO } from './audio-fec-queue.js';
 import { type MediaPinger, openUdpSocket, receiverPinger, seededDropper } from './udp.js';
 
@@ -48,6 +48,8 @@ export interface AudioReceiverOptions {
   pingPayload: string | null;
   /** x-nv-aqos.packetDuration. */
   packetDurationMs: number;
+  /** The Opus layout to decode with (from DESCRIBE's surround-params); stereo when absent. */
+  layout?: OpusLayoutOptions;
   /** The rikey, when audio encryption is on (x-nv-general.featureFlags & 0x20). */
   key?: Buffer | null;
   /** rikeyid as uint32: the base of the CBC IV. */
@@ -60,7 +62,7 @@ export interface AudioReceiverOptions {
   /** Send one ping and no more until the host's first datagram (then every pingIntervalMs). */
   holdPingsUntilData?: boolean;
   onOpus?(packet: OpusPacket): void;
-  /** Decode with @punktfunk/native's OpusDecoder (stereo) and hand on PCM; lost packets are concealed. */
+  /** Decode with @punktfunk/native's OpusDecoder (in `layout`) and hand on interleaved PCM; lost packets are concealed. */
   decode?: boolean;
   onPcm?(pcm: Int16Array, packet: OpusPacket): void;
 }
@@ -103,7 +105,7 @@ export class AudioReceiver {
     this.drop = seededDropper(o.dropRate ?? 0, o.seed ?? 1);
     this.packetsToSkip = Math.floor((o.skipInitialMs ?? 500) / o.packetDurationMs);
     this.queue = new AudioFecQueue(o.packetDurationMs, (packet) => this.deliver(packet));
-    this.decoder = o.decode ? new OpusDecoder({ channels: 2 }) : null;
+    this.decoder = o.decode ? new OpusDecoder(o.layout ?? { channels: 2 }) : null;
     this.pinger = receiverPinger(socket, o, this.counters);
     socket.on('message', (datagram) => this.receive(datagram));
   }
@@ -180,7 +182,7 @@ export class AudioReceiver {
       const pcm = opus
         ? this.decoder.decode(opus)
         : this.decoder.decodeLost(this.o.packetDurationMs * SAMPLE_RATE_PER_MS);
-      this.counters.decodedSamples += pcm.length / 2;
+      this.counters.decodedSamples += pcm.length / this.decoder.channels;
       this.o.onPcm?.(pcm, out);
     }
   }

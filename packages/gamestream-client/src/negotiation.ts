@@ -3,7 +3,15 @@
 // the SETUP replies, the ping payload, the encryption bits of DESCRIBE, and
 // the packet size it then announces.
 
-import { SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
+import {
+  CODEC_MODE,
+  type OpusLayout,
+  parseSurroundParams,
+  SS_ENC_AUDIO,
+  SS_ENC_CONTROL_V2,
+  SS_ENC_VIDEO,
+} from '@punktfunk/protocol';
+import type { AnnounceCodec } from './announce-sdp.js';
 
 /** What ENC_VIDEO_HEADER costs: the client announces a packet size this much smaller. */
 const ENC_VIDEO_HEADER_BYTES = 32;
@@ -64,4 +72,43 @@ export function announcedPacketSize(clientPacketSize: number, encryptionEnabled:
   // FEC works in 16-byte units, so the client rounds down first (Connection.c).
   const rounded = clientPacketSize - (clientPacketSize % 16);
   return encryptionEnabled & SS_ENC_VIDEO ? rounded - ENC_VIDEO_HEADER_BYTES : rounded;
+}
+
+/** Moonlight's channel masks (Limelight.h AUDIO_CONFIGURATION_*). */
+export const CHANNEL_MASKS: Readonly<Record<2 | 6 | 8, number>> = { 2: 0x3, 6: 0x3f, 8: 0x63f };
+
+export interface AudioNegotiation {
+  layout: Omit<OpusLayout, 'bitrateBps'>;
+  highQuality: boolean;
+}
+
+/**
+ * The Opus layout the client decodes with, as RtspConnection.c picks it from
+ * DESCRIBE: high quality only when asked and listed (SdpGenerator.c also
+ * needs a high bitrate and a fast decoder; the caller decides that).
+ */
+export function negotiateAudio(
+  describeSdp: string,
+  channels: 2 | 6 | 8,
+  wantHighQuality: boolean,
+): AudioNegotiation {
+  const { normal, high } = parseSurroundParams(describeSdp, channels);
+  if (!normal) throw new Error(`the host lists no Opus layout for ${channels} channels`);
+  const highQuality = wantHighQuality && channels > 2 && high !== null;
+  return { layout: highQuality && high ? high : normal, highQuality };
+}
+
+const YUV444_MODE: Readonly<Record<AnnounceCodec, number>> = {
+  h264: CODEC_MODE.h264High8_444,
+  hevc: CODEC_MODE.hevcRext8_444,
+  av1: 0, // the host offers no AV1 4:4:4
+};
+
+/** RtspConnection.c: a 4:4:4 format only when the host's ServerCodecModeSupport has its bit. */
+export function negotiateYuv444(
+  codec: AnnounceCodec,
+  serverCodecModeSupport: number,
+  want: boolean,
+): boolean {
+  return want && (serverCodecModeSupport & YUV444_MODE[codec]) !== 0;
 }

@@ -13,9 +13,13 @@ import { AudioReceiver, type AudioReceiverCounters, type OpusPacket } from './au
 import { ControlClient, type ControlClientCounters, type ControlEndReason } from './control-client.js';
 import type { EnetClientCounters } from './enet-client.js';
 import {
+  type AudioNegotiation,
   announcedPacketSize,
+  CHANNEL_MASKS,
   connectDataOf,
+  negotiateAudio,
   negotiateEncryption,
+  negotiateYuv444,
   pingPayloadOf,
   serverPort,
 } from './negotiation.js';
@@ -48,6 +52,14 @@ export interface StreamSessionOptions {
   /** Ask for encrypted audio. Default true, as moonlight-embedded. */
   audioEncryption?: boolean;
   audioPacketDurationMs?: 5 | 10;
+  /** Stereo (default), 5.1 or 7.1: the layout comes from DESCRIBE's surround-params. */
+  audioChannels?: 2 | 6 | 8;
+  /** Ask for high-quality surround (Moonlight does at 15 Mb/s and up) where DESCRIBE lists it. */
+  audioHighQuality?: boolean;
+  /** Ask for YUV 4:4:4 where serverCodecModeSupport offers it for the codec. */
+  yuv444?: boolean;
+  /** The host's ServerCodecModeSupport (serverinfo); 0 when not given: no 4:4:4. */
+  serverCodecModeSupport?: number;
   minRequiredFecPackets?: number;
   /** Loss injected into received video datagrams (seeded). */
   videoDropRate?: number;
@@ -55,7 +67,7 @@ export interface StreamSessionOptions {
   seed?: number;
   /** Each media port gets one ping until the host answers it (tests: the host must answer the first ping). */
   holdPingsUntilData?: boolean;
-  /** Decode audio with the addon's OpusDecoder. */
+  /** Decode audio with the addon's OpusDecoder, in the negotiated layout. */
   decodeAudio?: boolean;
   /** The client's 500 ms of skipped audio at the start. */
   audioSkipInitialMs?: number;
@@ -78,6 +90,10 @@ export interface NegotiatedStream {
   audioEncryption: boolean;
   /** The packet size announced (32 smaller when video is encrypted). */
   packetSize: number;
+  /** The Opus layout the audio is decoded with, and whether it is the high-quality one. */
+  audio: AudioNegotiation;
+  /** x-ss-video[0].chromaSamplingType 1 was announced. */
+  yuv444: boolean;
   describeSdp: string;
   announceSdp: string;
 }
@@ -151,6 +167,21 @@ interface Handshake {
   audio: AudioReceiver;
 }
 
+/** What the client decides from DESCRIBE (and serverinfo's codec bits): encryption, the Opus layout, 4:4:4. */
+function negotiateFromDescribe(describeSdp: string, o: StreamSessionOptions) {
+  try {
+    const encryptionEnabled = negotiateEncryption(describeSdp, o);
+    return {
+      encryptionEnabled,
+      audioEncryption: (encryptionEnabled & SS_ENC_AUDIO) !== 0 || (o.audioEncryption ?? true),
+      audioChoice: negotiateAudio(describeSdp, o.audioChannels ?? 2, o.audioHighQuality ?? false),
+      yuv444: negotiateYuv444(o.codec ?? 'h264', o.serverCodecModeSupport ?? 0, o.yuv444 ?? false),
+    };
+  } catch (error) {
+    throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
+  }
+}
+
 async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer): Promise<Handshake> {
   const rtsp = new RtspClient(o.rtspPort, host);
   const expect200 = async (step: string, reply: Promise<RtspReply>): Promise<RtspReply> => {
@@ -166,17 +197,13 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
     rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp', ...since }),
   );
   const describeSdp = describe.body;
-  let encryptionEnabled: number;
-  try {
-    encryptionEnabled = negotiateEncryption(describeSdp, o);
-  } catch (error) {
-    throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
-  }
-  const audioEncryption = (encryptionEnabled & SS_ENC_AUDIO) !== 0 || (o.audioEncryption ?? true);
+  const { encryptionEnabled, audioEncryption, audioChoice, yuv444 } = negotiateFromDescribe(describeSdp, o);
+  const codec = o.codec ?? 'h264';
+  const channels = audioChoice.layout.channels as 2 | 6 | 8;
 
   const audioSetup = await expect200('SETUP audio', rtsp.request('SETUP', 'streamid=audio/0/0', transport));
   // As the client: the audio socket pings from here on, before PLAY.
-  const audio = await startAudio(o, host, audioSetup, audioEncryption ? key : null);
+  const audio = await startAudio(o, host, audioSetup, audioEncryption ? key : null, audioChoice);
   try {
     const videoSetup = await expect200('SETUP video', rtsp.request('SETUP', 'streamid=video/0/0', transport));
     const controlSetup = await expect200(
@@ -192,10 +219,14 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
       fps: o.fps ?? 60,
       packetSize,
       bitrateKbps: o.bitrateKbps ?? 10_000,
-      codec: o.codec ?? 'h264',
+      codec,
       encryptionEnabled,
       audioEncryption,
       audioPacketDurationMs: o.audioPacketDurationMs ?? 5,
+      channelCount: channels,
+      channelMask: CHANNEL_MASKS[channels],
+      audioHighQuality: audioChoice.highQuality,
+      yuv444,
       ...(o.minRequiredFecPackets !== undefined ? { minRequiredFecPackets: o.minRequiredFecPackets } : {}),
       hostAddress: host,
       videoPort,
@@ -211,6 +242,8 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
       encryptionEnabled,
       audioEncryption,
       packetSize,
+      audio: audioChoice,
+      yuv444,
       describeSdp,
       announceSdp,
     };
@@ -221,8 +254,15 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
   }
 }
 
-function startAudio(o: StreamSessionOptions, host: string, setup: RtspReply, key: Buffer | null) {
+function startAudio(
+  o: StreamSessionOptions,
+  host: string,
+  setup: RtspReply,
+  key: Buffer | null,
+  choice: AudioNegotiation,
+) {
   return AudioReceiver.open({
+    layout: choice.layout,
     host,
     port: serverPort(setup.headers.get('transport'), 48000),
     pingPayload: pingPayloadOf(setup.headers.get('x-ss-ping-payload')),

@@ -1,5 +1,5 @@
 // Benchmark: the fast BGRx -> YUV converter's time per frame (convertUs p50
-// of the synthetic source, yuv420p and nv12, 720p and 1080p), this build
+// of the synthetic source, yuv420p, nv12 and yuv444p, 720p and 1080p), this build
 // against a baseline build of the addon when PUNKTFUNK_BASELINE_ADDON names
 // one (e.g. a checkout before a converter change), as a ratio in one run.
 // Rounds alternate between the two builds, each in its own process, so
@@ -12,8 +12,10 @@ const FRAMES = 400;
 const CASES = [
   [1280, 720, 'yuv420p'],
   [1280, 720, 'nv12'],
+  [1280, 720, 'yuv444p'],
   [1920, 1080, 'yuv420p'],
   [1920, 1080, 'nv12'],
+  [1920, 1080, 'yuv444p'],
 ];
 
 // In a child: prints {case: convertUs p50} for the addon it was started with.

@@ -46,6 +46,8 @@ export interface DecodedFrame {
   width: number;
   height: number;
   keyframe: boolean;
+  /** FFmpeg's name of the decoded layout: 'yuv420p', 'yuv444p', ... */
+  pixelFormat: string;
   /** The counter drawn by the synthetic source; null if none could be read. */
   frameCounter: number | null;
 }
@@ -169,6 +171,7 @@ export interface NativeGsAudioSender extends NativePingedSocket {
   sendAudio(count: number): GameStreamAudioReport;
   audioSource(): GameStreamAudioSource;
   fallbackReason(): string | null;
+  capturedChannels(): number;
 }
 
 // The Opus decoder (native/src/media/opus_decoder.h); the facade is opus.ts.
@@ -223,6 +226,8 @@ export interface NativeEncoderOptions {
   preset: string;
   /** 0 lets the encoder choose. */
   threads: number;
+  /** YUV 4:4:4 (pixel format yuv444p) instead of 4:2:0. */
+  yuv444: boolean;
 }
 
 export interface NativeDecoderOptions {
@@ -279,7 +284,15 @@ export interface NativeGsVideoSenderOptions extends NativeGsSocketOptions {
   burstPackets: number;
 }
 
-export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions {
+/** An Opus multistream layout; streams 0: the plain one for 1 or 2 channels. */
+export interface NativeOpusLayout {
+  channels: number;
+  streams: number;
+  coupledStreams: number;
+  mapping: Uint8Array;
+}
+
+export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions, NativeOpusLayout {
   /** null: plaintext. */
   key: Uint8Array | null;
   keyId: number;
@@ -289,8 +302,7 @@ export interface NativeGsAudioSenderOptions extends NativeGsSocketOptions {
   toneHz: number;
 }
 
-export interface NativeOpusDecoderOptions {
-  channels: 1 | 2;
+export interface NativeOpusDecoderOptions extends NativeOpusLayout {
   sampleRate: 48000;
 }
 

@@ -17,6 +17,7 @@ import {
   type NativePingedSocket,
 } from './binding.js';
 import { checkAddress, checkBytes, checkInteger, fail } from './checks.js';
+import { type OpusLayoutOptions, validateOpusLayout } from './opus.js';
 
 export const GAMESTREAM_LIMITS = {
   // The client's packetSize (SDP), NV header + payload; Moonlight sends 1024 or 1392.
@@ -120,8 +121,10 @@ export interface GameStreamAudioSenderOptions extends GameStreamPingOptions {
   keyId?: number;
   /** x-nv-aqos.packetDuration: 5 (default) or 10 ms. */
   packetDurationMs?: 5 | 10;
-  /** Opus CBR bitrate, 6000..510000; default 96000. */
+  /** Opus CBR bitrate, 6000..510000 (256000 a channel beyond stereo); default 96000. */
   bitrateBps?: number;
+  /** The Opus layout: stereo by default; 5.1 / 7.1 with the layout the host listed in DESCRIBE. */
+  layout?: OpusLayoutOptions;
   /**
    * Where the audio comes from: 'tone' (default, a test tone), 'pulse' (the
    * default sink's monitor on PulseAudio / PipeWire-pulse; throws NativeError
@@ -257,8 +260,15 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions):
   if (packetDurationMs !== 5 && packetDurationMs !== 10) {
     fail(what, `packetDurationMs must be 5 or 10, got ${JSON.stringify(packetDurationMs)}`);
   }
+  const layout = validateOpusLayout(what, o.layout ?? {});
   const bitrateBps = o.bitrateBps ?? 96_000;
-  checkInteger(what, 'bitrateBps', bitrateBps, 6000, 510_000);
+  checkInteger(
+    what,
+    'bitrateBps',
+    bitrateBps,
+    6000,
+    layout.channels <= 2 ? 510_000 : 256_000 * layout.channels,
+  );
   const source = o.source ?? 'tone';
   if (!AUDIO_SOURCE_OPTIONS.includes(source)) {
     fail(what, `source must be one of ${AUDIO_SOURCE_OPTIONS.join(', ')}, got ${JSON.stringify(source)}`);
@@ -275,6 +285,7 @@ export function validateGameStreamAudioOptions(o: GameStreamAudioSenderOptions):
     bitrateBps,
     source,
     toneHz,
+    ...layout,
   };
 }
 
@@ -360,11 +371,18 @@ export class GameStreamAudioSender extends PingedSender<NativeGsAudioSender> {
   readonly audioSource: GameStreamAudioSource;
   /** Why source 'auto' fell back to the tone (e.g. "PulseAudio: Connection refused"); null otherwise. */
   readonly fallbackReason: string | null;
+  /** The stream's channels. */
+  readonly channels: number;
+  /** The desktop's channels as captured: fewer than `channels` when a stereo sink's sound is upmixed. */
+  readonly capturedChannels: number;
 
   constructor(options: GameStreamAudioSenderOptions) {
-    super(new addon.GameStreamAudioSender(validateGameStreamAudioOptions(options)));
+    const valid = validateGameStreamAudioOptions(options);
+    super(new addon.GameStreamAudioSender(valid));
     this.audioSource = this.handle.audioSource();
     this.fallbackReason = this.handle.fallbackReason();
+    this.channels = valid.channels;
+    this.capturedChannels = this.handle.capturedChannels();
   }
 
   /**

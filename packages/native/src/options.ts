@@ -40,6 +40,8 @@ export interface EncoderOptions {
   preset?: string;
   /** Encoder threads; 0 lets the encoder choose. */
   threads?: number;
+  /** YUV 4:4:4 (H.264 High 4:4:4 / HEVC Main 4:4:4; capture in yuv444p); default false: 4:2:0. */
+  yuv444?: boolean;
 }
 
 export type FrameSourceKind = 'synthetic' | 'x11' | 'pipewire' | 'wlr';
@@ -161,8 +163,10 @@ export function validateEncoderOptions(o: EncoderOptions): NativeEncoderOptions 
   if (typeof preset !== 'string' || !/^[a-z0-9]{0,16}$/.test(preset)) {
     fail(what, `preset must be a short lowercase word, got ${JSON.stringify(o.preset)}`);
   }
+  const yuv444 = o.yuv444 ?? false;
+  if (typeof yuv444 !== 'boolean') fail(what, `yuv444 must be a boolean, got ${JSON.stringify(o.yuv444)}`);
   const { codec, width, height, fps, bitrateKbps } = o;
-  return { codec, backend, width, height, fps, bitrateKbps, preset, threads };
+  return { codec, backend, width, height, fps, bitrateKbps, preset, threads, yuv444 };
 }
 
 export function validateBitrateKbps(bitrateKbps: number): void {
@@ -273,7 +277,7 @@ export function validateCaptureOptions(o: CaptureOptions): NativeCaptureOptions 
   const cursor = o.cursor ?? true;
   if (typeof cursor !== 'boolean') fail(what, `cursor must be a boolean, got ${JSON.stringify(o.cursor)}`);
   checkSize(what, o.width, o.height);
-  checkOneOf(what, 'pixelFormat', o.pixelFormat, ['yuv420p', 'nv12']);
+  checkOneOf(what, 'pixelFormat', o.pixelFormat, ['yuv420p', 'nv12', 'yuv444p']);
   const convertMethod = o.convertMethod ?? 'fast';
   checkOneOf(what, 'convertMethod', convertMethod, ['fast', 'swscale']);
   const convertThreads = o.convertThreads ?? 1;

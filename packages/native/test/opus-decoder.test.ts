@@ -160,7 +160,13 @@ describe('OpusDecoder on the host audio stream', () => {
     const Native = addon.OpusDecoder as unknown as new (
       o: unknown,
     ) => Record<string, (...a: unknown[]) => unknown>;
-    const complete = { channels: 2, sampleRate: 48000 };
+    const complete = {
+      channels: 2,
+      sampleRate: 48000,
+      streams: 0,
+      coupledStreams: 0,
+      mapping: new Uint8Array(0),
+    };
     expect(errorOf(() => new Native({ ...complete, channels: 6 })).code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => new Native(null)).code).toBe('INVALID_ARGUMENT');
     const raw = new Native(complete);

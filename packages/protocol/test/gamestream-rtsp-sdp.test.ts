@@ -71,7 +71,33 @@ describe('ANNOUNCE SDP', () => {
       audioPacketDurationMs: 5,
       surround: { channelCount: 2, channelMask: 3, enabled: false, highQuality: false },
       hdr: false,
+      yuv444: false,
     });
+  });
+
+  it('reads the 4:4:4 ask (x-ss-video[0].chromaSamplingType) and high-quality surround', () => {
+    const stream = parseAnnounceSdp(
+      moonlightAnnounceSdp({
+        'x-ss-video[0].chromaSamplingType': '1',
+        'x-nv-audio.surround.numChannels': '8',
+        'x-nv-audio.surround.channelMask': '1599',
+        'x-nv-audio.surround.AudioQuality': '1',
+      }),
+    );
+    expect(stream.yuv444).toBe(true);
+    expect(stream.surround).toEqual({
+      channelCount: 8,
+      channelMask: 0x63f,
+      enabled: false,
+      highQuality: true,
+    });
+    expect(parseAnnounceSdp(moonlightAnnounceSdp({ 'x-ss-video[0].chromaSamplingType': null })).yuv444).toBe(
+      false,
+    );
+    refused(
+      moonlightAnnounceSdp({ 'x-ss-video[0].chromaSamplingType': '2' }),
+      /chromaSamplingType' must be 0\.\.1/,
+    );
   });
 
   it('reads HEVC, AV1, surround and 10 ms audio', () => {

@@ -9,4 +9,4 @@ export const ENCODER_BACKENDS: readonly EncoderBackend[] = ['auto', 'nvenc', 'so
 /** The backend actually opened. */
 export type OpenedBackend = 'nvenc' | 'software';
 
-export type PixelFormat = 'yuv420p' | 'nv12';
+export type PixelFormat = 'yuv420p' | 'nv12' | 'yuv444p';

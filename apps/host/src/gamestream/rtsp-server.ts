@@ -65,8 +65,9 @@ interface Handshake {
 function describeStream(s: AnnouncedStream): string {
   const bitrate = s.configuredBitrateKbps ?? s.maxBitrateKbps;
   return (
-    `${s.width}x${s.height}@${s.fps} ${s.codec} ${bitrate} kbps, packet ${s.packetSize} B, ` +
-    `FEC min ${s.minRequiredFecPackets}, audio ${s.audioPacketDurationMs} ms ${s.surround.channelCount} ch, ` +
+    `${s.width}x${s.height}@${s.fps} ${s.codec}${s.yuv444 ? ' 4:4:4' : ''} ${bitrate} kbps, packet ${s.packetSize} B, ` +
+    `FEC min ${s.minRequiredFecPackets}, audio ${s.audioPacketDurationMs} ms ${s.surround.channelCount} ch` +
+    `${s.surround.highQuality ? ' high quality' : ''}, ` +
     `encryption 0x${s.encryptionEnabled.toString(16)}${s.audioEncryption ? ' + audio' : ''}`
   );
 }

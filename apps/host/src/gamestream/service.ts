@@ -82,7 +82,8 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
       o.log(
         `GameStream HTTP on ${o.config.bind}:${service.httpPort}, HTTPS on ${o.config.bind}:${service.httpsPort}, ` +
           `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp ` +
-          `(${describeEncryptionOffer(o.config.encryption)}; codecs: ${codecs.codecs.join(', ')}; apps: ${apps.path})`,
+          `(${describeEncryptionOffer(o.config.encryption)}; codecs: ${codecs.codecs.join(', ')}` +
+          `${codecs.yuv444Codecs.length ? `, 4:4:4 for ${codecs.yuv444Codecs.join(', ')}` : ''}; apps: ${apps.path})`,
       );
       if (o.config.mdns) {
         const mdns = advertiseGameStream({
@@ -157,6 +158,7 @@ async function openService(
     windowMs: GAMESTREAM_WINDOW_MS,
     clientTimeoutMs: o.config.clientTimeoutMs,
     describeClient: (fingerprint) => clientLabel(ctx, fingerprint),
+    codecModeSupport: spec.codecModeSupport,
     log: o.log,
   });
   streamer = live;

@@ -6,8 +6,12 @@
 import { NativeError, validateEncoderOptions, validateGameStreamVideoOptions } from '@punktfunk/native';
 import {
   type AnnouncedStream,
+  CODEC_MODE,
   type DisplayMode,
   type FecStatus,
+  OPUS_LAYOUTS,
+  type OpusLayout,
+  opusLayoutFor,
   RtspError,
   SS_ENC_AUDIO,
   SS_ENC_CONTROL_V2,
@@ -142,6 +146,8 @@ export interface GameStreamSpecInput {
   fecPercent: number;
   windowMs: number;
   clientTimeoutMs: number;
+  /** ServerCodecModeSupport as offered: 4:4:4 only where its bit was. */
+  codecModeSupport: number;
 }
 
 export interface GameStreamSpec {
@@ -151,9 +157,37 @@ export interface GameStreamSpec {
   promisesFecReports: boolean;
 }
 
+const SPEAKERS: Record<number, string> = { 2: 'stereo', 6: '5.1', 8: '7.1' };
+
+/** The Opus layout for the client's surround ask; stereo for a channel count GameStream has no layout for. */
+export function audioLayoutOf(announced: AnnouncedStream): { layout: OpusLayout; description: string } {
+  const { channelCount, highQuality } = announced.surround;
+  const layout = opusLayoutFor(channelCount, highQuality) ?? OPUS_LAYOUTS[2][0];
+  const quality = layout.channels > 2 ? (highQuality ? ', high quality' : ', normal quality') : '';
+  const asked = layout.channels === channelCount ? '' : ` (the client asked for ${channelCount} channels)`;
+  return {
+    layout,
+    description:
+      `Opus ${SPEAKERS[layout.channels]}${quality}, ${layout.streams} streams (${layout.coupledStreams} coupled), ` +
+      `${layout.bitrateBps / 1000} kb/s${asked}`,
+  };
+}
+
+const YUV444_MODE: Partial<Record<AnnouncedStream['codec'], number>> = {
+  h264: CODEC_MODE.h264High8_444,
+  hevc: CODEC_MODE.hevcRext8_444,
+};
+
+/** 4:4:4 when the client asks for it and the host offered it for that codec (clients ask only then). */
+export function yuv444Of(announced: AnnouncedStream, codecModeSupport: number): boolean {
+  return announced.yuv444 && ((YUV444_MODE[announced.codec] ?? 0) & codecModeSupport) !== 0;
+}
+
 /** One stream's worker spec from the client's ANNOUNCE and the host's settings. */
 export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
   const { session, announced, fecPercent } = i;
+  const audio = audioLayoutOf(announced);
+  const yuv444 = yuv444Of(announced, i.codecModeSupport);
   const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
   const videoEncrypted = (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0;
   const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
@@ -169,6 +203,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
         height: announced.height,
         fps: announced.fps,
         bitrateKbps: encoderKbps(clientKbps, fecPercent),
+        ...(yuv444 ? { yuv444 } : {}),
         capture: i.capture.spec,
       },
       send: {
@@ -183,6 +218,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
         audioKey: audioEncrypted ? session.rikey : null,
         audioKeyId: session.rikeyId,
         audioPacketDurationMs: announced.audioPacketDurationMs === 10 ? 10 : 5,
+        audioLayout: audio.layout,
         clientTimeoutMs: i.clientTimeoutMs,
       },
       settings: {
@@ -195,6 +231,9 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
         audioEncryption: audioEncrypted ? 'aes-128-cbc' : 'none',
         controlEncryption: 'aes-128-gcm',
         capture: i.capture.description,
+        chroma: yuv444 ? '4:4:4' : '4:2:0',
+        audioChannels: audio.layout.channels,
+        audioCodec: audio.description,
       },
     },
     promisesFecReports: (announced.mlFeatureFlags & 0x1) !== 0,

@@ -45,6 +45,8 @@ export interface StreamerOptions {
   clientTimeoutMs: number;
   /** How the log names the client with this certificate fingerprint. */
   describeClient(fingerprint: string): string;
+  /** ServerCodecModeSupport as offered (which codecs have 4:4:4). */
+  codecModeSupport: number;
   log(line: string): void;
 }
 

@@ -5,10 +5,18 @@
 // screen places: the quadrants where the window is, the cursor where XTest
 // (xdotool) put it and nowhere else, and while nothing moves the armed
 // capture counts repeated frames.
+// YUV 4:4:4: a second test window shows a grey field crossed by a 1-px red
+// line at an odd column. The client reads ServerCodecModeSupport from
+// serverinfo, asks for 4:4:4 as moonlight-common-c does
+// (x-ss-video[0].chromaSamplingType 1) or not, decodes every frame and looks
+// at the line: at 4:2:0 its chroma is shared with its pixel pair, so the grey
+// neighbour turns pink and the line loses half its redness; at 4:4:4
+// (libx264 High 4:4:4, libx265 Main 4:4:4) the line is red and both
+// neighbours stay grey.
 
 import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { VideoDecoder } from '@punktfunk/native';
-import { leaf, TERMINATION_FRAME_FAILED } from '@punktfunk/protocol';
+import { CODEC_MODE, leaf, TERMINATION_FRAME_FAILED } from '@punktfunk/protocol';
 import type { Capture } from '@punktfunk/shared';
 import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,8 +38,17 @@ const TOLERANCE = 40;
 // The default X cursor is about 16x16 around its hotspot.
 const CURSOR_REACH = 10;
 
+// The 4:4:4 line window, clear of the quadrants and of where the cursor goes.
+const LINE_WINDOW = { x: 700, y: 20, width: 400, height: 200 };
+// Its vertical red line: column width/2 + 1 of the window, odd on the screen.
+const LINE_X = LINE_WINDOW.x + LINE_WINDOW.width / 2 + 1;
+// A row of the line away from the horizontal one and the window's edges.
+const PROBE_Y = LINE_WINDOW.y + 60;
+const LINE_STREAM_MS = 2500;
+
 let xvfb: XvfbDisplay;
 let window: TestWindow;
+let lineWindow: TestWindow;
 let host: RunningHost;
 let client: GameStreamClient;
 
@@ -56,9 +73,23 @@ function drawnAround(rgb: Buffer, x: number, y: number): boolean {
   return false;
 }
 
+/** The session options both desktop streams share: the launch keys, the screen's mode, 8 Mb/s. */
+function desktopStream(keys: ReturnType<typeof newLaunchKeys>) {
+  return {
+    rtspPort: host.gamestream?.rtspPort ?? 0,
+    rikey: keys.rikey,
+    rikeyId: keys.rikeyId,
+    width: WIDTH,
+    height: HEIGHT,
+    fps: 60,
+    bitrateKbps: 8000,
+  };
+}
+
 beforeAll(async () => {
   xvfb = await startXvfb(WIDTH, HEIGHT);
   window = await openTestWindow(xvfb.name, WINDOW);
+  lineWindow = await openTestWindow(xvfb.name, { ...LINE_WINDOW, line: true });
   host = await startHost(newConfigDir(), { PUNKTFUNK_CAPTURE: 'x11', PUNKTFUNK_DISPLAY: xvfb.name });
   const gamestream = host.gamestream;
   if (!gamestream) throw new Error('GameStream did not start');
@@ -70,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.stop();
   await window?.stop();
+  await lineWindow?.stop();
   await xvfb?.stop();
 });
 
@@ -84,13 +116,7 @@ describe('GameStream streaming the X desktop', () => {
     let decoded = 0;
     let decodeErrors = 0;
     const session = await startStreamSession({
-      rtspPort: host.gamestream?.rtspPort ?? 0,
-      rikey: keys.rikey,
-      rikeyId: keys.rikeyId,
-      width: WIDTH,
-      height: HEIGHT,
-      fps: 60,
-      bitrateKbps: 8000,
+      ...desktopStream(keys),
       onVideoFrame: (frame) => {
         try {
           decoded += decoder.decode(frame.data).frames.length;
@@ -143,6 +169,110 @@ describe('GameStream streaming the X desktop', () => {
     expect(full.every((s) => s.repeatFps !== null)).toBe(true);
     expect(full.some((s) => (s.repeatFps ?? 0) > s.fps)).toBe(true);
     expect(host.output()).toMatch(/capture: X11 1280x720 via MIT-SHM, 1:1/);
+  }, 60_000);
+});
+
+/** Red minus green at (x, PROBE_Y): about 255 for pure red, 0 for grey. */
+function redness(rgb: Buffer, x: number): number {
+  const i = (PROBE_Y * WIDTH + x) * 3;
+  return (rgb[i] ?? 0) - (rgb[i + 1] ?? 0);
+}
+
+interface LineReading {
+  pixelFormats: Set<string>;
+  frames: number;
+  decoded: number;
+  decodeErrors: number;
+  line: number;
+  /** The larger |redness| of the two neighbours. */
+  neighbours: number;
+}
+
+async function streamLine(
+  codec: 'h264' | 'hevc',
+  yuv444: boolean,
+  codecModeSupport: number,
+): Promise<LineReading> {
+  const keys = newLaunchKeys();
+  expect(
+    leaf(await client.launch({ mode: `${WIDTH}x${HEIGHT}x60`, ...keys.launchParams }), 'gamesession'),
+  ).toBe('1');
+  const decoder = new VideoDecoder({ codec });
+  const reading: LineReading = {
+    pixelFormats: new Set(),
+    frames: 0,
+    decoded: 0,
+    decodeErrors: 0,
+    line: 0,
+    neighbours: 0,
+  };
+  const session = await startStreamSession({
+    ...desktopStream(keys),
+    codec,
+    yuv444,
+    serverCodecModeSupport: codecModeSupport,
+    onVideoFrame: (frame) => {
+      reading.frames++;
+      try {
+        const { frames } = decoder.decode(frame.data);
+        reading.decoded += frames.length;
+        for (const f of frames) reading.pixelFormats.add(f.pixelFormat);
+      } catch {
+        reading.decodeErrors++;
+      }
+    },
+  });
+  expect(session.negotiated.yuv444).toBe(yuv444);
+  await sleep(LINE_STREAM_MS);
+  const rgb = decoder.lastRgb();
+  expect((await client.https('/cancel')).statusCode).toBe(200);
+  await session.ended;
+  decoder.close();
+  reading.line = redness(rgb, LINE_X);
+  reading.neighbours = Math.max(Math.abs(redness(rgb, LINE_X - 1)), Math.abs(redness(rgb, LINE_X + 1)));
+  return reading;
+}
+
+describe('GameStream YUV 4:4:4', () => {
+  let codecModeSupport = 0;
+
+  beforeAll(async () => {
+    codecModeSupport = Number(leaf(await client.https('/serverinfo'), 'ServerCodecModeSupport'));
+  });
+
+  it('is offered for H.264 and HEVC where the software encoders open it', () => {
+    expect(codecModeSupport & CODEC_MODE.h264High8_444).toBe(CODEC_MODE.h264High8_444);
+    expect(codecModeSupport & CODEC_MODE.hevcRext8_444).toBe(CODEC_MODE.hevcRext8_444);
+    expect(host.output()).toMatch(/4:4:4 for h264, hevc/);
+  });
+
+  it('4:2:0 smears a 1-px red line over its pixel pair; H.264 4:4:4 keeps it to its pixel', async () => {
+    const subsampled = await streamLine('h264', false, codecModeSupport);
+    const full = await streamLine('h264', true, codecModeSupport);
+    for (const r of [subsampled, full]) {
+      expect(r.decodeErrors).toBe(0);
+      expect(r.decoded).toBe(r.frames);
+      expect(r.frames).toBeGreaterThan(60);
+    }
+    expect([...subsampled.pixelFormats]).toEqual(['yuv420p']);
+    expect([...full.pixelFormats]).toEqual(['yuv444p']);
+    expect(host.output()).toMatch(/client announced 1280x720@60 h264 4:4:4 /);
+    // 4:2:0: the neighbour sharing the line's chroma turns pink, the line is half as red.
+    expect(subsampled.neighbours).toBeGreaterThan(60);
+    expect(subsampled.line).toBeLessThan(200);
+    // 4:4:4: the line is red and its neighbours stay grey.
+    expect(full.line).toBeGreaterThan(200);
+    expect(full.neighbours).toBeLessThan(30);
+  }, 60_000);
+
+  it('HEVC 4:4:4 keeps the line to its pixel too', async () => {
+    const full = await streamLine('hevc', true, codecModeSupport);
+    expect(full.decodeErrors).toBe(0);
+    expect(full.decoded).toBe(full.frames);
+    expect(full.frames).toBeGreaterThan(30);
+    expect([...full.pixelFormats]).toEqual(['yuv444p']);
+    expect(full.line).toBeGreaterThan(200);
+    expect(full.neighbours).toBeLessThan(30);
   }, 60_000);
 });
 

@@ -36,6 +36,7 @@ function announced(overrides: Partial<AnnouncedStream> = {}): AnnouncedStream {
     audioPacketDurationMs: 5,
     surround: { channelCount: 2, channelMask: 3, enabled: false, highQuality: false },
     hdr: false,
+    yuv444: false,
     ...overrides,
   };
 }
@@ -60,7 +61,10 @@ function session(stream: AnnouncedStream): GameStreamSession {
   };
 }
 
-function spec(stream: AnnouncedStream) {
+// H.264 and HEVC, both also in 4:4:4.
+const ALL_CODEC_MODES = 0x1 | 0x100 | 0x40000 | 0x80000;
+
+function spec(stream: AnnouncedStream, codecModeSupport = ALL_CODEC_MODES) {
   return gameStreamSpec({
     session: session(stream),
     announced: stream,
@@ -71,6 +75,7 @@ function spec(stream: AnnouncedStream) {
     fecPercent: 20,
     windowMs: 1000,
     clientTimeoutMs: 10_000,
+    codecModeSupport,
   });
 }
 
@@ -142,6 +147,49 @@ describe('gameStreamSpec', () => {
       capture: 'synthetic (test)',
     });
     expect(spec(announced({ audioPacketDurationMs: 7 })).start.send.audioPacketDurationMs).toBe(5);
+  });
+
+  it("encodes audio in the Opus layout the client picked from DESCRIBE's surround-params", () => {
+    const stereo = spec(announced());
+    expect(stereo.start.send.audioLayout).toEqual({
+      channels: 2,
+      streams: 1,
+      coupledStreams: 1,
+      mapping: [0, 1],
+      bitrateBps: 96_000,
+    });
+    expect(stereo.start.settings).toMatchObject({ audioChannels: 2 });
+    const surround = (channelCount: number, highQuality: boolean) =>
+      spec(announced({ surround: { channelCount, channelMask: 0, enabled: true, highQuality } })).start;
+    expect(surround(6, false).send.audioLayout).toMatchObject({ channels: 6, streams: 4, coupledStreams: 2 });
+    expect(surround(6, false).settings).toMatchObject({
+      audioChannels: 6,
+      audioCodec: 'Opus 5.1, normal quality, 4 streams (2 coupled), 256 kb/s',
+    });
+    expect(surround(8, true).send.audioLayout).toMatchObject({
+      channels: 8,
+      streams: 8,
+      bitrateBps: 2_048_000,
+    });
+    expect(surround(8, true).settings?.audioCodec).toBe(
+      'Opus 7.1, high quality, 8 streams (0 coupled), 2048 kb/s',
+    );
+    // A count GameStream lists no layout for: stereo, and the settings say what was asked.
+    expect(surround(4, false).send.audioLayout.channels).toBe(2);
+    expect(surround(4, false).settings?.audioCodec).toMatch(/stereo.*\(the client asked for 4 channels\)$/);
+  });
+
+  it('encodes 4:4:4 only when the client asks and the host offered it for that codec', () => {
+    expect(spec(announced()).start.source.yuv444).toBeUndefined();
+    expect(spec(announced()).start.settings?.chroma).toBe('4:2:0');
+    const h264 = spec(announced({ yuv444: true })).start;
+    expect(h264.source.yuv444).toBe(true);
+    expect(h264.settings?.chroma).toBe('4:4:4');
+    expect(spec(announced({ yuv444: true, codec: 'hevc' })).start.source.yuv444).toBe(true);
+    // Not offered (the encoder did not open 4:4:4 for H.264): 4:2:0 whatever the client says.
+    const notOffered = spec(announced({ yuv444: true }), 0x1 | 0x100 | 0x80000).start;
+    expect(notOffered.source.yuv444).toBeUndefined();
+    expect(notOffered.settings?.chroma).toBe('4:2:0');
   });
 
   it('expects FEC reports only from clients that promised them', () => {

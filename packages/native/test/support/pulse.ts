@@ -36,14 +36,40 @@ export function goertzelPower(samples: ArrayLike<number>, hz: number, sampleRate
 
 /** Interleaved stereo S16LE of a sine at `hz`, `seconds` long, at about a quarter of full scale. */
 export function tonePcm(hz: number, seconds: number): Buffer {
+  return channelTonesPcm([hz, hz], seconds);
+}
+
+/** Interleaved S16LE, one sine per channel (channel i at hz[i]), `seconds` long, a quarter of full scale. */
+export function channelTonesPcm(hz: readonly number[], seconds: number): Buffer {
   const frames = SAMPLE_RATE * seconds;
-  const pcm = Buffer.alloc(frames * 4);
+  const channels = hz.length;
+  const pcm = Buffer.alloc(frames * 2 * channels);
   for (let i = 0; i < frames; i++) {
-    const v = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / SAMPLE_RATE));
-    pcm.writeInt16LE(v, i * 4);
-    pcm.writeInt16LE(v, i * 4 + 2);
+    for (let c = 0; c < channels; c++) {
+      const v = Math.round(8000 * Math.sin((2 * Math.PI * (hz[c] as number) * i) / SAMPLE_RATE));
+      pcm.writeInt16LE(v, (i * channels + c) * 2);
+    }
   }
   return pcm;
+}
+
+/** Moonlight's speaker order (FL FR FC LFE RL RR SL SR) in PulseAudio's channel position names. */
+export const SPEAKER_POSITIONS = [
+  'front-left',
+  'front-right',
+  'front-center',
+  'lfe',
+  'rear-left',
+  'rear-right',
+  'side-left',
+  'side-right',
+] as const;
+
+/** module-null-sink arguments for a sink of `channels` (2, 6 or 8) in Moonlight's order. */
+function nullSinkArgs(channels: number): string[] {
+  const args = [`sink_name=${NULL_SINK}`, `rate=${SAMPLE_RATE}`];
+  if (channels === 2) return args;
+  return [...args, `channels=${channels}`, `channel_map=${SPEAKER_POSITIONS.slice(0, channels).join(',')}`];
 }
 
 export interface PrivatePulse {
@@ -51,6 +77,8 @@ export interface PrivatePulse {
   server: string;
   /** Plays a `hz` tone for `seconds` into the null sink, with a low latency as a game would. */
   play(hz: number, seconds: number): void;
+  /** Plays one tone per channel (hz[i] on SPEAKER_POSITIONS[i]; 2, 6 or 8 channels) into the null sink. */
+  playChannels(hz: readonly number[], seconds: number): void;
   /** Stops the players and the server and removes its directory. */
   stop(): Promise<void>;
 }
@@ -71,24 +99,27 @@ function pulseClientOf(
 ): PrivatePulse {
   const clientEnv = { ...env, PULSE_SERVER: `unix:${socket}` };
   const players: ChildProcess[] = [];
+  const playPcm = (pcm: Buffer, channels: number) => {
+    const args = [
+      '--raw',
+      '--format=s16le',
+      `--rate=${SAMPLE_RATE}`,
+      `--channels=${channels}`,
+      ...(channels > 2 ? [`--channel-map=${SPEAKER_POSITIONS.slice(0, channels).join(',')}`] : []),
+      `--device=${NULL_SINK}`,
+    ];
+    const player = spawn('pacat', [...args, '--latency-msec=20'], {
+      env: clientEnv,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    player.stdin?.on('error', () => {}); // pacat stopped with audio still queued
+    player.stdin?.end(pcm);
+    players.push(player);
+  };
   return {
     server: clientEnv.PULSE_SERVER,
-    play(hz, seconds) {
-      const args = [
-        '--raw',
-        '--format=s16le',
-        `--rate=${SAMPLE_RATE}`,
-        '--channels=2',
-        `--device=${NULL_SINK}`,
-      ];
-      const player = spawn('pacat', [...args, '--latency-msec=20'], {
-        env: clientEnv,
-        stdio: ['pipe', 'ignore', 'ignore'],
-      });
-      player.stdin?.on('error', () => {}); // pacat stopped with audio still queued
-      player.stdin?.end(tonePcm(hz, seconds));
-      players.push(player);
-    },
+    play: (hz, seconds) => playPcm(tonePcm(hz, seconds), 2),
+    playChannels: (hz, seconds) => playPcm(channelTonesPcm(hz, seconds), hz.length),
     async stop() {
       await Promise.all(players.map(stopProcess));
       await stopServer();
@@ -102,7 +133,8 @@ async function waitForSocket(socket: string, server: ChildProcess): Promise<bool
   return existsSync(socket);
 }
 
-export async function startPrivatePulse(): Promise<PrivatePulse> {
+/** `sinkChannels`: the null sink's channels (2, or 6 / 8 in Moonlight's speaker order). */
+export async function startPrivatePulse(sinkChannels = 2): Promise<PrivatePulse> {
   const dir = mkdtempSync(join(tmpdir(), 'pf-pulse-'));
   const socket = join(dir, 'native');
   const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_RUNTIME_PATH: join(dir, 'run') };
@@ -113,7 +145,7 @@ export async function startPrivatePulse(): Promise<PrivatePulse> {
       '--exit-idle-time=-1',
       '--use-pid-file=no',
       '-n',
-      `--load=module-null-sink sink_name=${NULL_SINK} rate=${SAMPLE_RATE}`,
+      `--load=module-null-sink ${nullSinkArgs(sinkChannels).join(' ')}`,
       `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
     ],
     { env, stdio: 'ignore' },
@@ -139,7 +171,7 @@ export function havePipeWirePulse(): boolean {
  * runs it, in a private session (its own D-Bus, PipeWire, WirePlumber): a
  * null sink made the default, so its monitor is what the host captures.
  */
-export async function startPipeWirePulse(): Promise<PrivatePulse> {
+export async function startPipeWirePulse(sinkChannels = 2): Promise<PrivatePulse> {
   const session = await startPrivateSession();
   const socket = join(session.runtimeDir, 'pulse', 'native');
   const server = session.spawnInSession('pipewire-pulse');
@@ -149,7 +181,7 @@ export async function startPipeWirePulse(): Promise<PrivatePulse> {
   }
   const pactl = (...args: string[]) =>
     spawnSync('pactl', args, { env: { ...session.env, PULSE_SERVER: `unix:${socket}` }, encoding: 'utf8' });
-  const sink = pactl('load-module', 'module-null-sink', `sink_name=${NULL_SINK}`, `rate=${SAMPLE_RATE}`);
+  const sink = pactl('load-module', 'module-null-sink', ...nullSinkArgs(sinkChannels));
   if (sink.status !== 0 || pactl('set-default-sink', NULL_SINK).status !== 0) {
     await session.stop();
     throw new Error(`pipewire-pulse: cannot make the null sink: ${sink.stderr}`);

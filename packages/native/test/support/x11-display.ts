@@ -47,12 +47,15 @@ export interface TestWindowOptions {
   width: number;
   height: number;
   animate?: boolean;
+  /** A grey field with 1-px red lines at the odd column width/2 + 1 and row height/2 + 1 instead of the quadrants. */
+  line?: boolean;
 }
 
 /** Opens the test window on `display` and waits until it is drawn and focused. */
 export async function openTestWindow(display: string, o: TestWindowOptions): Promise<TestWindow> {
   const args = ['--x', o.x, '--y', o.y, '--width', o.width, '--height', o.height].map(String);
   if (o.animate) args.push('--animate');
+  if (o.line) args.push('--line');
   const child = spawn(TEST_WINDOW_PATH, args, {
     env: { ...process.env, DISPLAY: display },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,6 +1,7 @@
 export * from './control-messages.js';
 export * from './input.js';
 export * from './media-ping.js';
+export * from './opus-layouts.js';
 export * from './pairing-crypto.js';
 export * from './query.js';
 export * from './replies.js';

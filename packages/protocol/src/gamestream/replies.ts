@@ -19,6 +19,9 @@ export const CODEC_MODE = {
   hevcMain10: 0x200,
   av1Main8: 0x10000,
   av1Main10: 0x20000,
+  // Sunshine extensions: YUV 4:4:4 (the client then sends x-ss-video[0].chromaSamplingType 1).
+  h264High8_444: 0x40000,
+  hevcRext8_444: 0x80000,
 } as const;
 
 /**

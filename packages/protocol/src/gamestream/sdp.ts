@@ -3,6 +3,7 @@
 // attribute names with a substring search). ANNOUNCE: the client tells the
 // host what it wants (SdpGenerator.c writes `a=<name>:<value> ` lines); that
 // becomes a typed, range-checked AnnouncedStream.
+import { surroundParamsLines } from './opus-layouts.js';
 import { RtspError } from './rtsp.js';
 
 /** x-ss-general.encryption* bits (Sunshine's extension, read by moonlight-common-c). */
@@ -35,10 +36,16 @@ export function buildDescribeSdp(o: HostSdpOptions): string {
   // GFE's way of saying "HEVC works": the client drops HEVC from its offer without it.
   if (o.hevc) lines.push('sprop-parameter-sets=AAAAAU');
   if (o.av1) lines.push('a=rtpmap:98 AV1/90000');
+  // The Opus layouts (stereo, 5.1, 7.1; normal and high quality) the client picks from.
+  lines.push(...surroundParamsLines());
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** `a=name:value` lines into a map; the value is trimmed (Moonlight ends each with a space). */
+/**
+ * `a=name:value` lines into a map; the value is trimmed (Moonlight ends each
+ * with a space). `a=fmtp:` lines are format parameters, one per layout in
+ * DESCRIBE (surround-params), not settings: they are left out.
+ */
 export function parseSdpAttributes(sdp: string): Map<string, string> {
   const attributes = new Map<string, string>();
   for (const raw of sdp.split(/\r?\n/)) {
@@ -46,6 +53,7 @@ export function parseSdpAttributes(sdp: string): Map<string, string> {
     const colon = raw.indexOf(':');
     if (colon < 0) continue;
     const name = raw.slice(2, colon).trim();
+    if (name === 'fmtp') continue;
     if (attributes.has(name)) throw new RtspError(400, `SDP attribute '${name}' is given twice`);
     attributes.set(name, raw.slice(colon + 1).trim());
   }
@@ -77,6 +85,8 @@ export interface AnnouncedStream {
   surround: { channelCount: number; channelMask: number; enabled: boolean; highQuality: boolean };
   /** x-nv-video[0].dynamicRangeMode: 1 HDR. */
   hdr: boolean;
+  /** x-ss-video[0].chromaSamplingType 1: YUV 4:4:4 (clients ask only when ServerCodecModeSupport offers it). */
+  yuv444: boolean;
 }
 
 interface IntRange {
@@ -135,6 +145,7 @@ export function parseAnnounceSdp(sdp: string): AnnouncedStream {
       highQuality: intAttribute(a, 'x-nv-audio.surround.AudioQuality', FLAG, 0) === 1,
     },
     hdr: intAttribute(a, 'x-nv-video[0].dynamicRangeMode', FLAG, 0) === 1,
+    yuv444: intAttribute(a, 'x-ss-video[0].chromaSamplingType', FLAG, 0) === 1,
   };
 }
 

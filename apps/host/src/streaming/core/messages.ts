@@ -3,6 +3,7 @@
 // aggregation window.
 
 import type { MessagePort } from 'node:worker_threads';
+import type { OpusLayout } from '@punktfunk/protocol';
 import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { FeedbackMessage } from './client-feedback.js';
@@ -17,6 +18,8 @@ export type FrameSourceSpec =
       fps: number;
       bitrateKbps: number;
       preset?: string;
+      /** YUV 4:4:4 (GameStream clients that ask for it); 4:2:0 when absent. */
+      yuv444?: boolean;
       /** Where the picture comes from; the synthetic pattern when absent. */
       capture?: CaptureSpec;
     }
@@ -65,6 +68,8 @@ export interface GameStreamSendSpec {
   /** rikeyid, the audio IV base. */
   audioKeyId: number;
   audioPacketDurationMs: 5 | 10;
+  /** The Opus layout the client picked from DESCRIBE's surround-params (stereo, 5.1, 7.1). */
+  audioLayout: OpusLayout;
   /** Without a video ping for this long the client is gone and the stream ends. */
   clientTimeoutMs: number;
 }

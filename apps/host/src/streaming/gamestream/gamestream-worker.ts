@@ -50,11 +50,16 @@ function openVideo(): GameStreamVideoSender {
   return video;
 }
 
-/** The audio source as the session's settings show it. */
+const SPEAKERS: Record<number, string> = { 1: 'mono', 2: 'stereo', 6: '5.1', 8: '7.1' };
+
+/** The audio source as the session's settings show it; a stereo desktop under a surround stream says it is upmixed. */
 function describeAudio(audio: GameStreamAudioSender): string {
-  return audio.audioSource === 'pulse'
-    ? 'the default PulseAudio sink monitor'
-    : `a test tone (${audio.fallbackReason ?? 'no capture source'})`;
+  if (audio.audioSource !== 'pulse') return `a test tone (${audio.fallbackReason ?? 'no capture source'})`;
+  const upmix =
+    audio.capturedChannels < audio.channels
+      ? ` (${SPEAKERS[audio.capturedChannels]} upmixed to ${SPEAKERS[audio.channels]}: the sink has fewer channels)`
+      : '';
+  return `the default PulseAudio sink monitor${upmix}`;
 }
 
 function openAudio(): GameStreamAudioSender {
@@ -66,6 +71,8 @@ function openAudio(): GameStreamAudioSender {
     ...(send.audioKey ? { key: send.audioKey } : {}),
     keyId: send.audioKeyId,
     packetDurationMs: send.audioPacketDurationMs,
+    bitrateBps: send.audioLayout.bitrateBps,
+    layout: send.audioLayout,
     // The desktop's sound through PulseAudio / PipeWire-pulse where there is a
     // server; a headless host still gets a test tone.
     source: 'auto',
