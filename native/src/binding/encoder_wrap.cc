@@ -44,6 +44,7 @@ EncoderWrap::EncoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
     opts.bitrateKbps = options.int32("bitrateKbps");
     opts.preset = options.string("preset");
     opts.threads = options.int32("threads");
+    opts.codecParams = options.string("codecParams");
     engine_ = std::make_unique<media::Encoder>(opts);
     return info.Env().Undefined();
   });

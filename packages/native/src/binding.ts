@@ -223,6 +223,8 @@ export interface NativeEncoderOptions {
   preset: string;
   /** 0 lets the encoder choose. */
   threads: number;
+  /** Extra x264-params / x265-params / svtav1-params pairs ('' none); NVENC ignores them. */
+  codecParams: string;
 }
 
 export interface NativeDecoderOptions {

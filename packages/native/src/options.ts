@@ -36,10 +36,12 @@ export interface EncoderOptions {
   height: number;
   fps: number;
   bitrateKbps: number;
-  /** Encoder preset; default superfast (x264/x265) or p1 (NVENC). */
+  /** Encoder preset; default superfast (x264), ultrafast (x265), 12 (SVT-AV1) or p1 (NVENC). */
   preset?: string;
   /** Encoder threads; 0 lets the encoder choose. */
   threads?: number;
+  /** Extra encoder parameters, e.g. 'pools=2:wpp=1' (x264-params / x265-params / svtav1-params); NVENC ignores them. */
+  codecParams?: string;
 }
 
 export type FrameSourceKind = 'synthetic' | 'x11' | 'pipewire' | 'wlr';
@@ -161,8 +163,16 @@ export function validateEncoderOptions(o: EncoderOptions): NativeEncoderOptions 
   if (typeof preset !== 'string' || !/^[a-z0-9]{0,16}$/.test(preset)) {
     fail(what, `preset must be a short lowercase word, got ${JSON.stringify(o.preset)}`);
   }
+  // key=value pairs joined by ':' (x264-params / x265-params / svtav1-params syntax), nothing that could escape it.
+  const codecParams = o.codecParams ?? '';
+  if (
+    typeof codecParams !== 'string' ||
+    !/^([a-z0-9-]{1,32}=[a-zA-Z0-9.+-]{1,32}(:|$)){0,16}$/.test(codecParams)
+  ) {
+    fail(what, `codecParams must be key=value pairs joined by ':', got ${JSON.stringify(o.codecParams)}`);
+  }
   const { codec, width, height, fps, bitrateKbps } = o;
-  return { codec, backend, width, height, fps, bitrateKbps, preset, threads };
+  return { codec, backend, width, height, fps, bitrateKbps, preset, threads, codecParams };
 }
 
 export function validateBitrateKbps(bitrateKbps: number): void {

@@ -5,7 +5,11 @@ import { CODEC_MODE } from '@punktfunk/protocol';
 import { CODECS, type Codec } from '@punktfunk/shared';
 import type { EngineConfig } from '../config/index.js';
 
-const MODE_BIT: Record<Codec, number> = { h264: CODEC_MODE.h264, hevc: CODEC_MODE.hevc };
+const MODE_BIT: Record<Codec, number> = {
+  h264: CODEC_MODE.h264,
+  hevc: CODEC_MODE.hevc,
+  av1: CODEC_MODE.av1Main8,
+};
 
 export interface CodecSupport {
   codecs: Codec[];

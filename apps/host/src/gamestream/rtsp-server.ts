@@ -19,6 +19,7 @@ import {
   type RtspStreamKind,
   rtspErrorResponse,
 } from '@punktfunk/protocol';
+import type { CodecFallbacks } from './codec-fallback.js';
 import { GameStreamListenError } from './listen.js';
 import { plainAddress } from './requests.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
@@ -39,6 +40,8 @@ export interface RtspServerOptions {
   bind: string;
   sessions: GameStreamSessions;
   sdp: HostSdpOptions;
+  /** Codecs too slow for a mode on this machine: DESCRIBE for such a launch leaves them out. */
+  codecFallbacks?: CodecFallbacks;
   streamPorts?: Record<RtspStreamKind, number>;
   log(line: string): void;
 }
@@ -100,7 +103,7 @@ class RtspHandshakes {
       pingPayload: session.stream.pingPayload,
       controlConnectData: session.stream.controlConnectData,
       serverPorts: this.o.streamPorts ?? GAMESTREAM_STREAM_PORTS,
-      sdp: this.o.sdp,
+      sdp: this.o.codecFallbacks?.sdpFor(this.o.sdp, session) ?? this.o.sdp,
     });
     rtsp.start();
     this.current = { sessionId: session.sessionId, pingPayload: session.stream.pingPayload, rtsp };

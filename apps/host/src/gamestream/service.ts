@@ -13,6 +13,7 @@ import { type Closers, openAll } from '../lifecycle/closers.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
 import type { SessionManager } from '../streaming/core/session-manager.js';
 import { GameStreamApps } from './apps.js';
+import { CodecFallbacks } from './codec-fallback.js';
 import { probeCodecSupport } from './codecs.js';
 import { GameStreamControlServer } from './control-stream.js';
 import { startGameStreamHttp } from './http-server.js';
@@ -128,8 +129,10 @@ async function openService(
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  const control = await openLanes(o, ctx, spec, ports, closers);
+  const codecFallbacks = new CodecFallbacks();
+  const control = await openLanes(o, ctx, { ...spec, codecFallbacks }, ports, closers);
   const live = new GameStreamStreamer({
+    codecFallbacks,
     sessions,
     manager: o.manager,
     control,
@@ -152,7 +155,7 @@ async function openService(
 async function openLanes(
   o: GameStreamServiceOptions,
   ctx: GameStreamContext,
-  spec: GameStreamServiceSpec,
+  spec: GameStreamServiceSpec & { codecFallbacks: CodecFallbacks },
   ports: { http: number; https: number; rtsp: number },
   closers: Closers,
 ): Promise<GameStreamControlServer> {
@@ -173,6 +176,7 @@ async function openLanes(
     sessions: ctx.sessions,
     streamPorts: spec.streamPorts,
     sdp: spec.sdp,
+    codecFallbacks: spec.codecFallbacks,
     log: o.log,
   });
   closers.push(() => rtsp.close());

@@ -5,6 +5,7 @@
 // recorder keeps) and what the client's FEC reports mean.
 import {
   type AnnouncedStream,
+  CODEC_MODE,
   type DisplayMode,
   type FecStatus,
   SS_ENC_AUDIO,
@@ -15,9 +16,6 @@ import type { EngineConfig, GameStreamConfig, GameStreamEncryption } from '../co
 import type { ResolvedCapture } from '../desktop/desktop-source.js';
 import type { StartGameStreamOptions } from '../streaming/core/session-manager.js';
 import type { GameStreamSession } from './sessions.js';
-
-// ServerCodecModeSupport bit for HEVC Main; the same test decides whether DESCRIBE offers HEVC.
-const HEVC_MODE = 0x100;
 
 /** The GameStream path's aggregation window (the pf1 path's is about 2 s). */
 export const GAMESTREAM_WINDOW_MS = 1000;
@@ -74,8 +72,9 @@ export function gameStreamServiceSpec(
     },
     displayModes: displayModes(engine),
     sdp: {
-      hevc: (codecModeSupport & HEVC_MODE) !== 0,
-      av1: false,
+      // The ServerCodecModeSupport bits decide what DESCRIBE offers too (HEVC Main, AV1 Main 8-bit).
+      hevc: (codecModeSupport & CODEC_MODE.hevc) !== 0,
+      av1: (codecModeSupport & CODEC_MODE.av1Main8) !== 0,
       featureFlags: 0,
       encryptionSupported: encryption.supported,
       encryptionRequested: encryption.requested,
@@ -86,6 +85,59 @@ export function gameStreamServiceSpec(
 /** The encoder's share of the client's bitrate: parity rides on top of the encoded stream, so the wire carries about what the user configured. */
 export function encoderKbps(clientKbps: number, fecPercent: number): number {
   return Math.max(100, Math.round((clientKbps * 100) / (100 + fecPercent)));
+}
+
+/** How one stream's frames go on the wire (docs/gamestream.md, "Video and audio packets"). */
+export interface VideoWireShape {
+  fps: number;
+  /** The ANNOUNCEd packetSize: NV header + payload per datagram. */
+  packetSize: number;
+  fecPercent: number;
+  minRequiredFecPackets: number;
+  encrypted: boolean;
+}
+
+// Per datagram besides packetSize: the RTP header (16), the AES-GCM prefix when
+// video is encrypted (32), and IPv4 + UDP (28), which the client's link carries too.
+const RTP_HEADER_BYTES = 16;
+const ENC_PREFIX_BYTES = 32;
+const IP_UDP_HEADER_BYTES = 28;
+const NV_HEADER_BYTES = 16;
+const FRAME_HEADER_BYTES = 8;
+// Rate control lands near its target, not under it: libx264 and libx265 with
+// a one-frame VBV stay within a few per cent over a second.
+const RATE_CONTROL_MARGIN = 0.95;
+
+/**
+ * Datagrams of a frame of `frameBytes`, on average over frames around that
+ * size: its data packets (the last one half full on average), its parity
+ * (rounded up, so half a packet more on average; at least the client's minimum).
+ */
+function meanDatagramsPerFrame(frameBytes: number, s: VideoWireShape): number {
+  const data = (frameBytes + FRAME_HEADER_BYTES) / (s.packetSize - NV_HEADER_BYTES) + 0.5;
+  return data + Math.max((data * s.fecPercent) / 100 + 0.5, s.minRequiredFecPackets);
+}
+
+/**
+ * The encoder's bitrate that keeps the video wire (data and parity datagrams
+ * with every header, the last packet's padding) under what the client was
+ * capped at. FEC alone is not the whole cost: at 10 Mb/s and 60 fps a frame is
+ * about a dozen packets, so the two parity minimum, half a packet of padding
+ * and the 44-76 header bytes of each datagram add about 40 %, not 20 %.
+ */
+export function wireCappedEncoderKbps(clientKbps: number, s: VideoWireShape): number {
+  const datagramBytes =
+    s.packetSize + RTP_HEADER_BYTES + IP_UDP_HEADER_BYTES + (s.encrypted ? ENC_PREFIX_BYTES : 0);
+  const wireBytesPerFrame = (clientKbps * 1000 * RATE_CONTROL_MARGIN) / 8 / s.fps;
+  // The wire grows with the frame size: bisect for the largest mean frame that fits.
+  let fits = 0;
+  let tooLarge = wireBytesPerFrame;
+  while (tooLarge - fits > 1) {
+    const frameBytes = (fits + tooLarge) / 2;
+    if (meanDatagramsPerFrame(frameBytes, s) * datagramBytes <= wireBytesPerFrame) fits = frameBytes;
+    else tooLarge = frameBytes;
+  }
+  return Math.max(100, Math.floor((fits * 8 * s.fps) / 1000));
 }
 
 export interface GameStreamSpecInput {
@@ -112,6 +164,13 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
   const { session, announced, fecPercent } = i;
   const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
   const videoEncrypted = (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0;
+  const bitrateKbps = wireCappedEncoderKbps(clientKbps, {
+    fps: announced.fps,
+    packetSize: announced.packetSize,
+    fecPercent,
+    minRequiredFecPackets: announced.minRequiredFecPackets,
+    encrypted: videoEncrypted,
+  });
   const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
   return {
     start: {
@@ -119,12 +178,12 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
       windowMs: i.windowMs,
       source: {
         kind: 'engine',
-        codec: announced.codec === 'hevc' ? 'hevc' : 'h264',
+        codec: announced.codec,
         backend: i.engine.encoderBackend,
         width: announced.width,
         height: announced.height,
         fps: announced.fps,
-        bitrateKbps: encoderKbps(clientKbps, fecPercent),
+        bitrateKbps,
         capture: i.capture.spec,
       },
       send: {
@@ -147,6 +206,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
         fecPercent,
         minRequiredFecPackets: announced.minRequiredFecPackets,
         clientBitrateKbps: clientKbps,
+        encoderBitrateKbps: bitrateKbps,
         videoEncryption: videoEncrypted ? 'aes-128-gcm' : 'none',
         audioEncryption: audioEncrypted ? 'aes-128-cbc' : 'none',
         controlEncryption: 'aes-128-gcm',
