@@ -4,6 +4,7 @@
 // the packet size it then announces.
 
 import { SS_ENC_AUDIO, SS_ENC_CONTROL_V2, SS_ENC_VIDEO } from '@punktfunk/protocol';
+import type { AnnounceCodec } from './announce-sdp.js';
 
 /** What ENC_VIDEO_HEADER costs: the client announces a packet size this much smaller. */
 const ENC_VIDEO_HEADER_BYTES = 32;
@@ -37,6 +38,17 @@ export function connectDataOf(value: string | undefined): number {
 /** A ping payload counts only with exactly 16 characters (RtspConnection.c). */
 export function pingPayloadOf(value: string | undefined): string | null {
   return value && value.length === 16 ? value : null;
+}
+
+/**
+ * The codec a client that wants `wanted` ends up with, as RtspConnection.c
+ * decides it from the DESCRIBE reply: AV1 when the reply has `AV1/90000`,
+ * HEVC when it has the VPS marker `sprop-parameter-sets=AAAAAU`, else H.264.
+ */
+export function negotiateCodec(describeSdp: string, wanted: AnnounceCodec): AnnounceCodec {
+  if (wanted === 'av1' && describeSdp.includes('AV1/90000')) return 'av1';
+  if (wanted !== 'h264' && describeSdp.includes('sprop-parameter-sets=AAAAAU')) return 'hevc';
+  return 'h264';
 }
 
 /** SdpGenerator.c for a Sunshine host: control v2 whenever offered; video and audio when wanted or requested. */

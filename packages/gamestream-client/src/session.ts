@@ -15,6 +15,7 @@ import type { EnetClientCounters } from './enet-client.js';
 import {
   announcedPacketSize,
   connectDataOf,
+  negotiateCodec,
   negotiateEncryption,
   pingPayloadOf,
   serverPort,
@@ -42,6 +43,7 @@ export interface StreamSessionOptions {
   bitrateKbps?: number;
   /** The client's packet size before encryption overhead; Moonlight uses 1392 on a LAN. Rounded down to 16. */
   packetSize?: number;
+  /** The codec wanted; H.264 when DESCRIBE does not offer it (as Moonlight falls back). */
   codec?: AnnounceCodec;
   /** Ask for encrypted video (the client also encrypts when the host requests it). Default false. */
   videoEncryption?: boolean;
@@ -78,6 +80,8 @@ export interface NegotiatedStream {
   packetSize: number;
   describeSdp: string;
   announceSdp: string;
+  /** What was announced: the wanted codec when DESCRIBE offered it, else H.264 (as Moonlight falls back). */
+  codec: AnnounceCodec;
 }
 
 export type StreamEndReason = ControlEndReason | VideoFailure | 'stopped';
@@ -171,6 +175,7 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
     throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
   }
   const audioEncryption = (encryptionEnabled & SS_ENC_AUDIO) !== 0 || (o.audioEncryption ?? true);
+  const codec = negotiateCodec(describeSdp, o.codec ?? 'h264');
 
   const audioSetup = await expect200('SETUP audio', rtsp.request('SETUP', 'streamid=audio/0/0', transport));
   // As the client: the audio socket pings from here on, before PLAY.
@@ -190,7 +195,7 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
       fps: o.fps ?? 60,
       packetSize,
       bitrateKbps: o.bitrateKbps ?? 10_000,
-      codec: o.codec ?? 'h264',
+      codec,
       encryptionEnabled,
       audioEncryption,
       audioPacketDurationMs: o.audioPacketDurationMs ?? 5,
@@ -211,6 +216,7 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
       packetSize,
       describeSdp,
       announceSdp,
+      codec,
     };
     return { negotiated, audio };
   } catch (error) {
@@ -264,7 +270,7 @@ export async function startStreamSession(o: StreamSessionOptions): Promise<Strea
     pingPayload: negotiated.pingPayload,
     packetSize: negotiated.packetSize,
     key: negotiated.encryptionEnabled & SS_ENC_VIDEO ? key : null,
-    codec: o.codec ?? 'h264',
+    codec: negotiated.codec,
     ...(o.videoDropRate !== undefined ? { dropRate: o.videoDropRate } : {}),
     seed: o.seed ?? 1,
     ...(o.noVideoTimeoutMs !== undefined ? { noVideoTimeoutMs: o.noVideoTimeoutMs } : {}),

@@ -178,7 +178,7 @@ export class GameStreamStreamer {
    */
   private onEncoderSlow(announced: AnnouncedStream, slow: EncoderSlow): void {
     const mode = `${announced.width}x${announced.height}@${announced.fps}`;
-    const figures = `${(slow.encodeP50Us / 1000).toFixed(1)} ms a frame against a ${(slow.budgetUs / 1000).toFixed(1)} ms budget for ${slow.windows} s`;
+    const figures = `${(slow.encodeP50Us / 1000).toFixed(1)} ms a frame against a ${(slow.budgetUs / 1000).toFixed(1)} ms budget over ${slow.frames} frames`;
     if (announced.codec === 'h264') {
       this.o.log(
         `GameStream: H.264 cannot keep up with ${mode} here (${figures}); there is no cheaper codec to offer`,

@@ -30,6 +30,15 @@ let client: GameStreamClient;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(host.output())) {
+    if (Date.now() > deadline)
+      throw new Error(`host did not print ${pattern}:\n${host.output().slice(-3000)}`);
+    await sleep(100);
+  }
+}
+
 beforeAll(async () => {
   xvfb = await startXvfb(1280, 720);
   scene = await openAnimatedWindow(xvfb, 'texture');
@@ -120,4 +129,56 @@ describe('GameStream codecs against the real host', () => {
       expect(run.decoded).toBe(run.frames);
     }, 60_000);
   }
+
+  it('says when HEVC cannot keep up with a mode (log, session settings) and offers H.264 for that mode from the next launch', async () => {
+    // 1080p at 240 fps: a 4.2 ms budget no software HEVC encoder holds.
+    const mode = { width: 1920, height: 1080, fps: 240 };
+    const launchMode = `${mode.width}x${mode.height}x${mode.fps}`;
+    const keys = newLaunchKeys();
+    expect(leaf(await client.launch({ mode: launchMode, ...keys.launchParams }), 'gamesession')).toBe('1');
+    const session = await startStreamSession({
+      rtspPort: host.gamestream?.rtspPort ?? 0,
+      rikey: keys.rikey,
+      rikeyId: keys.rikeyId,
+      codec: 'hevc',
+      ...mode,
+    });
+    expect(session.negotiated.codec).toBe('hevc');
+    const said =
+      /GameStream: HEVC cannot keep up with 1920x1080@240 \([\d.]+ ms a frame against a 4\.2 ms budget over 90 frames\); H\.264 is offered for 1920x1080@240 from the next launch/;
+    await waitForOutput(said, 45_000);
+    // The console's view: the running session's settings carry the note.
+    const status = (await (await host.api('/status')).json()) as {
+      sessions: { settings: Record<string, unknown> }[];
+    };
+    expect(status.sessions[0]?.settings.encoderPace).toMatch(/^HEVC cannot keep up with 1920x1080@240/);
+    expect((await client.https('/cancel')).statusCode).toBe(200);
+    await session.ended;
+
+    // The next launch of that mode: DESCRIBE has no HEVC, so a client that wants HEVC negotiates H.264 and streams it.
+    const again = newLaunchKeys();
+    expect(leaf(await client.launch({ mode: launchMode, ...again.launchParams }), 'gamesession')).toBe('1');
+    const decoder = new VideoDecoder({ codec: 'h264' });
+    let decoded = 0;
+    // DESCRIBE follows the launch's mode; the stream itself is announced at 720p60 to keep the test light.
+    const next = await startStreamSession({
+      rtspPort: host.gamestream?.rtspPort ?? 0,
+      rikey: again.rikey,
+      rikeyId: again.rikeyId,
+      codec: 'hevc',
+      width: 1280,
+      height: 720,
+      fps: 60,
+      onVideoFrame: (frame) => {
+        decoded += decoder.decode(frame.data).frames.length;
+      },
+    });
+    expect(next.negotiated.describeSdp).not.toContain('sprop-parameter-sets=AAAAAU');
+    expect(next.negotiated.codec).toBe('h264');
+    await sleep(1500);
+    expect((await client.https('/cancel')).statusCode).toBe(200);
+    expect((await next.ended).graceful).toBe(true);
+    decoder.close();
+    expect(decoded).toBeGreaterThan(10);
+  }, 90_000);
 });

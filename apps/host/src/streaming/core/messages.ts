@@ -94,6 +94,6 @@ export type WorkerMessage =
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }
   /** GameStream: the encoder's median time per frame stayed over the frame budget (it cannot hold the mode). */
-  | { type: 'encoder-slow'; encodeP50Us: number; budgetUs: number; windows: number }
+  | { type: 'encoder-slow'; encodeP50Us: number; budgetUs: number; frames: number }
   /** `reason` says why a session ended on its own (a client that went silent); null when asked to stop. */
   | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null };
