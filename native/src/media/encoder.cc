@@ -68,12 +68,12 @@ void applyNvencOptions(AVCodecContext* ctx, const std::string& preset) {
   setOption(ctx, "delay", "0");
 }
 
-// x265's own parameters: VBV spelled out (the same one-frame model as
-// H.264; libx265 reads rc_max_rate/rc_buffer_size too, but only strict-cbr
-// makes it hold the rate on detailed scenes, where ultrafast's predictions
-// miss and it borrowed from the buffer frame after frame), and threading.
-// x265 on two cores: one frame thread (zerolatency's) and WPP rows on the
-// pool hold 60 fps at 720p ultrafast (BENCHMARKS.md, "HEVC on two cores").
+// x265's own parameters: the VBV spelled out, the same one-frame model as
+// H.264 (libx265 reads rc_max_rate/rc_buffer_size too; here it is on the
+// record), and strict-cbr, which holds the mean frame at the target (1.00 of
+// it on the panning desktop scene, 0.87 without; the largest frame 1.06 either
+// way). Threading stays zerolatency's: one frame thread, WPP rows on the
+// pool; the alternatives measured are in BENCHMARKS.md ("HEVC and AV1").
 std::string x265Params(int bitrateKbps, int fps) {
   const int bufferKbits = std::max(1, bitrateKbps / fps);
   return "log-level=error:strict-cbr=1:vbv-maxrate=" + std::to_string(bitrateKbps) +
