@@ -101,6 +101,8 @@ async function streamCapped(codec: 'h264' | 'hevc' | 'av1', seconds: number): Pr
       }
     },
   });
+  // The host offered the codec (a codec it had found too slow for this mode would not be).
+  expect(session.negotiated.codec).toBe(codec);
   await sleep(1000);
   const before = session.counters();
   const t0 = performance.now();
@@ -116,6 +118,13 @@ async function streamCapped(codec: 'h264' | 'hevc' | 'av1', seconds: number): Pr
 }
 
 describe('GameStream codecs against the real host', () => {
+  it('advertises the codecs whose encoders opened: H.264, HEVC and AV1 (SVT-AV1) in serverinfo and DESCRIBE', async () => {
+    const info = await client.https('/serverinfo');
+    // SCM_H264 | SCM_HEVC | SCM_AV1_MAIN8 (moonlight-common-c Limelight.h).
+    expect(Number(leaf(info, 'ServerCodecModeSupport'))).toBe(0x1 | 0x100 | 0x10000);
+    expect(host.output()).toMatch(/codecs: h264, hevc, av1/);
+  });
+
   for (const codec of ['h264', 'hevc', 'av1'] as const) {
     it(`${codec}: the wire stays under the client's ${CAP_KBPS} kb/s cap on a busy scene, every frame decodes`, async () => {
       const run = await streamCapped(codec, 4);
