@@ -129,7 +129,12 @@ async function openService(
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  const codecFallbacks = new CodecFallbacks();
+  const codecFallbacks = await CodecFallbacks.load(join(o.configDir, 'codec-fallbacks.json'), o.log);
+  if (codecFallbacks.describe()) {
+    o.log(
+      `GameStream: offering H.264 instead where an earlier run found a codec too slow (${codecFallbacks.describe()})`,
+    );
+  }
   const control = await openLanes(o, ctx, { ...spec, codecFallbacks }, ports, closers);
   const live = new GameStreamStreamer({
     codecFallbacks,
