@@ -110,6 +110,11 @@ describe('the service offer', () => {
     ]);
     expect(offer.sdp).toMatchObject({ hevc: true, av1: false, encryptionSupported: 0x07 });
     expect(gameStreamServiceSpec(config, engine, 0x1).sdp.hevc).toBe(false);
+    // AV1 Main 8-bit (SCM_AV1_MAIN8) opened: DESCRIBE offers it too.
+    expect(gameStreamServiceSpec(config, engine, 0x1 | 0x10000).sdp).toMatchObject({
+      hevc: false,
+      av1: true,
+    });
   });
 });
 
