@@ -554,6 +554,15 @@ void seiStrip() {
   meta.frameType = 1;
   check(p.packetize(frame.data(), frame.size(), meta).strippedBytes == 0,
         "sei: P frames are sent untouched");
+
+  // AV1 keyframes go out as the encoder's OBUs, whatever their bytes look like.
+  o.codec = "av1";
+  net::GsVideoPacketizer av1(o);
+  meta.frameType = 2;
+  const auto av1Packed = packetizeFrame(av1, frame, meta);
+  check(av1Packed.result.strippedBytes == 0 &&
+            std::memcmp(av1Packed.datagrams[0].data() + 40, frame.data(), frame.size()) == 0,
+        "sei: an AV1 keyframe is sent byte for byte");
 }
 
 void realEncoderFrames() {

@@ -46,6 +46,7 @@ EncoderWrap::EncoderWrap(const Napi::CallbackInfo& info) : EngineWrap(info) {
     opts.preset = options.string("preset");
     opts.threads = options.int32("threads");
     opts.yuv444 = options.boolean("yuv444");
+    opts.codecParams = options.string("codecParams");
     engine_ = std::make_unique<media::Encoder>(opts);
     return info.Env().Undefined();
   });

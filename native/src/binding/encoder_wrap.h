@@ -4,7 +4,7 @@
 
 namespace binding {
 
-// JS: new Encoder({codec, backend, width, height, fps, bitrateKbps, preset, threads})
+// JS: new Encoder({codec, backend, width, height, fps, bitrateKbps, preset, threads, codecParams})
 class EncoderWrap : public EngineWrap<EncoderWrap, media::Encoder> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);

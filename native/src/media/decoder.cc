@@ -14,19 +14,28 @@ extern "C" {
 #include "media/media_error.h"
 
 namespace media {
+namespace {
+
+const AVCodec* findDecoder(const std::string& codecName) {
+  if (codecName == "h264") return avcodec_find_decoder(AV_CODEC_ID_H264);
+  if (codecName == "hevc") return avcodec_find_decoder(AV_CODEC_ID_HEVC);
+  if (codecName == "av1") {
+    // FFmpeg's own "av1" decodes only through a GPU (hwaccel); dav1d is the
+    // software decoder clients use, libaom the slower fallback.
+    for (const char* name : {"libdav1d", "libaom-av1"}) {
+      if (const AVCodec* codec = avcodec_find_decoder_by_name(name)) return codec;
+    }
+    return nullptr;
+  }
+  throw MediaError(code::kInvalidArgument, "unknown codec '" + codecName + "'");
+}
+
+}  // namespace
 
 Decoder::Decoder(const std::string& codecName, int threads)
     : packet_(av_packet_alloc()), frame_(av_frame_alloc()), last_(av_frame_alloc()) {
   if (!packet_ || !frame_ || !last_) throw MediaError(code::kOutOfMemory, "decoder buffers");
-  AVCodecID id;
-  if (codecName == "h264") {
-    id = AV_CODEC_ID_H264;
-  } else if (codecName == "hevc") {
-    id = AV_CODEC_ID_HEVC;
-  } else {
-    throw MediaError(code::kInvalidArgument, "unknown codec '" + codecName + "'");
-  }
-  const AVCodec* codec = avcodec_find_decoder(id);
+  const AVCodec* codec = findDecoder(codecName);
   if (!codec) throw MediaError(code::kDecoderUnavailable, codecName + " decoder not built in");
   context_.reset(avcodec_alloc_context3(codec));
   if (!context_) throw MediaError(code::kOutOfMemory, "avcodec_alloc_context3 failed");

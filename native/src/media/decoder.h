@@ -30,7 +30,8 @@ class Decoder {
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
-  // Decodes one Annex B access unit; throws DECODER_FAILED on corrupt data.
+  // Decodes one access unit (Annex B; AV1: a temporal unit of OBUs); throws
+  // DECODER_FAILED on corrupt data.
   DecodeResult decode(const uint8_t* data, size_t size);
   DecodeResult flush();
   // The luma plane of the last decoded frame, rows packed (width bytes each).

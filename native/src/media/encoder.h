@@ -1,7 +1,8 @@
 #pragma once
 // Video encoder over libavcodec. One code path for every backend: NVENC
-// (h264_nvenc / hevc_nvenc) and software (libx264 / libx265) differ only in
-// the encoder name, pixel format and a few private options.
+// (h264_nvenc / hevc_nvenc / av1_nvenc) and software (libx264 / libx265 /
+// libsvtav1) differ only in the encoder name, pixel format and a few private
+// options (one table per encoder family in encoder.cc).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,7 +14,7 @@
 namespace media {
 
 struct EncoderOptions {
-  std::string codec = "h264";    // h264 | hevc
+  std::string codec = "h264";    // h264 | hevc | av1
   std::string backend = "auto";  // auto | nvenc | software
   int width = 0;
   int height = 0;
@@ -24,6 +25,10 @@ struct EncoderOptions {
   // YUV 4:4:4 (yuv444p; H.264 High 4:4:4 Predictive, HEVC Main 4:4:4 / RExt):
   // full-resolution chroma for sharp coloured text. false: 4:2:0.
   bool yuv444 = false;
+  // Extra "key=value:key=value" for the software encoder's own parameter
+  // string (x264-params, x265-params, svtav1-params), applied after ours;
+  // benchmarks compare settings with it. Ignored by NVENC.
+  std::string codecParams;
 };
 
 struct EncoderInfo {
@@ -78,8 +83,22 @@ class Encoder {
   };
   std::vector<Candidate> candidatesFor(const EncoderOptions& options) const;
   AvCodecContextPtr open(const Candidate& candidate, const EncoderOptions& options);
+  // A fresh context for the same encoder: its first frame is a keyframe.
+  void reopen();
+  // Ends the context's stream and drops what it still holds.
+  void drainAndClose();
+  void sendBlankFrame();
 
   AvCodecContextPtr context_;
+  EncoderOptions options_;
+  Candidate opened_;
+  // SVT-AV1 (1.4 through FFmpeg 5.1) ignores forced keyframes: an IDR
+  // request reopens it, and its first frame is a keyframe. It also holds
+  // three frames in its low-delay pipeline, so a frame's packet comes out of
+  // collect() three submits later (BENCHMARKS.md, "AV1").
+  bool reopensForKeyframe_ = false;
+  // Frames given to this context: SVT-AV1 never ends a stream that had none.
+  int64_t framesSinceOpen_ = 0;
   AvFramePtr submitView_;  // a reference to the caller's frame with our pts/type
   EncoderInfo info_;
   int fps_;

@@ -157,7 +157,8 @@ GsVideoPacketizer::GsVideoPacketizer(const GsVideoOptions& o)
   require(o.fecPercent >= 0 && o.fecPercent <= 255, "fecPercent must be 0..255");
   require(o.minRequiredFecPackets >= 0 && o.minRequiredFecPackets <= 64,
           "minRequiredFecPackets must be 0..64");
-  require(o.codec == "h264" || o.codec == "hevc", "codec must be h264 or hevc");
+  require(o.codec == "h264" || o.codec == "hevc" || o.codec == "av1",
+          "codec must be h264, hevc or av1");
   require(o.key.empty() || o.key.size() == 16, "key must be empty or 16 bytes");
   if (!o.key.empty()) cipher_ = std::make_unique<AesGcm>(o.key.data(), o.key.size());
   stride_ = prefixBytes_ + static_cast<size_t>(packetSize_) + gs::kRtpHeaderBytes;
@@ -216,7 +217,11 @@ GsPacketizeResult GsVideoPacketizer::packetize(const uint8_t* frame, size_t fram
   require(frame != nullptr && frameBytes > 0, "empty frame");
   media::StageTimer fecTimer;
   GsPacketizeResult result;
-  if (meta.frameType == 2 && gs::stripEncoderInfoSei(frame, frameBytes, codec_, stripped_)) {
+  // AV1 goes out as the encoder's OBUs: the client trusts the frame header's
+  // type instead of parsing the bitstream, so there is nothing to strip.
+  const bool annexB = codec_ != "av1";
+  if (annexB && meta.frameType == 2 &&
+      gs::stripEncoderInfoSei(frame, frameBytes, codec_, stripped_)) {
     result.strippedBytes = frameBytes - stripped_.size();
     frame = stripped_.data();
     frameBytes = stripped_.size();

@@ -66,7 +66,7 @@ struct GsVideoOptions {
   int minRequiredFecPackets = 2;
   uint8_t payloadType = 0;
   uint32_t ssrc = 0;
-  std::string codec = "h264";  // h264 | hevc: which encoder SEI to strip from IDRs
+  std::string codec = "h264";  // h264 | hevc: which encoder SEI to strip from IDRs; av1: none
   std::vector<uint8_t> key;    // empty: no encryption; else the 16-byte rikey
   uint16_t initialSequence = 0;
 };

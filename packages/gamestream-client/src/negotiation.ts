@@ -47,6 +47,17 @@ export function pingPayloadOf(value: string | undefined): string | null {
   return value && value.length === 16 ? value : null;
 }
 
+/**
+ * The codec a client that wants `wanted` ends up with, as RtspConnection.c
+ * decides it from the DESCRIBE reply: AV1 when the reply has `AV1/90000`,
+ * HEVC when it has the VPS marker `sprop-parameter-sets=AAAAAU`, else H.264.
+ */
+export function negotiateCodec(describeSdp: string, wanted: AnnounceCodec): AnnounceCodec {
+  if (wanted === 'av1' && describeSdp.includes('AV1/90000')) return 'av1';
+  if (wanted !== 'h264' && describeSdp.includes('sprop-parameter-sets=AAAAAU')) return 'hevc';
+  return 'h264';
+}
+
 /** SdpGenerator.c for a Sunshine host: control v2 whenever offered; video and audio when wanted or requested. */
 export function negotiateEncryption(
   describeSdp: string,

@@ -18,6 +18,7 @@ import {
   CHANNEL_MASKS,
   connectDataOf,
   negotiateAudio,
+  negotiateCodec,
   negotiateEncryption,
   negotiateYuv444,
   pingPayloadOf,
@@ -46,6 +47,7 @@ export interface StreamSessionOptions {
   bitrateKbps?: number;
   /** The client's packet size before encryption overhead; Moonlight uses 1392 on a LAN. Rounded down to 16. */
   packetSize?: number;
+  /** The codec wanted; H.264 when DESCRIBE does not offer it (as Moonlight falls back). */
   codec?: AnnounceCodec;
   /** Ask for encrypted video (the client also encrypts when the host requests it). Default false. */
   videoEncryption?: boolean;
@@ -96,6 +98,8 @@ export interface NegotiatedStream {
   yuv444: boolean;
   describeSdp: string;
   announceSdp: string;
+  /** What was announced: the wanted codec when DESCRIBE offered it, else H.264 (as Moonlight falls back). */
+  codec: AnnounceCodec;
 }
 
 export type StreamEndReason = ControlEndReason | VideoFailure | 'stopped';
@@ -171,11 +175,13 @@ interface Handshake {
 function negotiateFromDescribe(describeSdp: string, o: StreamSessionOptions) {
   try {
     const encryptionEnabled = negotiateEncryption(describeSdp, o);
+    const codec = negotiateCodec(describeSdp, o.codec ?? 'h264');
     return {
       encryptionEnabled,
       audioEncryption: (encryptionEnabled & SS_ENC_AUDIO) !== 0 || (o.audioEncryption ?? true),
       audioChoice: negotiateAudio(describeSdp, o.audioChannels ?? 2, o.audioHighQuality ?? false),
-      yuv444: negotiateYuv444(o.codec ?? 'h264', o.serverCodecModeSupport ?? 0, o.yuv444 ?? false),
+      codec,
+      yuv444: negotiateYuv444(codec, o.serverCodecModeSupport ?? 0, o.yuv444 ?? false),
     };
   } catch (error) {
     throw new StreamSetupError('DESCRIBE', null, (error as Error).message);
@@ -197,8 +203,10 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
     rtsp.request('DESCRIBE', rtsp.url(), { Accept: 'application/sdp', ...since }),
   );
   const describeSdp = describe.body;
-  const { encryptionEnabled, audioEncryption, audioChoice, yuv444 } = negotiateFromDescribe(describeSdp, o);
-  const codec = o.codec ?? 'h264';
+  const { encryptionEnabled, audioEncryption, audioChoice, codec, yuv444 } = negotiateFromDescribe(
+    describeSdp,
+    o,
+  );
   const channels = audioChoice.layout.channels as 2 | 6 | 8;
 
   const audioSetup = await expect200('SETUP audio', rtsp.request('SETUP', 'streamid=audio/0/0', transport));
@@ -246,6 +254,7 @@ async function rtspHandshake(o: StreamSessionOptions, host: string, key: Buffer)
       yuv444,
       describeSdp,
       announceSdp,
+      codec,
     };
     return { negotiated, audio };
   } catch (error) {
@@ -307,7 +316,7 @@ export async function startStreamSession(o: StreamSessionOptions): Promise<Strea
     pingPayload: negotiated.pingPayload,
     packetSize: negotiated.packetSize,
     key: negotiated.encryptionEnabled & SS_ENC_VIDEO ? key : null,
-    codec: o.codec ?? 'h264',
+    codec: negotiated.codec,
     ...(o.videoDropRate !== undefined ? { dropRate: o.videoDropRate } : {}),
     seed: o.seed ?? 1,
     ...(o.noVideoTimeoutMs !== undefined ? { noVideoTimeoutMs: o.noVideoTimeoutMs } : {}),

@@ -228,6 +228,8 @@ export interface NativeEncoderOptions {
   threads: number;
   /** YUV 4:4:4 (pixel format yuv444p) instead of 4:2:0. */
   yuv444: boolean;
+  /** Extra x264-params / x265-params / svtav1-params pairs ('' none); NVENC ignores them. */
+  codecParams: string;
 }
 
 export interface NativeDecoderOptions {

@@ -7,6 +7,8 @@
 // audio 48000: localPort), the client pings that port from the socket it
 // receives on, pollPings() reports the pings' source, and connectTo() streams
 // there, from the same port, which is what the client's NAT lets back in.
+
+import { CODECS, type Codec } from '@punktfunk/shared';
 import {
   addon,
   type NativeGsAudioSender,
@@ -78,8 +80,8 @@ export interface GameStreamVideoSenderOptions extends GameStreamPingOptions {
   payloadType?: number;
   /** RTP ssrc; default 0. */
   ssrc?: number;
-  /** Whose encoder version SEI to strip from IDRs; default 'h264'. */
-  codec?: 'h264' | 'hevc';
+  /** Whose encoder version SEI to strip from IDRs (none for av1); default 'h264'. */
+  codec?: Codec;
   /** The 16-byte rikey when video encryption was negotiated; absent = plaintext. */
   key?: Uint8Array;
   /** First RTP sequence number; default 0. */
@@ -225,8 +227,8 @@ export function validateGameStreamVideoOptions(o: GameStreamVideoSenderOptions):
   const ssrc = o.ssrc ?? 0;
   checkInteger(what, 'ssrc', ssrc, 0, 2 ** 32 - 1);
   const codec = o.codec ?? 'h264';
-  if (codec !== 'h264' && codec !== 'hevc')
-    fail(what, `codec must be 'h264' or 'hevc', got ${JSON.stringify(codec)}`);
+  if (!CODECS.includes(codec))
+    fail(what, `codec must be one of ${CODECS.join(', ')}, got ${JSON.stringify(codec)}`);
   checkKey(what, o.key);
   const initialSequence = o.initialSequence ?? 0;
   checkInteger(what, 'initialSequence', initialSequence, 0, 65535);

@@ -36,12 +36,14 @@ export interface EncoderOptions {
   height: number;
   fps: number;
   bitrateKbps: number;
-  /** Encoder preset; default superfast (x264/x265) or p1 (NVENC). */
+  /** Encoder preset; default superfast (x264), ultrafast (x265), 12 (SVT-AV1) or p1 (NVENC). */
   preset?: string;
   /** Encoder threads; 0 lets the encoder choose. */
   threads?: number;
   /** YUV 4:4:4 (H.264 High 4:4:4 / HEVC Main 4:4:4; capture in yuv444p); default false: 4:2:0. */
   yuv444?: boolean;
+  /** Extra encoder parameters, e.g. 'pools=2:wpp=1' (x264-params / x265-params / svtav1-params); NVENC ignores them. */
+  codecParams?: string;
 }
 
 export type FrameSourceKind = 'synthetic' | 'x11' | 'pipewire' | 'wlr';
@@ -165,8 +167,16 @@ export function validateEncoderOptions(o: EncoderOptions): NativeEncoderOptions 
   }
   const yuv444 = o.yuv444 ?? false;
   if (typeof yuv444 !== 'boolean') fail(what, `yuv444 must be a boolean, got ${JSON.stringify(o.yuv444)}`);
+  // key=value pairs joined by ':' (x264-params / x265-params / svtav1-params syntax), nothing that could escape it.
+  const codecParams = o.codecParams ?? '';
+  if (
+    typeof codecParams !== 'string' ||
+    !/^([a-z0-9-]{1,32}=[a-zA-Z0-9.+-]{1,32}(:|$)){0,16}$/.test(codecParams)
+  ) {
+    fail(what, `codecParams must be key=value pairs joined by ':', got ${JSON.stringify(o.codecParams)}`);
+  }
   const { codec, width, height, fps, bitrateKbps } = o;
-  return { codec, backend, width, height, fps, bitrateKbps, preset, threads, yuv444 };
+  return { codec, backend, width, height, fps, bitrateKbps, preset, threads, yuv444, codecParams };
 }
 
 export function validateBitrateKbps(bitrateKbps: number): void {

@@ -45,6 +45,20 @@ describe('encoder backends', () => {
     expect(encoder.info).toMatchObject({ encoderName: 'libx265', backend: 'software', fallbackReason: '' });
     encoder.close();
   });
+
+  it('software picks SVT-AV1 for AV1; auto says why av1_nvenc was not used', () => {
+    const software = new VideoEncoder({ ...options, codec: 'av1', backend: 'software' }, null);
+    expect(software.info).toMatchObject({
+      encoderName: 'libsvtav1',
+      backend: 'software',
+      fallbackReason: '',
+    });
+    software.close();
+    const auto = new VideoEncoder({ ...options, codec: 'av1', backend: 'auto' }, null);
+    expect(auto.info.encoderName).toBe(hasNvenc && auto.info.backend === 'nvenc' ? 'av1_nvenc' : 'libsvtav1');
+    if (auto.info.backend === 'software') expect(auto.info.fallbackReason).toMatch(/^av1_nvenc: /);
+    auto.close();
+  });
 });
 
 describe('which NVENC branch runs', () => {

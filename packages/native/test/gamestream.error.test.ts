@@ -26,7 +26,7 @@ describe('GameStream senders: validation and lifecycle', () => {
     ['packetSize not integer', { packetSize: 1392.5 }],
     ['fecPercent over 255', { fecPercent: 256 }],
     ['negative minRequiredFecPackets', { minRequiredFecPackets: -1 }],
-    ['codec', { codec: 'av1' }],
+    ['codec', { codec: 'vp9' }],
     ['short key', { key: new Uint8Array(15) }],
     ['key as string', { key: 'k'.repeat(16) }],
     ['ssrc over 32 bits', { ssrc: 2 ** 32 }],

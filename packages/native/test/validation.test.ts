@@ -19,13 +19,19 @@ describe('bad options are rejected in TypeScript before native code runs', () =>
     ['odd height', { height: 721 }, /must be even, got 1280x721/],
     ['fractional size', { width: 640.5 }, /width must be an integer/],
     ['size as string', { width: '1280' }, /width must be an integer, got "1280"/],
-    ['unknown codec', { codec: 'vp9' }, /codec must be one of h264, hevc, got "vp9"/],
+    ['unknown codec', { codec: 'vp9' }, /codec must be one of h264, hevc, av1, got "vp9"/],
     ['unknown backend', { backend: 'quicksync' }, /backend must be one of auto, nvenc, software/],
     ['absurd bitrate', { bitrateKbps: 5_000_000 }, /bitrateKbps must be in 100\.\.1000000, got 5000000/],
     ['tiny bitrate', { bitrateKbps: 1 }, /bitrateKbps must be in 100\.\.1000000, got 1/],
     ['negative fps', { fps: -60 }, /fps must be in 1\.\.240/],
     ['NaN fps', { fps: Number.NaN }, /fps must be an integer/],
     ['hostile preset', { preset: 'fast;rm -rf' }, /preset must be a short lowercase word/],
+    [
+      'codecParams that escape the list',
+      { codecParams: 'wpp=1,pools=1' },
+      /codecParams must be key=value pairs/,
+    ],
+    ['codecParams without a value', { codecParams: 'wpp' }, /codecParams must be key=value pairs/],
   ];
 
   for (const [name, change, message] of cases) {

@@ -57,7 +57,7 @@ describe('punktfunk/1 control messages', () => {
 
   it('validates host messages on the client side too', () => {
     expect(parseHostMessage({ type: 'ping', hostUs: 5 })).toEqual({ type: 'ping', hostUs: 5, rttUs: null });
-    expect(() => parseHostMessage({ type: 'welcome', sessionId: 's', codec: 'av1' })).toThrow(
+    expect(() => parseHostMessage({ type: 'welcome', sessionId: 's', codec: 'vp9' })).toThrow(
       /welcome.codec/,
     );
     expect(() => parseHostMessage({ type: 'surprise' })).toThrow(/unknown host message/);

@@ -1,6 +1,6 @@
 /** Video codecs the engine can encode and decode. */
-export type Codec = 'h264' | 'hevc';
-export const CODECS: readonly Codec[] = ['h264', 'hevc'];
+export type Codec = 'h264' | 'hevc' | 'av1';
+export const CODECS: readonly Codec[] = ['h264', 'hevc', 'av1'];
 
 /** Which encoder family to use; `auto` prefers NVENC and falls back to software. */
 export type EncoderBackend = 'auto' | 'nvenc' | 'software';

@@ -15,6 +15,12 @@ const KNOWN_SETTINGS: { key: string; label: string; format?: (v: number) => stri
   { key: 'shardBytes', label: 'shard size', format: (v) => `${v} bytes` },
   { key: 'packetSize', label: 'packet size', format: (v) => `${v} bytes` },
   { key: 'clientBitrateKbps', label: 'bitrate the client asked for', format: (v) => formatKbps(v) },
+  {
+    key: 'encoderBitrateKbps',
+    label: 'encoder bitrate (the wire under the cap)',
+    format: (v) => formatKbps(v),
+  },
+  { key: 'encoderPace', label: 'encoder pace' },
   { key: 'encryption', label: 'encryption' },
   { key: 'videoEncryption', label: 'video encryption' },
   { key: 'audioEncryption', label: 'audio encryption' },

@@ -5,6 +5,7 @@
 // frame's header (what Moonlight shows) and the host process's CPU per
 // frame from /proc.
 import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
+import { VideoDecoder } from '@punktfunk/native';
 import { leaf } from '@punktfunk/protocol';
 import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
 import { processCpuMs } from './process-cpu.mjs';
@@ -25,6 +26,14 @@ export interface RunFigures {
   frames: number;
   fps: number;
   hostCpuMsPerFrame: number;
+  /** Frames that failed to decode (0 when every delivered frame decoded); null when not decoded. */
+  decodeErrors: number | null;
+}
+
+export interface StreamRunOptions {
+  codec?: 'h264' | 'hevc' | 'av1';
+  /** Decode every delivered frame with the addon's decoder, as a client would. */
+  decode?: boolean;
 }
 
 async function pairedClient(host: RunningHost): Promise<GameStreamClient> {
@@ -41,8 +50,12 @@ export async function streamRun(
   width: number,
   height: number,
   env: Record<string, string>,
+  options: StreamRunOptions = {},
 ): Promise<RunFigures> {
   const host = await startHost(newConfigDir(), env);
+  const codec = options.codec ?? 'h264';
+  const decoder = options.decode ? new VideoDecoder({ codec }) : null;
+  let decodeErrors = 0;
   try {
     const client = await pairedClient(host);
     const keys = newLaunchKeys();
@@ -58,8 +71,14 @@ export async function streamRun(
       height,
       fps: 60,
       bitrateKbps: BITRATE_KBPS,
+      codec,
       onVideoFrame: (frame) => {
         if (recording) latencyTenthsMs.push(frame.hostLatencyTenthsMs);
+        try {
+          decoder?.decode(frame.data);
+        } catch {
+          decodeErrors++;
+        }
       },
     });
     await sleep(WARMUP_MS);
@@ -77,8 +96,10 @@ export async function streamRun(
       frames: latencyTenthsMs.length,
       fps: latencyTenthsMs.length / SECONDS,
       hostCpuMsPerFrame: cpuMs / latencyTenthsMs.length,
+      decodeErrors: decoder ? decodeErrors : null,
     };
   } finally {
+    decoder?.close();
     await host.stop();
   }
 }

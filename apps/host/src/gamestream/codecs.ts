@@ -6,8 +6,13 @@ import { CODEC_MODE } from '@punktfunk/protocol';
 import { CODECS, type Codec } from '@punktfunk/shared';
 import type { EngineConfig } from '../config/index.js';
 
-const MODE_BIT: Record<Codec, number> = { h264: CODEC_MODE.h264, hevc: CODEC_MODE.hevc };
-const YUV444_MODE_BIT: Record<Codec, number> = {
+const MODE_BIT: Record<Codec, number> = {
+  h264: CODEC_MODE.h264,
+  hevc: CODEC_MODE.hevc,
+  av1: CODEC_MODE.av1Main8,
+};
+// Moonlight has 4:4:4 bits for H.264 and HEVC only (AV1's Main profile is 4:2:0).
+const YUV444_MODE_BIT: Partial<Record<Codec, number>> = {
   h264: CODEC_MODE.h264High8_444,
   hevc: CODEC_MODE.hevcRext8_444,
 };
@@ -51,12 +56,13 @@ export function probeCodecSupport(config: EngineConfig, log: (line: string) => v
       continue;
     }
     codecs.push(codec);
+    if (YUV444_MODE_BIT[codec] === undefined) continue;
     const why444 = opens(config, codec, true);
     if (why444 === null) yuv444Codecs.push(codec);
     else log(`GameStream: not advertising ${codec} 4:4:4: ${why444}`);
   }
   const codecModeSupport =
     codecs.reduce((bits, codec) => bits | MODE_BIT[codec], 0) |
-    yuv444Codecs.reduce((bits, codec) => bits | YUV444_MODE_BIT[codec], 0);
+    yuv444Codecs.reduce((bits, codec) => bits | (YUV444_MODE_BIT[codec] ?? 0), 0);
   return { codecs, yuv444Codecs, codecModeSupport };
 }

@@ -20,6 +20,7 @@ import {
   rtspErrorResponse,
 } from '@punktfunk/protocol';
 import { ConnectionGuard, type GuardSettings } from '../net/connection-guard.js';
+import type { CodecFallbacks } from './codec-fallback.js';
 import { GameStreamListenError } from './listen.js';
 import { plainAddress } from './requests.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
@@ -40,6 +41,8 @@ export interface RtspServerOptions {
   bind: string;
   sessions: GameStreamSessions;
   sdp: HostSdpOptions;
+  /** Codecs too slow for a mode on this machine: DESCRIBE for such a launch leaves them out. */
+  codecFallbacks?: CodecFallbacks;
   streamPorts?: Record<RtspStreamKind, number>;
   /** First-request timeout and connection caps (one request per connection here). */
   guard: GuardSettings;
@@ -108,7 +111,7 @@ class RtspHandshakes {
       pingPayload: session.stream.pingPayload,
       controlConnectData: session.stream.controlConnectData,
       serverPorts: this.o.streamPorts ?? GAMESTREAM_STREAM_PORTS,
-      sdp: this.o.sdp,
+      sdp: this.o.codecFallbacks?.sdpFor(this.o.sdp, session) ?? this.o.sdp,
       checkStream: this.o.checkStream,
     });
     rtsp.start();

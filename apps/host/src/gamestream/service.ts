@@ -14,6 +14,7 @@ import type { GuardSettings } from '../net/connection-guard.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
 import type { SessionManager } from '../streaming/core/session-manager.js';
 import { GameStreamApps } from './apps.js';
+import { CodecFallbacks } from './codec-fallback.js';
 import { probeCodecSupport } from './codecs.js';
 import { GameStreamControlServer } from './control-stream.js';
 import { startGameStreamHttp } from './http-server.js';
@@ -142,10 +143,17 @@ async function openService(
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  const control = await openLanes(o, ctx, spec, ports, closers, (kind, session) =>
+  const codecFallbacks = await CodecFallbacks.load(join(o.configDir, 'codec-fallbacks.json'), o.log);
+  if (codecFallbacks.describe()) {
+    o.log(
+      `GameStream: offering H.264 instead where an earlier run found a codec too slow (${codecFallbacks.describe()})`,
+    );
+  }
+  const control = await openLanes(o, ctx, { ...spec, codecFallbacks }, ports, closers, (kind, session) =>
     streamer ? streamer.openStreamPort(kind, session) : Promise.resolve(),
   );
   const live = new GameStreamStreamer({
+    codecFallbacks,
     sessions,
     manager: o.manager,
     control,
@@ -182,7 +190,7 @@ async function openService(
 async function openLanes(
   o: GameStreamServiceOptions,
   ctx: GameStreamContext,
-  spec: GameStreamServiceSpec,
+  spec: GameStreamServiceSpec & { codecFallbacks: CodecFallbacks },
   ports: { http: number; https: number; rtsp: number },
   closers: Closers,
   openStreamPort: RtspServerOptions['openStreamPort'],
@@ -214,6 +222,7 @@ async function openLanes(
         runningPixelRate: o.manager.runningPixelRate('gamestream'),
       }),
     openStreamPort,
+    codecFallbacks: spec.codecFallbacks,
     log: o.log,
   });
   closers.push(() => rtsp.close());

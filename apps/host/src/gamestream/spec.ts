@@ -23,9 +23,6 @@ import type { StartGameStreamOptions } from '../streaming/core/session-manager.j
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { GameStreamSession } from './sessions.js';
 
-// ServerCodecModeSupport bit for HEVC Main; the same test decides whether DESCRIBE offers HEVC.
-const HEVC_MODE = 0x100;
-
 /** The GameStream path's aggregation window (the pf1 path's is about 2 s). */
 export const GAMESTREAM_WINDOW_MS = 1000;
 
@@ -81,8 +78,9 @@ export function gameStreamServiceSpec(
     },
     displayModes: displayModes(engine),
     sdp: {
-      hevc: (codecModeSupport & HEVC_MODE) !== 0,
-      av1: false,
+      // The ServerCodecModeSupport bits decide what DESCRIBE offers too (HEVC Main, AV1 Main 8-bit).
+      hevc: (codecModeSupport & CODEC_MODE.hevc) !== 0,
+      av1: (codecModeSupport & CODEC_MODE.av1Main8) !== 0,
       featureFlags: 0,
       encryptionSupported: encryption.supported,
       encryptionRequested: encryption.requested,
@@ -95,9 +93,74 @@ export function encoderKbps(clientKbps: number, fecPercent: number): number {
   return Math.max(100, Math.round((clientKbps * 100) / (100 + fecPercent)));
 }
 
-/** The encoder's codec for what the client announced (the encoder opens H.264 and HEVC). */
-function encoderCodec(announced: AnnouncedStream): 'h264' | 'hevc' {
-  return announced.codec === 'hevc' ? 'hevc' : 'h264';
+/** How one stream's frames go on the wire (docs/gamestream.md, "Video and audio packets"). */
+export interface VideoWireShape {
+  fps: number;
+  /** The ANNOUNCEd packetSize: NV header + payload per datagram. */
+  packetSize: number;
+  fecPercent: number;
+  minRequiredFecPackets: number;
+  encrypted: boolean;
+}
+
+// Per datagram besides packetSize: the RTP header (16), the AES-GCM prefix when
+// video is encrypted (32), and IPv4 + UDP (28), which the client's link carries too.
+const RTP_HEADER_BYTES = 16;
+const ENC_PREFIX_BYTES = 32;
+const IP_UDP_HEADER_BYTES = 28;
+const NV_HEADER_BYTES = 16;
+const FRAME_HEADER_BYTES = 8;
+// Rate control lands near its target, not under it: libx265 with strict-cbr
+// holds the mean frame at 1.00 of it, the largest at 1.06.
+const RATE_CONTROL_MARGIN = 0.97;
+
+/**
+ * At most the datagrams of a frame of `frameBytes`: its data packets and its
+ * parity (at least the client's minimum), each rounded up by a whole packet.
+ * Not the average: an encoder that holds its frames at the target (x265 with
+ * strict-cbr) makes every frame round up alike, and at 10 Mb/s the average
+ * model put HEVC's wire at 0.97 of the cap.
+ */
+function maxDatagramsPerFrame(frameBytes: number, s: VideoWireShape): number {
+  const data = (frameBytes + FRAME_HEADER_BYTES) / (s.packetSize - NV_HEADER_BYTES) + 1;
+  return data + Math.max((data * s.fecPercent) / 100 + 1, s.minRequiredFecPackets);
+}
+
+/**
+ * The encoder's bitrate that keeps the video wire (data and parity datagrams
+ * with every header, the last packet's padding) under what the client was
+ * capped at. FEC alone is not the whole cost: at 10 Mb/s and 60 fps a frame is
+ * about a dozen packets, so the two parity minimum, the last packet's padding
+ * and the 44-76 header bytes of each datagram add about 40 %, not 20 %.
+ */
+export function wireCappedEncoderKbps(clientKbps: number, s: VideoWireShape): number {
+  // An ANNOUNCE is checked after this runs: a zero fps or a packet with no
+  // room for payload would make the bisection below endless.
+  const usable = s.fps > 0 && clientKbps > 0 && s.packetSize > NV_HEADER_BYTES;
+  if (!usable || !Number.isFinite(clientKbps)) return 100;
+  const datagramBytes =
+    s.packetSize + RTP_HEADER_BYTES + IP_UDP_HEADER_BYTES + (s.encrypted ? ENC_PREFIX_BYTES : 0);
+  const wireBytesPerFrame = (clientKbps * 1000 * RATE_CONTROL_MARGIN) / 8 / s.fps;
+  // The wire grows with the frame size: bisect for the largest frame that fits.
+  let fits = 0;
+  let tooLarge = wireBytesPerFrame;
+  while (tooLarge - fits > 1) {
+    const frameBytes = (fits + tooLarge) / 2;
+    if (maxDatagramsPerFrame(frameBytes, s) * datagramBytes <= wireBytesPerFrame) fits = frameBytes;
+    else tooLarge = frameBytes;
+  }
+  return Math.max(100, Math.floor((fits * 8 * s.fps) / 1000));
+}
+
+/** The encoder's bitrate for what the client announced: its cap, less the whole wire's cost (wireCappedEncoderKbps). */
+export function announcedEncoderKbps(announced: AnnouncedStream, fecPercent: number): number {
+  return wireCappedEncoderKbps(announced.configuredBitrateKbps ?? announced.maxBitrateKbps, {
+    fps: announced.fps,
+    packetSize: announced.packetSize,
+    fecPercent,
+    minRequiredFecPackets: announced.minRequiredFecPackets,
+    encrypted: (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0,
+  });
 }
 
 export interface AnnounceCheckInput {
@@ -114,14 +177,13 @@ export interface AnnounceCheckInput {
  * engine refuses, 453 (Not Enough Bandwidth) for a mode over the caps.
  */
 export function checkAnnouncedStream(announced: AnnouncedStream, i: AnnounceCheckInput): void {
-  const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
   try {
     validateEncoderOptions({
-      codec: encoderCodec(announced),
+      codec: announced.codec,
       width: announced.width,
       height: announced.height,
       fps: announced.fps,
-      bitrateKbps: encoderKbps(clientKbps, i.fecPercent),
+      bitrateKbps: announcedEncoderKbps(announced, i.fecPercent),
     });
     validateGameStreamVideoOptions({
       packetSize: announced.packetSize,
@@ -190,6 +252,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
   const yuv444 = yuv444Of(announced, i.codecModeSupport);
   const clientKbps = announced.configuredBitrateKbps ?? announced.maxBitrateKbps;
   const videoEncrypted = (announced.encryptionEnabled & SS_ENC_VIDEO) !== 0;
+  const bitrateKbps = announcedEncoderKbps(announced, fecPercent);
   const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
   return {
     start: {
@@ -197,12 +260,12 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
       windowMs: i.windowMs,
       source: {
         kind: 'engine',
-        codec: encoderCodec(announced),
+        codec: announced.codec,
         backend: i.engine.encoderBackend,
         width: announced.width,
         height: announced.height,
         fps: announced.fps,
-        bitrateKbps: encoderKbps(clientKbps, fecPercent),
+        bitrateKbps,
         ...(yuv444 ? { yuv444 } : {}),
         capture: i.capture.spec,
       },
@@ -227,6 +290,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
         fecPercent,
         minRequiredFecPackets: announced.minRequiredFecPackets,
         clientBitrateKbps: clientKbps,
+        encoderBitrateKbps: bitrateKbps,
         videoEncryption: videoEncrypted ? 'aes-128-gcm' : 'none',
         audioEncryption: audioEncrypted ? 'aes-128-cbc' : 'none',
         controlEncryption: 'aes-128-gcm',

@@ -19,8 +19,9 @@ import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import { InputRouter } from '../input/input-router.js';
 import type { PingSource } from '../streaming/core/messages.js';
-import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
+import type { EncoderSlow, SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
+import type { CodecFallbacks } from './codec-fallback.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
 import type { GameStreamSession, GameStreamSessions } from './sessions.js';
 import { ClientReportTally, describeStreamEncryption, FecTally, gameStreamSpec } from './spec.js';
@@ -47,6 +48,8 @@ export interface StreamerOptions {
   describeClient(fingerprint: string): string;
   /** ServerCodecModeSupport as offered (which codecs have 4:4:4). */
   codecModeSupport: number;
+  /** Where a codec that cannot keep up with a mode is taken out of the offer. */
+  codecFallbacks: CodecFallbacks;
   log(line: string): void;
 }
 
@@ -235,6 +238,7 @@ export class GameStreamStreamer {
     const stream = this.o.manager.startGameStream({
       ...spec.start,
       onClient: (address) => this.o.log(`GameStream: streaming to ${who} at ${address}`),
+      onEncoderSlow: (slow) => this.onEncoderSlow(announced, slow),
     });
     current.stream = stream;
     void this.handOverPorts(session, stream);
@@ -262,6 +266,27 @@ export class GameStreamStreamer {
       if (this.active === current && !current.ending)
         void this.end(current, reason, TERMINATION_FRAME_FAILED);
     });
+  }
+
+  /**
+   * The encoder cannot hold the mode: said in the log and in the session's
+   * settings (the console shows them), and a later launch of this mode is
+   * offered H.264 only. The running stream goes on as it is.
+   */
+  private onEncoderSlow(announced: AnnouncedStream, slow: EncoderSlow): void {
+    const mode = `${announced.width}x${announced.height}@${announced.fps}`;
+    const figures = `${(slow.encodeP50Us / 1000).toFixed(1)} ms a frame against a ${(slow.budgetUs / 1000).toFixed(1)} ms budget over ${slow.frames} frames`;
+    if (announced.codec === 'h264') {
+      this.o.log(
+        `GameStream: H.264 cannot keep up with ${mode} here (${figures}); there is no cheaper codec to offer`,
+      );
+      this.active?.stream?.noteSettings({ encoderPace: `too slow for ${mode}: ${figures}` });
+      return;
+    }
+    this.o.codecFallbacks.demote(announced.codec, announced);
+    const note = `${announced.codec.toUpperCase()} cannot keep up with ${mode} (${figures}); H.264 is offered for ${mode} from the next launch`;
+    this.o.log(`GameStream: ${note}`);
+    this.active?.stream?.noteSettings({ encoderPace: note });
   }
 
   /** The control stream link of a starting stream: IDR requests, FEC reports and input go to the stream. */

@@ -64,6 +64,27 @@ function session(stream: AnnouncedStream): GameStreamSession {
 // H.264 and HEVC, both also in 4:4:4.
 const ALL_CODEC_MODES = 0x1 | 0x100 | 0x40000 | 0x80000;
 
+/**
+ * The video wire of a stream whose frames average the encoder's target,
+ * counted the way the packetizer sends them (frames spread evenly over
+ * ±spread/2 of the mean; 0: all alike): every datagram is packetSize + 16 (RTP)
+ * (+ 32 with encryption) + 28 (IPv4, UDP) bytes; a frame is its 8-byte header
+ * and data in packetSize - 16 byte shards, plus ceil(20 %) parity, at least 2.
+ */
+function meanWireKbps(encoderKbps: number, stream: AnnouncedStream, spread = 1): number {
+  const meanFrameBytes = (encoderKbps * 1000) / 8 / stream.fps;
+  const datagramBytes = stream.packetSize + 16 + 28 + (stream.encryptionEnabled & 0x02 ? 32 : 0);
+  let wireBytes = 0;
+  const frames = 1000;
+  for (let i = 0; i < frames; i++) {
+    const frameBytes = Math.round(meanFrameBytes * (1 - spread / 2 + (spread * i) / frames));
+    const data = Math.ceil((frameBytes + 8) / (stream.packetSize - 16));
+    const parity = Math.max(Math.ceil((data * 20) / 100), stream.minRequiredFecPackets);
+    wireBytes += (data + parity) * datagramBytes;
+  }
+  return ((wireBytes / frames) * 8 * stream.fps) / 1000;
+}
+
 function spec(stream: AnnouncedStream, codecModeSupport = ALL_CODEC_MODES) {
   return gameStreamSpec({
     session: session(stream),
@@ -97,6 +118,11 @@ describe('the service offer', () => {
     ]);
     expect(offer.sdp).toMatchObject({ hevc: true, av1: false, encryptionSupported: 0x07 });
     expect(gameStreamServiceSpec(config, engine, 0x1).sdp.hevc).toBe(false);
+    // AV1 Main 8-bit (SCM_AV1_MAIN8) opened: DESCRIBE offers it too.
+    expect(gameStreamServiceSpec(config, engine, 0x1 | 0x10000).sdp).toMatchObject({
+      hevc: false,
+      av1: true,
+    });
   });
 });
 
@@ -104,9 +130,30 @@ describe('gameStreamSpec', () => {
   it("gives the encoder the client's bitrate minus the FEC parity", () => {
     expect(encoderKbps(12000, 20)).toBe(10000);
     expect(encoderKbps(100, 50)).toBe(100);
-    expect(spec(announced()).start.source.bitrateKbps).toBe(10000);
+  });
+
+  it("keeps the video wire (data, parity, headers, padding) under the client's cap", () => {
+    // The old share (the cap minus 20 % FEC) put the wire over the cap: parity minimums, padding and headers.
+    expect(meanWireKbps(encoderKbps(12000, 20), announced())).toBeGreaterThan(12000);
+    for (const stream of [
+      announced(),
+      announced({ configuredBitrateKbps: 10000, packetSize: 1392, width: 1280, height: 720 }),
+      announced({ configuredBitrateKbps: 10000, packetSize: 1360, encryptionEnabled: 0x02 }),
+      announced({ configuredBitrateKbps: 50000, packetSize: 1392, fps: 120 }),
+      announced({ configuredBitrateKbps: 2000, packetSize: 1392, fps: 30 }),
+    ]) {
+      const encoder = spec(stream).start.source.bitrateKbps;
+      const cap = stream.configuredBitrateKbps ?? 0;
+      expect(meanWireKbps(encoder, stream)).toBeLessThanOrEqual(cap);
+      // Frames all at the target (x265 with strict-cbr): each rounds up alike.
+      expect(meanWireKbps(encoder, stream, 0)).toBeLessThanOrEqual(cap);
+      expect(meanWireKbps(encoder, stream, 0.1)).toBeLessThanOrEqual(cap);
+      // ... without giving away more than the packets cost (small frames pay most for the parity minimum).
+      if (cap >= 10000) expect(encoder).toBeGreaterThan(cap * 0.6);
+    }
     // Clients without configuredBitrateKbps: their maximum.
-    expect(spec(announced({ configuredBitrateKbps: null })).start.source.bitrateKbps).toBe(16667);
+    const uncapped = spec(announced({ configuredBitrateKbps: null })).start.source.bitrateKbps;
+    expect(meanWireKbps(uncapped, announced())).toBeLessThanOrEqual(20000);
   });
 
   it('encrypts only the lanes the client enabled, both with the launch key', () => {

@@ -20,7 +20,7 @@ export interface GsClientArgs {
   width: number;
   height: number;
   fps: number;
-  codec: 'h264' | 'hevc';
+  codec: 'h264' | 'hevc' | 'av1';
   bitrateKbps: number;
   encryptVideo: boolean;
   dropRate: number;
@@ -29,7 +29,7 @@ export interface GsClientArgs {
 }
 
 export const USAGE = `usage: pnpm gs-client -- --host 127.0.0.1 [--port 47989] [--list] [--quit] [--pair] [--app ID|TITLE]
-       [--seconds 10] [--json] [--width 1280 --height 720 --fps 60] [--codec h264|hevc]
+       [--seconds 10] [--json] [--width 1280 --height 720 --fps 60] [--codec h264|hevc|av1]
        [--bitrate KBPS] [--encrypt-video] [--drop-rate 0.05] [--client-dir DIR]`;
 
 export class ArgsError extends Error {}
@@ -69,8 +69,8 @@ export function parseGsClientArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     },
     strict: true,
   });
-  if (values.codec !== 'h264' && values.codec !== 'hevc')
-    throw new ArgsError(`--codec must be h264 or hevc, got '${values.codec}'`);
+  if (values.codec !== 'h264' && values.codec !== 'hevc' && values.codec !== 'av1')
+    throw new ArgsError(`--codec must be h264, hevc or av1, got '${values.codec}'`);
   return {
     host: values.host as string,
     port: Math.trunc(number(values.port, 'port', 1, 65535, 47989)),

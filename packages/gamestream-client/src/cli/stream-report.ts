@@ -47,7 +47,7 @@ export class FrameCollector {
   decodeErrors = 0;
   private readonly decoder: VideoDecoder;
 
-  constructor(codec: 'h264' | 'hevc') {
+  constructor(codec: 'h264' | 'hevc' | 'av1') {
     this.decoder = new VideoDecoder({ codec });
   }
 

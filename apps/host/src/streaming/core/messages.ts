@@ -120,6 +120,8 @@ export type WorkerMessage =
   | { type: 'log'; line: string }
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }
+  /** GameStream: the encoder's median time per frame stayed over the frame budget (it cannot hold the mode). */
+  | { type: 'encoder-slow'; encodeP50Us: number; budgetUs: number; frames: number }
   /** `reason` says why a session ended on its own (a client that went silent); null when asked to stop. */
   /** `summary`: what the worker sent, printed by its owner after the reason the stream ended. */
   | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null; summary?: string };

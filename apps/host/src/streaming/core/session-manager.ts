@@ -58,7 +58,11 @@ export interface StartGameStreamOptions {
   sessionId?: string;
   /** The worker learned the client's address from its first video ping. */
   onClient?(address: string): void;
+  /** The encoder cannot hold the stream's frame rate (its median encode time stayed over the budget). */
+  onEncoderSlow?(slow: EncoderSlow): void;
 }
+
+export type EncoderSlow = Omit<Extract<WorkerMessage, { type: 'encoder-slow' }>, 'type'>;
 
 /** What spawn() needs besides the worker's own spec. */
 interface SpawnMeta {
@@ -70,6 +74,7 @@ interface SpawnMeta {
   pixelRate: number;
   settings: SessionInfo['settings'];
   onClient?(address: string): void;
+  onEncoderSlow?(slow: EncoderSlow): void;
 }
 
 export interface StreamingSession {
@@ -84,6 +89,8 @@ export interface StreamingSession {
   feedback(message: WorkerInbound): void;
   requestIdr(): void;
   setTargetBitrateKbps(kbps: number): void;
+  /** Adds to the session's settings (a note the console shows) once it has started. */
+  noteSettings(settings: SessionInfo['settings']): void;
   /** Asks the worker to stop at the next frame; resolves when it has. `reason` is kept as the end's reason. */
   stop(reason?: string): Promise<SessionEnd>;
   /** Terminates the worker at once (a stuck session); reported like a crash. */
@@ -157,6 +164,7 @@ export class SessionManager {
       pixelRate: pixelRate(options.source),
       settings: options.settings ?? {},
       onClient: options.onClient,
+      onEncoderSlow: options.onEncoderSlow,
     };
     return this.spawn('../gamestream/gamestream-worker.js', meta, (slot, feedbackPort) => {
       const spec: GameStreamSessionSpec = {
@@ -216,13 +224,16 @@ export class SessionManager {
       rejectStarted = rej;
     });
     started.catch(() => {}); // a failure is reported through `ended` as well
+    let startedAs: Extract<WorkerMessage, { type: 'started' }> | null = null;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
+        startedAs = m;
         resolveStarted(m.info);
         this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
       } else if (m.type === 'sample') this.o.sink.addSample(m.sample);
       else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
+      else if (m.type === 'encoder-slow') meta.onEncoderSlow?.(m);
       else if (m.type === 'ended') {
         frames = m.frames;
         reason = m.reason ?? reason;
@@ -258,6 +269,10 @@ export class SessionManager {
       ended,
       feedback: (message) => feedbackPort.postMessage(message),
       requestIdr: () => control.requestIdr(),
+      noteSettings: (settings) => {
+        meta.settings = { ...meta.settings, ...settings };
+        if (startedAs) this.o.sink.noteSession(sessionInfo(meta, startedAs.info, startedAs.settings));
+      },
       setTargetBitrateKbps: (kbps) => control.setTargetBitrateKbps(kbps),
       stop: (why) => {
         reason ??= why ?? null;

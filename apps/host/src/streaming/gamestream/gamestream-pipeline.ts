@@ -33,35 +33,47 @@ export class GameStreamPipeline implements FramePipeline {
   private streamStartUs: number | null = null;
   /** Host latency (µs) of the last frame, as written into its header. */
   lastReportedLatencyUs: number | null = null;
+  /**
+   * Capture start of each frame handed to the encoder, by the encoder's pts
+   * (one per submit, from 0): SVT-AV1 hands a frame back a few submits later,
+   * and its latency runs from its own capture, not the latest one.
+   */
+  private readonly captureStartByPts = new Map<number, number>();
+  private nextPts = 0;
 
   constructor(
     private readonly capture: FrameCapture,
     private readonly encoder: VideoEncoder,
     private readonly video: GameStreamVideoPort,
     private readonly monotonicUs: () => number,
+    /** Every frame's encode time (submit + collect), e.g. for the EncoderPaceWatch. */
+    private readonly onEncoded: (encodeUs: number) => void = () => {},
   ) {}
 
   runFrame(_frameIndex: number, forceIdr: boolean): FrameResult {
     const grabbed = this.capture.capture();
     this.streamStartUs ??= grabbed.startUs;
     const submitUs = this.encoder.submit(this.capture, forceIdr);
+    this.captureStartByPts.set(this.nextPts++, grabbed.startUs);
     const encoded = this.encoder.collect();
     const encodeUs = submitUs + encoded.encodeUs;
+    this.onEncoded(encodeUs);
     if (!encoded.data) return this.unsent(grabbed, encodeUs);
-    const latencyUs = Math.max(0, this.monotonicUs() - grabbed.startUs);
+    const capturedUs = this.takeCaptureStart(encoded.pts) ?? grabbed.startUs;
+    const latencyUs = Math.max(0, this.monotonicUs() - capturedUs);
     this.lastReportedLatencyUs = latencyUs;
     const sent = this.video.sendFrame(
       encoded.data,
       this.nextWireFrame++,
       encoded.keyframe ? GAMESTREAM_FRAME_TYPES.idr : GAMESTREAM_FRAME_TYPES.p,
       latencyUs,
-      this.rtpTimestamp(grabbed.startUs),
+      this.rtpTimestamp(capturedUs),
     );
     const packetizeUs = sent.fecUs + sent.sealUs;
     return {
       captureStartUs: grabbed.startUs,
       stagesUs: [grabbed.captureUs, encodeUs, packetizeUs, Math.max(0, sent.sendUs - packetizeUs)],
-      hostUs: sent.lastPacketMonoUs - grabbed.startUs,
+      hostUs: sent.lastPacketMonoUs - capturedUs,
       repeated: grabbed.repeated,
       ...sentFigures(sent),
     };
@@ -75,6 +87,16 @@ export class GameStreamPipeline implements FramePipeline {
       repeated: grabbed.repeated,
       ...NOTHING_SENT,
     };
+  }
+
+  /** The capture start of the frame with this pts; older entries go (their frames were dropped by a reopen). */
+  private takeCaptureStart(pts: number): number | undefined {
+    const startUs = this.captureStartByPts.get(pts);
+    for (const key of this.captureStartByPts.keys()) {
+      if (key > pts) break;
+      this.captureStartByPts.delete(key);
+    }
+    return startUs;
   }
 
   /** 90 kHz since the stream's first capture, wrapping at 2^32 like RTP. */

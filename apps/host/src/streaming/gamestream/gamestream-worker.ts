@@ -18,6 +18,7 @@ import type {
   WorkerMessage,
 } from '../core/messages.js';
 import { drainFeedback, openEngine } from '../core/open-engine.js';
+import { EncoderPaceWatch } from './encoder-pace.js';
 import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
 import { GameStreamPipeline } from './gamestream-pipeline.js';
 
@@ -155,6 +156,7 @@ function stream(
   session.requestIdr();
   let reason: string | null = null;
   const timeoutUs = spec.send.clientTimeoutMs * 1000;
+  const pace = new EncoderPaceWatch(source.fps);
   const summary = runFrameLoop({
     sessionId: spec.sessionId,
     kind: 'gamestream',
@@ -164,7 +166,10 @@ function stream(
     control,
     session,
     clock: new LaneClock(monotonicUs, session, { video: videoWatch, audio: pump }),
-    pipeline: new GameStreamPipeline(engine.capture, engine.encoder, video, monotonicUs),
+    pipeline: new GameStreamPipeline(engine.capture, engine.encoder, video, monotonicUs, (encodeUs) => {
+      const slow = pace.addFrame(encodeUs);
+      if (slow) post({ type: 'encoder-slow', ...slow });
+    }),
     feedback,
     drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
     onSample: (sample) => post({ type: 'sample', sample }),
