@@ -140,6 +140,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     cert: identity.certPem,
     key: identity.keyPem,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),
+    pairedLabel: (fingerprint) => (pairedClients.has(fingerprint) ? pairedClients.label(fingerprint) : null),
     pairing: { broker: pendingPairings, store: pairedClients },
   });
   closers.push(() => pf1.close());

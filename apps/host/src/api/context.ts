@@ -27,6 +27,7 @@ export interface StreamingStatus {
 }
 
 export interface ApiLog {
+  info(message: string): void;
   error(message: string): void;
 }
 
@@ -40,6 +41,10 @@ export interface ApiDeps {
   /** Certificates paired through either protocol (GameStream or punktfunk/1). */
   pairedClients: {
     list(): PairedClient[];
+    get(fingerprint: string): PairedClient | null;
+    /** How logs name the client: its name and short fingerprint. */
+    label(fingerprint: string): string;
+    rename(fingerprint: string, name: string): Promise<PairedClient | null>;
     remove(fingerprint: string): Promise<boolean>;
   };
   /** GameStream's apps; null while GameStream is switched off (PUNKTFUNK_GAMESTREAM=0). */

@@ -37,7 +37,12 @@ export interface GameStreamContext {
   codecModeSupport: number;
   displayModes: readonly DisplayMode[];
   gpuType: string;
-  pairedClients: { has(fingerprint: string): boolean; remove(fingerprint: string): Promise<boolean> };
+  pairedClients: {
+    has(fingerprint: string): boolean;
+    /** The client's name and short fingerprint: how logs and recordings name it (its uniqueid tells nothing apart). */
+    label(fingerprint: string): string;
+    remove(fingerprint: string): Promise<boolean>;
+  };
   pairing: GameStreamPairing;
   apps: GameStreamApps;
   /** Starts an app's command on /launch, stops it on /cancel. */
@@ -138,8 +143,9 @@ async function unpair(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   const uniqueId = clientUniqueId(query);
   ctx.pairing.cancel(uniqueId);
   if (isPaired(ctx, req)) {
+    const label = ctx.pairedClients.label(req.peerFingerprint as string);
     await ctx.pairedClients.remove(req.peerFingerprint as string);
-    ctx.log(`GameStream client ${uniqueId} unpaired itself`);
+    ctx.log(`GameStream client ${label} unpaired itself`);
   }
   return xmlReply([]);
 }
@@ -170,6 +176,7 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
     appTitle: app.title,
     clientUniqueId: uniqueId,
     clientFingerprint: fingerprint,
+    clientLabel: ctx.pairedClients.label(fingerprint),
     clientAddress: plainAddress(req.remoteAddress),
   });
   if (!session) {
@@ -178,7 +185,9 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
     throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
   }
   await startAppCommand(ctx, app, session.sessionId);
-  ctx.log(`GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps}`);
+  ctx.log(
+    `GameStream launch: ${app.title} ${request.width}x${request.height}@${request.fps} for ${session.clientLabel}`,
+  );
   return launchXml('launch', sessionUrl(ctx, req));
 }
 
@@ -223,6 +232,7 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     surroundAudioInfo,
     localAudioPlayMode,
     clientAddress,
+    clientLabel: ctx.pairedClients.label(fingerprint),
   });
   return launchXml('resume', sessionUrl(ctx, req));
 }

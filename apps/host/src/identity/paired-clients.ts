@@ -1,6 +1,10 @@
 // Clients that paired with this host, keyed by the SHA-256 fingerprint of
 // their certificate. The pairing flows fill it; the management API's TLS lane
 // reads it (has) on every request, so lookups are in memory and synchronous.
+// The certificate, not the client's uniqueid or name, tells clients apart:
+// moonlight-embedded sends one fixed uniqueid from every install, and two
+// installs may well carry the same device name. The operator can rename a
+// client; that name, with the short fingerprint, is how the host names it.
 import { z } from 'zod';
 import {
   ensurePrivateFile,
@@ -8,12 +12,36 @@ import {
   readPrivateFile,
   writePrivateFileAtomic,
 } from '../fs/private-files.js';
-import { normalizeFingerprint } from './certificate.js';
+import { normalizeFingerprint, shortFingerprint } from './certificate.js';
 
 export interface PairedClient {
   fingerprint: string;
   name: string;
   pairedUnixMs: number;
+}
+
+// A name shows in one line of the console's list and in log lines.
+export const CLIENT_NAME_MAX_CHARS = 64;
+// Controls, bidirectional marks, embeddings, overrides and isolates, and the
+// line/paragraph separators: they make a name display other than it is
+// stored (one client could pass itself off as another in the list).
+// (Local twin of nameProblem() from the r-auth branch's @punktfunk/shared.)
+const UNSAFE_NAME_CHARS = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** Why `name` cannot be a client's name, or null when it can. */
+export function clientNameProblem(name: string): string | null {
+  if (name.trim() === '') return 'the name is empty';
+  if ([...name].length > CLIENT_NAME_MAX_CHARS)
+    return `the name is longer than ${CLIENT_NAME_MAX_CHARS} characters`;
+  const unsafe = UNSAFE_NAME_CHARS.exec(name);
+  if (!unsafe) return null;
+  const code = (unsafe[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+  return `the name contains U+${code}, a control or bidirectional formatting character`;
+}
+
+/** How the host names a client in logs and recordings: `roth (a1:b2:c3:d4:e5:f6:07:18)`. */
+export function clientLabel(name: string, fingerprint: string): string {
+  return `${name} (${shortFingerprint(fingerprint)})`;
 }
 
 const fileSchema = z.object({
@@ -66,6 +94,18 @@ export class PairedClients {
     return key !== null && this.clients.has(key);
   }
 
+  get(fingerprint: string): PairedClient | null {
+    const key = normalizeFingerprint(fingerprint);
+    return (key !== null && this.clients.get(key)) || null;
+  }
+
+  /** The client's label (operator's name and short fingerprint); the short fingerprint alone when not paired. */
+  label(fingerprint: string): string {
+    const client = this.get(fingerprint);
+    if (client) return clientLabel(client.name, client.fingerprint);
+    return shortFingerprint(normalizeFingerprint(fingerprint) ?? fingerprint);
+  }
+
   list(): PairedClient[] {
     return [...this.clients.values()].sort((a, b) => a.pairedUnixMs - b.pairedUnixMs);
   }
@@ -77,6 +117,18 @@ export class PairedClients {
     this.clients.set(key, client);
     await this.persist();
     return client;
+  }
+
+  /** The operator's name for a paired client; null when it is not paired. */
+  async rename(fingerprint: string, name: string): Promise<PairedClient | null> {
+    const problem = clientNameProblem(name);
+    if (problem) throw new PairedClientsError(problem);
+    const client = this.get(fingerprint);
+    if (!client) return null;
+    const renamed = { ...client, name: name.trim() };
+    this.clients.set(client.fingerprint, renamed);
+    await this.persist();
+    return renamed;
   }
 
   /** Returns whether the client was paired. */

@@ -28,6 +28,8 @@ export interface ControlConnectionDeps {
     hello: HelloMessage;
     offer: StreamOffer;
     remoteAddress: string;
+    /** SHA-256 of the client's TLS certificate, hex; '' when it showed none (loopback without pairing). */
+    fingerprint: string;
     key: Buffer;
     salt: Buffer;
     sessionId: string;
@@ -204,6 +206,7 @@ export class ControlConnection {
         hello: this.hello,
         offer: this.offer,
         remoteAddress: this.remoteAddress,
+        fingerprint: this.peer.fingerprint,
         key: keying.key,
         salt: keying.salt,
         sessionId: this.sessionId,
