@@ -30,13 +30,12 @@ const UNSAFE_NAME_CHARS = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2
 
 /** Why `name` cannot be a client's name, or null when it can. */
 export function clientNameProblem(name: string): string | null {
-  if (name.trim() === '') return 'the name is empty';
-  if ([...name].length > CLIENT_NAME_MAX_CHARS)
-    return `the name is longer than ${CLIENT_NAME_MAX_CHARS} characters`;
+  if (name.trim() === '') return 'must not be empty';
+  if ([...name].length > CLIENT_NAME_MAX_CHARS) return `must be at most ${CLIENT_NAME_MAX_CHARS} characters`;
   const unsafe = UNSAFE_NAME_CHARS.exec(name);
   if (!unsafe) return null;
   const code = (unsafe[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-  return `the name contains U+${code}, a control or bidirectional formatting character`;
+  return `contains U+${code}, a control or bidirectional formatting character`;
 }
 
 /** How the host names a client in logs and recordings: `roth (a1:b2:c3:d4:e5:f6:07:18)`. */
@@ -122,7 +121,7 @@ export class PairedClients {
   /** The operator's name for a paired client; null when it is not paired. */
   async rename(fingerprint: string, name: string): Promise<PairedClient | null> {
     const problem = clientNameProblem(name);
-    if (problem) throw new PairedClientsError(problem);
+    if (problem) throw new PairedClientsError(`the name ${problem}`);
     const client = this.get(fingerprint);
     if (!client) return null;
     const renamed = { ...client, name: name.trim() };
