@@ -13,6 +13,7 @@ import {
   parseClientMessage,
   type WelcomeMessage,
 } from '@punktfunk/protocol';
+import { clientLabel } from '../identity/paired-clients.js';
 import type { StreamingSession } from '../streaming/core/session-manager.js';
 import { NativePairing, type PairingStore, type PinBroker } from './pairing.js';
 
@@ -168,7 +169,7 @@ export class ControlConnection {
     };
     this.pairing = new NativePairing(this.socket, info, pairing.broker, pairing.store);
     this.deps.log(
-      `native client ${this.remoteAddress} (${clientName}) asks to pair; waiting for the operator's PIN`,
+      `native client ${clientLabel(clientName, info.fingerprint)} at ${this.remoteAddress} asks to pair; waiting for the operator's PIN`,
     );
     this.pairing
       .begin((m) => this.send(m))
@@ -180,7 +181,9 @@ export class ControlConnection {
       (ok) => {
         if (!ok) return this.fail('pairing failed: wrong PIN');
         this.admitted = true;
-        this.deps.log(`native client ${this.remoteAddress} paired`);
+        this.deps.log(
+          `native client ${clientLabel(pairing.info.clientName, pairing.info.fingerprint)} paired`,
+        );
         this.send({ type: 'paired' });
       },
       (error: Error) => this.fail(`pairing failed: ${error.message}`),

@@ -61,6 +61,9 @@ describe('GameStream clients told apart by certificate', () => {
       }),
     ]);
     expect(clients[0]?.shortFingerprint).not.toBe(clients[1]?.shortFingerprint);
+    // The log tells the two apart too.
+    for (const client of [first, second])
+      expect(host.output()).toContain(`GameStream pairing with roth (${short(client.fingerprint)}): paired`);
     // Neither pairing overwrote the other: both certificates still open the HTTPS lane.
     expect(leaf(await first.https('/serverinfo'), 'PairStatus')).toBe('1');
     expect(leaf(await second.https('/serverinfo'), 'PairStatus')).toBe('1');
