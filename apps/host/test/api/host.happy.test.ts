@@ -73,6 +73,7 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/health']?.get?.security).toEqual([{ bearer: [] }, { pairedClientCertificate: [] }]);
     expect(doc.paths['/stats/recordings/{id}']?.delete?.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/stats/recordings/{id}']?.patch?.requestBody).toBeDefined();
+    expect(doc.paths['/clients/{fingerprint}']?.patch?.requestBody).toBeDefined();
     expect(API_RESOURCES.length).toBeGreaterThanOrEqual(5);
   });
 });
