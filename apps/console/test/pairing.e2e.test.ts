@@ -152,6 +152,50 @@ describe('Pairing page, end to end', () => {
     await screenshot(page, '10-pairing-paired-list');
   });
 
+  it('tells the two gs-test clients apart by the short fingerprint next to the name, and renames one in place', async () => {
+    const gsClients = (await pairedClients()).filter((c) => c.name === 'gs-test');
+    expect(gsClients).toHaveLength(2);
+    const [older, newer] = gsClients as [PairedClientInfo, PairedClientInfo];
+    expect(older.shortFingerprint).not.toBe(newer.shortFingerprint);
+    const rowOf = (c: PairedClientInfo) =>
+      page.locator(`[data-testid=paired-row][data-fingerprint="${c.fingerprint}"]`);
+    for (const c of gsClients) {
+      await expect(rowOf(c).getByTestId('client-name').textContent()).resolves.toBe('gs-test');
+      await expect(rowOf(c).getByTestId('client-fingerprint').textContent()).resolves.toBe(
+        c.shortFingerprint,
+      );
+    }
+    await screenshot(page, '10-pairing-fingerprints');
+
+    const row = rowOf(newer);
+    await row.getByTestId('rename').click();
+    const input = row.getByTestId('rename-input');
+    await input.fill('living room');
+    await screenshot(page, '10-pairing-rename');
+    await input.press('Enter');
+    await row.getByTestId('client-name').getByText('living room', { exact: true }).waitFor();
+    await expect(rowOf(older).getByTestId('client-name').textContent()).resolves.toBe('gs-test');
+    expect((await pairedClients()).find((c) => c.fingerprint === newer.fingerprint)?.name).toBe(
+      'living room',
+    );
+
+    // A name the host refuses (a right-to-left override) is said, and nothing changes.
+    await row.getByTestId('rename').click();
+    await input.fill('evil\u202Egpj.exe');
+    await row.getByTestId('rename-save').click();
+    await page.getByText(/Could not rename living room.*U\+202E/).waitFor();
+    await screenshot(page, '10-pairing-rename-refused');
+    await row.getByTestId('rename-cancel').click();
+    await row.getByTestId('client-name').getByText('living room', { exact: true }).waitFor();
+    expect((await pairedClients()).find((c) => c.fingerprint === newer.fingerprint)?.name).toBe(
+      'living room',
+    );
+    // Renamed after a reload too: the host keeps the name.
+    await page.reload();
+    await row.getByTestId('client-name').getByText('living room', { exact: true }).waitFor();
+    await page.evaluate(() => Object.assign(window, { pairingPageMark: true }));
+  });
+
   it('Refuse turns a client away: it is told, nothing is stored', async () => {
     const before = (await pairedClients()).length;
     const client = nativeClient('e2e-stranger', 1);

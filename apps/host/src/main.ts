@@ -179,6 +179,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     cert: identity.certPem,
     key: identity.keyPem,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),
+    pairedLabel: (fingerprint) => (pairedClients.has(fingerprint) ? pairedClients.label(fingerprint) : null),
     pairing: { broker: pendingPairings, store: pairedClients },
     guard: publicGuard,
   });

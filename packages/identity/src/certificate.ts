@@ -63,6 +63,15 @@ export function certificateFingerprint(certPemOrDer: string | Buffer): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
+// Eight bytes tell a handful of paired clients apart at a glance (a collision
+// needs 2^32 certificates); the full fingerprint stays the key.
+const SHORT_FINGERPRINT_BYTES = 8;
+
+/** The first 8 bytes of a lowercase-hex fingerprint, colon-separated: `a1:b2:c3:d4:e5:f6:07:18`. */
+export function shortFingerprint(fingerprint: string): string {
+  return (fingerprint.slice(0, SHORT_FINGERPRINT_BYTES * 2).match(/../g) ?? []).join(':');
+}
+
 /**
  * Accepts `AB:CD:…` (as openssl and Node print it) or plain hex, any case;
  * returns lowercase hex, or null when it is not a SHA-256 fingerprint.

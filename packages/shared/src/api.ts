@@ -149,10 +149,18 @@ export type PairingEvent =
   | { event: 'pairing'; data: PairingUpdate };
 
 export interface PairedClientInfo {
-  /** SHA-256 of the client's certificate, lowercase hex: the key to unpair with. */
+  /** SHA-256 of the client's certificate, lowercase hex: the key to rename and unpair with. */
   fingerprint: string;
+  /** Its first 8 bytes, colon-separated (`a1:b2:c3:d4:e5:f6:07:18`): what tells two clients of one name apart. */
+  shortFingerprint: string;
+  /** The name the client paired with, or the operator's since. */
   name: string;
   pairedUnixMs: number;
+}
+
+/** PATCH /clients/:fingerprint: the operator renames a paired client. */
+export interface PairedClientPatchRequest {
+  name: string;
 }
 
 /** GET /clients: the clients paired through either protocol (one store). */

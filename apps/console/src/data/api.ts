@@ -180,6 +180,13 @@ export class ApiClient {
     return (await this.json<PairedClientsResponse>('/clients')).clients;
   }
 
+  renameClient = (fingerprint: string, name: string) =>
+    this.json<PairedClientInfo>(`/clients/${encodeURIComponent(fingerprint)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+
   async unpair(fingerprint: string): Promise<void> {
     await this.request(`/clients/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
   }

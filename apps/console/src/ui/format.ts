@@ -67,7 +67,3 @@ export function formatWaited(ms: number): string {
   if (total < 60) return `${total} s`;
   return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`;
 }
-
-/** A SHA-256 fingerprint short enough for a table cell: first and last 8 hex digits. */
-export const shortFingerprint = (hex: string): string =>
-  hex.length > 20 ? `${hex.slice(0, 8)}…${hex.slice(-8)}` : hex;

@@ -41,6 +41,10 @@ export interface ApiDeps {
   /** Certificates paired through either protocol (GameStream or punktfunk/1). */
   pairedClients: {
     list(): PairedClient[];
+    get(fingerprint: string): PairedClient | null;
+    /** How logs name the client: its name and short fingerprint. */
+    label(fingerprint: string): string;
+    rename(fingerprint: string, name: string): Promise<PairedClient | null>;
     remove(fingerprint: string): Promise<boolean>;
   };
   /** Ends a running session as the operator; false when none with that id runs. */

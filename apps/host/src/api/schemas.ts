@@ -10,6 +10,8 @@ import type {
   HealthResponse,
   HostStatusResponse,
   LivenessResponse,
+  PairedClientInfo,
+  PairedClientPatchRequest,
   PairedClientsResponse,
   PairingRefusedResponse,
   PairingUpdate,
@@ -21,6 +23,7 @@ import type {
 } from '@punktfunk/shared';
 import { nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
+import { CLIENT_NAME_MAX_CHARS, clientNameProblem } from '../identity/paired-clients.js';
 import {
   CAPTURE_ID_PATTERN_SOURCE,
   isValidCaptureId,
@@ -143,8 +146,23 @@ export const fingerprintSchema = z
   .string()
   .describe('SHA-256 of the client certificate: 64 hex digits, optionally colon-separated');
 
-export const pairedClientsSchema = z.object({
-  clients: z.array(z.object({ fingerprint: z.string(), name: z.string(), pairedUnixMs: z.number() })),
+export const pairedClientSchema = z.object({
+  fingerprint: z.string(),
+  shortFingerprint: z.string().describe('the first 8 bytes of the fingerprint, colon-separated'),
+  name: z.string(),
+  pairedUnixMs: z.number(),
+});
+
+export const pairedClientsSchema = z.object({ clients: z.array(pairedClientSchema) });
+
+export const pairedClientPatchSchema = z.strictObject({
+  name: z
+    .string()
+    .describe(`1 to ${CLIENT_NAME_MAX_CHARS} characters, no control or bidirectional formatting characters`)
+    .superRefine((name, ctx) => {
+      const problem = clientNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 });
 
 export const gamestreamAppsSchema = z.object({
@@ -167,7 +185,28 @@ const schemasMatchTypes: [
   Same<z.output<typeof pairPinSchema>, PairPinRequest>,
   Same<z.output<typeof pairPinAcceptedSchema>, PairPinAcceptedResponse>,
   Same<z.output<typeof pairingRefusedSchema>, PairingRefusedResponse>,
+  Same<z.output<typeof pairedClientSchema>, PairedClientInfo>,
   Same<z.output<typeof pairedClientsSchema>, PairedClientsResponse>,
+  Same<z.output<typeof pairedClientPatchSchema>, PairedClientPatchRequest>,
   Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];
 void schemasMatchTypes;

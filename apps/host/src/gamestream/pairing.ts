@@ -25,6 +25,7 @@ import {
   verifySecret,
 } from '@punktfunk/protocol';
 import { certificateFingerprint } from '../identity/certificate.js';
+import { clientLabel } from '../identity/paired-clients.js';
 import { type PendingPairings, PinRefused } from '../pairing/pending-pairings.js';
 
 // Moonlight waits without a timeout while the user walks to the host; two
@@ -103,7 +104,7 @@ export class GameStreamPairing {
     const { requestId, pin } = this.deps.pending.requestPin(info, signal);
     state.requestId = requestId;
     this.deps.log(
-      `GameStream pairing request from ${request.deviceName} (${address}); enter the PIN it shows`,
+      `GameStream pairing request from ${clientLabel(request.deviceName, state.clientFingerprint)} at ${address}; enter the PIN it shows`,
     );
     const pinText = await this.awaitPin(state, pin);
     // The request may have ended meanwhile (/unpair, host stopping).
@@ -259,6 +260,8 @@ export class GameStreamPairing {
     if (state.stepTimer) clearTimeout(state.stepTimer);
     state.abort.abort();
     if (state.requestId) this.deps.pending.settle(state.requestId, outcome, detail);
-    this.deps.log(`GameStream pairing with ${state.deviceName}: ${outcome} (${detail})`);
+    this.deps.log(
+      `GameStream pairing with ${clientLabel(state.deviceName, state.clientFingerprint)}: ${outcome} (${detail})`,
+    );
   }
 }

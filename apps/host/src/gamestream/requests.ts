@@ -39,9 +39,9 @@ export interface GameStreamContext {
   gpuType: string;
   pairedClients: {
     has(fingerprint: string): boolean;
+    /** The client's name and short fingerprint: how logs and recordings name it (its uniqueid tells nothing apart). */
+    label(fingerprint: string): string;
     remove(fingerprint: string): Promise<boolean>;
-    /** The paired client's name; null when not paired. */
-    nameOf(fingerprint: string): string | null;
   };
   pairing: GameStreamPairing;
   apps: GameStreamApps;
@@ -93,13 +93,13 @@ function isPaired(ctx: GameStreamContext, req: RequestInfo): boolean {
 }
 
 /** How the log names a client: its paired name and the start of its certificate's fingerprint. */
+/** How the log names the caller: the paired client's label (name and short fingerprint). */
 export function clientLabel(
   ctx: Pick<GameStreamContext, 'pairedClients'>,
   fingerprint: string | null,
 ): string {
   if (fingerprint === null) return 'a client without a certificate';
-  const name = ctx.pairedClients.nameOf(fingerprint);
-  return `${name ?? 'an unpaired client'} [${fingerprint.slice(0, 8)}]`;
+  return ctx.pairedClients.label(fingerprint);
 }
 
 function sessionLabel(session: { appTitle: string; sessionId: string }): string {
@@ -158,8 +158,9 @@ async function unpair(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   const uniqueId = clientUniqueId(query);
   ctx.pairing.cancel(uniqueId, plainAddress(req.remoteAddress));
   if (isPaired(ctx, req)) {
+    const label = ctx.pairedClients.label(req.peerFingerprint as string);
     await ctx.pairedClients.remove(req.peerFingerprint as string);
-    ctx.log(`GameStream client ${uniqueId} unpaired itself`);
+    ctx.log(`GameStream client ${label} unpaired itself`);
   }
   return xmlReply([]);
 }
@@ -190,6 +191,7 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
     appTitle: app.title,
     clientUniqueId: uniqueId,
     clientFingerprint: fingerprint,
+    clientLabel: ctx.pairedClients.label(fingerprint),
     clientAddress: plainAddress(req.remoteAddress),
   });
   if (!session) {
@@ -258,6 +260,7 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     surroundAudioInfo,
     localAudioPlayMode,
     clientAddress,
+    clientLabel: ctx.pairedClients.label(fingerprint),
   });
   ctx.log(
     `GameStream /resume by ${clientLabel(ctx, fingerprint)} from ${clientAddress}: ` +

@@ -23,6 +23,8 @@ export interface GameStreamSession {
   clientUniqueId: string;
   /** SHA-256 of the certificate the launch came with. */
   clientFingerprint: string;
+  /** How recordings and logs name the client: the operator's name for it and its short fingerprint. */
+  clientLabel: string;
   clientAddress: string;
   startedUnixMs: number;
   stream: GameStreamNegotiation;
@@ -60,6 +62,7 @@ export type ResumeInput = Pick<
   | 'surroundAudioInfo'
   | 'localAudioPlayMode'
   | 'clientAddress'
+  | 'clientLabel'
 >;
 
 export class GameStreamSessions {

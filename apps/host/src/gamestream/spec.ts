@@ -256,7 +256,7 @@ export function gameStreamSpec(i: GameStreamSpecInput): GameStreamSpec {
   const audioEncrypted = announced.audioEncryption || (announced.encryptionEnabled & SS_ENC_AUDIO) !== 0;
   return {
     start: {
-      client: `${session.clientUniqueId}@${session.clientAddress}`,
+      client: session.clientLabel,
       windowMs: i.windowMs,
       source: {
         kind: 'engine',

@@ -2,6 +2,11 @@
 // their certificate. The pairing flows fill it; the management API's TLS lane
 // reads it (has) on every request, so lookups are in memory and synchronous.
 import { nameProblem } from '@punktfunk/shared';
+
+// The certificate, not the client's uniqueid or name, tells clients apart:
+// moonlight-embedded sends one fixed uniqueid from every install, and two
+// installs may well carry the same device name. The operator can rename a
+// client; that name, with the short fingerprint, is how the host names it.
 import { z } from 'zod';
 import {
   ensurePrivateFile,
@@ -9,12 +14,28 @@ import {
   readPrivateFile,
   writePrivateFileAtomic,
 } from '../fs/private-files.js';
-import { normalizeFingerprint } from './certificate.js';
+import { normalizeFingerprint, shortFingerprint } from './certificate.js';
 
 export interface PairedClient {
   fingerprint: string;
   name: string;
   pairedUnixMs: number;
+}
+
+// A name shows in one line of the console's list and in log lines.
+export const CLIENT_NAME_MAX_CHARS = 64;
+/** Why `name` cannot be a client's name, or null when it can. */
+export function clientNameProblem(name: string): string | null {
+  if (name.trim() === '') return 'must not be empty';
+  if ([...name].length > CLIENT_NAME_MAX_CHARS) return `must be at most ${CLIENT_NAME_MAX_CHARS} characters`;
+  // Bidirectional overrides and controls would make a name display other than
+  // it is stored (one client passing itself off as another in the list).
+  return nameProblem(name);
+}
+
+/** How the host names a client in logs and recordings: `roth (a1:b2:c3:d4:e5:f6:07:18)`. */
+export function clientLabel(name: string, fingerprint: string): string {
+  return `${name} (${shortFingerprint(fingerprint)})`;
 }
 
 const fileSchema = z.object({
@@ -67,9 +88,16 @@ export class PairedClients {
     return key !== null && this.clients.has(key);
   }
 
-  nameOf(fingerprint: string): string | null {
+  get(fingerprint: string): PairedClient | null {
     const key = normalizeFingerprint(fingerprint);
-    return key === null ? null : (this.clients.get(key)?.name ?? null);
+    return (key !== null && this.clients.get(key)) || null;
+  }
+
+  /** The client's label (operator's name and short fingerprint); "an unpaired client (short fingerprint)" when not paired. */
+  label(fingerprint: string): string {
+    const client = this.get(fingerprint);
+    if (client) return clientLabel(client.name, client.fingerprint);
+    return `an unpaired client (${shortFingerprint(normalizeFingerprint(fingerprint) ?? fingerprint)})`;
   }
 
   list(): PairedClient[] {
@@ -86,6 +114,18 @@ export class PairedClients {
     this.clients.set(key, client);
     await this.persist();
     return client;
+  }
+
+  /** The operator's name for a paired client; null when it is not paired. */
+  async rename(fingerprint: string, name: string): Promise<PairedClient | null> {
+    const problem = clientNameProblem(name);
+    if (problem) throw new PairedClientsError(`the name ${problem}`);
+    const client = this.get(fingerprint);
+    if (!client) return null;
+    const renamed = { ...client, name: name.trim() };
+    this.clients.set(client.fingerprint, renamed);
+    await this.persist();
+    return renamed;
   }
 
   /** Returns whether the client was paired. */

@@ -18,6 +18,7 @@ import {
   parseClientMessage,
   type WelcomeMessage,
 } from '@punktfunk/protocol';
+import { clientLabel } from '../identity/paired-clients.js';
 import type { StreamingSession } from '../streaming/core/session-manager.js';
 import { NativePairing, type PairingStore, type PinBroker } from './pairing.js';
 
@@ -33,6 +34,8 @@ export interface ControlConnectionDeps {
     hello: HelloMessage;
     offer: StreamOffer;
     remoteAddress: string;
+    /** SHA-256 of the client's TLS certificate, hex; '' when it showed none (loopback without pairing). */
+    fingerprint: string;
     key: Buffer;
     salt: Buffer;
     sessionId: string;
@@ -228,7 +231,7 @@ export class ControlConnection {
     };
     this.pairing = new NativePairing(this.socket, info, pairing.broker, pairing.store);
     this.deps.log(
-      `native client ${this.remoteAddress} (${clientName}) asks to pair; waiting for the operator's PIN`,
+      `native client ${clientLabel(clientName, info.fingerprint)} at ${this.remoteAddress} asks to pair; waiting for the operator's PIN`,
     );
     this.pairing
       .begin((m) => this.send(m))
@@ -240,7 +243,9 @@ export class ControlConnection {
       (ok) => {
         if (!ok) return this.fail('pairing failed: wrong PIN');
         this.admitted = true;
-        this.deps.log(`native client ${this.remoteAddress} paired`);
+        this.deps.log(
+          `native client ${clientLabel(pairing.info.clientName, pairing.info.fingerprint)} paired`,
+        );
         this.send({ type: 'paired' });
       },
       (error: Error) => this.fail(`pairing failed: ${error.message}`),
@@ -266,6 +271,7 @@ export class ControlConnection {
         hello: this.hello,
         offer: this.offer,
         remoteAddress: this.remoteAddress,
+        fingerprint: this.peer.fingerprint,
         key: keying.key,
         salt: keying.salt,
         sessionId: this.sessionId,

@@ -36,7 +36,7 @@ export class NativePairing {
 
   constructor(
     private readonly socket: KeyingMaterialExporter,
-    private readonly info: PairingRequestInfo,
+    readonly info: PairingRequestInfo,
     private readonly broker: PinBroker,
     private readonly store: PairingStore,
   ) {}

@@ -6,6 +6,7 @@ import type { HelloMessage } from '@punktfunk/protocol';
 import type { EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
+import { clientLabel } from '../identity/paired-clients.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { ControlConnectionDeps, StreamOffer } from './control-connection.js';
@@ -23,6 +24,8 @@ export interface Pf1ServiceOptions {
   key: string;
   encoderName: string;
   isPaired(fingerprint256: string): boolean;
+  /** The operator's name for a paired client with its short fingerprint; null when it is not paired. */
+  pairedLabel(fingerprint256: string): string | null;
   pairing: ControlServerOptions['pairing'];
   guard: ControlServerOptions['guard'];
   log(line: string): void;
@@ -57,6 +60,12 @@ export function streamOffer(o: Pf1ServiceOptions, hello: HelloMessage): StreamOf
 
 type SessionArgs = Parameters<ControlConnectionDeps['startSession']>[0];
 
+/** How the recording names the client: by its certificate, paired or not; by name and address without one. */
+function sessionClient(o: Pf1ServiceOptions, args: SessionArgs): string {
+  if (!args.fingerprint) return `${args.hello.clientName}@${args.remoteAddress}`;
+  return o.pairedLabel(args.fingerprint) ?? clientLabel(args.hello.clientName, args.fingerprint);
+}
+
 /** Opens the desktop, then the worker; the desktop is closed when the stream ends (or the desktop ends it). */
 async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Promise<StreamingSession> {
   const { hello, offer, remoteAddress, key, salt, sessionId } = args;
@@ -69,7 +78,7 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
     session = o.sessions.start({
       sessionId,
       kind: 'native',
-      client: `${hello.clientName}@${remoteAddress}`,
+      client: sessionClient(o, args),
       windowMs: o.config.windowMs,
       source: {
         kind: 'engine',

@@ -75,6 +75,7 @@ describe('OpenAPI document', () => {
     // Liveness is the one route open to anyone.
     expect(doc.paths['/live']?.get?.security).toEqual([]);
     expect(doc.paths['/stats/recordings/{id}']?.patch?.requestBody).toBeDefined();
+    expect(doc.paths['/clients/{fingerprint}']?.patch?.requestBody).toBeDefined();
     expect(API_RESOURCES.length).toBeGreaterThanOrEqual(5);
   });
 });

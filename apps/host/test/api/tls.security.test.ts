@@ -113,6 +113,9 @@ describe('TLS lane', () => {
     ['PATCH', '/stats/recordings/x'],
     ['GET', '/stats/recordings/x/export.csv'],
     ['GET', '/openapi.json'],
+    // A client may not see the others, nor rename itself or anyone else.
+    ['GET', '/clients'],
+    ['PATCH', `/clients/${'ab'.repeat(32)}`],
   ])('a paired client certificate on %s %s is 403', async (method, path) => {
     const reply = await call('https', method, path, { client: pairedClient });
     expect(reply.status).toBe(403);

@@ -173,17 +173,19 @@ describe('GameStream stream against the real host', () => {
         .every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z punktfunk host: /.test(l)),
     ).toBe(true);
     expect(log).toMatch(
-      /GameStream \/launch by gs-test \[[0-9a-f]{8}\] from 127\.0\.0\.1: 1280x720@60 \(Desktop, session \w+\)/,
+      /GameStream \/launch by gs-test \([0-9a-f:]{23}\) from 127\.0\.0\.1: 1280x720@60 \(Desktop, session \w+\)/,
     );
     expect(log).toMatch(
-      /GameStream \/cancel by gs-test \[[0-9a-f]{8}\]: it ended its session \(Desktop, session \w+\)/,
+      /GameStream \/cancel by gs-test \([0-9a-f:]{23}\): it ended its session \(Desktop, session \w+\)/,
     );
     expect(log).toMatch(
       /GameStream: stream \w+ starting, .*encryption: video aes-128-gcm, audio aes-128-cbc, control aes-128-gcm;/,
     );
-    expect(log).toMatch(/GameStream pairing with gs-test: paired \(its certificate is stored\)/);
+    expect(log).toMatch(
+      /GameStream pairing with gs-test \([0-9a-f:]{23}\): paired \(its certificate is stored\)/,
+    );
     // One line says where the stream goes, naming the client; the end summary follows the reason and counts its requests.
-    expect(log).toMatch(/GameStream: streaming to gs-test \[[0-9a-f]{8}\] at 127\.0\.0\.1:\d+/);
+    expect(log).toMatch(/GameStream: streaming to gs-test \([0-9a-f:]{23}\) at 127\.0\.0\.1:\d+/);
     expect(log).not.toMatch(/: video to /);
     expect(log).toMatch(
       /ending stream (\w+) \(the session was cancelled\)[\s\S]*GameStream \1: \d+ video frames, \d+ audio packets sent \(\d+ as silence\); the client asked for [1-9]\d* keyframe\(s\) and reported \d+ unrecoverable frame\(s\)/,
@@ -363,9 +365,9 @@ describe('GameStream stream against the real host', () => {
     expect(busyQuit.statusMessage).toMatch(/another client's/);
     // Every refusal is logged with who asked.
     await waitForOutput(
-      /GameStream \/launch by second \[[0-9a-f]{8}\] from 127\.0\.0\.1 refused \(503\): the host is busy/,
+      /GameStream \/launch by second \([0-9a-f:]{23}\) from 127\.0\.0\.1 refused \(503\): the host is busy/,
     );
-    await waitForOutput(/GameStream \/cancel by second \[[0-9a-f]{8}\] from 127\.0\.0\.1 refused \(503\)/);
+    await waitForOutput(/GameStream \/cancel by second \([0-9a-f:]{23}\) from 127\.0\.0\.1 refused \(503\)/);
 
     // Garbage, truncated pings, a wrong ping payload and forged ENet datagrams at every stream port.
     const base = host.gamestream?.streamPortBase ?? 0;
@@ -414,7 +416,7 @@ describe('GameStream stream against the real host', () => {
     expect(resumedFrames).toBeGreaterThan(40);
     expect(host.output()).toMatch(
       new RegExp(
-        `GameStream: the operator ended the session of gs-test \\[[0-9a-f]{8}\\] \\(Desktop, stream ${streamId}\\)`,
+        `GameStream: the operator ended the session of gs-test \\([0-9a-f:]{23}\\) \\(Desktop, stream ${streamId}\\)`,
       ),
     );
     expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(404);

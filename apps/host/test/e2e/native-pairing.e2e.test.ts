@@ -91,6 +91,29 @@ describe('native pairing by PIN', () => {
     expect(client.stderr()).not.toMatch(/enter PIN/);
   });
 
+  it("renamed by the operator, the client's recording names it by that name and its short fingerprint", async () => {
+    const body = (await (await host.api('/clients')).json()) as {
+      clients: { fingerprint: string; shortFingerprint: string; name: string }[];
+    };
+    const paired = body.clients.find((c) => c.name === 'e2e-laptop');
+    expect(paired?.shortFingerprint).toBe(paired?.fingerprint.slice(0, 16).match(/../g)?.join(':'));
+    const renamed = await host.api(`/clients/${paired?.fingerprint}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'work laptop' }),
+    });
+    expect(renamed.status).toBe(200);
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
+    expect((await startClient(clientDir, 1).done).code).toBe(0);
+    const stopped = await host.api('/stats/capture/stop', { method: 'POST' });
+    const { id } = (await stopped.json()) as { id: string };
+    const capture = (await (await host.api(`/stats/recordings/${encodeURIComponent(id)}`)).json()) as {
+      meta: { sessions: { client: string | null }[] };
+    };
+    expect(capture.meta.sessions.map((s) => s.client)).toEqual([`work laptop (${paired?.shortFingerprint})`]);
+    expect(host.output()).toContain(`native client e2e-laptop (${paired?.shortFingerprint}) paired`);
+  });
+
   it('a wrong PIN fails on both ends, and the client can try again', async () => {
     const otherDir = join(configDir, 'phone');
     const first = startClient(otherDir, 1);

@@ -55,6 +55,7 @@ function session(stream: AnnouncedStream): GameStreamSession {
     localAudioPlayMode: false,
     clientUniqueId: 'client-a',
     clientFingerprint: 'ab',
+    clientLabel: 'roth (ab:cd:ef:01:23:45:67:89)',
     clientAddress: '10.0.0.2',
     startedUnixMs: 0,
     stream: { pingPayload: 'PINGPAYLOAD12345', controlConnectData: 1, announced: stream, playing: true },
@@ -175,7 +176,8 @@ describe('gameStreamSpec', () => {
 
   it("keeps the client's session settings and normalizes the audio packet duration", () => {
     const s = spec(announced({ codec: 'hevc', audioPacketDurationMs: 10 }));
-    expect(s.start.client).toBe('client-a@10.0.0.2');
+    // The operator's name for the client and its short fingerprint, not the uniqueid (moonlight-embedded's is fixed).
+    expect(s.start.client).toBe('roth (ab:cd:ef:01:23:45:67:89)');
     expect(s.start.source).toMatchObject({ codec: 'hevc', width: 1920, height: 1080, fps: 60 });
     expect(s.start.send).toMatchObject({
       bindHost: '0.0.0.0',

@@ -42,6 +42,20 @@ describe('paired clients store', () => {
     expect(reopened.list()).toEqual([{ fingerprint: A, name: 'laptop', pairedUnixMs: 1 }]);
   });
 
+  it('renames a client, labels it by name and short fingerprint, and refuses unsafe names', async () => {
+    const store = await PairedClients.open(path);
+    await store.add(A, 'roth', 1);
+    await store.add(B, 'roth', 2);
+    expect(await store.rename(B, 'desk')).toEqual({ fingerprint: B, name: 'desk', pairedUnixMs: 2 });
+    expect(await store.rename('c3'.repeat(32), 'x')).toBeNull();
+    await expect(store.rename(A, 'evil\u202Egpj')).rejects.toThrow(/U\+202E/);
+    expect(store.label(A)).toBe('roth (a1:a1:a1:a1:a1:a1:a1:a1)');
+    expect(store.label(B.toUpperCase())).toBe('desk (b2:b2:b2:b2:b2:b2:b2:b2)');
+    // Not paired: the certificate still tells who it was.
+    expect(store.label('c3'.repeat(32))).toBe('an unpaired client (c3:c3:c3:c3:c3:c3:c3:c3)');
+    expect((await PairedClients.open(path)).list().map((c) => c.name)).toEqual(['roth', 'desk']);
+  });
+
   it('refuses a malformed fingerprint', async () => {
     const store = await PairedClients.open(path);
     await expect(store.add('abc', 'x')).rejects.toThrow(PairedClientsError);
