@@ -105,10 +105,8 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
   return servers;
 }
 
-/** Opens everything, pushing each closer right after its thing opened. */
-async function startHost(config: HostConfig, probe: EngineProbe, closers: Closers): Promise<void> {
-  const mgmt = config.management;
-  // Failures of peers on every listener, summed up once per interval.
+/** Failures of peers on every listener, summed up once per interval. */
+function openPeerFailures(config: HostConfig, closers: Closers): PeerFailureLog {
   const failures = new PeerFailureLog({
     intervalMs: config.listeners.peerLogIntervalMs,
     log: log.warn,
@@ -116,23 +114,56 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     afterFailures: () => void releaseFreeMemory(),
   });
   closers.push(() => failures.close());
-  checkOpenFileLimit(config.listeners, log);
-  const publicGuard = { limits: config.listeners.publicLimits, failures };
-  const identity = await loadOrCreateIdentity(mgmt.configDir, mgmt.hostName, log);
-  const pairedClients = await PairedClients.open(join(mgmt.configDir, 'paired-clients.json'), log);
-  // The one recorder of this process. The streaming core gets it too: it
-  // mirrors recorder.onArmedChange into the workers' control block and relays
-  // worker messages to noteSession / noteSessionEnd / addSample.
+  return failures;
+}
+
+/**
+ * The one recorder of this process. The streaming core gets it too: it
+ * mirrors recorder.onArmedChange into the workers' control block and relays
+ * worker messages to noteSession / noteSessionEnd / addSample.
+ */
+async function openRecorder(
+  mgmt: HostConfig['management'],
+  hostName: string,
+  closers: Closers,
+): Promise<StatsRecorder> {
   const recorder = await StatsRecorder.open({
     dir: mgmt.capturesDir,
     nowMonoUs: monotonicUs,
-    host: { name: identity.hostName, version: HOST_VERSION },
+    host: { name: hostName, version: HOST_VERSION },
     log,
     // A capture the captures directory refuses at shutdown goes here (or to the OS temp dir).
     unsavedDir: join(mgmt.configDir, 'captures-unsaved'),
   });
   // An armed capture, and any whose save failed, is saved (or written elsewhere, named in the log), never dropped.
   closers.push(() => recorder.shutdown());
+  return recorder;
+}
+
+/** The operator ends any client's session from the console or the API. */
+async function operatorEndsSession(
+  sessionId: string,
+  gamestream: GameStreamService | null,
+  manager: SessionManager | null,
+): Promise<boolean> {
+  // A GameStream stream ends with its launch record (the client's app quits, as Moonlight's quit would).
+  if (await gamestream?.endStream(sessionId)) return true;
+  const session = manager?.list().find((s) => s.sessionId === sessionId);
+  if (!session) return false;
+  log.info(`the operator ended session ${sessionId} (${session.kind}, ${session.client ?? 'no client'})`);
+  await session.stop();
+  return true;
+}
+
+/** Opens everything, pushing each closer right after its thing opened. */
+async function startHost(config: HostConfig, probe: EngineProbe, closers: Closers): Promise<void> {
+  const mgmt = config.management;
+  const failures = openPeerFailures(config, closers);
+  checkOpenFileLimit(config.listeners, log);
+  const publicGuard = { limits: config.listeners.publicLimits, failures };
+  const identity = await loadOrCreateIdentity(mgmt.configDir, mgmt.hostName, log);
+  const pairedClients = await PairedClients.open(join(mgmt.configDir, 'paired-clients.json'), log);
+  const recorder = await openRecorder(mgmt, identity.hostName, closers);
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
   let gamestream: GameStreamService | null = null;
@@ -148,15 +179,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     probe,
     gamestream: () => gamestream,
     guard: { limits: config.listeners.managementLimits, failures },
-    endSession: async (sessionId) => {
-      // A GameStream stream ends with its launch record (the client's app quits, as Moonlight's quit would).
-      if (await gamestream?.endStream(sessionId)) return true;
-      const session = manager?.list().find((s) => s.sessionId === sessionId);
-      if (!session) return false;
-      log.info(`the operator ended session ${sessionId} (${session.kind}, ${session.client ?? 'no client'})`);
-      await session.stop();
-      return true;
-    },
+    endSession: (sessionId) => operatorEndsSession(sessionId, gamestream, manager),
   });
   closers.push(() => api.close());
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.

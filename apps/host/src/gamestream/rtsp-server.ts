@@ -134,7 +134,11 @@ class RtspHandshakes {
     if (response.statusCode !== 200) {
       const why = response.headers?.find(([name]) => name === 'X-Punktfunk-Error')?.[1] ?? '';
       // The method as the client wrote it: any token up to the head limit, so cut for the log.
-      this.o.log(`GameStream RTSP: ${request.method.slice(0, 20)} answered ${response.statusCode} (${why})`);
+      this.o.guard.failures.detail(
+        'GameStream RTSP',
+        'request refused',
+        `GameStream RTSP: ${request.method.slice(0, 20)} answered ${response.statusCode} (${why})`,
+      );
     }
     if (event?.kind === 'setup' && event.stream !== 'control') {
       try {

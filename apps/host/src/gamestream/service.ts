@@ -143,12 +143,7 @@ async function openService(
     isStreaming: () => streamer?.streaming() != null,
     log: o.log,
   };
-  const codecFallbacks = await CodecFallbacks.load(join(o.configDir, 'codec-fallbacks.json'), o.log);
-  if (codecFallbacks.describe()) {
-    o.log(
-      `GameStream: offering H.264 instead where an earlier run found a codec too slow (${codecFallbacks.describe()})`,
-    );
-  }
+  const codecFallbacks = await loadCodecFallbacks(o);
   const control = await openLanes(o, ctx, { ...spec, codecFallbacks }, ports, closers, (kind, session) =>
     streamer ? streamer.openStreamPort(kind, session) : Promise.resolve(),
   );
@@ -184,6 +179,16 @@ async function openService(
     return true;
   };
   return { ...service, endStream, close: () => closers.close() };
+}
+
+/** The modes an earlier run found a codec too slow for (H.264 is offered there instead). */
+async function loadCodecFallbacks(o: GameStreamServiceOptions): Promise<CodecFallbacks> {
+  const fallbacks = await CodecFallbacks.load(join(o.configDir, 'codec-fallbacks.json'), o.log);
+  const described = fallbacks.describe();
+  if (described) {
+    o.log(`GameStream: offering H.264 instead where an earlier run found a codec too slow (${described})`);
+  }
+  return fallbacks;
 }
 
 /** HTTP, HTTPS and RTSP (their bound ports go into `ports`) and the control stream's UDP port. */

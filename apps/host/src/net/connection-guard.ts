@@ -65,6 +65,11 @@ export class ConnectionGuard {
     this.o.failures.note(this.o.listener, kind);
   }
 
+  /** A failure with its own log line (up to a few per interval; counted after). */
+  detail(kind: PeerFailureKind, line: string): void {
+    this.o.failures.detail(this.o.listener, kind, line);
+  }
+
   /** A plain TCP listener (RTSP): the guard sees each connection first. */
   watch(server: NetServer): void {
     server.prependListener('connection', (socket: Socket) => this.admit(socket));

@@ -12,6 +12,7 @@ export type PeerFailureKind =
   | 'refused: not paired'
   | 'refused: connection rate'
   | 'malformed request'
+  | 'request refused'
   | 'connection error';
 
 export interface PeerFailureLogOptions {
@@ -26,9 +27,19 @@ export interface PeerFailureLogOptions {
   afterFailures?(): void;
 }
 
+/**
+ * Failures worth their own line (what a client did wrong, with the reason)
+ * get one, up to this many per listener and interval; past that they are
+ * only counted, so a client that has a real problem is seen and a flood is not
+ * written out line by line.
+ */
+export const DETAIL_LINES_PER_INTERVAL = 5;
+
 export class PeerFailureLog {
   /** listener → kind → count since the last line. */
   private readonly counts = new Map<string, Map<PeerFailureKind, number>>();
+  /** listener → detail lines written in its current interval. */
+  private readonly detailed = new Map<string, { sinceMs: number; lines: number }>();
   private timer: NodeJS.Timeout | null = null;
   private windowStartMs = 0;
   /** The timer runs on past the last summary to call afterFailures once the flood is over. */
@@ -46,6 +57,22 @@ export class PeerFailureLog {
     if (this.timer && !this.trailing) return;
     this.windowStartMs = Date.now();
     this.arm(false);
+  }
+
+  /** Logs `line` while the listener has had fewer than DETAIL_LINES_PER_INTERVAL this interval; counts it under `kind` after. */
+  detail(listener: string, kind: PeerFailureKind, line: string): void {
+    const nowMs = Date.now();
+    let shown = this.detailed.get(listener);
+    if (!shown || nowMs - shown.sinceMs >= this.o.intervalMs) {
+      shown = { sinceMs: nowMs, lines: 0 };
+      this.detailed.set(listener, shown);
+    }
+    if (shown.lines < DETAIL_LINES_PER_INTERVAL) {
+      shown.lines++;
+      this.o.log(line);
+      return;
+    }
+    this.note(listener, kind);
   }
 
   private arm(trailing: boolean): void {

@@ -62,6 +62,8 @@ export interface ConnectionGuardHooks {
   greeted(): void;
   /** Before that, failures are counted in the peer-failure summary, not logged one by one. */
   failedBeforeGreeting(kind: 'malformed request' | 'connection error'): void;
+  /** After it, a failure has its own line, up to a few per interval (a fuzzing client is then counted). */
+  failedAfterGreeting(kind: 'malformed request' | 'connection error', line: string): void;
 }
 
 type Phase = 'awaiting-hello' | 'awaiting-start' | 'streaming' | 'closed';
@@ -102,7 +104,11 @@ export class ControlConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.close('connection closed'));
     socket.on('error', (error) => {
-      if (this.greeted) deps.log(`native client ${this.remoteAddress}: ${error.message}`);
+      if (this.greeted)
+        guard.failedAfterGreeting(
+          'connection error',
+          `native client ${this.remoteAddress}: ${error.message}`,
+        );
       else guard.failedBeforeGreeting('connection error');
     });
   }
@@ -138,7 +144,8 @@ export class ControlConnection {
   }
 
   private fail(message: string): void {
-    if (this.greeted) this.deps.log(`native client ${this.remoteAddress}: ${message}`);
+    if (this.greeted)
+      this.guard.failedAfterGreeting('malformed request', `native client ${this.remoteAddress}: ${message}`);
     else this.guard.failedBeforeGreeting('malformed request');
     this.send({ type: 'error', message });
     this.endSocket();

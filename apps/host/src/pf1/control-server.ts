@@ -80,6 +80,7 @@ export class ControlServer {
     const connection = new ControlConnection(socket, peer, randomUUID().slice(0, 8), this.o, {
       greeted: () => this.guard.greeted(socket),
       failedBeforeGreeting: (kind) => this.guard.note(kind),
+      failedAfterGreeting: (kind, line) => this.guard.detail(kind, line),
     });
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));

@@ -124,9 +124,10 @@ async function streamCapped(codec: 'h264' | 'hevc' | 'av1', seconds: number): Pr
 describe('GameStream codecs against the real host', () => {
   it('advertises the codecs whose encoders opened: H.264, HEVC and AV1 (SVT-AV1) in serverinfo and DESCRIBE', async () => {
     const info = await client.https('/serverinfo');
-    // SCM_H264 | SCM_HEVC | SCM_AV1_MAIN8 (moonlight-common-c Limelight.h).
-    expect(Number(leaf(info, 'ServerCodecModeSupport'))).toBe(0x1 | 0x100 | 0x10000);
-    expect(host.output()).toMatch(/codecs: h264, hevc, av1/);
+    // SCM_H264 | SCM_HEVC | SCM_AV1_MAIN8, and the 4:4:4 profiles of the first two,
+    // SCM_H264_HIGH8_444 | SCM_HEVC_REXT8_444 (moonlight-common-c Limelight.h).
+    expect(Number(leaf(info, 'ServerCodecModeSupport'))).toBe(0x1 | 0x100 | 0x10000 | 0x40000 | 0x80000);
+    expect(host.output()).toMatch(/codecs: h264, hevc, av1, 4:4:4 for h264, hevc/);
   });
 
   for (const codec of ['h264', 'hevc', 'av1'] as const) {

@@ -2,7 +2,7 @@
 // per listener and kind, and the freed-heap hook runs after it and once more
 // when the flood is over.
 import { describe, expect, it } from 'vitest';
-import { PeerFailureLog } from '../../src/net/peer-failures.js';
+import { DETAIL_LINES_PER_INTERVAL, PeerFailureLog } from '../../src/net/peer-failures.js';
 
 function recorder() {
   const lines: string[] = [];
@@ -44,6 +44,30 @@ describe('PeerFailureLog', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/GameStream RTSP: 1× malformed request$/);
     expect(hookCalls()).toBe(2);
+    failures.close();
+  });
+
+  it('gives the first few failures of a listener their own line, and counts the rest of a flood', () => {
+    const { failures, lines } = recorder();
+    for (let i = 0; i < 2_500; i++) {
+      failures.detail('pf1 control', 'malformed request', `native client 127.0.0.1: bad message ${i}`);
+    }
+    failures.detail(
+      'GameStream RTSP',
+      'request refused',
+      'GameStream RTSP: ANNOUNCE answered 453 (over the cap)',
+    );
+    expect(lines).toEqual([
+      ...Array.from(
+        { length: DETAIL_LINES_PER_INTERVAL },
+        (_, i) => `native client 127.0.0.1: bad message ${i}`,
+      ),
+      'GameStream RTSP: ANNOUNCE answered 453 (over the cap)',
+    ]);
+    failures.flush();
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`pf1 control: ${2_500 - DETAIL_LINES_PER_INTERVAL}× malformed request$`),
+    );
     failures.close();
   });
 });

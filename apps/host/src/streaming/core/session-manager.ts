@@ -217,13 +217,7 @@ export class SessionManager {
     let failure: string | null = null;
     let reason: string | null = null;
     let summary: string | null = null;
-    let resolveStarted!: (info: SessionStartedInfo) => void;
-    let rejectStarted!: (error: Error) => void;
-    const started = new Promise<SessionStartedInfo>((res, rej) => {
-      resolveStarted = res;
-      rejectStarted = rej;
-    });
-    started.catch(() => {}); // a failure is reported through `ended` as well
+    const { promise: started, resolve: resolveStarted, reject: rejectStarted } = startedSignal();
     let startedAs: Extract<WorkerMessage, { type: 'started' }> | null = null;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
@@ -286,6 +280,22 @@ export class SessionManager {
       },
     };
   }
+}
+
+/** Settled by the worker's 'started' message, or rejected when it fails first. */
+function startedSignal(): {
+  promise: Promise<SessionStartedInfo>;
+  resolve: (info: SessionStartedInfo) => void;
+  reject: (error: Error) => void;
+} {
+  let resolve!: (info: SessionStartedInfo) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<SessionStartedInfo>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {}); // a failure is reported through `ended` as well
+  return { promise, resolve, reject };
 }
 
 function sessionInfo(
