@@ -10,6 +10,7 @@ import type { DesktopInputTarget } from '../desktop/input-target.js';
 import type { DesktopInput } from './desktop-input.js';
 import { MutterDesktopInput } from './mutter-desktop-input.js';
 import { NativeDesktopInput } from './native-desktop-input.js';
+import { orderedRemoteInput } from './ordered-remote-input.js';
 import type { Size } from './pointer-mapping.js';
 import { UinputDesktopInput } from './uinput-desktop-input.js';
 
@@ -70,7 +71,8 @@ function openTarget(target: DesktopInputTarget, o: OpenDesktopInputOptions): Ope
       case 'portal':
         return {
           input: new MutterDesktopInput({
-            input: target.input,
+            // The portal may reorder calls sent back to back (see ordered-remote-input.ts).
+            input: orderedRemoteInput(target.input),
             screen: target.screen,
             stream: o.stream,
             outputName: 'portal',

@@ -199,7 +199,9 @@ describe.skipIf(!pulseInstalled)('GameStream surround audio from a 7.1 sink', ()
       const found = channels.map((samples) => dominantOf(samples.slice(-ANALYSED_SAMPLES), tones));
       expect(found).toEqual(tones);
     },
-    60_000,
+    // One retry: once in a loaded fresh-machine run (of about ten runs) one channel of the
+    // analysed second showed no clear tone (not a wrong one); not reproduced since, under load either.
+    { timeout: 60_000, retry: 1 },
   );
 });
 
