@@ -2,7 +2,7 @@
 // so a broken engine or a missing encoder shows at once, not when a client
 // connects, and the log says which encoder the streams will use.
 
-import type { EncoderInfo } from '@punktfunk/native';
+import type { EncoderInfo, EncoderLog } from '@punktfunk/native';
 import { FrameCapture, VideoEncoder } from '@punktfunk/native';
 import type { EngineConfig } from './config/index.js';
 
@@ -12,15 +12,19 @@ export interface EngineProbe {
   firstFrameUs: number;
 }
 
-export function probeEngine(config: EngineConfig): EngineProbe {
-  const encoder = new VideoEncoder({
-    codec: config.codec,
-    backend: config.encoderBackend,
-    width: config.width,
-    height: config.height,
-    fps: config.fps,
-    bitrateKbps: config.bitrateKbps,
-  });
+export function probeEngine(config: EngineConfig, log: EncoderLog): EngineProbe {
+  const encoder = new VideoEncoder(
+    {
+      codec: config.codec,
+      backend: config.encoderBackend,
+      width: config.width,
+      height: config.height,
+      fps: config.fps,
+      bitrateKbps: config.bitrateKbps,
+    },
+    // The host's logger: the choice of encoder is a line of the host log, with its timestamp.
+    log,
+  );
   const capture = new FrameCapture({
     width: config.width,
     height: config.height,

@@ -183,7 +183,10 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   });
   closers.push(() => api.close());
   // Decided again per session (a display may come up later); said now so the operator sees what they will get.
-  log.info(`streams show ${desktops.preview()} (PUNKTFUNK_CAPTURE=${desktop.capture})`);
+  const preview = desktops.preview();
+  // The synthetic and X11 descriptions already name the setting.
+  const setting = `PUNKTFUNK_CAPTURE=${desktop.capture}`;
+  log.info(`streams show ${preview}${preview.includes(setting) ? '' : ` (${setting})`}`);
   const core = createStreamingCore({ recorder, perf: config.engine.perf, log: log.info });
   closers.push(() => core.close());
   manager = core.sessions;
@@ -242,7 +245,7 @@ function main(): void {
   try {
     // Every setting is read and checked here, before anything listens.
     const config = loadHostConfig(process.env);
-    const probe = probeEngine(config.engine);
+    const probe = probeEngine(config.engine, log);
     const engine = config.engine;
     log.info(
       `engine ready, ${engine.width}x${engine.height}@${engine.fps} ` +

@@ -22,8 +22,13 @@ bool isIcmpReport(int error) {
   return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH;
 }
 
+// EPERM: a firewall rule (iptables DROP/REJECT on output, a full conntrack
+// table, a rate limit) refused this datagram; the next may pass, as a lost
+// datagram would, so it is a loss for FEC and the client's recovery, not the
+// end of the stream (one refused datagram ended it before).
 bool isTransient(int error) {
-  return error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS || isIcmpReport(error);
+  return error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS || error == EPERM ||
+         isIcmpReport(error);
 }
 
 }  // namespace

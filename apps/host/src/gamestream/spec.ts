@@ -230,7 +230,7 @@ export function audioLayoutOf(announced: AnnouncedStream): { layout: OpusLayout;
   return {
     layout,
     description:
-      `Opus ${SPEAKERS[layout.channels]}${quality}, ${layout.streams} streams (${layout.coupledStreams} coupled), ` +
+      `Opus ${SPEAKERS[layout.channels]}${quality}, ${layout.streams} stream${layout.streams === 1 ? '' : 's'} (${layout.coupledStreams} coupled), ` +
       `${layout.bitrateBps / 1000} kb/s${asked}`,
   };
 }
