@@ -32,6 +32,26 @@ export interface RunningHost {
   stop(): Promise<number | null>;
 }
 
+/**
+ * Waits until the host has printed a line matching `pattern` (its stdout
+ * reaches the test on its own time: a reply can overtake the line logged
+ * before it); the match, or an error with the log's tail after `timeoutMs`.
+ */
+export async function waitForOutput(
+  host: Pick<RunningHost, 'output'>,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = host.output().match(pattern);
+    if (match) return match;
+    if (Date.now() > deadline)
+      throw new Error(`host did not print ${pattern}:\n${host.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export function newConfigDir(): string {
   return mkdtempSync(join(tmpdir(), 'punktfunk-e2e-'));
 }

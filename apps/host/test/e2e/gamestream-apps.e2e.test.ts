@@ -9,7 +9,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GameStreamClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
-import { alive, enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import {
+  alive,
+  enterPin,
+  newConfigDir,
+  type RunningHost,
+  startHost,
+  waitForOutput,
+} from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Nothing connects to it (the picture is the synthetic pattern and no stream runs): it only has to reach the app.
@@ -47,10 +54,6 @@ function writeApps(dir: string): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForOutput(pattern: RegExp): Promise<void> {
-  while (!pattern.test(host.output())) await sleep(50);
-}
 
 /** The host's stdout reaches this process on its own time: a reply can overtake the line logged before it. */
 async function waitForLine(line: string): Promise<void> {
@@ -148,7 +151,7 @@ describe('GameStream apps with a command, against the real host', () => {
 
   it('a command that ends by itself (the game quit) ends the session, as Sunshine does', async () => {
     expect(leaf(await client.launch({ appid: BRIEF }), 'gamesession')).toBe('1');
-    await waitForOutput(/app "Brief" ended by itself; ending the session/);
+    await waitForOutput(host, /app "Brief" ended by itself; ending the session/);
     expect(host.output()).toContain('app "Brief": brief and gone');
     expect(leaf(await client.https('/serverinfo'), 'currentgame')).toBe('0');
     expect(leaf(await client.https('/cancel'), 'cancel')).toBe('1');

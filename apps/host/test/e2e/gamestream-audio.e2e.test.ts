@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
 import type { Capture } from '@punktfunk/shared';
-import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import { enterPin, newConfigDir, type RunningHost, startHost, waitForOutput } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   goertzelPower,
@@ -37,14 +37,6 @@ const STREAM_MS = 4000;
 const ANALYSED_SAMPLES = 72_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForOutput(host: RunningHost, pattern: RegExp): Promise<RegExpMatchArray> {
-  for (;;) {
-    const match = host.output().match(pattern);
-    if (match) return match;
-    await sleep(50);
-  }
-}
 
 interface AudioAsk {
   channels?: 2 | 6 | 8;

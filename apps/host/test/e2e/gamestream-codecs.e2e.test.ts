@@ -11,7 +11,7 @@ import {
 } from '@punktfunk/gamestream-client';
 import { VideoDecoder } from '@punktfunk/native';
 import { leaf } from '@punktfunk/protocol';
-import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import { enterPin, newConfigDir, type RunningHost, startHost, waitForOutput } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openAnimatedWindow,
@@ -31,15 +31,6 @@ let hostEnv: Record<string, string>;
 let client: GameStreamClient;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(host.output())) {
-    if (Date.now() > deadline)
-      throw new Error(`host did not print ${pattern}:\n${host.output().slice(-3000)}`);
-    await sleep(100);
-  }
-}
 
 beforeAll(async () => {
   xvfb = await startXvfb(1280, 720);
@@ -160,7 +151,7 @@ describe('GameStream codecs against the real host', () => {
     expect(session.negotiated.codec).toBe('hevc');
     const said =
       /GameStream: HEVC cannot keep up with 1920x1080@240 \([\d.]+ ms a frame against a 4\.2 ms budget over 90 frames\); H\.264 is offered for 1920x1080@240 from the next launch/;
-    await waitForOutput(said, 45_000);
+    await waitForOutput(host, said, 45_000);
     // The console's view: the running session's settings carry the note.
     const status = (await (await host.api('/status')).json()) as {
       sessions: { settings: Record<string, unknown> }[];

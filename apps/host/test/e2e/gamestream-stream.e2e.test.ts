@@ -19,7 +19,7 @@ import {
 import { OpusDecoder, VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
 import type { Capture, StatsSample } from '@punktfunk/shared';
-import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import { enterPin, newConfigDir, type RunningHost, startHost, waitForOutput } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from '../gamestream/announce-sdp.js';
 
@@ -73,15 +73,6 @@ function frameChecker(codec: 'h264' | 'hevc') {
 
 const strictlyIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > (xs[i - 1] as number));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(host.output())) {
-    if (Date.now() > deadline)
-      throw new Error(`host did not print ${pattern}:\n${host.output().slice(-3000)}`);
-    await sleep(50);
-  }
-}
 
 beforeAll(async () => {
   host = await startHost(newConfigDir(), { PUNKTFUNK_GS_CLIENT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS) });
@@ -162,7 +153,7 @@ describe('GameStream stream against the real host', () => {
     expect(pcmSamples).toBeGreaterThan(240 * 600);
     expect(counters.control.fecStatusSent).toBeGreaterThan(0);
 
-    await waitForOutput(/GameStream \w+: \d+ video frames, \d+ audio packets sent/);
+    await waitForOutput(host, /GameStream \w+: \d+ video frames, \d+ audio packets sent/);
     expect(host.output()).toMatch(/GameStream: ending stream \w+ \(the session was cancelled\)/);
     const log = host.output();
     // Every line is stamped (ISO, ms); who launched and quit is named; the stream's start says what it encrypts.
@@ -365,9 +356,13 @@ describe('GameStream stream against the real host', () => {
     expect(busyQuit.statusMessage).toMatch(/another client's/);
     // Every refusal is logged with who asked.
     await waitForOutput(
+      host,
       /GameStream \/launch by second \([0-9a-f:]{23}\) from 127\.0\.0\.1 refused \(503\): the host is busy/,
     );
-    await waitForOutput(/GameStream \/cancel by second \([0-9a-f:]{23}\) from 127\.0\.0\.1 refused \(503\)/);
+    await waitForOutput(
+      host,
+      /GameStream \/cancel by second \([0-9a-f:]{23}\) from 127\.0\.0\.1 refused \(503\)/,
+    );
 
     // Garbage, truncated pings, a wrong ping payload and forged ENet datagrams at every stream port.
     const base = host.gamestream?.streamPortBase ?? 0;
@@ -391,7 +386,7 @@ describe('GameStream stream against the real host', () => {
 
     // The client leaves (ENet disconnect): the host stops streaming at once and keeps the launch record.
     await session.stop();
-    await waitForOutput(/GameStream: ending stream \w+ \(the client disconnected its control stream\)/);
+    await waitForOutput(host, /GameStream: ending stream \w+ \(the client disconnected its control stream\)/);
     const info = await client.https('/serverinfo');
     expect(leaf(info, 'currentgame')).toBe('1');
 
@@ -435,8 +430,9 @@ describe('GameStream stream against the real host', () => {
     const sdp = announceSdp({ width: 1280, height: 720, fps: 60, bitrateKbps: 5000, encryption: 1 });
     expect((await rtsp.request('ANNOUNCE', 'streamid=control/13/0', {}, sdp)).statusCode).toBe(200);
     expect((await rtsp.request('PLAY', '/')).statusCode).toBe(200);
-    await waitForOutput(/GameStream: stream (\w+) starting/);
+    await waitForOutput(host, /GameStream: stream (\w+) starting/);
     await waitForOutput(
+      host,
       /GameStream: stream \w+ ended: the client never pinged the video port/,
       CLIENT_TIMEOUT_MS + 5000,
     );
