@@ -1,6 +1,7 @@
 // Shapes of the management API (/api/v1) as the console and other clients see
 // them. The host validates requests against zod schemas built to match these.
 import type { CaptureMeta, CaptureStatus, SessionInfo, StatsSample } from './stats.js';
+import type { HostTelemetrySample, TimelineEvent } from './timeline.js';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -84,7 +85,13 @@ export interface EventsTicketResponse {
  * `status` (CaptureStatus) on connect and whenever the capture is armed or disarmed,
  * `sample` (StatsSample) for every sample the recorder appends.
  */
-export type CaptureEvent = { event: 'status'; data: CaptureStatus } | { event: 'sample'; data: StatsSample };
+export type CaptureEvent =
+  | { event: 'status'; data: CaptureStatus }
+  | { event: 'sample'; data: StatsSample }
+  /** `timeline-event`: an event on the lane (keyframe, bitrate change, loss burst, marker, ...). */
+  | { event: 'timeline-event'; data: TimelineEvent }
+  /** `telemetry`: host CPU, load and memory over the last telemetry window. */
+  | { event: 'telemetry'; data: HostTelemetrySample };
 
 /** Which protocol a pairing request or a paired client came through. */
 export type PairingKind = 'gamestream' | 'native';

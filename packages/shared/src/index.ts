@@ -4,3 +4,4 @@ export * from './api.js';
 export * from './media.js';
 export * from './names.js';
 export * from './stats.js';
+export * from './timeline.js';

@@ -3,6 +3,7 @@
 //
 // "Not measured" is `null`, never 0: a path that cannot see a figure (the
 // GameStream path cannot see the client's decode, for example) says so.
+import type { CaptureVerdict, HostTelemetrySample, TimelineEvent, TimelineInfo } from './timeline.js';
 
 /** Which streaming path produced a sample. */
 export type PathKind = 'native' | 'gamestream';
@@ -67,6 +68,8 @@ export interface StatsSample {
   clientDecodeP50Us: number | null;
   e2eP50Us: number | null;
   e2eP99Us: number | null;
+  /** CPU of the streaming worker thread itself over the window (/proc/self/task), % of one core. */
+  workerCpuPct: number | null;
 }
 
 /** What a worker posts: a sample before the recorder stamps tMs on it. */
@@ -115,11 +118,20 @@ export interface CaptureMeta {
   hostName: string;
   hostVersion: string;
   sessions: SessionInfo[];
+  /** The per-frame sidecar (`<id>.frames.bin`); null when the capture has none. */
+  timeline: TimelineInfo | null;
+  /** Events on the lane, and whether more came than MAX_CAPTURE_EVENTS. */
+  eventCount: number;
+  eventsTruncated: boolean;
+  /** Computed on stop; null for captures saved before verdicts existed. */
+  verdict: CaptureVerdict | null;
 }
 
 export interface Capture {
   meta: CaptureMeta;
   samples: StatsSample[];
+  events: TimelineEvent[];
+  telemetry: HostTelemetrySample[];
 }
 
 export interface CaptureStatus {

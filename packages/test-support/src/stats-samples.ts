@@ -36,6 +36,7 @@ function sampleFields(): SampleFields {
     clientDecodeP50Us: null,
     e2eP50Us: null,
     e2eP99Us: null,
+    workerCpuPct: null,
   };
 }
 

@@ -32,6 +32,7 @@ const SCALAR_COLUMNS = [
   'clientDecodeP50Us',
   'e2eP50Us',
   'e2eP99Us',
+  'workerCpuPct',
 ] as const satisfies readonly ScalarKey[];
 const allScalarsListed: Exclude<ScalarKey, (typeof SCALAR_COLUMNS)[number]> extends never ? true : never =
   true;

@@ -1,7 +1,15 @@
 // zod schemas for what the recorder reads back from disk (and the API
 // documents). Figures a file does not have load as null ("not measured"), so
 // files written before a figure existed still load.
-import type { CaptureMeta, CaptureStatus, SessionInfo, StatsSample } from '@punktfunk/shared';
+import type {
+  CaptureMeta,
+  CaptureStatus,
+  CaptureVerdict,
+  HostTelemetrySample,
+  SessionInfo,
+  StatsSample,
+  TimelineEvent,
+} from '@punktfunk/shared';
 import { z } from 'zod';
 
 /** The first member of every capture file; bumped when the layout changes incompatibly. */
@@ -45,6 +53,7 @@ export const statsSampleSchema = z.object({
   clientDecodeP50Us: figure,
   e2eP50Us: figure,
   e2eP99Us: figure,
+  workerCpuPct: figure,
 });
 
 export const sessionInfoSchema = z.object({
@@ -64,6 +73,53 @@ export const sessionInfoSchema = z.object({
 
 const nullableString = z.string().nullable().default(null);
 const nullableNumber = z.number().nullable().default(null);
+
+export const timelineInfoSchema = z.object({
+  frames: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+});
+
+const verdictLevel = z.enum(['healthy', 'degraded', 'failed']);
+export const captureVerdictSchema = z.object({
+  level: verdictLevel,
+  reasons: z.array(z.string()),
+  sessions: z.array(z.object({ sessionId: z.string(), level: verdictLevel, reasons: z.array(z.string()) })),
+});
+
+export const timelineEventSchema = z.object({
+  tMs: z.number(),
+  sessionId: z.string().nullable(),
+  type: z.enum([
+    'keyframe',
+    'bitrate',
+    'loss-burst',
+    'rtt-spike',
+    'client-connect',
+    'client-disconnect',
+    'client-resume',
+    'capture-change',
+    'display-lost',
+    'encoder-fallback',
+    'marker',
+  ]),
+  summary: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+export const hostTelemetrySchema = z.object({
+  tMs: z.number(),
+  windowMs: z.number(),
+  machineCpuPct: figure,
+  cpuCores: figure,
+  processCpuPct: figure,
+  runQueue: figure,
+  loadAvg1: figure,
+  memUsedMb: figure,
+  memTotalMb: figure,
+  processRssMb: figure,
+  gpuPct: figure,
+  gpuEncoderPct: figure,
+});
 
 export const captureMetaSchema = z.object({
   id: z.string(),
@@ -85,9 +141,18 @@ export const captureMetaSchema = z.object({
   hostName: z.string(),
   hostVersion: z.string(),
   sessions: z.array(sessionInfoSchema),
+  timeline: timelineInfoSchema.nullable().default(null),
+  eventCount: z.number().default(0),
+  eventsTruncated: z.boolean().default(false),
+  verdict: captureVerdictSchema.nullable().default(null),
 });
 
-export const captureSchema = z.object({ meta: captureMetaSchema, samples: z.array(statsSampleSchema) });
+export const captureSchema = z.object({
+  meta: captureMetaSchema,
+  samples: z.array(statsSampleSchema),
+  events: z.array(timelineEventSchema).default([]),
+  telemetry: z.array(hostTelemetrySchema).default([]),
+});
 
 /** A capture file: `{format, meta, samples}`. */
 export const captureFileSchema = captureSchema.extend({ format: z.literal(CAPTURE_FORMAT) });
@@ -112,5 +177,8 @@ const schemasMatchTypes: [
   Same<z.output<typeof sessionInfoSchema>, SessionInfo>,
   Same<z.output<typeof captureMetaSchema>, CaptureMeta>,
   Same<z.output<typeof captureStatusSchema>, CaptureStatus>,
-] = [true, true, true, true];
+  Same<z.output<typeof timelineEventSchema>, TimelineEvent>,
+  Same<z.output<typeof hostTelemetrySchema>, HostTelemetrySample>,
+  Same<z.output<typeof captureVerdictSchema>, CaptureVerdict>,
+] = [true, true, true, true, true, true, true];
 void schemasMatchTypes;

@@ -61,8 +61,11 @@ export interface MetaPatch {
 
 export function serializeCapture(capture: Capture): string {
   const head = JSON.stringify({ format: CAPTURE_FORMAT, meta: capture.meta });
-  const samples = capture.samples.map((s) => JSON.stringify(s)).join(',\n');
-  return `${head.slice(0, -1)},\n"samples":[\n${samples}${FILE_END}`;
+  const lines = (items: readonly unknown[]) => items.map((item) => JSON.stringify(item)).join(',\n');
+  return (
+    `${head.slice(0, -1)},\n"samples":[\n${lines(capture.samples)}\n],\n` +
+    `"events":[\n${lines(capture.events)}\n],\n"telemetry":[\n${lines(capture.telemetry)}${FILE_END}`
+  );
 }
 
 function isMissing(error: unknown): boolean {
@@ -137,7 +140,7 @@ export class CaptureStore {
       let id = baseId;
       for (let n = 2; await this.exists(id); n++) id = `${baseId}-${n}`;
       const meta = { ...capture.meta, id };
-      await writePrivateFileAtomic(this.pathOf(id), serializeCapture({ meta, samples: capture.samples }));
+      await writePrivateFileAtomic(this.pathOf(id), serializeCapture({ ...capture, meta }));
       return meta;
     });
   }
@@ -181,7 +184,7 @@ export class CaptureStore {
     const parsed = captureFileSchema.safeParse(safeJson(text));
     if (!parsed.success) throw new RecorderError('UNREADABLE', `recording ${id} is unreadable`);
     // The file name is the id: a file copied under a new name loads under that name.
-    return { meta: { ...parsed.data.meta, id }, samples: parsed.data.samples };
+    return { ...parsed.data, meta: { ...parsed.data.meta, id } };
   }
 
   async delete(id: string): Promise<void> {
@@ -204,7 +207,7 @@ export class CaptureStore {
       const meta = { ...capture.meta };
       if (patch.name !== undefined) meta.name = patch.name;
       if (patch.note !== undefined) meta.note = patch.note;
-      await writePrivateFileAtomic(path, serializeCapture({ meta, samples: capture.samples }));
+      await writePrivateFileAtomic(path, serializeCapture({ ...capture, meta }));
       return meta;
     });
   }

@@ -363,8 +363,12 @@ export class StatsRecorder {
       hostName: this.options.host.name,
       hostVersion: this.options.host.version,
       sessions: [...armed.sessions],
+      timeline: null,
+      eventCount: 0,
+      eventsTruncated: false,
+      verdict: null,
     };
-    return { meta, samples: armed.samples.slice() };
+    return { meta, samples: armed.samples.slice(), events: [], telemetry: [] };
   }
 
   // A throwing listener (a closed event stream, say) must not stop the others or the caller.

@@ -80,6 +80,7 @@ export class StatsWindow {
       fecUs: meanPerFrame('fecUs'),
       sealUs: meanPerFrame('sealUs'),
       socketUs: meanPerFrame('socketUs'),
+      workerCpuPct: null,
       ...context.feedback,
     };
   }
