@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeFrameColumns,
   decodeStageUs,
+  encodeFramesHeader,
   encodeStageUs,
   FRAME_RECORD_BYTES,
   type FrameRecord,
+  FramesFileError,
+  parseFramesFile,
   readFrameRecord,
   STAGE_US_MAX,
   writeFrameRecord,
@@ -54,5 +58,42 @@ describe('frame records', () => {
     expect(read.stagesUs[0]).toBe(STAGE_US_MAX);
     expect(read.stageClipped).toBe(true);
     expect(read.hostUs).toBe(4_321);
+  });
+});
+
+describe('the frames sidecar', () => {
+  function file(records: FrameRecord[], truncated = false): Uint8Array {
+    const body = new Uint8Array(records.length * FRAME_RECORD_BYTES);
+    const view = new DataView(body.buffer);
+    for (const [i, record] of records.entries()) writeFrameRecord(view, i, record);
+    const header = encodeFramesHeader({ recordCount: records.length, truncated, armedMonoUs: 123_456_789 });
+    const bytes = new Uint8Array(header.byteLength + body.byteLength);
+    bytes.set(header);
+    bytes.set(body, header.byteLength);
+    return bytes;
+  }
+
+  it('parses what it wrote, header and records, into columns', () => {
+    const records = [frame({ frameIndex: 1 }), frame({ frameIndex: 2, hostUs: null, keyframe: false })];
+    const { header, records: view } = parseFramesFile(file(records, true));
+    expect(header).toEqual({ recordCount: 2, truncated: true, armedMonoUs: 123_456_789 });
+    const columns = decodeFrameColumns(view);
+    expect(columns.count).toBe(2);
+    expect([...columns.frameIndex]).toEqual([1, 2]);
+    expect(columns.hostUs[0]).toBe(4_321);
+    expect(Number.isNaN(columns.hostUs[1])).toBe(true);
+    expect([...columns.stagesUs.subarray(4, 8)]).toEqual([700, 4_000, 20, 150]);
+  });
+
+  it('refuses a file cut short, a foreign file and an unknown version, naming the fault', () => {
+    const whole = file([frame(), frame()]);
+    expect(() => parseFramesFile(whole.subarray(0, whole.byteLength - 1))).toThrow(FramesFileError);
+    expect(() => parseFramesFile(whole.subarray(0, 10))).toThrow(/64-byte header/);
+    const foreign = whole.slice();
+    foreign[0] = 0x7b;
+    expect(() => parseFramesFile(foreign)).toThrow(/bad magic/);
+    const future = whole.slice();
+    new DataView(future.buffer).setUint32(8, 99, true);
+    expect(() => parseFramesFile(future)).toThrow(/version 99/);
   });
 });
