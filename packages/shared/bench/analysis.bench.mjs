@@ -3,7 +3,8 @@
 // (what any reader of the sidecar pays first) measured in the same run.
 // The timeline is realistic enough to exercise every path: varied frame
 // times, a 40 ms stall every 90th frame (7,200 episodes), a keyframe every
-// 600th, one delivery gap a minute, 2,000 events.
+// 600th, one delivery gap a minute, 2,000 events; and the same timeline
+// without stalls or gaps (the pass alone, no episodes).
 // Needs the TypeScript build (dist/).
 import {
   analyzeFrames,
@@ -28,12 +29,12 @@ function time(fn) {
   return median(ms);
 }
 
-function timeline(frames) {
+function timeline(frames, stalls = true) {
   const view = new DataView(new ArrayBuffer(frames * FRAME_RECORD_BYTES));
   let gapUs = 0;
   for (let i = 0; i < frames; i++) {
-    if (i % 3_600 === 1_800) gapUs += 100_000; // one 100 ms gap a minute
-    const stall = i % 90 === 45;
+    if (stalls && i % 3_600 === 1_800) gapUs += 100_000; // one 100 ms gap a minute
+    const stall = stalls && i % 90 === 45;
     const submitUs = stall ? 40_000 : 4_000 + ((i * 37) % 11) * 90;
     const stagesUs = [700 + (i % 7) * 30, submitUs, 20 + (i % 3) * 10, 150 + (i % 5) * 20];
     writeFrameRecord(view, i, {
@@ -69,14 +70,18 @@ console.log(
     `${stats.gapFrames} gaps, p50 ${stats.p50Us} µs, p99 ${stats.p99Us} µs, 0.1 % low ${stats.low01FrameTimeUs} µs`,
 );
 
+const cleanColumns = decodeFrameColumns(timeline(MAX_CAPTURE_FRAMES, false));
+
 const decodeMs = time(() => decodeFrameColumns(records));
 const analyzeMs = time(() => analyzeFrames(columns, sessions, events));
+const cleanMs = time(() => analyzeFrames(cleanColumns, sessions, events));
 const verdictMs = time(() => captureVerdict({ sessions, samples: [], events, frames: analysis }));
 const row = (name, ms) =>
   console.log(
-    `${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / decodeMs).toFixed(2).padStart(5)}×`,
+    `${name.padEnd(48)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / decodeMs).toFixed(2).padStart(5)}×`,
   );
-console.log(`${'median of 11 runs'.padEnd(44)} ${'time'.padStart(10)}  ratio`);
+console.log(`${'median of 11 runs'.padEnd(48)} ${'time'.padStart(10)}  ratio`);
 row('decodeFrameColumns (baseline)', decodeMs);
-row('analyzeFrames (episodes, percentiles, histogram)', analyzeMs);
+row('analyzeFrames (7,380 episodes)', analyzeMs);
+row('analyzeFrames, the same without stalls or gaps', cleanMs);
 row('captureVerdict (from the analysis)', verdictMs);
