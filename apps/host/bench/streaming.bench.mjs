@@ -39,6 +39,7 @@ function loopFramesPerSecond(armed) {
   const clock = new VirtualClock(monotonicUs());
   let samples = 0;
   let records = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const summary = runFrameLoop({
     sessionId: 'bench',
@@ -64,12 +65,15 @@ function loopFramesPerSecond(armed) {
   });
   if (armed && records === 0) throw new Error('armed, yet no frame record was handed over');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   sender.close();
   receiver.close();
-  return { fps: summary.frames / seconds, samples };
+  // Frames per CPU second: everything runs on this thread (no worker), so the
+  // process's CPU time is the loop's, and other processes' load does not count.
+  return { fps: summary.frames / seconds, cpuFps: summary.frames / ((cpu.user + cpu.system) / 1e6), samples };
 }
 
-const RUNS = 12;
+const RUNS = 20;
 
 function benchArmedCost() {
   loopFramesPerSecond(false); // warm-up
@@ -78,20 +82,31 @@ function benchArmedCost() {
   // Alternating runs, best of each: on a shared machine the slow runs are
   // other processes' noise, the fastest run is the code's own cost.
   for (let i = 0; i < RUNS; i++) {
-    if (i % 2 === 0) disarmed.push(loopFramesPerSecond(false).fps);
-    armed.push(loopFramesPerSecond(true).fps);
-    if (i % 2 === 1) disarmed.push(loopFramesPerSecond(false).fps);
+    if (i % 2 === 0) disarmed.push(loopFramesPerSecond(false));
+    armed.push(loopFramesPerSecond(true));
+    if (i % 2 === 1) disarmed.push(loopFramesPerSecond(false));
   }
-  const best = (xs) => Math.max(...xs);
-  const ratio = best(armed) / best(disarmed);
+  const best = (runs, key = 'fps') => Math.max(...runs.map((r) => r[key]));
+  const wallRatio = best(armed) / best(disarmed);
+  const bestRatio = best(armed, 'cpuFps') / best(disarmed, 'cpuFps');
+  // Run i of each kind ran next to the other (alternating order): their ratio
+  // saw the same load; the median of those pairs is the steadier figure.
+  const pairs = armed.map((a, i) => a.cpuFps / disarmed[i].cpuFps).sort((x, y) => x - y);
+  const ratio = (pairs[(RUNS >> 1) - 1] + pairs[RUNS >> 1]) / 2;
   console.log(
     `\n(a) frame loop, 6000 trace frames through the real send path (virtual clock, no pacing), best of ${RUNS} alternating runs each`,
   );
   console.log(
-    `  disarmed: ${Math.round(best(disarmed))} frames/s   armed: ${Math.round(best(armed))} frames/s`,
+    `  wall clock: disarmed ${Math.round(best(disarmed))} frames/s, armed ${Math.round(best(armed))} frames/s, ratio ${wallRatio.toFixed(3)} (moves with the machine's load)`,
   );
-  console.log(`  ratio armed/disarmed: ${ratio.toFixed(3)} (target >= 0.99)`);
-  return ratio;
+  console.log(
+    `  per CPU second: disarmed ${Math.round(best(disarmed, 'cpuFps'))} frames, armed ${Math.round(best(armed, 'cpuFps'))} frames`,
+  );
+  console.log(`  ratio armed/disarmed (CPU, best of each): ${bestRatio.toFixed(3)}`);
+  console.log(
+    `  ratio armed/disarmed (CPU, median of ${RUNS} adjacent pairs): ${ratio.toFixed(3)} (target >= 0.99)`,
+  );
+  return { ratio, disarmedNsPerFrame: 1e9 / best(disarmed, 'cpuFps') };
 }
 
 async function hostLatency(width, height, bitrateKbps, seconds) {
@@ -219,6 +234,7 @@ function recordCostNsPerFrame() {
   for (let round = 0; round < 7; round++) {
     let t0 = process.hrtime.bigint();
     for (let i = 0; i < N; i++) {
+      frame.captureStartUs += 16_667; // as the record loop does: a new time per frame
       sink += frame.stagesUs[i & 3] + frame.encodedBytes + (frame.keyframe ? 1 : 0);
       if (i % 120 === 119) sink ^= i;
     }
@@ -235,7 +251,7 @@ function recordCostNsPerFrame() {
   return { baselineNs: bestBaseline, recordNs: bestRecord, costNs: Math.max(0, bestRecord - bestBaseline) };
 }
 
-const ratio = benchArmedCost();
+const { ratio, disarmedNsPerFrame } = benchArmedCost();
 const costNs = measuringCostNsPerFrame();
 const record = recordCostNsPerFrame();
 const realFrameNs = 1e9 / 60;
@@ -247,9 +263,15 @@ console.log(
   `  timeline record alone: ${record.costNs.toFixed(1)} ns per frame (write ${record.recordNs.toFixed(1)} ns - baseline loop ${record.baselineNs.toFixed(1)} ns, a block hand-over per 120 frames amortised)`,
 );
 console.log(`  = ${((record.costNs / realFrameNs) * 100).toFixed(5)} % of a 60 fps frame interval`);
+// What arming adds, timed in isolation, over the loop's own cost per frame:
+// steadier than the direct ratio when other processes share the cores.
+const derivedRatio = 1 - (costNs + record.costNs) / disarmedNsPerFrame;
+console.log(
+  `  ratio derived for this loop: 1 - (measuring ${costNs.toFixed(0)} + record ${record.costNs.toFixed(0)} ns) / ${(disarmedNsPerFrame / 1000).toFixed(1)} µs per disarmed frame = ${derivedRatio.toFixed(4)} (target >= 0.99)`,
+);
 if (process.env.PUNKTFUNK_BENCH_SKIP_LATENCY === '1') {
   console.log(
-    `\nJSON ${JSON.stringify({ armedRatio: ratio, measuringNsPerFrame: costNs, recordNsPerFrame: record.costNs })}`,
+    `\nJSON ${JSON.stringify({ armedRatio: ratio, derivedRatio, measuringNsPerFrame: costNs, recordNsPerFrame: record.costNs })}`,
   );
   process.exit(0);
 }
@@ -266,5 +288,5 @@ for (const [w, h, kbps] of [
   );
 }
 console.log(
-  `\nJSON ${JSON.stringify({ armedRatio: ratio, measuringNsPerFrame: costNs, recordNsPerFrame: record.costNs })}`,
+  `\nJSON ${JSON.stringify({ armedRatio: ratio, derivedRatio, measuringNsPerFrame: costNs, recordNsPerFrame: record.costNs })}`,
 );
