@@ -2,7 +2,7 @@
 // to a time range, one CSV row per frame; bad ranges and hostile ids get
 // clear errors, and "no timeline recorded" (404) stays distinct from "the
 // timeline file is missing or damaged" (422).
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CaptureMeta,
@@ -128,6 +128,19 @@ describe('the frame timeline routes', () => {
     expect(((await gone.json()) as { error: string }).error).toMatch(/is missing/);
     // The recording itself still loads.
     expect((await h.call(`/stats/recordings/${saved.id}`)).status).toBe(200);
+  });
+
+  it('a sidecar replaced by a link to another file is refused (422), the target never served', async () => {
+    const secret = join(h.root, 'secret.bin');
+    await writeFile(secret, 'SENTINEL do not serve');
+    const path = join(h.dir, `${saved.id}.frames.bin`);
+    await rm(path);
+    await symlink(secret, path);
+    const res = await h.call(`/stats/recordings/${saved.id}/frames`);
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(text).toMatch(/is not a regular file/);
+    expect(text).not.toMatch(/SENTINEL/);
   });
 
   it("frames.csv: a row per frame, stage columns by the sessions' stage names, formulas defused", async () => {
