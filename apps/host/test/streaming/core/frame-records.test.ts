@@ -3,13 +3,17 @@
 // arming reaches the next one, even a disarm and re-arm inside one window.
 import { randomBytes } from 'node:crypto';
 import { MediaReceiver, MediaSender, monotonicUs } from '@punktfunk/native';
-import { FRAME_RECORD_BYTES, readFrameRecord } from '@punktfunk/shared';
+import { FRAME_RECORD_BYTES, readFrameRecord, STAGE_US_MAX } from '@punktfunk/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientFeedback } from '../../../src/streaming/core/client-feedback.js';
 import { ControlBlock } from '../../../src/streaming/core/control-block.js';
 import { VirtualClock } from '../../../src/streaming/core/frame-clock.js';
 import { runFrameLoop } from '../../../src/streaming/core/frame-loop.js';
-import { blockCapacity, type FrameRecordsBlock } from '../../../src/streaming/core/frame-records.js';
+import {
+  blockCapacity,
+  type FrameRecordsBlock,
+  FrameRecordWriter,
+} from '../../../src/streaming/core/frame-records.js';
 import { readTrace } from '../../../src/streaming/core/trace.js';
 import { TracePipeline } from '../../../src/streaming/pf1/pf1-pipelines.js';
 
@@ -98,5 +102,51 @@ describe('frame records in the loop', () => {
     expect(all.slice(0, 120)).toEqual([...Array(120).keys()]);
     // Frames 120..129 were written under the first arming, in the window the second one posts.
     expect(all.slice(120)).toEqual([...Array(600 - 135).keys()].map((i) => 135 + i));
+  });
+});
+
+describe('FrameRecordWriter', () => {
+  const frame = {
+    captureStartUs: 123_456_789.5,
+    stagesUs: [700, STAGE_US_MAX + 1, 40_000, 0],
+    hostUs: null,
+    repeated: true,
+    encodedBytes: 0,
+    keyframe: false,
+    wireBytes: 0,
+    refused: 0,
+    fecUs: null,
+    sealUs: null,
+    socketUs: null,
+  };
+
+  it('writes the record layout: not measured host, clipped stage, flags; hands over when full', () => {
+    const writer = new FrameRecordWriter(2);
+    expect(writer.take()).toBeNull();
+    writer.write(7, frame);
+    expect(writer.full).toBe(false);
+    writer.write(8, { ...frame, hostUs: 5000.4, keyframe: true, repeated: false, stagesUs: [1, 2, 3, 4] });
+    expect(writer.full).toBe(true);
+    const block = writer.take();
+    expect(block?.count).toBe(2);
+    expect(writer.count).toBe(0);
+    const view = new DataView(block!.buffer);
+    expect(readFrameRecord(view, 0)).toEqual({
+      captureStartUs: 123_456_789.5,
+      frameIndex: 7,
+      encodedBytes: 0,
+      hostUs: null,
+      sessionIndex: 0,
+      keyframe: false,
+      repeated: true,
+      stageClipped: true,
+      stagesUs: [700, STAGE_US_MAX, 40_000, 0],
+    });
+    expect(readFrameRecord(view, 1)).toMatchObject({
+      frameIndex: 8,
+      hostUs: 5000,
+      keyframe: true,
+      stageClipped: false,
+    });
   });
 });
