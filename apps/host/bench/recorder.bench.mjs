@@ -7,6 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FRAME_RECORD_BYTES, MAX_CAPTURE_FRAMES, writeFrameRecord } from '@punktfunk/shared';
 import { sessionInfo, statsSample } from '@punktfunk/test-support';
 import { serializeCapture } from '../dist/recorder/capture-store.js';
 import { StatsRecorder } from '../dist/recorder/index.js';
@@ -17,6 +18,50 @@ const FULL_CAPTURE = 5400;
 const RUNS = 15;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Arms, appends a full timeline in worker-sized blocks, stops (JSON + sidecar); the costs and the memory held. */
+async function fullTimeline(root, log) {
+  let monoUs = 1_000_000;
+  const recorder = await StatsRecorder.open({
+    dir: join(root, 'timeline'),
+    nowMonoUs: () => monoUs,
+    host: { name: 'b', version: '0' },
+    log,
+  });
+  const block = new DataView(new ArrayBuffer(120 * FRAME_RECORD_BYTES));
+  recorder.noteSession(sessionInfo({ sessionId: 'b' }));
+  global.gc?.();
+  const before = process.memoryUsage().arrayBuffers;
+  recorder.start();
+  const t0 = process.hrtime.bigint();
+  for (let done = 0; done < MAX_CAPTURE_FRAMES; done += 120) {
+    for (let i = 0; i < 120; i++) {
+      writeFrameRecord(block, i, {
+        captureStartUs: monoUs + i * 16_667,
+        frameIndex: done + i,
+        encodedBytes: 21_000,
+        hostUs: 5000,
+        sessionIndex: 0,
+        keyframe: i === 0,
+        repeated: false,
+        stageClipped: false,
+        stagesUs: [800, 4000, 30, 150],
+      });
+    }
+    recorder.addFrames('b', block, 120);
+    monoUs += 120 * 16_667;
+  }
+  const appendNsPerFrame = Number(process.hrtime.bigint() - t0) / MAX_CAPTURE_FRAMES;
+  const heldMb = (process.memoryUsage().arrayBuffers - before) / 1e6;
+  const bytes = new Uint8Array(64 + MAX_CAPTURE_FRAMES * FRAME_RECORD_BYTES);
+  // Once (a stop saves once): the capture and its sidecar, tmp+fsync+rename each.
+  const s0 = process.hrtime.bigint();
+  const meta = await recorder.stop();
+  const stopMs = Number(process.hrtime.bigint() - s0) / 1e6;
+  if (meta.timeline.frames !== MAX_CAPTURE_FRAMES) throw new Error('short timeline');
+  const plainMs = await time(() => writeFile(join(root, 'plain.frames.bin'), bytes));
+  return { appendNsPerFrame, heldMb, stopMs, plainMs };
+}
+
 async function time(fn) {
   await fn(); // warm-up: JIT, page cache
   const ms = [];
@@ -69,8 +114,17 @@ function capture(id, startedUnixMs, samples) {
     hostName: 'bench',
     hostVersion: '0',
     sessions: [session],
+    timeline: null,
+    eventCount: 0,
+    eventsTruncated: false,
+    verdict: null,
   };
-  return { meta, samples: Array.from({ length: samples }, (_, i) => sample(i, 's1')) };
+  return {
+    meta,
+    samples: Array.from({ length: samples }, (_, i) => sample(i, 's1')),
+    events: [],
+    telemetry: [],
+  };
 }
 
 const root = await mkdtemp(join(tmpdir(), 'punktfunk-bench-'));
@@ -124,6 +178,7 @@ try {
     await saver.stop();
   });
   const plainWriteMs = await time(() => writeFile(join(root, 'plain.json'), fullText));
+  const timeline = await fullTimeline(root, log);
 
   const results = {
     listCaptures: CAPTURES,
@@ -152,7 +207,15 @@ try {
   console.log(`save a ${FULL_CAPTURE}-sample capture (start, ${FULL_CAPTURE} addSample, stop):`);
   console.log(`  recorder.stop() (tmp+fsync+rename): ${f(saveMs)} ms`);
   console.log(`  writeFile of the same bytes:   ${f(plainWriteMs)} ms   ratio ${f(saveMs / plainWriteMs)}x`);
-  console.log(`\nJSON ${JSON.stringify(results)}`);
+  console.log(
+    `a full frame timeline (${MAX_CAPTURE_FRAMES} frames, 3 h at 60 fps, blocks of 120 as the workers post them):`,
+  );
+  console.log(`  fill a block + addFrames:      ${f(timeline.appendNsPerFrame)} ns per frame`);
+  console.log(`  memory held while armed:       ${f(timeline.heldMb)} MB (array buffers)`);
+  console.log(
+    `  stop() with the sidecar:       ${f(timeline.stopMs)} ms   writeFile of the same bytes ${f(timeline.plainMs)} ms, ratio ${f(timeline.stopMs / timeline.plainMs)}x`,
+  );
+  console.log(`\nJSON ${JSON.stringify({ ...results, timeline })}`);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

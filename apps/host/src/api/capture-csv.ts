@@ -54,7 +54,8 @@ function snakeCase(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-function cell(value: string | number | null | undefined): string {
+/** One CSV cell: null is empty, text that a spreadsheet would run as a formula is defused, quotes doubled. */
+export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   // A text cell starting with = + - @ would run as a formula in a spreadsheet.
@@ -81,9 +82,9 @@ export function captureToCsv(capture: Capture): string {
   const rows = capture.samples.map((sample) => {
     const byName = new Map(sample.stages.map((stage) => [stage.name as string, stage]));
     return [
-      ...leading.map((key) => cell(sample[key])),
-      ...stages.flatMap((name) => [cell(byName.get(name)?.p50Us), cell(byName.get(name)?.p99Us)]),
-      ...trailing.map((key) => cell(sample[key])),
+      ...leading.map((key) => csvCell(sample[key])),
+      ...stages.flatMap((name) => [csvCell(byName.get(name)?.p50Us), csvCell(byName.get(name)?.p99Us)]),
+      ...trailing.map((key) => csvCell(sample[key])),
     ].join(',');
   });
   // RFC 4180 line ends.

@@ -22,6 +22,8 @@ const RECORDER_STATUS: Record<RecorderErrorCode, ContentfulStatusCode> = {
   NOT_FOUND: 404,
   UNREADABLE: 500,
   SAVE_FAILED: 500,
+  NO_TIMELINE: 404,
+  TIMELINE_DAMAGED: 422,
 };
 
 /** Any thrown value as an ApiError; unknown failures become a 500 that reveals nothing. */

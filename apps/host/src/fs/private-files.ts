@@ -119,9 +119,14 @@ async function readExactly(file: FileHandle, size: number): Promise<Buffer> {
 
 /** A private file's text; refuses links, FIFOs, devices and files over `maxBytes` (PrivateFileError). */
 export async function readPrivateFile(path: string, maxBytes = MAX_PRIVATE_FILE_BYTES): Promise<string> {
+  return (await readPrivateFileBytes(path, maxBytes)).toString('utf8');
+}
+
+/** readPrivateFile's bytes, for binary files (the frame timeline sidecar). */
+export async function readPrivateFileBytes(path: string, maxBytes = MAX_PRIVATE_FILE_BYTES): Promise<Buffer> {
   const { file, size } = await openRegularFile(path, maxBytes);
   try {
-    return (await readExactly(file, size)).toString('utf8');
+    return await readExactly(file, size);
   } finally {
     await file.close();
   }

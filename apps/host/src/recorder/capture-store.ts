@@ -1,4 +1,5 @@
-// Captures on disk: one `<id>.json` per capture in a 0700 directory. A file
+// Captures on disk: one `<id>.json` per capture in a 0700 directory, and its
+// frame timeline in `<id>.frames.bin` beside it (frames-file.ts). A file
 // is written whole to a fresh `<id>.json.<random>.tmp`, flushed and renamed,
 // so a crash never leaves half a capture and never touches another one.
 //
@@ -24,6 +25,7 @@ import {
 } from '../fs/private-files.js';
 import { isValidCaptureId } from './capture-id.js';
 import { CAPTURE_FORMAT, captureFileSchema, captureHeadSchema } from './capture-schema.js';
+import { FRAMES_FILE_SUFFIX, type FramesFile, readFramesFile, removeOrphanSidecars } from './frames-file.js';
 import { RecorderError } from './recorder-error.js';
 
 const FILE_SUFFIX = '.json';
@@ -125,6 +127,8 @@ export class CaptureStore {
     // A crash between write and rename leaves a temp file; the capture it
     // held was never saved, and the id it reserved is free again.
     await removeStaleTempFiles(dir, FILE_SUFFIX);
+    await removeStaleTempFiles(dir, FRAMES_FILE_SUFFIX);
+    await removeOrphanSidecars(dir, FILE_SUFFIX);
     return store;
   }
 
@@ -134,12 +138,24 @@ export class CaptureStore {
     return join(this.dir, `${id}${FILE_SUFFIX}`);
   }
 
-  /** Saves under `baseId`, or `baseId-2`, `-3`, … if taken; returns the metadata with the id used. */
-  saveNew(baseId: string, capture: Capture): Promise<CaptureMeta> {
+  /** `<dir>/<id>.frames.bin`, the capture's frame timeline. */
+  framesPathOf(id: string): string {
+    if (!isValidCaptureId(id)) throw new RecorderError('INVALID_ID', 'invalid recording id');
+    return join(this.dir, `${id}${FRAMES_FILE_SUFFIX}`);
+  }
+
+  /**
+   * Saves under `baseId`, or `baseId-2`, `-3`, … if taken; returns the
+   * metadata with the id used. The frame timeline (`frames`, the whole
+   * sidecar) is saved first: a JSON on disk never names a sidecar not yet
+   * written, and a crash in between leaves an orphan removed at the next open.
+   */
+  saveNew(baseId: string, capture: Capture, frames: Uint8Array | null = null): Promise<CaptureMeta> {
     return this.serial(async () => {
       let id = baseId;
       for (let n = 2; await this.exists(id); n++) id = `${baseId}-${n}`;
       const meta = { ...capture.meta, id };
+      if (frames) await writePrivateFileAtomic(this.framesPathOf(id), frames);
       await writePrivateFileAtomic(this.pathOf(id), serializeCapture({ ...capture, meta }));
       return meta;
     });
@@ -187,8 +203,23 @@ export class CaptureStore {
     return { ...parsed.data, meta: { ...parsed.data.meta, id } };
   }
 
+  /**
+   * The recording's frame timeline, checked against its metadata. NOT_FOUND
+   * without the recording, NO_TIMELINE when none was recorded,
+   * TIMELINE_DAMAGED when the sidecar is missing or damaged.
+   */
+  async loadFrames(id: string): Promise<{ meta: CaptureMeta; frames: FramesFile }> {
+    const framesPath = this.framesPathOf(id);
+    const meta = await this.readMeta(id);
+    if (meta === null) throw new RecorderError('NOT_FOUND', `no recording ${id}`);
+    if ('reason' in meta) throw new RecorderError('UNREADABLE', `recording ${id} is ${meta.reason}`);
+    return { meta, frames: await readFramesFile(framesPath, id, meta.timeline) };
+  }
+
+  /** Deletes the JSON, then the sidecar (a crash in between leaves an orphan, removed at the next open). */
   async delete(id: string): Promise<void> {
     const path = this.pathOf(id);
+    const framesPath = this.framesPathOf(id);
     return this.serial(async () => {
       try {
         await unlink(path);
@@ -196,6 +227,9 @@ export class CaptureStore {
         if (isMissing(error)) throw new RecorderError('NOT_FOUND', `no recording ${id}`);
         throw error;
       }
+      await unlink(framesPath).catch((error) => {
+        if (!isMissing(error)) throw error;
+      });
     });
   }
 
@@ -242,15 +276,17 @@ export class CaptureStore {
     }
   }
 
-  /** Taken by anything at all, a dangling link included: a save never renames over it. */
+  /** Taken by anything at all (the JSON or a sidecar), a dangling link included: a save never renames over it. */
   private async exists(id: string): Promise<boolean> {
-    try {
-      await lstat(this.pathOf(id));
-      return true;
-    } catch (error) {
-      if (isMissing(error)) return false;
-      throw error;
+    for (const path of [this.pathOf(id), this.framesPathOf(id)]) {
+      try {
+        await lstat(path);
+        return true;
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
     }
+    return false;
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {

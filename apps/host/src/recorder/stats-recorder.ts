@@ -12,8 +12,12 @@ import {
   type Capture,
   type CaptureMeta,
   type CaptureStatus,
+  decodeFrameColumns,
+  type FrameColumns,
+  MAX_CAPTURE_FRAMES,
   MAX_CAPTURE_SAMPLES,
   type PathKind,
+  parseFramesFile,
   type SessionInfo,
   type StatsSample,
   type WorkerStatsSample,
@@ -21,8 +25,9 @@ import {
 import type { FileLog } from '../fs/private-files.js';
 import { baseCaptureId } from './capture-id.js';
 import { type CaptureListing, CaptureStore, type MetaPatch, serializeCapture } from './capture-store.js';
+import { FrameTimeline } from './frame-timeline.js';
 import { RecorderError } from './recorder-error.js';
-import { type TimelineColumnsSource, verdictOnStop } from './verdict-on-stop.js';
+import { verdictOnStop } from './verdict-on-stop.js';
 
 export interface RecorderLog extends FileLog {
   info(message: string): void;
@@ -40,6 +45,8 @@ export interface StatsRecorderOptions {
   log?: RecorderLog;
   /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES. */
   maxSamples?: number;
+  /** Tests lower it; the host keeps MAX_CAPTURE_FRAMES. */
+  maxFrames?: number;
   /**
    * Where shutdown() writes a capture the captures directory refused, e.g.
    * <config>/captures-unsaved; when that fails too, a fresh private (0700)
@@ -53,6 +60,8 @@ export interface StatsRecorderOptions {
 interface Pending {
   baseId: string;
   capture: Capture;
+  /** The `<id>.frames.bin` sidecar, saved before the JSON; null when no frame was recorded. */
+  frames: Uint8Array | null;
 }
 
 interface Armed {
@@ -62,6 +71,7 @@ interface Armed {
   truncated: boolean;
   sessions: SessionInfo[];
   kinds: Set<PathKind>;
+  frames: FrameTimeline;
 }
 
 // A capture lists the sessions that ran during it; a flapping client could
@@ -79,6 +89,7 @@ export class StatsRecorder {
   private readonly nowUnixMs: () => number;
   private readonly log: RecorderLog;
   private readonly maxSamples: number;
+  private readonly maxFrames: number;
 
   private constructor(
     private readonly store: CaptureStore,
@@ -87,6 +98,7 @@ export class StatsRecorder {
     this.nowUnixMs = options.nowUnixMs ?? Date.now;
     this.log = options.log ?? console;
     this.maxSamples = options.maxSamples ?? MAX_CAPTURE_SAMPLES;
+    this.maxFrames = options.maxFrames ?? MAX_CAPTURE_FRAMES;
   }
 
   static async open(options: StatsRecorderOptions): Promise<StatsRecorder> {
@@ -165,18 +177,48 @@ export class StatsRecorder {
     this.emit(this.sampleListeners, stamped);
   }
 
+  /**
+   * A block of frame records from a session's worker (engine clock). Ignored
+   * when idle; records that started before arming are dropped; each is
+   * stamped with µs since arming and the session's index in the capture's
+   * sessions (a session not in them, past MAX_SESSIONS_PER_CAPTURE or never
+   * announced, has no index: its records are dropped).
+   */
+  addFrames(sessionId: string, records: DataView, count: number): void {
+    const armed = this.armed;
+    if (!armed) return;
+    let index = armed.sessions.findIndex((s) => s.sessionId === sessionId);
+    if (index < 0) {
+      const session = this.running.get(sessionId);
+      if (session) this.includeSession(armed, session);
+      index = armed.sessions.findIndex((s) => s.sessionId === sessionId);
+      if (index < 0) return;
+    }
+    armed.frames.append(records, count, index);
+  }
+
+  /**
+   * The armed capture's frame records so far (a copy, µs since arming,
+   * session indices set; decodeFrameColumns reads it), or null when idle.
+   */
+  framesView(): DataView | null {
+    return this.armed ? this.armed.frames.view() : null;
+  }
+
   // ---- the API side ---------------------------------------------------------
 
   /** Arms a capture; when one is armed already, changes nothing and returns its status. */
   start(): CaptureStatus {
     if (!this.armed) {
+      const armedMonoUs = this.options.nowMonoUs();
       this.armed = {
-        armedMonoUs: this.options.nowMonoUs(),
+        armedMonoUs,
         startedUnixMs: this.nowUnixMs(),
         samples: [],
         truncated: false,
         sessions: [],
         kinds: new Set(),
+        frames: new FrameTimeline(armedMonoUs, this.maxFrames),
       };
       for (const session of this.running.values()) this.includeSession(this.armed, session);
       this.emit(this.armedListeners, true);
@@ -190,8 +232,8 @@ export class StatsRecorder {
    * saves that failed earlier and returns the last one saved.
    */
   async stop(): Promise<CaptureMeta | null> {
-    const capture = this.disarm();
-    if (capture) return this.save({ baseId: capture.meta.id, capture });
+    const pending = this.disarm();
+    if (pending) return this.save(pending);
     let saved: CaptureMeta | null = null;
     for (const pending of [...this.unsaved]) saved = await this.save(pending);
     return saved;
@@ -205,11 +247,11 @@ export class StatsRecorder {
    * to writeLastResort (stderr), and the log says so. Never throws.
    */
   async shutdown(): Promise<void> {
-    const capture = this.disarm();
-    if (capture) this.unsaved.push({ baseId: capture.meta.id, capture });
+    const ended = this.disarm();
+    if (ended) this.unsaved.push(ended);
     for (const pending of [...this.unsaved]) {
       try {
-        const meta = await this.store.saveNew(pending.baseId, pending.capture);
+        const meta = await this.store.saveNew(pending.baseId, pending.capture, pending.frames);
         this.log.info(`stats capture saved: ${meta.id} (${meta.sampleCount} samples)`);
       } catch (error) {
         await this.saveElsewhere(pending, (error as Error).message);
@@ -265,6 +307,11 @@ export class StatsRecorder {
     return this.store.load(id);
   }
 
+  /** A saved recording's frame timeline (see CaptureStore.loadFrames for the errors). */
+  loadFrames(id: string): ReturnType<CaptureStore['loadFrames']> {
+    return this.store.loadFrames(id);
+  }
+
   delete(id: string): Promise<void> {
     return this.store.delete(id);
   }
@@ -277,24 +324,17 @@ export class StatsRecorder {
   // ---- internals -------------------------------------------------------------
 
   /** Ends the armed capture (workers stop measuring at once); null when idle. */
-  private disarm(): Capture | null {
+  private disarm(): Pending | null {
     const armed = this.armed;
     if (!armed) return null;
     const durationMs = Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000);
     this.armed = null;
     this.emit(this.armedListeners, false);
     const capture = this.snapshot(armed, durationMs);
-    capture.meta.verdict = verdictOnStop(capture, this.timelineColumns(armed), this.log);
-    return capture;
-  }
-
-  /**
-   * The armed capture's frame timeline as columns, for the verdict; null
-   * while the recorder keeps no frames. The frame timeline (addFrames and
-   * its in-memory chunks) connects here.
-   */
-  private timelineColumns(_armed: Armed): TimelineColumnsSource | null {
-    return null;
+    // One contiguous copy of the chunks (the sidecar); the verdict reads its records, no second copy.
+    const frames = armed.frames.toFile();
+    capture.meta.verdict = verdictOnStop(capture, frames ? () => timelineColumns(frames) : null, this.log);
+    return { baseId: capture.meta.id, capture, frames };
   }
 
   /** shutdown()'s fallbacks for a capture the captures directory refused; see there. */
@@ -311,7 +351,7 @@ export class StatsRecorder {
       try {
         dir = await place();
         const store = await CaptureStore.open(dir, this.log);
-        const meta = await store.saveNew(pending.baseId, pending.capture);
+        const meta = await store.saveNew(pending.baseId, pending.capture, pending.frames);
         this.log.error(
           `stats capture ${pending.baseId} (${meta.sampleCount} samples) could not be saved in ${this.dir} ` +
             `(${reason}); saved to ${store.pathOf(meta.id)} instead`,
@@ -322,9 +362,13 @@ export class StatsRecorder {
       }
     }
     const marker = `punktfunk capture ${pending.baseId}`;
+    // The frame timeline (up to 20 MB of binary) is not written to stderr: only the JSON is.
+    const framesLost = pending.frames
+      ? `; its frame timeline (${pending.capture.meta.timeline?.frames} frames) is lost`
+      : '';
     this.log.error(
       `stats capture ${pending.baseId} (${pending.capture.samples.length} samples) could not be written to any directory ` +
-        `(${failures.join('; ')}); the whole capture follows on stderr between "BEGIN ${marker}" and "END ${marker}"`,
+        `(${failures.join('; ')}); the whole capture follows on stderr between "BEGIN ${marker}" and "END ${marker}"${framesLost}`,
     );
     const write = this.options.writeLastResort ?? ((text: string) => process.stderr.write(text));
     write(`BEGIN ${marker}\n${serializeCapture(pending.capture)}END ${marker}\n`);
@@ -332,7 +376,7 @@ export class StatsRecorder {
 
   private async save(pending: Pending): Promise<CaptureMeta> {
     try {
-      const meta = await this.store.saveNew(pending.baseId, pending.capture);
+      const meta = await this.store.saveNew(pending.baseId, pending.capture, pending.frames);
       const index = this.unsaved.indexOf(pending);
       if (index >= 0) this.unsaved.splice(index, 1);
       this.log.info(`stats capture saved: ${meta.id} (${meta.sampleCount} samples)`);
@@ -375,7 +419,7 @@ export class StatsRecorder {
       hostName: this.options.host.name,
       hostVersion: this.options.host.version,
       sessions: [...armed.sessions],
-      timeline: null,
+      timeline: armed.frames.info(),
       eventCount: 0,
       eventsTruncated: false,
       verdict: null,
@@ -393,4 +437,9 @@ export class StatsRecorder {
       }
     }
   }
+}
+
+/** The sidecar's records as columns, for the verdict. */
+function timelineColumns(frames: Uint8Array): FrameColumns {
+  return decodeFrameColumns(parseFramesFile(frames).records);
 }

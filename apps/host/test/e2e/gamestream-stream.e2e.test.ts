@@ -18,7 +18,7 @@ import {
 } from '@punktfunk/gamestream-client';
 import { OpusDecoder, VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
-import type { Capture, StatsSample } from '@punktfunk/shared';
+import { type Capture, parseFramesFile, readFrameRecord, type StatsSample } from '@punktfunk/shared';
 import { enterPin, newConfigDir, type RunningHost, startHost, waitForOutput } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from '../gamestream/announce-sdp.js';
@@ -228,6 +228,20 @@ describe('GameStream stream against the real host', () => {
     expect(capture.samples.reduce((n, s) => n + (s.idrRequests ?? 0), 0)).toBeGreaterThanOrEqual(1);
     if (counters.video.unrecoverableBlocks > 2)
       expect(capture.samples.reduce((n, s) => n + (s.unrecoverableFrames ?? 0), 0)).toBeGreaterThan(0);
+    // The frame timeline came through the real host: a record per frame the windows counted, at least.
+    const framesRes = await host.api(`/stats/recordings/${encodeURIComponent(id)}/frames`);
+    expect(framesRes.status).toBe(200);
+    const timeline = parseFramesFile(new Uint8Array(await framesRes.arrayBuffer()));
+    expect(timeline.header.recordCount).toBe(capture.meta.timeline?.frames);
+    expect(timeline.header.recordCount).toBeGreaterThanOrEqual(
+      capture.samples.reduce((n, s) => n + s.measuredFrames, 0),
+    );
+    const records = Array.from({ length: timeline.header.recordCount }, (_, i) =>
+      readFrameRecord(timeline.records, i),
+    );
+    expect(records.some((r) => r.keyframe)).toBe(true);
+    expect(records.filter((r) => r.encodedBytes > 0).length).toBeGreaterThan(records.length / 2);
+    expect(records.every((r) => r.sessionIndex === 0 && r.captureStartUs >= 0)).toBe(true);
   }, 60_000);
 
   it('answers the first video and audio ping (the ports are bound at SETUP): no second ping is needed; launch → first frame measured', async () => {

@@ -96,6 +96,14 @@ describe('native punktfunk/1 session, end to end', () => {
     const encodeP50Us = middle.stages.find((st) => st.name === 'encode')?.p50Us ?? 0;
     expect(middle.e2eP50Us).toBeGreaterThan(encodeP50Us);
     expect(middle.clientDecodeP50Us).toBeGreaterThan(0);
+    // The frame timeline: a record per frame, the native stages filled, as CSV too.
+    const csv = await (await host.api(`/stats/recordings/${savedId}/frames.csv`)).text();
+    const rows = csv.trim().split('\r\n');
+    expect(rows[0]).toBe(
+      't_ms,session,frame_index,capture_us,submit_us,encode_us,send_us,host_us,encoded_bytes,keyframe,repeated',
+    );
+    expect(rows.length - 1).toBeGreaterThanOrEqual(samples.reduce((n, s) => n + s.measuredFrames, 0));
+    expect(rows.slice(1).some((r) => r.endsWith(',1,0'))).toBe(true); // a keyframe
   });
 
   it('with 5 % datagram loss the FEC recovers and frames still decode', async () => {

@@ -1,13 +1,35 @@
 // /api/v1/stats/recordings: saved captures. Operator only.
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { captureMetaSchema, captureSchema } from '../../recorder/capture-schema.js';
 import { serializeCapture } from '../../recorder/index.js';
 import { captureToCsv } from '../capture-csv.js';
 import type { ApiEnv, ApiResource } from '../context.js';
+import { framesInRange, framesToCsv, parseFrameRange } from '../frames-export.js';
 import { captureIdSchema, recordingPatchSchema, recordingsListSchema } from '../schemas.js';
 import { jsonBody, recordingId } from '../validate.js';
 
 const idParam = { id: captureIdSchema };
+const rangeQuery = {
+  fromMs: z
+    .string()
+    .describe('ms since the capture was armed (decimal, up to 3 places); frames starting at or after it'),
+  toMs: z
+    .string()
+    .describe('ms since the capture was armed; frames starting before it (greater than fromMs)'),
+};
+const timelineErrors = {
+  400: {
+    description: 'an invalid id, or a fromMs/toMs that is not a decimal number of ms, or toMs <= fromMs',
+  },
+  404: {
+    description:
+      'no such recording, or the recording has no frame timeline (none was recorded: meta.timeline is null)',
+  },
+  422: {
+    description: 'the recording has a frame timeline (meta.timeline), but its file is missing or damaged',
+  },
+};
 
 function attachment(filename: string): string {
   return `attachment; filename="${filename}"`;
@@ -45,6 +67,22 @@ export const recordingsResource: ApiResource = {
         const body = captureToCsv(await recorder.load(id));
         c.header('Content-Disposition', attachment(`punktfunk-${id}.csv`));
         return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+      })
+      .get('/:id/frames', async (c) => {
+        const id = recordingId(c);
+        const range = parseFrameRange(c.req.query());
+        const { frames } = await recorder.loadFrames(id);
+        const body = framesInRange(frames.header, frames.records, range);
+        return c.body(body, 200, { 'Content-Type': 'application/octet-stream' });
+      })
+      .get('/:id/frames.csv', async (c) => {
+        const id = recordingId(c);
+        const range = parseFrameRange(c.req.query());
+        const { meta, frames } = await recorder.loadFrames(id);
+        c.header('Content-Disposition', attachment(`punktfunk-${id}-frames.csv`));
+        return c.body(framesToCsv(meta, frames.records, range), 200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+        });
       }),
   openapi: {
     '/stats/recordings': {
@@ -86,6 +124,28 @@ export const recordingsResource: ApiResource = {
           'Download as CSV: one row per sample; stages as <stage>_p50_us/<stage>_p99_us; null is empty',
         pathParams: idParam,
         responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+      },
+    },
+    '/stats/recordings/{id}/frames': {
+      get: {
+        summary: "The recording's frame timeline: the `<id>.frames.bin` layout (docs/management-api.md)",
+        description:
+          'A 64-byte header (recordCount = the records returned) and 32-byte records, cut to fromMs/toMs when given.',
+        pathParams: idParam,
+        query: rangeQuery,
+        responses: {
+          200: { description: 'header and records', contentType: 'application/octet-stream' },
+          ...timelineErrors,
+        },
+      },
+    },
+    '/stats/recordings/{id}/frames.csv': {
+      get: {
+        summary:
+          'Download the frame timeline as CSV: one row per frame (t_ms, session, frame_index, <stage>_us, host_us, encoded_bytes, keyframe, repeated)',
+        pathParams: idParam,
+        query: rangeQuery,
+        responses: { 200: { description: 'CSV', contentType: 'text/csv' }, ...timelineErrors },
       },
     },
   },

@@ -2,11 +2,14 @@
 // pass of the pipeline per frame, paced at the stream's fps. Per frame it
 // reads the control block (armed, stop, IDR, bitrate) with Atomics; it keeps
 // per-frame figures only when measuring (PUNKTFUNK_PERF=1 or armed), and
-// builds a StatsSample only at the aggregation boundary.
+// builds a StatsSample only at the aggregation boundary. While armed (not for
+// PUNKTFUNK_PERF alone) each frame also writes a 32-byte record of the frame
+// timeline into a preallocated block handed over with the window's sample.
 import type { PathKind, StageName, WorkerStatsSample } from '@punktfunk/shared';
 import type { ClientFeedback } from './client-feedback.js';
 import type { ControlBlock, SessionControl } from './control-block.js';
 import type { FrameClock } from './frame-clock.js';
+import { blockCapacity, type FrameRecordsBlock, FrameRecordWriter } from './frame-records.js';
 import type { FrameResult } from './frame-result.js';
 import { formatPerfLine, StatsWindow } from './stats-window.js';
 
@@ -35,7 +38,13 @@ export interface FrameLoopOptions {
   feedback: ClientFeedback;
   /** Moves queued client feedback into `feedback` (called at each boundary). */
   drainFeedback(): void;
-  onSample(sample: WorkerStatsSample): void;
+  /**
+   * A window's sample, with the frame records written since the last hand-over
+   * (null when none): the block's buffer is the caller's to transfer.
+   */
+  onSample(sample: WorkerStatsSample, frames: FrameRecordsBlock | null): void;
+  /** A block of frame records that filled before the window's end (armed only). */
+  onFrames?(frames: FrameRecordsBlock): void;
   log(line: string): void;
   /** Called after every frame (e.g. a replay's in-process client drains its socket). */
   afterFrame?(frameIndex: number): void;
@@ -55,6 +64,7 @@ class LoopState {
   readonly startUs: number;
   windowEndUs: number;
   readonly window: StatsWindow;
+  readonly records: FrameRecordWriter;
 
   constructor(
     readonly o: FrameLoopOptions,
@@ -64,6 +74,7 @@ class LoopState {
     this.startUs = o.clock.nowUs();
     this.windowEndUs = this.startUs + windowUs;
     this.window = new StatsWindow(o.pipeline.stageNames);
+    this.records = new FrameRecordWriter(blockCapacity(o.windowMs, o.fps));
   }
 
   slotStartUs(slot: number): number {
@@ -77,19 +88,26 @@ export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
     if (!runOneFrame(state)) break;
     o.clock.sleepUntil(state.slotStartUs(state.slot));
   }
+  // The session's last, partial window has no sample, but its frames belong on the timeline.
+  if (o.control.isArmed() && o.control.armGeneration() === state.armGeneration) {
+    const block = state.records.take();
+    if (block) o.onFrames?.(block);
+  }
   return { frames: state.frameIndex, samplesPosted: state.samplesPosted };
 }
 
 /** When due, one boundary; then one frame. False when the source has ended. */
 function runOneFrame(s: LoopState): boolean {
   const { o } = s;
-  const measuring = o.perf || o.control.isArmed();
+  const armed = o.control.isArmed();
+  const measuring = o.perf || armed;
   const generation = o.control.armGeneration();
   if (generation !== s.armGeneration) {
     // Armed or disarmed since the last frame: nothing measured under the
-    // previous state may leak into the next sample.
+    // previous state may leak into the next sample or capture.
     s.armGeneration = generation;
     s.window.reset();
+    s.records.discard();
   }
   // The boundary is checked before the frame, so a window holds exactly the
   // frames whose slots began inside it.
@@ -100,6 +118,7 @@ function runOneFrame(s: LoopState): boolean {
   if (result === null) return false;
   o.feedback.noteCaptureStart(s.frameIndex, result.captureStartUs);
   if (measuring) s.window.add(result);
+  if (armed) recordFrame(s, result);
   o.afterFrame?.(s.frameIndex);
   s.frameIndex++;
   s.slot++;
@@ -123,6 +142,13 @@ function skipMissedSlots(s: LoopState): number {
   return missed;
 }
 
+function recordFrame(s: LoopState, result: FrameResult): void {
+  s.records.write(s.frameIndex, result);
+  if (!s.records.full) return;
+  const block = s.records.take();
+  if (block && s.o.onFrames) s.o.onFrames(block);
+}
+
 function applyTargetBitrate(o: FrameLoopOptions): void {
   const target = o.session.targetBitrateKbps();
   const current = o.pipeline.bitrateKbps();
@@ -136,6 +162,7 @@ function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
   const feedback = o.feedback.takeWindow();
   if (!measuring || s.window.measuredFrames === 0) {
     s.window.reset();
+    s.records.discard();
     return;
   }
   const sample = s.window.build(nowUs, {
@@ -147,8 +174,8 @@ function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
   });
   s.window.reset();
   if (o.control.isArmed()) {
-    o.onSample(sample);
+    o.onSample(sample, s.records.take());
     s.samplesPosted++;
-  }
+  } else s.records.discard();
   if (o.perf) o.log(formatPerfLine(sample));
 }

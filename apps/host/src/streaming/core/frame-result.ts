@@ -9,6 +9,10 @@ export interface FrameResult {
   hostUs: number | null;
   /** The source reported no change since the previous frame. */
   repeated: boolean;
+  /** The encoder's output for the frame in bytes (0 when it produced nothing). */
+  encodedBytes: number;
+  /** The encoder produced a keyframe (IDR). */
+  keyframe: boolean;
   /** Bytes of every datagram sent for this frame (payload, headers, parity, padding, tags). */
   wireBytes: number;
   /** Datagrams the kernel refused. */

@@ -7,6 +7,7 @@ import type { OpusLayout } from '@punktfunk/protocol';
 import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { FeedbackMessage } from './client-feedback.js';
+import type { FrameRecordsBlock } from './frame-records.js';
 
 export type FrameSourceSpec =
   | {
@@ -116,7 +117,10 @@ export type SessionStartedInfo = Pick<
 export type WorkerMessage =
   /** `settings`: what only the worker knows (the audio source it could open), added to the session's. */
   | { type: 'started'; info: SessionStartedInfo; settings?: SessionInfo['settings'] }
-  | { type: 'sample'; sample: WorkerStatsSample }
+  /** `frames`: the window's frame records (armed only); its buffer is transferred, not copied. */
+  | { type: 'sample'; sample: WorkerStatsSample; frames: FrameRecordsBlock | null }
+  /** Frame records of a block that filled before the window ended. */
+  | { type: 'frames'; frames: FrameRecordsBlock }
   | { type: 'log'; line: string }
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }
@@ -125,3 +129,13 @@ export type WorkerMessage =
   /** `reason` says why a session ended on its own (a client that went silent); null when asked to stop. */
   /** `summary`: what the worker sent, printed by its owner after the reason the stream ended. */
   | { type: 'ended'; frames: number; samplesPosted: number; reason?: string | null; summary?: string };
+
+/** Posts a worker message, transferring the frame records' buffer (one block per window) instead of copying it. */
+export function postWorkerMessage(
+  port: { postMessage(message: unknown, transfer?: ArrayBuffer[]): void } | null | undefined,
+  message: WorkerMessage,
+): void {
+  const frames = message.type === 'sample' || message.type === 'frames' ? message.frames : null;
+  if (frames) port?.postMessage(message, [frames.buffer]);
+  else port?.postMessage(message);
+}

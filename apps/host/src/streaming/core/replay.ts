@@ -11,6 +11,7 @@ import { ClientFeedback } from './client-feedback.js';
 import { ControlBlock } from './control-block.js';
 import { RealClock, VirtualClock } from './frame-clock.js';
 import { runFrameLoop } from './frame-loop.js';
+import type { FrameRecordsBlock } from './frame-records.js';
 import type { Trace } from './trace.js';
 
 export interface ReplayOptions {
@@ -25,6 +26,10 @@ export interface ReplayOptions {
   disarmAtFrame?: number;
   perf?: boolean;
   log?: (line: string) => void;
+  /** Called as the replay arms or disarms, with the clock's time (µs): e.g. to arm a real recorder. */
+  onArmedChange?: (armed: boolean, nowUs: number) => void;
+  /** The frame records the loop hands over (what a worker posts to the recorder). */
+  onFrames?: (records: DataView, count: number) => void;
 }
 
 export interface ReplayResult {
@@ -76,7 +81,14 @@ function runReplay(
   const clock = o.virtualClock ? new VirtualClock(o.monotonicUs()) : new RealClock(o.monotonicUs, session);
   const armAt = o.armAtFrame ?? 0;
   let armedAtUs = clock.nowUs();
-  if (armAt === 0) control.setArmed(true);
+  const setArmed = (armed: boolean) => {
+    control.setArmed(armed);
+    o.onArmedChange?.(armed, clock.nowUs());
+  };
+  if (armAt === 0) setArmed(true);
+  const handOver = (frames: FrameRecordsBlock | null) => {
+    if (frames) o.onFrames?.(new DataView(frames.buffer), frames.count);
+  };
   const feedback = new ClientFeedback();
   const samples: StatsSample[] = [];
   let reported = { dropped: 0, fecRecoveredFrames: 0 };
@@ -104,7 +116,9 @@ function runReplay(
     pipeline: new TracePipeline(trace, sender, clock, o.monotonicUs),
     feedback,
     drainFeedback: () => {},
-    onSample: (s) => {
+    onFrames: handOver,
+    onSample: (s, frames) => {
+      handOver(frames);
       const { endMonoUs, ...rest } = s;
       samples.push({ ...rest, tMs: Math.round((endMonoUs - armedAtUs) / 10) / 100 });
     },
@@ -113,10 +127,10 @@ function runReplay(
       drainClient();
       const next = frameIndex + 1;
       if (next === armAt) {
-        control.setArmed(true);
+        setArmed(true);
         armedAtUs = clock.nowUs();
       }
-      if (next === o.disarmAtFrame) control.setArmed(false);
+      if (next === o.disarmAtFrame) setArmed(false);
     },
   });
   return { samples, frames: summary.frames, receiver: receiver.counters(), framesReceived };

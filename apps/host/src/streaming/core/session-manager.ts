@@ -7,6 +7,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { releaseFreeMemory } from '@punktfunk/native';
 import type { PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
+import type { FrameRecordsBlock } from './frame-records.js';
 import type {
   FrameSourceSpec,
   GameStreamSendSpec,
@@ -25,6 +26,8 @@ export interface StatsSink {
   noteSession(info: SessionInfo): void;
   noteSessionEnd?(sessionId: string): void;
   addSample(sample: WorkerStatsSample): void;
+  /** A block of frame records (FRAME_RECORD_BYTES each, on the engine's clock) of one session. */
+  addFrames?(sessionId: string, records: DataView, count: number): void;
 }
 
 export interface SessionEnd {
@@ -205,6 +208,10 @@ export class SessionManager {
     await Promise.all(this.list().map((s) => s.stop()));
   }
 
+  private addFrames(sessionId: string, frames: FrameRecordsBlock): void {
+    this.o.sink.addFrames?.(sessionId, new DataView(frames.buffer), frames.count);
+  }
+
   private track(
     worker: Worker,
     control: SessionControl,
@@ -224,7 +231,10 @@ export class SessionManager {
         startedAs = m;
         resolveStarted(m.info);
         this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
-      } else if (m.type === 'sample') this.o.sink.addSample(m.sample);
+      } else if (m.type === 'sample') {
+        if (m.frames) this.addFrames(sessionId, m.frames);
+        this.o.sink.addSample(m.sample);
+      } else if (m.type === 'frames') this.addFrames(sessionId, m.frames);
       else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
       else if (m.type === 'encoder-slow') meta.onEncoderSlow?.(m);

@@ -12,6 +12,7 @@ export interface RecorderPort {
   noteSession(info: SessionInfo): void;
   noteSessionEnd(sessionId: string): void;
   addSample(sample: WorkerStatsSample): void;
+  addFrames(sessionId: string, records: DataView, count: number): void;
 }
 
 export interface StreamingCore {

@@ -75,16 +75,23 @@ export class GameStreamPipeline implements FramePipeline {
       stagesUs: [grabbed.captureUs, encodeUs, packetizeUs, Math.max(0, sent.sendUs - packetizeUs)],
       hostUs: sent.lastPacketMonoUs - capturedUs,
       repeated: grabbed.repeated,
+      encodedBytes: encoded.data.length,
+      keyframe: encoded.keyframe,
       ...sentFigures(sent),
     };
   }
 
-  private unsent(grabbed: { startUs: number; captureUs: number; repeated: boolean }, encodeUs: number) {
+  private unsent(
+    grabbed: { startUs: number; captureUs: number; repeated: boolean },
+    encodeUs: number,
+  ): FrameResult {
     return {
       captureStartUs: grabbed.startUs,
       stagesUs: [grabbed.captureUs, encodeUs, 0, 0],
       hostUs: null,
       repeated: grabbed.repeated,
+      encodedBytes: 0,
+      keyframe: false,
       ...NOTHING_SENT,
     };
   }

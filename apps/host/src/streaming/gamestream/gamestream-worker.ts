@@ -11,11 +11,12 @@ import { Closers } from '../../lifecycle/closers.js';
 import { ClientFeedback } from '../core/client-feedback.js';
 import { ControlBlock, type SessionControl } from '../core/control-block.js';
 import { runFrameLoop } from '../core/frame-loop.js';
-import type {
-  GameStreamSessionSpec,
-  StreamPortsMessage,
-  WorkerInbound,
-  WorkerMessage,
+import {
+  type GameStreamSessionSpec,
+  postWorkerMessage,
+  type StreamPortsMessage,
+  type WorkerInbound,
+  type WorkerMessage,
 } from '../core/messages.js';
 import { drainFeedback, openEngine } from '../core/open-engine.js';
 import { EncoderPaceWatch } from './encoder-pace.js';
@@ -23,7 +24,7 @@ import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
 import { GameStreamPipeline } from './gamestream-pipeline.js';
 
 const spec = workerData as GameStreamSessionSpec;
-const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+const post = (message: WorkerMessage) => postWorkerMessage(parentPort, message);
 const log = (line: string) => post({ type: 'log', line: `GameStream ${spec.sessionId}: ${line}` });
 const closers = new Closers<() => void>();
 
@@ -172,7 +173,8 @@ function stream(
     }),
     feedback,
     drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
-    onSample: (sample) => post({ type: 'sample', sample }),
+    onSample: (sample, frames) => post({ type: 'sample', sample, frames }),
+    onFrames: (frames) => post({ type: 'frames', frames }),
     log,
     afterFrame: () => {
       if (reason === null && videoWatch.silentForUs(monotonicUs()) > timeoutUs) {

@@ -53,6 +53,8 @@ export class EnginePipeline implements FramePipeline {
       stagesUs,
       hostUs: send ? send.lastPacketMonoUs - grabbed.startUs : null,
       repeated: grabbed.repeated,
+      encodedBytes: encoded.data?.length ?? 0,
+      keyframe: encoded.data ? encoded.keyframe : false,
       ...(send ? sentFigures(send) : NOTHING_SENT),
     };
   }
@@ -104,7 +106,15 @@ export class TracePipeline implements FramePipeline {
     const hostUs = this.clock.virtual
       ? frame.captureUs + frame.submitUs + frame.encodeUs + frame.sendUs
       : send.lastPacketMonoUs - realStartUs + frame.captureUs + frame.submitUs + frame.encodeUs;
-    return { captureStartUs: startUs, stagesUs, hostUs, repeated: frame.repeated, ...sentFigures(send) };
+    return {
+      captureStartUs: startUs,
+      stagesUs,
+      hostUs,
+      repeated: frame.repeated,
+      encodedBytes: frame.bytes,
+      keyframe: frame.keyframe,
+      ...sentFigures(send),
+    };
   }
 
   setBitrateKbps(): void {}

@@ -8,13 +8,18 @@ import { ClientFeedback } from '../core/client-feedback.js';
 import { ControlBlock, type SessionControl } from '../core/control-block.js';
 import { type FrameClock, RealClock, VirtualClock } from '../core/frame-clock.js';
 import { type FramePipeline, runFrameLoop } from '../core/frame-loop.js';
-import type { NativeSessionSpec, SessionStartedInfo, WorkerMessage } from '../core/messages.js';
+import {
+  type NativeSessionSpec,
+  postWorkerMessage,
+  type SessionStartedInfo,
+  type WorkerMessage,
+} from '../core/messages.js';
 import { drainFeedback, openEngine } from '../core/open-engine.js';
 import { readTrace, TraceRecorder } from '../core/trace.js';
 import { EnginePipeline, type FrameSender, TracePipeline } from './pf1-pipelines.js';
 
 const spec = workerData as NativeSessionSpec;
-const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+const post = (message: WorkerMessage) => postWorkerMessage(parentPort, message);
 const closers = new Closers<() => void>();
 
 function openSender(): FrameSender {
@@ -99,7 +104,8 @@ function main(): void {
     pipeline,
     feedback,
     drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
-    onSample: (sample) => post({ type: 'sample', sample }),
+    onSample: (sample, frames) => post({ type: 'sample', sample, frames }),
+    onFrames: (frames) => post({ type: 'frames', frames }),
     log: (line) => post({ type: 'log', line }),
     // Trace lines are written in batches, off the per-frame path most of the time.
     afterFrame: traceOut ? (i) => i % 120 === 119 && traceOut.flush() : undefined,

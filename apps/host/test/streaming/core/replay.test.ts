@@ -82,6 +82,7 @@ describe('trace replay on the virtual clock', () => {
         clientDecodeP50Us: null,
         e2eP50Us: null,
         e2eP99Us: null,
+        workerCpuPct: null,
       })),
     );
   });

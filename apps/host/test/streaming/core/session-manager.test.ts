@@ -5,7 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaReceiver, monotonicUs } from '@punktfunk/native';
-import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import {
+  type FrameRecord,
+  readFrameRecord,
+  type SessionInfo,
+  type WorkerStatsSample,
+} from '@punktfunk/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlBlock } from '../../../src/streaming/core/control-block.js';
 import { replayTrace } from '../../../src/streaming/core/replay.js';
@@ -22,13 +27,20 @@ function setUp() {
   const samples: WorkerStatsSample[] = [];
   const sessions: SessionInfo[] = [];
   const logs: string[] = [];
+  const frames: FrameRecord[] = [];
   const manager = new SessionManager({
     control,
     perf: false,
-    sink: { addSample: (s) => samples.push(s), noteSession: (i) => sessions.push(i) },
+    sink: {
+      addSample: (s) => samples.push(s),
+      noteSession: (i) => sessions.push(i),
+      addFrames: (_sessionId, records, count) => {
+        for (let i = 0; i < count; i++) frames.push(readFrameRecord(records, i));
+      },
+    },
     log: (l) => logs.push(l),
   });
-  return { control, manager, samples, sessions, logs };
+  return { control, manager, samples, sessions, logs, frames };
 }
 
 function engineSession(width = 640, height = 360): { options: StartSessionOptions; receiver: MediaReceiver } {
@@ -94,6 +106,53 @@ describe('streaming sessions in worker threads', () => {
       expect(s.packetsLost).toBeNull();
       expect(s.e2eP50Us).toBeNull();
     }
+  });
+
+  it('hands over a record of every armed frame: contiguous indices, keyframes, bytes, stages', async () => {
+    const { control, manager, frames, samples } = setUp();
+    const { options, receiver } = engineSession();
+    const session = manager.start(options);
+    await session.started;
+    session.requestIdr();
+    await receiveFor(receiver, 600);
+    expect(frames).toEqual([]); // disarmed: no record written
+    control.setArmed(true);
+    session.requestIdr();
+    await receiveFor(receiver, 1600);
+    control.setArmed(false);
+    await receiveFor(receiver, 600);
+    const afterDisarm = frames.length;
+    await session.stop();
+    expect(frames.length).toBe(afterDisarm);
+    // Exactly the frames the armed windows measured, none twice, none skipped.
+    expect(frames.length).toBe(samples.reduce((n, s) => n + s.measuredFrames, 0));
+    const first = frames[0]?.frameIndex ?? 0;
+    expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => first + i));
+    expect(frames.some((f) => f.keyframe)).toBe(true);
+    for (const f of frames) {
+      expect(f.encodedBytes).toBeGreaterThan(0);
+      expect(f.stagesUs[2]).toBeGreaterThanOrEqual(0);
+      expect(f.hostUs).toBeGreaterThan(0);
+    }
+  });
+
+  it('a trace replayed in a worker: every frame reaches the sink, the last partial window too', async () => {
+    const { control, manager, frames } = setUp();
+    const { options } = engineSession();
+    const tracePath = new URL('../../../traces/encode-spikes.jsonl', import.meta.url).pathname;
+    const trace = readTrace(tracePath);
+    control.setArmed(true);
+    // 1.5 s windows: the 10 s trace ends inside its seventh window.
+    const session = manager.start({
+      ...options,
+      windowMs: 1500,
+      source: { kind: 'trace', tracePath, virtualClock: true },
+    });
+    const end = await session.ended;
+    expect(end.error).toBeNull();
+    expect(frames.map((f) => [f.frameIndex, f.encodedBytes, f.keyframe, f.stagesUs])).toEqual(
+      trace.frames.map((f, i) => [i, f.bytes, f.keyframe, [f.captureUs, f.submitUs, f.encodeUs, f.sendUs]]),
+    );
   });
 
   it('a killed worker is reported and the other session goes on', async () => {
