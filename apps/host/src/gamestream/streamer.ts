@@ -104,6 +104,8 @@ async function releasePorts(ports: HandshakePorts | null): Promise<PingSources> 
 export class GameStreamStreamer {
   private active: ActiveStream | null = null;
   private ports: HandshakePorts | null = null;
+  /** The launch that streamed last: streaming it again is a resume. */
+  private lastStreamedLaunch: string | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly o: StreamerOptions) {
@@ -235,8 +237,11 @@ export class GameStreamStreamer {
     const spec = gameStreamSpec({ session, announced, capture: desktop, ...this.o });
     current.fec.reported = spec.promisesFecReports;
     const who = this.o.describeClient(session.clientFingerprint);
+    const resumed = this.lastStreamedLaunch === session.sessionId;
+    this.lastStreamedLaunch = session.sessionId;
     const stream = this.o.manager.startGameStream({
       ...spec.start,
+      resumed,
       onClient: (address) => this.o.log(`GameStream: streaming to ${who} at ${address}`),
       onEncoderSlow: (slow) => this.onEncoderSlow(announced, slow),
     });
@@ -263,8 +268,9 @@ export class GameStreamStreamer {
     );
     void stream.ended.then((end) => this.onStreamEnded(current, end));
     void desktop.closedByDesktop.then((reason) => {
-      if (this.active === current && !current.ending)
-        void this.end(current, reason, TERMINATION_FRAME_FAILED);
+      if (this.active !== current || current.ending) return;
+      stream.noteEvent('display-lost', `display lost: ${reason}`, { reason });
+      void this.end(current, reason, TERMINATION_FRAME_FAILED);
     });
   }
 
@@ -286,6 +292,13 @@ export class GameStreamStreamer {
     this.o.codecFallbacks.demote(announced.codec, announced);
     const note = `${announced.codec.toUpperCase()} cannot keep up with ${mode} (${figures}); H.264 is offered for ${mode} from the next launch`;
     this.o.log(`GameStream: ${note}`);
+    this.active?.stream?.noteEvent('encoder-fallback', `encoder fallback: ${note}`, {
+      stage: 'pace',
+      codec: announced.codec,
+      fallbackCodec: 'h264',
+      encodeP50Us: slow.encodeP50Us,
+      budgetUs: slow.budgetUs,
+    });
     this.active?.stream?.noteSettings({ encoderPace: note });
   }
 

@@ -12,16 +12,23 @@ import {
   type Capture,
   type CaptureMeta,
   type CaptureStatus,
+  type HostTelemetrySample,
+  MAX_CAPTURE_EVENTS,
   MAX_CAPTURE_SAMPLES,
   type PathKind,
+  type PendingTimelineEvent,
   type SessionInfo,
   type StatsSample,
+  type TimelineEvent,
   type WorkerStatsSample,
 } from '@punktfunk/shared';
 import type { FileLog } from '../fs/private-files.js';
 import { baseCaptureId } from './capture-id.js';
 import { type CaptureListing, CaptureStore, type MetaPatch, serializeCapture } from './capture-store.js';
 import { RecorderError } from './recorder-error.js';
+
+/** A telemetry sample before the recorder stamps it: `monoUs` is the window's end on the engine clock. */
+export type PendingTelemetrySample = Omit<HostTelemetrySample, 'tMs'> & { monoUs: number };
 
 export interface RecorderLog extends FileLog {
   info(message: string): void;
@@ -37,8 +44,10 @@ export interface StatsRecorderOptions {
   nowUnixMs?: () => number;
   host: { name: string; version: string };
   log?: RecorderLog;
-  /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES. */
+  /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES (telemetry, one a second, has the same cap). */
   maxSamples?: number;
+  /** Tests lower it; the host keeps MAX_CAPTURE_EVENTS. */
+  maxEvents?: number;
   /**
    * Where shutdown() writes a capture the captures directory refused, e.g.
    * <config>/captures-unsaved; when that fails too, a fresh private (0700)
@@ -61,6 +70,9 @@ interface Armed {
   truncated: boolean;
   sessions: SessionInfo[];
   kinds: Set<PathKind>;
+  events: TimelineEvent[];
+  eventsTruncated: boolean;
+  telemetry: HostTelemetrySample[];
 }
 
 // A capture lists the sessions that ran during it; a flapping client could
@@ -73,11 +85,14 @@ export class StatsRecorder {
   private readonly running = new Map<string, SessionInfo>();
   private readonly armedListeners = new Set<(armed: boolean) => void>();
   private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
+  private readonly eventListeners = new Set<(event: TimelineEvent) => void>();
+  private readonly telemetryListeners = new Set<(sample: HostTelemetrySample) => void>();
   /** Captures whose save failed (disk full, say): kept until a later stop() saves them, or shutdown() puts them elsewhere. */
   private readonly unsaved: Pending[] = [];
   private readonly nowUnixMs: () => number;
   private readonly log: RecorderLog;
   private readonly maxSamples: number;
+  private readonly maxEvents: number;
 
   private constructor(
     private readonly store: CaptureStore,
@@ -86,6 +101,7 @@ export class StatsRecorder {
     this.nowUnixMs = options.nowUnixMs ?? Date.now;
     this.log = options.log ?? console;
     this.maxSamples = options.maxSamples ?? MAX_CAPTURE_SAMPLES;
+    this.maxEvents = options.maxEvents ?? MAX_CAPTURE_EVENTS;
   }
 
   static async open(options: StatsRecorderOptions): Promise<StatsRecorder> {
@@ -129,6 +145,18 @@ export class StatsRecorder {
     return () => this.sampleListeners.delete(listener);
   }
 
+  /** Called with every event put on the armed capture's lane. */
+  onEvent(listener: (event: TimelineEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Called with every host telemetry sample appended to the armed capture. */
+  onTelemetry(listener: (sample: HostTelemetrySample) => void): () => void {
+    this.telemetryListeners.add(listener);
+    return () => this.telemetryListeners.delete(listener);
+  }
+
   /** A session started (or changed its settings). */
   noteSession(info: SessionInfo): void {
     this.running.set(info.sessionId, info);
@@ -164,6 +192,42 @@ export class StatsRecorder {
     this.emit(this.sampleListeners, stamped);
   }
 
+  /**
+   * An event for the lane (a worker's, the host's, an operator's marker).
+   * Ignored when idle and when it happened before arming; past maxEvents the
+   * capture keeps its start and says eventsTruncated. Returns the stamped
+   * event, or null when it was not taken.
+   */
+  addEvent(event: PendingTimelineEvent): TimelineEvent | null {
+    const armed = this.armed;
+    if (!armed || event.monoUs < armed.armedMonoUs) return null;
+    if (armed.events.length >= this.maxEvents) {
+      armed.eventsTruncated = true;
+      return null;
+    }
+    const { monoUs, ...rest } = event;
+    const stamped: TimelineEvent = { tMs: (monoUs - armed.armedMonoUs) / 1000, ...rest };
+    armed.events.push(stamped);
+    this.emit(this.eventListeners, stamped);
+    return stamped;
+  }
+
+  /** A host telemetry window; ignored when idle or ended before arming, capped like samples. */
+  addTelemetry(sample: PendingTelemetrySample): void {
+    const armed = this.armed;
+    if (!armed || sample.monoUs < armed.armedMonoUs) return;
+    if (armed.telemetry.length >= this.maxSamples) return;
+    const { monoUs, ...figures } = sample;
+    const stamped: HostTelemetrySample = { tMs: (monoUs - armed.armedMonoUs) / 1000, ...figures };
+    armed.telemetry.push(stamped);
+    this.emit(this.telemetryListeners, stamped);
+  }
+
+  /** The engine's monotonic clock (µs), for events stamped on the main thread. */
+  nowMonoUs(): number {
+    return this.options.nowMonoUs();
+  }
+
   // ---- the API side ---------------------------------------------------------
 
   /** Arms a capture; when one is armed already, changes nothing and returns its status. */
@@ -176,6 +240,9 @@ export class StatsRecorder {
         truncated: false,
         sessions: [],
         kinds: new Set(),
+        events: [],
+        eventsTruncated: false,
+        telemetry: [],
       };
       for (const session of this.running.values()) this.includeSession(this.armed, session);
       this.emit(this.armedListeners, true);
@@ -364,11 +431,13 @@ export class StatsRecorder {
       hostVersion: this.options.host.version,
       sessions: [...armed.sessions],
       timeline: null,
-      eventCount: 0,
-      eventsTruncated: false,
+      eventCount: armed.events.length,
+      eventsTruncated: armed.eventsTruncated,
       verdict: null,
     };
-    return { meta, samples: armed.samples.slice(), events: [], telemetry: [] };
+    // Workers batch their events per window, so the lane arrives slightly out of order.
+    const events = armed.events.slice().sort((a, b) => a.tMs - b.tMs);
+    return { meta, samples: armed.samples.slice(), events, telemetry: armed.telemetry.slice() };
   }
 
   // A throwing listener (a closed event stream, say) must not stop the others or the caller.

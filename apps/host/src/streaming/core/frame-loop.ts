@@ -2,10 +2,14 @@
 // pass of the pipeline per frame, paced at the stream's fps. Per frame it
 // reads the control block (armed, stop, IDR, bitrate) with Atomics; it keeps
 // per-frame figures only when measuring (PUNKTFUNK_PERF=1 or armed), and
-// builds a StatsSample only at the aggregation boundary.
-import type { PathKind, StageName, WorkerStatsSample } from '@punktfunk/shared';
+// builds a StatsSample only at the aggregation boundary. While a capture is
+// armed it notes events (keyframes, bitrate changes, what the client's
+// reports show) and posts them in one batch per window.
+import type { PathKind, PendingTimelineEvent, StageName, WorkerStatsSample } from '@punktfunk/shared';
+import { ThreadCpuMeter } from '../../telemetry/thread-cpu.js';
 import type { ClientFeedback } from './client-feedback.js';
 import type { ControlBlock, SessionControl } from './control-block.js';
+import { WorkerEventLane } from './event-lane.js';
 import type { FrameClock } from './frame-clock.js';
 import type { FrameResult } from './frame-result.js';
 import { formatPerfLine, StatsWindow } from './stats-window.js';
@@ -36,6 +40,8 @@ export interface FrameLoopOptions {
   /** Moves queued client feedback into `feedback` (called at each boundary). */
   drainFeedback(): void;
   onSample(sample: WorkerStatsSample): void;
+  /** A window's events (armed only), posted right after its sample, and once more when the loop ends. */
+  onEvents?(events: PendingTimelineEvent[]): void;
   log(line: string): void;
   /** Called after every frame (e.g. a replay's in-process client drains its socket). */
   afterFrame?(frameIndex: number): void;
@@ -55,6 +61,10 @@ class LoopState {
   readonly startUs: number;
   windowEndUs: number;
   readonly window: StatsWindow;
+  readonly events: WorkerEventLane;
+  /** The target last applied, so a change is one event (an encoder that clamps it is not re-announced). */
+  appliedTargetKbps: number;
+  readonly cpu = new ThreadCpuMeter();
 
   constructor(
     readonly o: FrameLoopOptions,
@@ -64,6 +74,8 @@ class LoopState {
     this.startUs = o.clock.nowUs();
     this.windowEndUs = this.startUs + windowUs;
     this.window = new StatsWindow(o.pipeline.stageNames);
+    this.events = new WorkerEventLane(o.sessionId);
+    this.appliedTargetKbps = o.session.targetBitrateKbps();
   }
 
   slotStartUs(slot: number): number {
@@ -77,6 +89,7 @@ export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
     if (!runOneFrame(state)) break;
     o.clock.sleepUntil(state.slotStartUs(state.slot));
   }
+  postEvents(state);
   return { frames: state.frameIndex, samplesPosted: state.samplesPosted };
 }
 
@@ -90,15 +103,19 @@ function runOneFrame(s: LoopState): boolean {
     // previous state may leak into the next sample.
     s.armGeneration = generation;
     s.window.reset();
+    s.events.clear();
   }
   // The boundary is checked before the frame, so a window holds exactly the
   // frames whose slots began inside it.
   const startUs = o.clock.nowUs();
   if (startUs >= s.windowEndUs) closeWindow(s, startUs, measuring);
-  applyTargetBitrate(o);
-  const result = o.pipeline.runFrame(s.frameIndex, o.session.takeIdrRequest());
+  applyTargetBitrate(s, startUs);
+  const idrReason = o.session.takeIdrRequest();
+  if (idrReason !== null) s.events.noteIdrRequest(idrReason);
+  const result = o.pipeline.runFrame(s.frameIndex, idrReason !== null);
   if (result === null) return false;
   o.feedback.noteCaptureStart(s.frameIndex, result.captureStartUs);
+  if (result.keyframe) s.events.noteKeyframe(result.captureStartUs, s.frameIndex, o.control.isArmed());
   if (measuring) s.window.add(result);
   o.afterFrame?.(s.frameIndex);
   s.frameIndex++;
@@ -123,19 +140,53 @@ function skipMissedSlots(s: LoopState): number {
   return missed;
 }
 
-function applyTargetBitrate(o: FrameLoopOptions): void {
+function applyTargetBitrate(s: LoopState, nowUs: number): void {
+  const { o } = s;
   const target = o.session.targetBitrateKbps();
   const current = o.pipeline.bitrateKbps();
-  if (target > 0 && current !== null && target !== current) o.pipeline.setBitrateKbps(target);
+  if (target <= 0 || current === null || target === current) return;
+  o.pipeline.setBitrateKbps(target);
+  if (target === s.appliedTargetKbps) return;
+  s.appliedTargetKbps = target;
+  if (!o.control.isArmed()) return;
+  const toKbps = o.pipeline.bitrateKbps() ?? target;
+  const cause = o.session.bitrateCause() ?? 'client';
+  s.events.add(nowUs, 'bitrate', `bitrate ${current} → ${toKbps} kb/s (${cause})`, {
+    fromKbps: current,
+    toKbps,
+    requestedKbps: target,
+    cause,
+  });
+}
+
+/** Loss bursts and RTT spikes the drained reports showed, stamped now (reports carry no time). */
+function noteFeedbackEvents(s: LoopState, nowUs: number): void {
+  const found = s.o.feedback.events.take();
+  if (!found || !s.o.control.isArmed()) return;
+  for (const event of found) s.events.add(nowUs, event.type, event.summary, event.details);
+}
+
+function postEvents(s: LoopState): void {
+  if (!s.o.control.isArmed()) {
+    s.events.clear();
+    return;
+  }
+  const batch = s.events.take();
+  if (batch) s.o.onEvents?.(batch);
 }
 
 function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
   const { o } = s;
   while (s.windowEndUs <= nowUs) s.windowEndUs += s.windowUs;
   o.drainFeedback();
+  noteFeedbackEvents(s, nowUs);
   const feedback = o.feedback.takeWindow();
+  // Read every window, so the next one's figure covers just that window. A
+  // virtual clock's window is no span of real time: not measured there.
+  const workerCpuPct = o.clock.virtual ? null : s.cpu.sample();
   if (!measuring || s.window.measuredFrames === 0) {
     s.window.reset();
+    postEvents(s);
     return;
   }
   const sample = s.window.build(nowUs, {
@@ -144,11 +195,13 @@ function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
     bitrateKbps: o.pipeline.bitrateKbps(),
     repeatsKnown: o.pipeline.repeatsKnown,
     feedback,
+    workerCpuPct,
   });
   s.window.reset();
   if (o.control.isArmed()) {
     o.onSample(sample);
     s.samplesPosted++;
   }
+  postEvents(s);
   if (o.perf) o.log(formatPerfLine(sample));
 }

@@ -9,6 +9,8 @@ export interface FrameResult {
   hostUs: number | null;
   /** The source reported no change since the previous frame. */
   repeated: boolean;
+  /** The encoder's output for this frame was a keyframe (false when it produced nothing). */
+  keyframe: boolean;
   /** Bytes of every datagram sent for this frame (payload, headers, parity, padding, tags). */
   wireBytes: number;
   /** Datagrams the kernel refused. */

@@ -4,7 +4,14 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { OpusLayout } from '@punktfunk/protocol';
-import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import type {
+  Codec,
+  EncoderBackend,
+  PathKind,
+  PendingTimelineEvent,
+  SessionInfo,
+  WorkerStatsSample,
+} from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { FeedbackMessage } from './client-feedback.js';
 
@@ -117,6 +124,8 @@ export type WorkerMessage =
   /** `settings`: what only the worker knows (the audio source it could open), added to the session's. */
   | { type: 'started'; info: SessionStartedInfo; settings?: SessionInfo['settings'] }
   | { type: 'sample'; sample: WorkerStatsSample }
+  /** Events for the armed capture's lane: a window's batch (after its sample), or one at once (an encoder fallback). */
+  | { type: 'events'; events: PendingTimelineEvent[] }
   | { type: 'log'; line: string }
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }

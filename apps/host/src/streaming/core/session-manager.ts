@@ -4,8 +4,14 @@
 // host or the other sessions.
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { releaseFreeMemory } from '@punktfunk/native';
-import type { PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import { monotonicUs, releaseFreeMemory } from '@punktfunk/native';
+import type {
+  PathKind,
+  PendingTimelineEvent,
+  SessionInfo,
+  TimelineEventType,
+  WorkerStatsSample,
+} from '@punktfunk/shared';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
 import type {
   FrameSourceSpec,
@@ -25,6 +31,8 @@ export interface StatsSink {
   noteSession(info: SessionInfo): void;
   noteSessionEnd?(sessionId: string): void;
   addSample(sample: WorkerStatsSample): void;
+  /** An event for the armed capture's lane (ignored when idle). */
+  addEvent?(event: PendingTimelineEvent): void;
 }
 
 export interface SessionEnd {
@@ -56,6 +64,8 @@ export interface StartGameStreamOptions {
   windowMs: number;
   settings?: SessionInfo['settings'];
   sessionId?: string;
+  /** A /resume of a launch that streamed before (the lane says client-resume, not client-connect). */
+  resumed?: boolean;
   /** The worker learned the client's address from its first video ping. */
   onClient?(address: string): void;
   /** The encoder cannot hold the stream's frame rate (its median encode time stayed over the budget). */
@@ -73,6 +83,7 @@ interface SpawnMeta {
   /** width x height x fps of an engine source; 0 for a replay. */
   pixelRate: number;
   settings: SessionInfo['settings'];
+  resumed?: boolean;
   onClient?(address: string): void;
   onEncoderSlow?(slow: EncoderSlow): void;
 }
@@ -89,6 +100,8 @@ export interface StreamingSession {
   feedback(message: WorkerInbound): void;
   requestIdr(): void;
   setTargetBitrateKbps(kbps: number): void;
+  /** Puts an event the main thread noticed (display lost, a codec fallback) on the armed capture's lane. */
+  noteEvent(type: TimelineEventType, summary: string, details: PendingTimelineEvent['details']): void;
   /** Adds to the session's settings (a note the console shows) once it has started. */
   noteSettings(settings: SessionInfo['settings']): void;
   /** Asks the worker to stop at the next frame; resolves when it has. `reason` is kept as the end's reason. */
@@ -163,6 +176,7 @@ export class SessionManager {
       targetBitrateKbps: options.source.bitrateKbps,
       pixelRate: pixelRate(options.source),
       settings: options.settings ?? {},
+      resumed: options.resumed ?? false,
       onClient: options.onClient,
       onEncoderSlow: options.onEncoderSlow,
     };
@@ -219,12 +233,16 @@ export class SessionManager {
     let summary: string | null = null;
     const { promise: started, resolve: resolveStarted, reject: rejectStarted } = startedSignal();
     let startedAs: Extract<WorkerMessage, { type: 'started' }> | null = null;
+    const noteEvent: StreamingSession['noteEvent'] = (type, summary, details) =>
+      this.o.sink.addEvent?.({ monoUs: monotonicUs(), sessionId, type, summary, details });
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
         startedAs = m;
         resolveStarted(m.info);
         this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
+        noteClientCame(meta, m.info, noteEvent);
       } else if (m.type === 'sample') this.o.sink.addSample(m.sample);
+      else if (m.type === 'events') for (const event of m.events) this.o.sink.addEvent?.(event);
       else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
       else if (m.type === 'encoder-slow') meta.onEncoderSlow?.(m);
@@ -245,6 +263,15 @@ export class SessionManager {
           rejectStarted(new Error(failure));
         }
         feedbackPort.close();
+        if (startedAs) {
+          const why = failure ?? reason ?? 'stopped';
+          noteEvent('client-disconnect', `${meta.client ?? 'client'} gone: ${why}`, {
+            client: meta.client,
+            reason: failure ? null : reason,
+            error: failure,
+            frames,
+          });
+        }
         this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
@@ -262,7 +289,8 @@ export class SessionManager {
       started,
       ended,
       feedback: (message) => feedbackPort.postMessage(message),
-      requestIdr: () => control.requestIdr(),
+      requestIdr: () => control.requestIdr('client-request'),
+      noteEvent,
       noteSettings: (settings) => {
         meta.settings = { ...meta.settings, ...settings };
         if (startedAs) this.o.sink.noteSession(sessionInfo(meta, startedAs.info, startedAs.settings));
@@ -280,6 +308,25 @@ export class SessionManager {
       },
     };
   }
+}
+
+/** The lane's client-connect (or client-resume) once the worker streams. */
+function noteClientCame(
+  meta: SpawnMeta,
+  info: SessionStartedInfo,
+  note: StreamingSession['noteEvent'],
+): void {
+  const type = meta.resumed ? 'client-resume' : 'client-connect';
+  const verb = meta.resumed ? 'resumed' : 'connected';
+  const mode = `${info.width}x${info.height}@${info.fps} ${info.codec}`;
+  note(type, `${meta.client ?? 'client'} ${verb} (${meta.kind}, ${mode})`, {
+    client: meta.client,
+    kind: meta.kind,
+    width: info.width,
+    height: info.height,
+    fps: info.fps,
+    codec: info.codec,
+  });
 }
 
 /** Settled by the worker's 'started' message, or rejected when it fails first. */

@@ -75,6 +75,7 @@ export class GameStreamPipeline implements FramePipeline {
       stagesUs: [grabbed.captureUs, encodeUs, packetizeUs, Math.max(0, sent.sendUs - packetizeUs)],
       hostUs: sent.lastPacketMonoUs - capturedUs,
       repeated: grabbed.repeated,
+      keyframe: encoded.keyframe,
       ...sentFigures(sent),
     };
   }
@@ -85,6 +86,7 @@ export class GameStreamPipeline implements FramePipeline {
       stagesUs: [grabbed.captureUs, encodeUs, 0, 0],
       hostUs: null,
       repeated: grabbed.repeated,
+      keyframe: false,
       ...NOTHING_SENT,
     };
   }

@@ -53,6 +53,7 @@ export class EnginePipeline implements FramePipeline {
       stagesUs,
       hostUs: send ? send.lastPacketMonoUs - grabbed.startUs : null,
       repeated: grabbed.repeated,
+      keyframe: send !== null && encoded.keyframe,
       ...(send ? sentFigures(send) : NOTHING_SENT),
     };
   }
@@ -104,7 +105,14 @@ export class TracePipeline implements FramePipeline {
     const hostUs = this.clock.virtual
       ? frame.captureUs + frame.submitUs + frame.encodeUs + frame.sendUs
       : send.lastPacketMonoUs - realStartUs + frame.captureUs + frame.submitUs + frame.encodeUs;
-    return { captureStartUs: startUs, stagesUs, hostUs, repeated: frame.repeated, ...sentFigures(send) };
+    return {
+      captureStartUs: startUs,
+      stagesUs,
+      hostUs,
+      repeated: frame.repeated,
+      keyframe: frame.keyframe,
+      ...sentFigures(send),
+    };
   }
 
   setBitrateKbps(): void {}
