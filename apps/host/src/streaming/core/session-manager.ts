@@ -219,6 +219,12 @@ export class SessionManager {
     await Promise.all(this.list().map((s) => s.stop()));
   }
 
+  /** Puts the main thread's events of a session on the lane, stamped on the engine clock now. */
+  private eventNoter(sessionId: string): StreamingSession['noteEvent'] {
+    return (type, summary, details) =>
+      this.o.sink.addEvent?.({ monoUs: monotonicUs(), sessionId, type, summary, details });
+  }
+
   private track(
     worker: Worker,
     control: SessionControl,
@@ -233,8 +239,7 @@ export class SessionManager {
     let summary: string | null = null;
     const { promise: started, resolve: resolveStarted, reject: rejectStarted } = startedSignal();
     let startedAs: Extract<WorkerMessage, { type: 'started' }> | null = null;
-    const noteEvent: StreamingSession['noteEvent'] = (type, summary, details) =>
-      this.o.sink.addEvent?.({ monoUs: monotonicUs(), sessionId, type, summary, details });
+    const noteEvent = this.eventNoter(sessionId);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
         startedAs = m;
@@ -263,15 +268,7 @@ export class SessionManager {
           rejectStarted(new Error(failure));
         }
         feedbackPort.close();
-        if (startedAs) {
-          const why = failure ?? reason ?? 'stopped';
-          noteEvent('client-disconnect', `${meta.client ?? 'client'} gone: ${why}`, {
-            client: meta.client,
-            reason: failure ? null : reason,
-            error: failure,
-            frames,
-          });
-        }
+        if (startedAs) noteClientLeft(meta, { frames, failure, reason }, noteEvent);
         this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
@@ -308,6 +305,21 @@ export class SessionManager {
       },
     };
   }
+}
+
+/** The lane's client-disconnect when a session that streamed ends (the worker's failure, or why it stopped). */
+function noteClientLeft(
+  meta: SpawnMeta,
+  end: { frames: number; failure: string | null; reason: string | null },
+  note: StreamingSession['noteEvent'],
+): void {
+  const why = end.failure ?? end.reason ?? 'stopped';
+  note('client-disconnect', `${meta.client ?? 'client'} gone: ${why}`, {
+    client: meta.client,
+    reason: end.failure ? null : end.reason,
+    error: end.failure,
+    frames: end.frames,
+  });
 }
 
 /** The lane's client-connect (or client-resume) once the worker streams. */
