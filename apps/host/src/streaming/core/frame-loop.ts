@@ -23,6 +23,8 @@ export interface FramePipeline {
   setBitrateKbps(kbps: number): void;
   /** The encoder's current target, or null where the path has none (trace replay). */
   bitrateKbps(): number | null;
+  /** The capture source's size now (read once per window: a desktop resized mid-stream); absent without a capture. */
+  captureSize?(): { width: number; height: number };
 }
 
 export interface FrameLoopOptions {
@@ -65,6 +67,8 @@ class LoopState {
   /** The target last applied, so a change is one event (an encoder that clamps it is not re-announced). */
   appliedTargetKbps: number;
   readonly cpu = new ThreadCpuMeter();
+  /** The source size at the last boundary ("WxH"), so a change is noticed once. */
+  captureSize: string | null = null;
 
   constructor(
     readonly o: FrameLoopOptions,
@@ -85,9 +89,19 @@ class LoopState {
 
 export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
   const state = new LoopState(o, o.windowMs * 1000);
-  while (!o.session.stopRequested()) {
-    if (!runOneFrame(state)) break;
-    o.clock.sleepUntil(state.slotStartUs(state.slot));
+  try {
+    while (!o.session.stopRequested()) {
+      if (!runOneFrame(state)) break;
+      o.clock.sleepUntil(state.slotStartUs(state.slot));
+    }
+  } catch (error) {
+    // The worker ends with this error; the lane keeps what led up to it.
+    if ((error as { code?: string }).code === 'CAPTURE_UNAVAILABLE') {
+      const reason = (error as Error).message;
+      state.events.add(o.clock.nowUs(), 'display-lost', `display lost: ${reason}`, { reason });
+    }
+    postEvents(state);
+    throw error;
   }
   postEvents(state);
   return { frames: state.frameIndex, samplesPosted: state.samplesPosted };
@@ -159,6 +173,17 @@ function applyTargetBitrate(s: LoopState, nowUs: number): void {
   });
 }
 
+/** A source whose size changed since the last boundary (noticed there, so up to a window late). */
+function noteCaptureSize(s: LoopState, nowUs: number): void {
+  const size = s.o.pipeline.captureSize?.();
+  if (!size) return;
+  const now = `${size.width}x${size.height}`;
+  const was = s.captureSize;
+  s.captureSize = now;
+  if (was === null || was === now || !s.o.control.isArmed()) return;
+  s.events.add(nowUs, 'capture-change', `capture size ${was} → ${now}`, { from: was, to: now, ...size });
+}
+
 /** Loss bursts and RTT spikes the drained reports showed, stamped now (reports carry no time). */
 function noteFeedbackEvents(s: LoopState, nowUs: number): void {
   const found = s.o.feedback.events.take();
@@ -180,6 +205,7 @@ function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
   while (s.windowEndUs <= nowUs) s.windowEndUs += s.windowUs;
   o.drainFeedback();
   noteFeedbackEvents(s, nowUs);
+  noteCaptureSize(s, nowUs);
   const feedback = o.feedback.takeWindow();
   // Read every window, so the next one's figure covers just that window. A
   // virtual clock's window is no span of real time: not measured there.
