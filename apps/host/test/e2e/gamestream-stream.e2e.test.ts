@@ -228,6 +228,19 @@ describe('GameStream stream against the real host', () => {
     expect(capture.samples.reduce((n, s) => n + (s.idrRequests ?? 0), 0)).toBeGreaterThanOrEqual(1);
     if (counters.video.unrecoverableBlocks > 2)
       expect(capture.samples.reduce((n, s) => n + (s.unrecoverableFrames ?? 0), 0)).toBeGreaterThan(0);
+    // The event lane: the client came, its first keyframe was the start, its IDR requests got keyframes, it left.
+    const events = capture.events;
+    expect(capture.meta.eventCount).toBe(events.length);
+    const keyframes = events.filter((e) => e.type === 'keyframe');
+    expect(keyframes[0]?.details).toMatchObject({ reason: 'start', frameIndex: 0 });
+    expect(keyframes.filter((e) => e.details.reason === 'client-request').length).toBeGreaterThanOrEqual(1);
+    expect(events.filter((e) => e.type === 'client-connect')).toHaveLength(1);
+    expect(events.at(-1)?.type).toBe('client-disconnect');
+    expect(events.every((e, i) => i === 0 || e.tMs >= (events[i - 1]?.tMs ?? 0))).toBe(true);
+    // The streaming worker's own CPU from its second window on; host telemetry once a second.
+    expect(samples.slice(1).every((s) => s.workerCpuPct !== null && s.workerCpuPct > 0)).toBe(true);
+    expect(capture.telemetry.length).toBeGreaterThanOrEqual(4);
+    expect(capture.telemetry.every((t) => t.machineCpuPct !== null && t.processCpuPct !== null)).toBe(true);
   }, 60_000);
 
   it('answers the first video and audio ping (the ports are bound at SETUP): no second ping is needed; launch → first frame measured', async () => {
