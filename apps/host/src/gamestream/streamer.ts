@@ -344,8 +344,10 @@ export class GameStreamStreamer {
       this.ports = null;
     }
     if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
-    else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
-    // The summary after the reason (an end the host asked for was logged as "ending …" before).
+    // An end the host asked for was logged as "ending …" already.
+    else if (end.reason && !current.ending)
+      this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
+    // The summary after the reason.
     const { idrRequests, unrecoverableFrames } = current.reports.total;
     if (end.summary) {
       this.o.log(
@@ -377,7 +379,8 @@ export class GameStreamStreamer {
       active.input?.close();
       const farewell =
         termination !== null ? active.link.terminate(termination) : Promise.resolve(active.link.close());
-      await Promise.all([farewell, active.stream?.stop()]);
+      // The reason goes with the stop: the lane's client-disconnect says why.
+      await Promise.all([farewell, active.stream?.stop(why)]);
       await active.desktop?.close();
     })();
     return active.ending;

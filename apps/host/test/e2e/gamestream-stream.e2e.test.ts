@@ -342,6 +342,7 @@ describe('GameStream stream against the real host', () => {
   }, 60_000);
 
   it('tells a second client the host is busy, ignores hostile datagrams, and ends the stream when the client leaves (it can resume)', async () => {
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
     const keys = await launch();
     let delivered = 0;
     const session: StreamSession = await startStreamSession({
@@ -397,6 +398,12 @@ describe('GameStream stream against the real host', () => {
     expect(delivered - before).toBeGreaterThan(40);
     expect(session.counters().video.framesLost).toBe(0);
 
+    const marked = await host.api('/stats/capture/marker', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'client leaves' }),
+    });
+    expect(marked.status).toBe(200);
     // The client leaves (ENet disconnect): the host stops streaming at once and keeps the launch record.
     await session.stop();
     await waitForOutput(host, /GameStream: ending stream \w+ \(the client disconnected its control stream\)/);
@@ -429,6 +436,23 @@ describe('GameStream stream against the real host', () => {
     );
     expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(404);
     await cancel(second);
+    // The lane tells the story: connected, the operator's marker, gone, resumed, gone (the operator ended it).
+    const stopped = (await (await host.api('/stats/capture/stop', { method: 'POST' })).json()) as {
+      id: string;
+    };
+    const capture = (await (
+      await host.api(`/stats/recordings/${encodeURIComponent(stopped.id)}`)
+    ).json()) as Capture;
+    const story = capture.events.filter((e) => e.type.startsWith('client-') || e.type === 'marker');
+    expect(story.map((e) => e.type)).toEqual([
+      'client-connect',
+      'marker',
+      'client-disconnect',
+      'client-resume',
+      'client-disconnect',
+    ]);
+    expect(story[2]?.details.reason).toBe('the client disconnected its control stream');
+    expect(story[3]?.sessionId).not.toBe(story[0]?.sessionId);
   }, 60_000);
 
   it('times out a client that completes RTSP but never pings the video port', async () => {
