@@ -67,6 +67,8 @@ interface ActiveStream {
   reports: ClientReportTally;
   feedbackTimer: NodeJS.Timeout | null;
   ending: Promise<void> | null;
+  /** Why the host ended it (logged as "ending …"), so the stream's end does not say it twice. */
+  endingWhy?: string;
 }
 
 /** How often FEC reports and the round trip are handed to the worker. */
@@ -370,6 +372,7 @@ export class GameStreamStreamer {
     why: string,
     termination: number | null = TERMINATION_GRACEFUL,
   ): Promise<void> {
+    active.endingWhy ??= why;
     active.ending ??= (async () => {
       const which = active.stream
         ? `stream ${active.stream.sessionId}`
