@@ -54,6 +54,7 @@ export class HostTelemetry {
   private baseline: Baseline | null = null;
   /** Bumped on arm and disarm: a read that straddles one is dropped. */
   private generation = 0;
+  private reading = false;
   private gpu: NvidiaSmiWatch | null = null;
   private readonly unsubscribe: () => void;
   private readonly procDir: string;
@@ -76,9 +77,17 @@ export class HostTelemetry {
     if (this.timer) return;
     this.generation++;
     this.baseline = null;
-    void this.sample();
+    const tick = () => {
+      // A read slower than the interval (a stalled /proc) is not overtaken by the next one.
+      if (this.reading) return;
+      this.reading = true;
+      void this.sample().finally(() => {
+        this.reading = false;
+      });
+    };
+    tick();
     this.gpu?.start();
-    this.timer = setInterval(() => void this.sample(), TELEMETRY_INTERVAL_MS);
+    this.timer = setInterval(tick, TELEMETRY_INTERVAL_MS);
     this.timer.unref();
   }
 

@@ -106,7 +106,7 @@ describe('the sampler on this machine', () => {
       nvidiaSmi: null,
     });
     opened.push(telemetry);
-    h.recorder.start();
+    // Not armed: the sampler's own loop stays off, and sample() is driven here.
     await telemetry.sample();
     h.clock.monoUs += 1_000_000;
     const sample = await telemetry.sample();
