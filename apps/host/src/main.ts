@@ -25,6 +25,7 @@ import { startPf1Service } from './pf1/service.js';
 import { StatsRecorder } from './recorder/index.js';
 import type { SessionManager } from './streaming/core/session-manager.js';
 import { createStreamingCore } from './streaming/core/streaming-core.js';
+import { HostTelemetry } from './telemetry/host-telemetry.js';
 
 const HOST_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
@@ -137,6 +138,9 @@ async function openRecorder(
   });
   // An armed capture, and any whose save failed, is saved (or written elsewhere, named in the log), never dropped.
   closers.push(() => recorder.shutdown());
+  // Host CPU, load, memory and GPU once a second, only while a capture is armed.
+  const telemetry = new HostTelemetry({ recorder, nowMonoUs: monotonicUs, log: log.info });
+  closers.push(() => telemetry.close());
   return recorder;
 }
 

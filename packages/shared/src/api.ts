@@ -74,6 +74,15 @@ export interface RecordingPatchRequest {
   note?: string | null;
 }
 
+/** POST /stats/capture/marker: an operator's marker on the armed capture's event lane. */
+export interface CaptureMarkerRequest {
+  /** 1–120 characters, no control or bidirectional formatting characters. */
+  label: string;
+}
+
+/** The most characters a marker's label may have. */
+export const MARKER_LABEL_MAX_CHARS = 120;
+
 /** A single-use ticket for GET /stats/capture/events?ticket=… (EventSource cannot send headers). */
 export interface EventsTicketResponse {
   ticket: string;

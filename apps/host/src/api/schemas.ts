@@ -4,6 +4,7 @@
 import type {
   ApiErrorBody,
   Capture,
+  CaptureMarkerRequest,
   DesktopStatus,
   EventsTicketResponse,
   GameStreamAppsResponse,
@@ -21,7 +22,7 @@ import type {
   RecordingPatchRequest,
   RecordingsListResponse,
 } from '@punktfunk/shared';
-import { nameProblem } from '@punktfunk/shared';
+import { MARKER_LABEL_MAX_CHARS, nameProblem } from '@punktfunk/shared';
 import { z } from 'zod';
 import { CLIENT_NAME_MAX_CHARS, clientNameProblem } from '../identity/paired-clients.js';
 import {
@@ -109,6 +110,17 @@ export const recordingPatchSchema = z
   })
   .refine((body) => body.name !== undefined || body.note !== undefined, 'send name and/or note');
 
+/** An operator's marker: a short label, shown on the lane and in tooltips. */
+export const markerRequestSchema = z.strictObject({
+  label: z
+    .string()
+    .trim()
+    .min(1, 'label must not be empty')
+    .max(MARKER_LABEL_MAX_CHARS, `label must be at most ${MARKER_LABEL_MAX_CHARS} characters`)
+    .regex(/^\P{Cc}*$/u, 'label must not contain control characters')
+    .superRefine(refuseUnsafe('label', false)),
+});
+
 export const ticketSchema = z.object({ ticket: z.string(), expiresInMs: z.number() });
 
 const pairingKindSchema = z.enum(['gamestream', 'native']);
@@ -180,6 +192,7 @@ const schemasMatchTypes: [
   Same<z.output<typeof captureSchema>, Capture>,
   Same<z.output<typeof recordingPatchSchema>, RecordingPatchRequest>,
   Same<z.output<typeof ticketSchema>, EventsTicketResponse>,
+  Same<z.output<typeof markerRequestSchema>, CaptureMarkerRequest>,
   Same<z.output<typeof pendingPairingsSchema>, PendingPairingsResponse>,
   Same<z.output<typeof pairingUpdateSchema>, PairingUpdate>,
   Same<z.output<typeof pairPinSchema>, PairPinRequest>,
@@ -190,6 +203,7 @@ const schemasMatchTypes: [
   Same<z.output<typeof pairedClientPatchSchema>, PairedClientPatchRequest>,
   Same<z.output<typeof gamestreamAppsSchema>, GameStreamAppsResponse>,
 ] = [
+  true,
   true,
   true,
   true,

@@ -67,6 +67,8 @@ interface ActiveStream {
   reports: ClientReportTally;
   feedbackTimer: NodeJS.Timeout | null;
   ending: Promise<void> | null;
+  /** Why the host ended it (logged as "ending …"), so the stream's end does not say it twice. */
+  endingWhy?: string;
 }
 
 /** How often FEC reports and the round trip are handed to the worker. */
@@ -104,6 +106,8 @@ async function releasePorts(ports: HandshakePorts | null): Promise<PingSources> 
 export class GameStreamStreamer {
   private active: ActiveStream | null = null;
   private ports: HandshakePorts | null = null;
+  /** The launch that streamed last: streaming it again is a resume. */
+  private lastStreamedLaunch: string | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly o: StreamerOptions) {
@@ -235,8 +239,11 @@ export class GameStreamStreamer {
     const spec = gameStreamSpec({ session, announced, capture: desktop, ...this.o });
     current.fec.reported = spec.promisesFecReports;
     const who = this.o.describeClient(session.clientFingerprint);
+    const resumed = this.lastStreamedLaunch === session.sessionId;
+    this.lastStreamedLaunch = session.sessionId;
     const stream = this.o.manager.startGameStream({
       ...spec.start,
+      resumed,
       onClient: (address) => this.o.log(`GameStream: streaming to ${who} at ${address}`),
       onEncoderSlow: (slow) => this.onEncoderSlow(announced, slow),
     });
@@ -263,8 +270,9 @@ export class GameStreamStreamer {
     );
     void stream.ended.then((end) => this.onStreamEnded(current, end));
     void desktop.closedByDesktop.then((reason) => {
-      if (this.active === current && !current.ending)
-        void this.end(current, reason, TERMINATION_FRAME_FAILED);
+      if (this.active !== current || current.ending) return;
+      stream.noteEvent('display-lost', `display lost: ${reason}`, { reason });
+      void this.end(current, reason, TERMINATION_FRAME_FAILED);
     });
   }
 
@@ -286,6 +294,13 @@ export class GameStreamStreamer {
     this.o.codecFallbacks.demote(announced.codec, announced);
     const note = `${announced.codec.toUpperCase()} cannot keep up with ${mode} (${figures}); H.264 is offered for ${mode} from the next launch`;
     this.o.log(`GameStream: ${note}`);
+    this.active?.stream?.noteEvent('encoder-fallback', `encoder fallback: ${note}`, {
+      stage: 'pace',
+      codec: announced.codec,
+      fallbackCodec: 'h264',
+      encodeP50Us: slow.encodeP50Us,
+      budgetUs: slow.budgetUs,
+    });
     this.active?.stream?.noteSettings({ encoderPace: note });
   }
 
@@ -331,8 +346,10 @@ export class GameStreamStreamer {
       this.ports = null;
     }
     if (end.error) this.o.log(`GameStream: stream ${end.sessionId} failed: ${end.error}`);
-    else if (end.reason) this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
-    // The summary after the reason (an end the host asked for was logged as "ending …" before).
+    // An end the host asked for was logged as "ending …" already.
+    else if (end.reason && !current.ending)
+      this.o.log(`GameStream: stream ${end.sessionId} ended: ${end.reason}`);
+    // The summary after the reason.
     const { idrRequests, unrecoverableFrames } = current.reports.total;
     if (end.summary) {
       this.o.log(
@@ -355,6 +372,7 @@ export class GameStreamStreamer {
     why: string,
     termination: number | null = TERMINATION_GRACEFUL,
   ): Promise<void> {
+    active.endingWhy ??= why;
     active.ending ??= (async () => {
       const which = active.stream
         ? `stream ${active.stream.sessionId}`
@@ -364,7 +382,8 @@ export class GameStreamStreamer {
       active.input?.close();
       const farewell =
         termination !== null ? active.link.terminate(termination) : Promise.resolve(active.link.close());
-      await Promise.all([farewell, active.stream?.stop()]);
+      // The reason goes with the stop: the lane's client-disconnect says why.
+      await Promise.all([farewell, active.stream?.stop(why)]);
       await active.desktop?.close();
     })();
     return active.ending;

@@ -14,12 +14,16 @@ import {
   type CaptureStatus,
   decodeFrameColumns,
   type FrameColumns,
+  type HostTelemetrySample,
+  MAX_CAPTURE_EVENTS,
   MAX_CAPTURE_FRAMES,
   MAX_CAPTURE_SAMPLES,
   type PathKind,
+  type PendingTimelineEvent,
   parseFramesFile,
   type SessionInfo,
   type StatsSample,
+  type TimelineEvent,
   type WorkerStatsSample,
 } from '@punktfunk/shared';
 import type { FileLog } from '../fs/private-files.js';
@@ -28,6 +32,9 @@ import { type CaptureListing, CaptureStore, type MetaPatch, serializeCapture } f
 import { FrameTimeline } from './frame-timeline.js';
 import { RecorderError } from './recorder-error.js';
 import { verdictOnStop } from './verdict-on-stop.js';
+
+/** A telemetry sample before the recorder stamps it: `monoUs` is the window's end on the engine clock. */
+export type PendingTelemetrySample = Omit<HostTelemetrySample, 'tMs'> & { monoUs: number };
 
 export interface RecorderLog extends FileLog {
   info(message: string): void;
@@ -43,10 +50,12 @@ export interface StatsRecorderOptions {
   nowUnixMs?: () => number;
   host: { name: string; version: string };
   log?: RecorderLog;
-  /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES. */
+  /** Tests lower it; the host keeps MAX_CAPTURE_SAMPLES (telemetry, one a second, has the same cap). */
   maxSamples?: number;
   /** Tests lower it; the host keeps MAX_CAPTURE_FRAMES. */
   maxFrames?: number;
+  /** Tests lower it; the host keeps MAX_CAPTURE_EVENTS. */
+  maxEvents?: number;
   /**
    * Where shutdown() writes a capture the captures directory refused, e.g.
    * <config>/captures-unsaved; when that fails too, a fresh private (0700)
@@ -72,6 +81,9 @@ interface Armed {
   sessions: SessionInfo[];
   kinds: Set<PathKind>;
   frames: FrameTimeline;
+  events: TimelineEvent[];
+  eventsTruncated: boolean;
+  telemetry: HostTelemetrySample[];
 }
 
 // A capture lists the sessions that ran during it; a flapping client could
@@ -84,12 +96,15 @@ export class StatsRecorder {
   private readonly running = new Map<string, SessionInfo>();
   private readonly armedListeners = new Set<(armed: boolean) => void>();
   private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
+  private readonly eventListeners = new Set<(event: TimelineEvent) => void>();
+  private readonly telemetryListeners = new Set<(sample: HostTelemetrySample) => void>();
   /** Captures whose save failed (disk full, say): kept until a later stop() saves them, or shutdown() puts them elsewhere. */
   private readonly unsaved: Pending[] = [];
   private readonly nowUnixMs: () => number;
   private readonly log: RecorderLog;
   private readonly maxSamples: number;
   private readonly maxFrames: number;
+  private readonly maxEvents: number;
 
   private constructor(
     private readonly store: CaptureStore,
@@ -99,6 +114,7 @@ export class StatsRecorder {
     this.log = options.log ?? console;
     this.maxSamples = options.maxSamples ?? MAX_CAPTURE_SAMPLES;
     this.maxFrames = options.maxFrames ?? MAX_CAPTURE_FRAMES;
+    this.maxEvents = options.maxEvents ?? MAX_CAPTURE_EVENTS;
   }
 
   static async open(options: StatsRecorderOptions): Promise<StatsRecorder> {
@@ -140,6 +156,18 @@ export class StatsRecorder {
   onSample(listener: (sample: StatsSample) => void): () => void {
     this.sampleListeners.add(listener);
     return () => this.sampleListeners.delete(listener);
+  }
+
+  /** Called with every event put on the armed capture's lane. */
+  onEvent(listener: (event: TimelineEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Called with every host telemetry sample appended to the armed capture. */
+  onTelemetry(listener: (sample: HostTelemetrySample) => void): () => void {
+    this.telemetryListeners.add(listener);
+    return () => this.telemetryListeners.delete(listener);
   }
 
   /** A session started (or changed its settings). */
@@ -205,6 +233,42 @@ export class StatsRecorder {
     return this.armed ? this.armed.frames.view() : null;
   }
 
+  /**
+   * An event for the lane (a worker's, the host's, an operator's marker).
+   * Ignored when idle and when it happened before arming; past maxEvents the
+   * capture keeps its start and says eventsTruncated. Returns the stamped
+   * event, or null when it was not taken.
+   */
+  addEvent(event: PendingTimelineEvent): TimelineEvent | null {
+    const armed = this.armed;
+    if (!armed || event.monoUs < armed.armedMonoUs) return null;
+    if (armed.events.length >= this.maxEvents) {
+      armed.eventsTruncated = true;
+      return null;
+    }
+    const { monoUs, ...rest } = event;
+    const stamped: TimelineEvent = { tMs: (monoUs - armed.armedMonoUs) / 1000, ...rest };
+    armed.events.push(stamped);
+    this.emit(this.eventListeners, stamped);
+    return stamped;
+  }
+
+  /** A host telemetry window; ignored when idle or ended before arming, capped like samples. */
+  addTelemetry(sample: PendingTelemetrySample): void {
+    const armed = this.armed;
+    if (!armed || sample.monoUs < armed.armedMonoUs) return;
+    if (armed.telemetry.length >= this.maxSamples) return;
+    const { monoUs, ...figures } = sample;
+    const stamped: HostTelemetrySample = { tMs: (monoUs - armed.armedMonoUs) / 1000, ...figures };
+    armed.telemetry.push(stamped);
+    this.emit(this.telemetryListeners, stamped);
+  }
+
+  /** The engine's monotonic clock (µs), for events stamped on the main thread. */
+  nowMonoUs(): number {
+    return this.options.nowMonoUs();
+  }
+
   // ---- the API side ---------------------------------------------------------
 
   /** Arms a capture; when one is armed already, changes nothing and returns its status. */
@@ -219,6 +283,9 @@ export class StatsRecorder {
         sessions: [],
         kinds: new Set(),
         frames: new FrameTimeline(armedMonoUs, this.maxFrames),
+        events: [],
+        eventsTruncated: false,
+        telemetry: [],
       };
       for (const session of this.running.values()) this.includeSession(this.armed, session);
       this.emit(this.armedListeners, true);
@@ -420,11 +487,13 @@ export class StatsRecorder {
       hostVersion: this.options.host.version,
       sessions: [...armed.sessions],
       timeline: armed.frames.info(),
-      eventCount: 0,
-      eventsTruncated: false,
+      eventCount: armed.events.length,
+      eventsTruncated: armed.eventsTruncated,
       verdict: null,
     };
-    return { meta, samples: armed.samples.slice(), events: [], telemetry: [] };
+    // Workers batch their events per window, so the lane arrives slightly out of order.
+    const events = armed.events.slice().sort((a, b) => a.tMs - b.tMs);
+    return { meta, samples: armed.samples.slice(), events, telemetry: armed.telemetry.slice() };
   }
 
   // A throwing listener (a closed event stream, say) must not stop the others or the caller.

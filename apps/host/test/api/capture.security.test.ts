@@ -16,6 +16,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/stats/capture/live'],
   ['GET', '/stats/capture/events'],
   ['POST', '/stats/capture/events/ticket'],
+  ['POST', '/stats/capture/marker'],
 ];
 
 describe('capture routes need the operator token', () => {

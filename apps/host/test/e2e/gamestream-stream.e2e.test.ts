@@ -242,6 +242,19 @@ describe('GameStream stream against the real host', () => {
     expect(records.some((r) => r.keyframe)).toBe(true);
     expect(records.filter((r) => r.encodedBytes > 0).length).toBeGreaterThan(records.length / 2);
     expect(records.every((r) => r.sessionIndex === 0 && r.captureStartUs >= 0)).toBe(true);
+    // The event lane: the client came, its first keyframe was the start, its IDR requests got keyframes, it left.
+    const events = capture.events;
+    expect(capture.meta.eventCount).toBe(events.length);
+    const keyframes = events.filter((e) => e.type === 'keyframe');
+    expect(keyframes[0]?.details).toMatchObject({ reason: 'start', frameIndex: 0 });
+    expect(keyframes.filter((e) => e.details.reason === 'client-request').length).toBeGreaterThanOrEqual(1);
+    expect(events.filter((e) => e.type === 'client-connect')).toHaveLength(1);
+    expect(events.at(-1)?.type).toBe('client-disconnect');
+    expect(events.every((e, i) => i === 0 || e.tMs >= (events[i - 1]?.tMs ?? 0))).toBe(true);
+    // The streaming worker's own CPU from its second window on; host telemetry once a second.
+    expect(samples.slice(1).every((s) => s.workerCpuPct !== null && s.workerCpuPct > 0)).toBe(true);
+    expect(capture.telemetry.length).toBeGreaterThanOrEqual(4);
+    expect(capture.telemetry.every((t) => t.machineCpuPct !== null && t.processCpuPct !== null)).toBe(true);
   }, 60_000);
 
   it('answers the first video and audio ping (the ports are bound at SETUP): no second ping is needed; launch → first frame measured', async () => {
@@ -343,6 +356,7 @@ describe('GameStream stream against the real host', () => {
   }, 60_000);
 
   it('tells a second client the host is busy, ignores hostile datagrams, and ends the stream when the client leaves (it can resume)', async () => {
+    expect((await host.api('/stats/capture/start', { method: 'POST' })).status).toBe(200);
     const keys = await launch();
     let delivered = 0;
     const session: StreamSession = await startStreamSession({
@@ -398,6 +412,12 @@ describe('GameStream stream against the real host', () => {
     expect(delivered - before).toBeGreaterThan(40);
     expect(session.counters().video.framesLost).toBe(0);
 
+    const marked = await host.api('/stats/capture/marker', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'client leaves' }),
+    });
+    expect(marked.status).toBe(200);
     // The client leaves (ENet disconnect): the host stops streaming at once and keeps the launch record.
     await session.stop();
     await waitForOutput(host, /GameStream: ending stream \w+ \(the client disconnected its control stream\)/);
@@ -430,6 +450,23 @@ describe('GameStream stream against the real host', () => {
     );
     expect((await host.api(`/sessions/${streamId}`, { method: 'DELETE' })).status).toBe(404);
     await cancel(second);
+    // The lane tells the story: connected, the operator's marker, gone, resumed, gone (the operator ended it).
+    const stopped = (await (await host.api('/stats/capture/stop', { method: 'POST' })).json()) as {
+      id: string;
+    };
+    const capture = (await (
+      await host.api(`/stats/recordings/${encodeURIComponent(stopped.id)}`)
+    ).json()) as Capture;
+    const story = capture.events.filter((e) => e.type.startsWith('client-') || e.type === 'marker');
+    expect(story.map((e) => e.type)).toEqual([
+      'client-connect',
+      'marker',
+      'client-disconnect',
+      'client-resume',
+      'client-disconnect',
+    ]);
+    expect(story[2]?.details.reason).toBe('the client disconnected its control stream');
+    expect(story[3]?.sessionId).not.toBe(story[0]?.sessionId);
   }, 60_000);
 
   it('times out a client that completes RTSP but never pings the video port', async () => {

@@ -2,6 +2,7 @@
 // frame was on screen) reach the worker as feedback messages, drained at the
 // aggregation boundary. A window with no report of a kind records null
 // ("not measured"), never 0.
+import { FeedbackEventDetector } from './feedback-events.js';
 import { Column, p50p99 } from './window-stats.js';
 
 export type FeedbackMessage =
@@ -36,6 +37,8 @@ export class ClientFeedback {
   private rttUs: number | null = null;
   private idrRequests: number | null = null;
   private unrecoverableFrames: number | null = null;
+  /** Loss bursts and RTT spikes in the reports, for the event lane. */
+  readonly events = new FeedbackEventDetector();
 
   noteCaptureStart(frameIndex: number, startUs: number): void {
     const slot = frameIndex % CAPTURE_HISTORY;
@@ -47,8 +50,10 @@ export class ClientFeedback {
     if (message.type === 'loss') {
       this.packetsLost = (this.packetsLost ?? 0) + message.packetsLost;
       this.fecRecovered = (this.fecRecovered ?? 0) + message.fecRecovered;
+      this.events.noteLoss(message.packetsLost, message.fecRecovered);
     } else if (message.type === 'rtt') {
       this.rttUs = message.rttUs;
+      this.events.noteRtt(message.rttUs);
     } else if (message.type === 'client-reports') {
       this.idrRequests = (this.idrRequests ?? 0) + message.idrRequests;
       this.unrecoverableFrames = (this.unrecoverableFrames ?? 0) + message.unrecoverableFrames;

@@ -6,17 +6,30 @@
 //
 // Layout (Int32 slots): a global header, then one fixed-size slot per session.
 
+import type { KeyframeReason } from '@punktfunk/shared';
+
 const GLOBAL_SLOTS = 4;
 const GLOBAL_ARMED = 0;
 /** Bumped on every arm/disarm: lets a loop notice a disarm-then-rearm between two frames. */
 const GLOBAL_ARM_GENERATION = 1;
 
-const SESSION_SLOTS = 4;
+const SESSION_SLOTS = 5;
 const SESSION_STOP = 0;
+/** 0: no request; else the IDR_REASON_CODE of the first request since the loop last took one. */
 const SESSION_FORCE_IDR = 1;
 const SESSION_TARGET_BITRATE_KBPS = 2;
 /** Woken with Atomics.notify so a sleeping frame loop stops at once. */
 const SESSION_WAKE = 3;
+/** BITRATE_CAUSE_CODE of the last target written (the event lane says who changed it). */
+const SESSION_BITRATE_CAUSE = 4;
+
+/** Why a keyframe was asked for (the event lane's KeyframeReason, less 'encoder', which nobody asks). */
+export type IdrReason = Exclude<KeyframeReason, 'encoder'>;
+const IDR_REASONS: readonly IdrReason[] = ['start', 'client-request', 'loss-recovery'];
+
+/** Who set a session's target bitrate. */
+export type BitrateCause = 'client' | 'congestion-control' | 'operator';
+const BITRATE_CAUSES: readonly BitrateCause[] = ['client', 'congestion-control', 'operator'];
 
 export const MAX_SESSIONS = 32;
 
@@ -61,6 +74,7 @@ export class SessionControl {
     Atomics.store(this.view, this.base + SESSION_STOP, 0);
     Atomics.store(this.view, this.base + SESSION_FORCE_IDR, 0);
     Atomics.store(this.view, this.base + SESSION_TARGET_BITRATE_KBPS, targetBitrateKbps);
+    Atomics.store(this.view, this.base + SESSION_BITRATE_CAUSE, 0);
   }
 
   requestStop(): void {
@@ -72,17 +86,25 @@ export class SessionControl {
     return Atomics.load(this.view, this.base + SESSION_STOP) === 1;
   }
 
-  requestIdr(): void {
-    Atomics.store(this.view, this.base + SESSION_FORCE_IDR, 1);
+  /** Asks for a keyframe; requests before the loop takes one merge, and the first one's reason is kept. */
+  requestIdr(reason: IdrReason = 'client-request'): void {
+    Atomics.compareExchange(this.view, this.base + SESSION_FORCE_IDR, 0, IDR_REASONS.indexOf(reason) + 1);
   }
 
-  /** True once per request: the loop consumes it. */
-  takeIdrRequest(): boolean {
-    return Atomics.exchange(this.view, this.base + SESSION_FORCE_IDR, 0) === 1;
+  /** The pending request's reason, once per request (the loop consumes it); null when none. */
+  takeIdrRequest(): IdrReason | null {
+    const code = Atomics.exchange(this.view, this.base + SESSION_FORCE_IDR, 0);
+    return code === 0 ? null : (IDR_REASONS[code - 1] ?? 'client-request');
   }
 
-  setTargetBitrateKbps(kbps: number): void {
+  setTargetBitrateKbps(kbps: number, cause: BitrateCause = 'client'): void {
+    Atomics.store(this.view, this.base + SESSION_BITRATE_CAUSE, BITRATE_CAUSES.indexOf(cause) + 1);
     Atomics.store(this.view, this.base + SESSION_TARGET_BITRATE_KBPS, kbps);
+  }
+
+  /** Who wrote the current target; null for the session's starting target. */
+  bitrateCause(): BitrateCause | null {
+    return BITRATE_CAUSES[Atomics.load(this.view, this.base + SESSION_BITRATE_CAUSE) - 1] ?? null;
   }
 
   targetBitrateKbps(): number {

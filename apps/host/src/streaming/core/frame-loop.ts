@@ -4,10 +4,14 @@
 // per-frame figures only when measuring (PUNKTFUNK_PERF=1 or armed), and
 // builds a StatsSample only at the aggregation boundary. While armed (not for
 // PUNKTFUNK_PERF alone) each frame also writes a 32-byte record of the frame
-// timeline into a preallocated block handed over with the window's sample.
-import type { PathKind, StageName, WorkerStatsSample } from '@punktfunk/shared';
+// timeline into a preallocated block handed over with the window's sample,
+// and notes events (keyframes, bitrate changes, what the client's reports
+// show), posted in one batch per window.
+import type { PathKind, PendingTimelineEvent, StageName, WorkerStatsSample } from '@punktfunk/shared';
+import { ThreadCpuMeter } from '../../telemetry/thread-cpu.js';
 import type { ClientFeedback } from './client-feedback.js';
 import type { ControlBlock, SessionControl } from './control-block.js';
+import { WorkerEventLane } from './event-lane.js';
 import type { FrameClock } from './frame-clock.js';
 import { blockCapacity, type FrameRecordsBlock, FrameRecordWriter } from './frame-records.js';
 import type { FrameResult } from './frame-result.js';
@@ -22,6 +26,8 @@ export interface FramePipeline {
   setBitrateKbps(kbps: number): void;
   /** The encoder's current target, or null where the path has none (trace replay). */
   bitrateKbps(): number | null;
+  /** The capture source's size now (read once per window: a desktop resized mid-stream); absent without a capture. */
+  captureSize?(): { width: number; height: number };
 }
 
 export interface FrameLoopOptions {
@@ -45,6 +51,8 @@ export interface FrameLoopOptions {
   onSample(sample: WorkerStatsSample, frames: FrameRecordsBlock | null): void;
   /** A block of frame records that filled before the window's end (armed only). */
   onFrames?(frames: FrameRecordsBlock): void;
+  /** A window's events (armed only), posted right after its sample, and once more when the loop ends. */
+  onEvents?(events: PendingTimelineEvent[]): void;
   log(line: string): void;
   /** Called after every frame (e.g. a replay's in-process client drains its socket). */
   afterFrame?(frameIndex: number): void;
@@ -65,6 +73,12 @@ class LoopState {
   windowEndUs: number;
   readonly window: StatsWindow;
   readonly records: FrameRecordWriter;
+  readonly events: WorkerEventLane;
+  /** The target last applied, so a change is one event (an encoder that clamps it is not re-announced). */
+  appliedTargetKbps: number;
+  readonly cpu = new ThreadCpuMeter();
+  /** The source size at the last boundary ("WxH"), so a change is noticed once. */
+  captureSize: string | null = null;
 
   constructor(
     readonly o: FrameLoopOptions,
@@ -75,6 +89,8 @@ class LoopState {
     this.windowEndUs = this.startUs + windowUs;
     this.window = new StatsWindow(o.pipeline.stageNames);
     this.records = new FrameRecordWriter(blockCapacity(o.windowMs, o.fps));
+    this.events = new WorkerEventLane(o.sessionId);
+    this.appliedTargetKbps = o.session.targetBitrateKbps();
   }
 
   slotStartUs(slot: number): number {
@@ -84,15 +100,26 @@ class LoopState {
 
 export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
   const state = new LoopState(o, o.windowMs * 1000);
-  while (!o.session.stopRequested()) {
-    if (!runOneFrame(state)) break;
-    o.clock.sleepUntil(state.slotStartUs(state.slot));
+  try {
+    while (!o.session.stopRequested()) {
+      if (!runOneFrame(state)) break;
+      o.clock.sleepUntil(state.slotStartUs(state.slot));
+    }
+  } catch (error) {
+    // The worker ends with this error; the lane keeps what led up to it.
+    if ((error as { code?: string }).code === 'CAPTURE_UNAVAILABLE') {
+      const reason = (error as Error).message;
+      state.events.add(o.clock.nowUs(), 'display-lost', `display lost: ${reason}`, { reason });
+    }
+    postEvents(state);
+    throw error;
   }
   // The session's last, partial window has no sample, but its frames belong on the timeline.
   if (o.control.isArmed() && o.control.armGeneration() === state.armGeneration) {
     const block = state.records.take();
     if (block) o.onFrames?.(block);
   }
+  postEvents(state);
   return { frames: state.frameIndex, samplesPosted: state.samplesPosted };
 }
 
@@ -108,15 +135,19 @@ function runOneFrame(s: LoopState): boolean {
     s.armGeneration = generation;
     s.window.reset();
     s.records.discard();
+    s.events.clear();
   }
   // The boundary is checked before the frame, so a window holds exactly the
   // frames whose slots began inside it.
   const startUs = o.clock.nowUs();
   if (startUs >= s.windowEndUs) closeWindow(s, startUs, measuring);
-  applyTargetBitrate(o);
-  const result = o.pipeline.runFrame(s.frameIndex, o.session.takeIdrRequest());
+  applyTargetBitrate(s, startUs);
+  const idrReason = o.session.takeIdrRequest();
+  if (idrReason !== null) s.events.noteIdrRequest(idrReason);
+  const result = o.pipeline.runFrame(s.frameIndex, idrReason !== null);
   if (result === null) return false;
   o.feedback.noteCaptureStart(s.frameIndex, result.captureStartUs);
+  if (result.keyframe) s.events.noteKeyframe(result.captureStartUs, s.frameIndex, o.control.isArmed());
   if (measuring) s.window.add(result);
   if (armed) recordFrame(s, result);
   o.afterFrame?.(s.frameIndex);
@@ -149,20 +180,66 @@ function recordFrame(s: LoopState, result: FrameResult): void {
   if (block && s.o.onFrames) s.o.onFrames(block);
 }
 
-function applyTargetBitrate(o: FrameLoopOptions): void {
+function applyTargetBitrate(s: LoopState, nowUs: number): void {
+  const { o } = s;
   const target = o.session.targetBitrateKbps();
   const current = o.pipeline.bitrateKbps();
-  if (target > 0 && current !== null && target !== current) o.pipeline.setBitrateKbps(target);
+  if (target <= 0 || current === null || target === current) return;
+  o.pipeline.setBitrateKbps(target);
+  if (target === s.appliedTargetKbps) return;
+  s.appliedTargetKbps = target;
+  if (!o.control.isArmed()) return;
+  const toKbps = o.pipeline.bitrateKbps() ?? target;
+  const cause = o.session.bitrateCause() ?? 'client';
+  s.events.add(nowUs, 'bitrate', `bitrate ${current} → ${toKbps} kb/s (${cause})`, {
+    fromKbps: current,
+    toKbps,
+    requestedKbps: target,
+    cause,
+  });
+}
+
+/** A source whose size changed since the last boundary (noticed there, so up to a window late). */
+function noteCaptureSize(s: LoopState, nowUs: number): void {
+  const size = s.o.pipeline.captureSize?.();
+  if (!size) return;
+  const now = `${size.width}x${size.height}`;
+  const was = s.captureSize;
+  s.captureSize = now;
+  if (was === null || was === now || !s.o.control.isArmed()) return;
+  s.events.add(nowUs, 'capture-change', `capture size ${was} → ${now}`, { from: was, to: now, ...size });
+}
+
+/** Loss bursts and RTT spikes the drained reports showed, stamped now (reports carry no time). */
+function noteFeedbackEvents(s: LoopState, nowUs: number): void {
+  const found = s.o.feedback.events.take();
+  if (!found || !s.o.control.isArmed()) return;
+  for (const event of found) s.events.add(nowUs, event.type, event.summary, event.details);
+}
+
+function postEvents(s: LoopState): void {
+  if (!s.o.control.isArmed()) {
+    s.events.clear();
+    return;
+  }
+  const batch = s.events.take();
+  if (batch) s.o.onEvents?.(batch);
 }
 
 function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
   const { o } = s;
   while (s.windowEndUs <= nowUs) s.windowEndUs += s.windowUs;
   o.drainFeedback();
+  noteFeedbackEvents(s, nowUs);
+  noteCaptureSize(s, nowUs);
   const feedback = o.feedback.takeWindow();
+  // Read every window, so the next one's figure covers just that window. A
+  // virtual clock's window is no span of real time: not measured there.
+  const workerCpuPct = o.clock.virtual ? null : s.cpu.sample();
   if (!measuring || s.window.measuredFrames === 0) {
     s.window.reset();
     s.records.discard();
+    postEvents(s);
     return;
   }
   const sample = s.window.build(nowUs, {
@@ -171,11 +248,13 @@ function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
     bitrateKbps: o.pipeline.bitrateKbps(),
     repeatsKnown: o.pipeline.repeatsKnown,
     feedback,
+    workerCpuPct,
   });
   s.window.reset();
   if (o.control.isArmed()) {
     o.onSample(sample, s.records.take());
     s.samplesPosted++;
   } else s.records.discard();
+  postEvents(s);
   if (o.perf) o.log(formatPerfLine(sample));
 }

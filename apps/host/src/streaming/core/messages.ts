@@ -4,7 +4,14 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { OpusLayout } from '@punktfunk/protocol';
-import type { Codec, EncoderBackend, PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import type {
+  Codec,
+  EncoderBackend,
+  PathKind,
+  PendingTimelineEvent,
+  SessionInfo,
+  WorkerStatsSample,
+} from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { FeedbackMessage } from './client-feedback.js';
 import type { FrameRecordsBlock } from './frame-records.js';
@@ -121,6 +128,8 @@ export type WorkerMessage =
   | { type: 'sample'; sample: WorkerStatsSample; frames: FrameRecordsBlock | null }
   /** Frame records of a block that filled before the window ended. */
   | { type: 'frames'; frames: FrameRecordsBlock }
+  /** Events for the armed capture's lane: a window's batch (after its sample), or one at once (an encoder fallback). */
+  | { type: 'events'; events: PendingTimelineEvent[] }
   | { type: 'log'; line: string }
   /** GameStream: the client's address, learned from its pings. */
   | { type: 'client'; address: string }

@@ -5,6 +5,7 @@
 // the feedback drain both workers run at each stats boundary.
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type CaptureOptions, FrameCapture, VideoEncoder } from '@punktfunk/native';
+import type { PendingTimelineEvent } from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { ClientFeedback } from './client-feedback.js';
 import type { FrameSourceSpec, SessionStartedInfo, WorkerInbound } from './messages.js';
@@ -15,6 +16,8 @@ export interface OpenedEngine {
   encoder: VideoEncoder;
   capture: FrameCapture;
   info: SessionStartedInfo;
+  /** Why the requested encoder was not used (NVENC unavailable, say); null when it was. */
+  fallbackReason: string | null;
   close(): void;
 }
 
@@ -113,10 +116,28 @@ export function openEngine(source: EngineSourceSpec, log: (line: string) => void
     encoder,
     capture,
     info,
+    fallbackReason: encoder.info.fallbackReason || null,
     close: () => {
       capture.close();
       encoder.close();
     },
+  };
+}
+
+/** The lane's event for an encoder that fell back at open; null when none did. */
+export function encoderFallbackEvent(
+  sessionId: string,
+  engine: OpenedEngine,
+  monoUs: number,
+): PendingTimelineEvent | null {
+  if (!engine.fallbackReason) return null;
+  const { encoderName, encoderBackend } = engine.info;
+  return {
+    monoUs,
+    sessionId,
+    type: 'encoder-fallback',
+    summary: `encoder fell back to ${encoderName} (${encoderBackend}): ${engine.fallbackReason}`,
+    details: { stage: 'open', encoderName, encoderBackend, reason: engine.fallbackReason },
   };
 }
 

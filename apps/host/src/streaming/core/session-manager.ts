@@ -4,8 +4,14 @@
 // host or the other sessions.
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { releaseFreeMemory } from '@punktfunk/native';
-import type { PathKind, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+import { monotonicUs, releaseFreeMemory } from '@punktfunk/native';
+import type {
+  PathKind,
+  PendingTimelineEvent,
+  SessionInfo,
+  TimelineEventType,
+  WorkerStatsSample,
+} from '@punktfunk/shared';
 import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
 import type { FrameRecordsBlock } from './frame-records.js';
 import type {
@@ -28,6 +34,8 @@ export interface StatsSink {
   addSample(sample: WorkerStatsSample): void;
   /** A block of frame records (FRAME_RECORD_BYTES each, on the engine's clock) of one session. */
   addFrames?(sessionId: string, records: DataView, count: number): void;
+  /** An event for the armed capture's lane (ignored when idle). */
+  addEvent?(event: PendingTimelineEvent): void;
 }
 
 export interface SessionEnd {
@@ -59,6 +67,8 @@ export interface StartGameStreamOptions {
   windowMs: number;
   settings?: SessionInfo['settings'];
   sessionId?: string;
+  /** A /resume of a launch that streamed before (the lane says client-resume, not client-connect). */
+  resumed?: boolean;
   /** The worker learned the client's address from its first video ping. */
   onClient?(address: string): void;
   /** The encoder cannot hold the stream's frame rate (its median encode time stayed over the budget). */
@@ -76,6 +86,7 @@ interface SpawnMeta {
   /** width x height x fps of an engine source; 0 for a replay. */
   pixelRate: number;
   settings: SessionInfo['settings'];
+  resumed?: boolean;
   onClient?(address: string): void;
   onEncoderSlow?(slow: EncoderSlow): void;
 }
@@ -92,6 +103,8 @@ export interface StreamingSession {
   feedback(message: WorkerInbound): void;
   requestIdr(): void;
   setTargetBitrateKbps(kbps: number): void;
+  /** Puts an event the main thread noticed (display lost, a codec fallback) on the armed capture's lane. */
+  noteEvent(type: TimelineEventType, summary: string, details: PendingTimelineEvent['details']): void;
   /** Adds to the session's settings (a note the console shows) once it has started. */
   noteSettings(settings: SessionInfo['settings']): void;
   /** Asks the worker to stop at the next frame; resolves when it has. `reason` is kept as the end's reason. */
@@ -166,6 +179,7 @@ export class SessionManager {
       targetBitrateKbps: options.source.bitrateKbps,
       pixelRate: pixelRate(options.source),
       settings: options.settings ?? {},
+      resumed: options.resumed ?? false,
       onClient: options.onClient,
       onEncoderSlow: options.onEncoderSlow,
     };
@@ -212,6 +226,12 @@ export class SessionManager {
     this.o.sink.addFrames?.(sessionId, new DataView(frames.buffer), frames.count);
   }
 
+  /** Puts the main thread's events of a session on the lane, stamped on the engine clock now. */
+  private eventNoter(sessionId: string): StreamingSession['noteEvent'] {
+    return (type, summary, details) =>
+      this.o.sink.addEvent?.({ monoUs: monotonicUs(), sessionId, type, summary, details });
+  }
+
   private track(
     worker: Worker,
     control: SessionControl,
@@ -226,15 +246,18 @@ export class SessionManager {
     let summary: string | null = null;
     const { promise: started, resolve: resolveStarted, reject: rejectStarted } = startedSignal();
     let startedAs: Extract<WorkerMessage, { type: 'started' }> | null = null;
+    const noteEvent = this.eventNoter(sessionId);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'started') {
         startedAs = m;
         resolveStarted(m.info);
         this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
+        noteClientCame(meta, m.info, noteEvent);
       } else if (m.type === 'sample') {
         if (m.frames) this.addFrames(sessionId, m.frames);
         this.o.sink.addSample(m.sample);
       } else if (m.type === 'frames') this.addFrames(sessionId, m.frames);
+      else if (m.type === 'events') for (const event of m.events) this.o.sink.addEvent?.(event);
       else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
       else if (m.type === 'encoder-slow') meta.onEncoderSlow?.(m);
@@ -255,6 +278,7 @@ export class SessionManager {
           rejectStarted(new Error(failure));
         }
         feedbackPort.close();
+        if (startedAs) noteClientLeft(meta, { frames, failure, reason }, noteEvent);
         this.o.sink.noteSessionEnd?.(sessionId);
         this.running.delete(sessionId);
         releaseSlot();
@@ -272,7 +296,8 @@ export class SessionManager {
       started,
       ended,
       feedback: (message) => feedbackPort.postMessage(message),
-      requestIdr: () => control.requestIdr(),
+      requestIdr: () => control.requestIdr('client-request'),
+      noteEvent,
       noteSettings: (settings) => {
         meta.settings = { ...meta.settings, ...settings };
         if (startedAs) this.o.sink.noteSession(sessionInfo(meta, startedAs.info, startedAs.settings));
@@ -290,6 +315,40 @@ export class SessionManager {
       },
     };
   }
+}
+
+/** The lane's client-disconnect when a session that streamed ends (the worker's failure, or why it stopped). */
+function noteClientLeft(
+  meta: SpawnMeta,
+  end: { frames: number; failure: string | null; reason: string | null },
+  note: StreamingSession['noteEvent'],
+): void {
+  const why = end.failure ?? end.reason ?? 'stopped';
+  note('client-disconnect', `${meta.client ?? 'client'} gone: ${why}`, {
+    client: meta.client,
+    reason: end.failure ? null : end.reason,
+    error: end.failure,
+    frames: end.frames,
+  });
+}
+
+/** The lane's client-connect (or client-resume) once the worker streams. */
+function noteClientCame(
+  meta: SpawnMeta,
+  info: SessionStartedInfo,
+  note: StreamingSession['noteEvent'],
+): void {
+  const type = meta.resumed ? 'client-resume' : 'client-connect';
+  const verb = meta.resumed ? 'resumed' : 'connected';
+  const mode = `${info.width}x${info.height}@${info.fps} ${info.codec}`;
+  note(type, `${meta.client ?? 'client'} ${verb} (${meta.kind}, ${mode})`, {
+    client: meta.client,
+    kind: meta.kind,
+    width: info.width,
+    height: info.height,
+    fps: info.fps,
+    codec: info.codec,
+  });
 }
 
 /** Settled by the worker's 'started' message, or rejected when it fails first. */

@@ -12,6 +12,8 @@ export interface WindowContext {
   /** Whether the path's source can tell repeated frames apart. */
   repeatsKnown: boolean;
   feedback: FeedbackFigures;
+  /** The worker thread's CPU over the window (% of one core); null when not measured. */
+  workerCpuPct: number | null;
 }
 
 export class StatsWindow {
@@ -80,7 +82,7 @@ export class StatsWindow {
       fecUs: meanPerFrame('fecUs'),
       sealUs: meanPerFrame('sealUs'),
       socketUs: meanPerFrame('socketUs'),
-      workerCpuPct: null,
+      workerCpuPct: context.workerCpuPct,
       ...context.feedback,
     };
   }

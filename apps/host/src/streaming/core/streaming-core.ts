@@ -1,7 +1,7 @@
 // The streaming core both protocol services share: one control block whose
 // armed flag mirrors the recorder, and one session manager that runs the
-// workers and relays their samples to the recorder.
-import type { SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
+// workers and relays their samples and events to the recorder.
+import type { PendingTimelineEvent, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import { ControlBlock } from './control-block.js';
 import { SessionManager } from './session-manager.js';
 
@@ -13,6 +13,7 @@ export interface RecorderPort {
   noteSessionEnd(sessionId: string): void;
   addSample(sample: WorkerStatsSample): void;
   addFrames(sessionId: string, records: DataView, count: number): void;
+  addEvent(event: PendingTimelineEvent): void;
 }
 
 export interface StreamingCore {

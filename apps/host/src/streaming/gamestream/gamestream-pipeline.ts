@@ -119,4 +119,8 @@ export class GameStreamPipeline implements FramePipeline {
   bitrateKbps(): number {
     return this.encoder.bitrateKbps;
   }
+
+  captureSize(): { width: number; height: number } {
+    return { width: this.capture.sourceWidth, height: this.capture.sourceHeight };
+  }
 }

@@ -7,6 +7,7 @@
 // pings stop for clientTimeoutMs is gone: the worker ends with that reason.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { GameStreamAudioSender, GameStreamVideoSender, monotonicUs } from '@punktfunk/native';
+import type { PendingTimelineEvent } from '@punktfunk/shared';
 import { Closers } from '../../lifecycle/closers.js';
 import { ClientFeedback } from '../core/client-feedback.js';
 import { ControlBlock, type SessionControl } from '../core/control-block.js';
@@ -18,7 +19,7 @@ import {
   type WorkerInbound,
   type WorkerMessage,
 } from '../core/messages.js';
-import { drainFeedback, openEngine } from '../core/open-engine.js';
+import { drainFeedback, encoderFallbackEvent, openEngine } from '../core/open-engine.js';
 import { EncoderPaceWatch } from './encoder-pace.js';
 import { AudioPump, LaneClock, PingWatch } from './gamestream-lanes.js';
 import { GameStreamPipeline } from './gamestream-pipeline.js';
@@ -137,6 +138,10 @@ function openLanes(pinged: StreamPortsMessage): Lanes {
   return { video, videoWatch, pump, audioSource: describeAudio(audio) };
 }
 
+function postFallback(control: ControlBlock, event: PendingTimelineEvent | null): void {
+  if (event && control.isArmed()) post({ type: 'events', events: [event] });
+}
+
 function stream(
   session: SessionControl,
   control: ControlBlock,
@@ -153,8 +158,9 @@ function stream(
   closers.push(engine.close);
   const { source } = spec;
   post({ type: 'started', info: engine.info, settings: { audio: lanes.audioSource } });
+  postFallback(control, encoderFallbackEvent(spec.sessionId, engine, monotonicUs()));
   // The client cannot show anything before an IDR: the first frame is one.
-  session.requestIdr();
+  session.requestIdr('start');
   let reason: string | null = null;
   const timeoutUs = spec.send.clientTimeoutMs * 1000;
   const pace = new EncoderPaceWatch(source.fps);
@@ -175,6 +181,7 @@ function stream(
     drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
     onSample: (sample, frames) => post({ type: 'sample', sample, frames }),
     onFrames: (frames) => post({ type: 'frames', frames }),
+    onEvents: (events) => post({ type: 'events', events }),
     log,
     afterFrame: () => {
       if (reason === null && videoWatch.silentForUs(monotonicUs()) > timeoutUs) {

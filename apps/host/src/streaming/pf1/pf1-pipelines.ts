@@ -66,6 +66,10 @@ export class EnginePipeline implements FramePipeline {
   bitrateKbps(): number {
     return this.encoder.bitrateKbps;
   }
+
+  captureSize(): { width: number; height: number } {
+    return { width: this.capture.sourceWidth, height: this.capture.sourceHeight };
+  }
 }
 
 export class TracePipeline implements FramePipeline {

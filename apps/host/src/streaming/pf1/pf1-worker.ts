@@ -14,7 +14,7 @@ import {
   type SessionStartedInfo,
   type WorkerMessage,
 } from '../core/messages.js';
-import { drainFeedback, openEngine } from '../core/open-engine.js';
+import { drainFeedback, encoderFallbackEvent, openEngine } from '../core/open-engine.js';
 import { readTrace, TraceRecorder } from '../core/trace.js';
 import { EnginePipeline, type FrameSender, TracePipeline } from './pf1-pipelines.js';
 
@@ -46,7 +46,10 @@ function openTraceOut(header: ConstructorParameters<typeof TraceRecorder>[1]): T
   return recorder;
 }
 
-function buildPipeline(session: SessionControl): {
+function buildPipeline(
+  session: SessionControl,
+  control: ControlBlock,
+): {
   pipeline: FramePipeline;
   clock: FrameClock;
   info: SessionStartedInfo;
@@ -70,6 +73,8 @@ function buildPipeline(session: SessionControl): {
   }
   const engine = openEngine(source, (line) => post({ type: 'log', line }));
   closers.push(engine.close);
+  const fallback = encoderFallbackEvent(spec.sessionId, engine, monotonicUs());
+  if (fallback && control.isArmed()) post({ type: 'events', events: [fallback] });
   const traceOut = openTraceOut({
     punktfunkTrace: 1,
     width: source.width,
@@ -90,7 +95,7 @@ function main(): void {
   const control = new ControlBlock(spec.controlBuffer);
   const session = control.session(spec.slot);
   const feedback = new ClientFeedback();
-  const { pipeline, clock, info, fps, traceOut } = buildPipeline(session);
+  const { pipeline, clock, info, fps, traceOut } = buildPipeline(session, control);
   post({ type: 'started', info });
   const summary = runFrameLoop({
     sessionId: spec.sessionId,
@@ -106,6 +111,7 @@ function main(): void {
     drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
     onSample: (sample, frames) => post({ type: 'sample', sample, frames }),
     onFrames: (frames) => post({ type: 'frames', frames }),
+    onEvents: (events) => post({ type: 'events', events }),
     log: (line) => post({ type: 'log', line }),
     // Trace lines are written in batches, off the per-frame path most of the time.
     afterFrame: traceOut ? (i) => i % 120 === 119 && traceOut.flush() : undefined,

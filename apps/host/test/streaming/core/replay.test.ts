@@ -82,6 +82,7 @@ describe('trace replay on the virtual clock', () => {
         clientDecodeP50Us: null,
         e2eP50Us: null,
         e2eP99Us: null,
+        // A virtual clock's window is no span of real time: the worker's CPU is not measured.
         workerCpuPct: null,
       })),
     );
