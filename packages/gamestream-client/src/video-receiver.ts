@@ -142,7 +142,7 @@ export class VideoReceiver {
   private readonly queue: VideoFecQueue;
   private readonly depacketizer: VideoDepacketizer;
   private readonly pinger: MediaPinger;
-  private readonly drop: () => boolean;
+  private drop: () => boolean;
   private readonly startedAtMs = Date.now();
   private readonly watchdog: NodeJS.Timeout;
   private readonly datagramBytes: number;
@@ -222,6 +222,11 @@ export class VideoReceiver {
   }
 
   /** Asks for an IDR as the client's decoder would (LiRequestIdrFrame), e.g. after a decode error. */
+  /** Changes the injected loss from now on (tests: a loss burst of a few seconds mid-stream). */
+  setDropRate(rate: number): void {
+    this.drop = seededDropper(rate, (this.o.seed ?? 1) + this.counters.datagrams);
+  }
+
   requestIdr(reason = 'on demand'): void {
     this.counters.idrRequests++;
     this.o.onIdrRequest?.(reason);
