@@ -33,9 +33,9 @@ function hogCpu(ms: number): Promise<void> {
     const code = `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x++;`;
     hogs.push(spawn(process.execPath, ['-e', code], { stdio: 'ignore' }));
   }
-  return Promise.all(hogs.map((hog) => new Promise<void>((resolve) => hog.once('exit', () => resolve())))).then(
-    () => undefined,
-  );
+  return Promise.all(
+    hogs.map((hog) => new Promise<void>((resolve) => hog.once('exit', () => resolve()))),
+  ).then(() => undefined);
 }
 
 beforeAll(async () => {
