@@ -173,7 +173,9 @@ function eventFindings(events: readonly TimelineEvent[]): Finding[] {
   const findings: Finding[] = [];
   const displayLost = events.filter((e) => e.type === 'display-lost').length;
   if (displayLost > 0) findings.push({ level: 'degraded', reason: `display lost (${displayLost}×)` });
-  for (const fallback of events.filter((e) => e.type === 'encoder-fallback').slice(0, 3)) {
+  // An 'auto' host without NVENC falling back to software at open is the expected path, not a fault (details.expected).
+  const fallbacks = events.filter((e) => e.type === 'encoder-fallback' && e.details.expected !== true);
+  for (const fallback of fallbacks.slice(0, 3)) {
     findings.push({ level: 'degraded', reason: fallback.summary });
   }
   return findings;

@@ -172,4 +172,21 @@ describe('the verdict from samples and events', () => {
       reasons: ['display lost (1×)', 'encoder fell back: nvenc → libx264'],
     });
   });
+
+  it('an auto host falling back to software for want of NVENC is on the lane but no fault', () => {
+    const verdict = captureVerdict({
+      sessions: [session('a')],
+      samples: samples('a', 10),
+      events: [
+        {
+          tMs: 1,
+          sessionId: 'a',
+          type: 'encoder-fallback',
+          summary: 'encoder fell back to libx264 (software): no libcuda',
+          details: { stage: 'open', requestedBackend: 'auto', expected: true },
+        },
+      ],
+    });
+    expect(verdict.sessions[0]).toEqual({ sessionId: 'a', level: 'healthy', reasons: [] });
+  });
 });

@@ -5,7 +5,7 @@
 // telemetry is up, a loss-burst event while the datagrams were lost, a frame
 // timeline that agrees with the samples, and a verdict that is not "healthy".
 import { type ChildProcess, spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
 import {
@@ -21,17 +21,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const HOG_MS = 3000;
 const LOSS_MS = 3000;
 const LOSS_RATE = 0.05;
+const HOG_NICE = -20;
 let host: RunningHost;
 let client: GameStreamClient;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Busy loops on every core (and some more), each ending by itself after `ms`: a game taking the CPU. */
+/**
+ * Busy loops on every core, each ending by itself after `ms`: a game taking
+ * the CPU. At nice 0 they would hardly touch the stream: the scheduler favours
+ * a thread that sleeps between frames (measured: 16 hogs on 2 cores, worst
+ * frame 27 ms). A game that takes the CPU for real (a shader compile, a loading
+ * burst at a higher priority) is what stutters a stream, so the hogs run at
+ * nice -20 (the suites run as root).
+ */
 function hogCpu(ms: number): Promise<void> {
-  const count = availableParallelism() * 2 + 2;
+  const count = availableParallelism() * 4;
   const hogs: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
     const code = `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x++;`;
-    hogs.push(spawn(process.execPath, ['-e', code], { stdio: 'ignore' }));
+    const hog = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+    if (hog.pid !== undefined) setPriority(hog.pid, HOG_NICE);
+    hogs.push(hog);
   }
   return Promise.all(
     hogs.map((hog) => new Promise<void>((resolve) => hog.once('exit', () => resolve()))),
@@ -138,6 +148,8 @@ describe('a recording finds the stutter and says why', () => {
 
     // The verdict names what went wrong.
     expect(capture.meta.verdict?.level).not.toBe('healthy');
-    expect(capture.meta.verdict?.reasons.join('; ')).toMatch(/stutter/);
+    expect(capture.meta.verdict?.reasons.join('; ')).toMatch(/stutter episode/);
+    // A host on 'auto' without NVENC falls back to software at open: on the lane, no reason of the verdict.
+    expect(capture.meta.verdict?.reasons.join('; ')).not.toMatch(/fell back/);
   }, 120_000);
 });

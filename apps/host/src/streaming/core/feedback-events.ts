@@ -1,7 +1,11 @@
 // What in the client's reports is an event on the lane (docs/streaming.md):
-// - a loss burst: one loss report (a GameStream FEC tally every 250 ms, a
-//   native client's loss message) with at least LOSS_BURST_MIN_PACKETS lost
-//   packets. The reports carry no packet totals, so a count, not a rate.
+// - a loss burst: an aggregation window (1 s GameStream, 2 s native) whose
+//   loss reports (GameStream FEC tallies, a native client's loss messages)
+//   add up to at least LOSS_BURST_MIN_PACKETS lost packets; consecutive such
+//   windows are one burst, one event at its first window. A window, not a
+//   report: a client reports every few frames, and 5 % loss at 8 Mb/s is a
+//   few packets per report but 20-30 a second. The reports carry no packet
+//   totals, so a count, not a rate.
 // - an RTT spike: a round trip at least twice the running median of the last
 //   RTT_HISTORY reports and at least RTT_SPIKE_MIN_EXTRA_US above it, once
 //   RTT_MIN_HISTORY reports are in; one event per spike (it ends when the
@@ -24,15 +28,31 @@ export interface DetectedEvent {
 export class FeedbackEventDetector {
   private readonly rttUs: number[] = [];
   private inSpike = false;
+  private windowLost = 0;
+  private windowRecovered = 0;
+  private inBurst = false;
   detected: DetectedEvent[] = [];
 
   noteLoss(packetsLost: number, fecRecovered: number): void {
-    if (packetsLost < LOSS_BURST_MIN_PACKETS) return;
-    this.detected.push({
-      type: 'loss-burst',
-      summary: `loss burst: ${packetsLost} packets lost (${fecRecovered} frames repaired by FEC)`,
-      details: { packetsLost, fecRecovered },
-    });
+    this.windowLost += packetsLost;
+    this.windowRecovered += fecRecovered;
+  }
+
+  /** Ends the loss window (called at the aggregation boundary, by take()). */
+  private closeLossWindow(): void {
+    const packetsLost = this.windowLost;
+    const fecRecovered = this.windowRecovered;
+    this.windowLost = 0;
+    this.windowRecovered = 0;
+    const bursting = packetsLost >= LOSS_BURST_MIN_PACKETS;
+    if (bursting && !this.inBurst) {
+      this.detected.push({
+        type: 'loss-burst',
+        summary: `loss burst: ${packetsLost} packets lost in a window (${fecRecovered} frames repaired by FEC)`,
+        details: { packetsLost, fecRecovered },
+      });
+    }
+    this.inBurst = bursting;
   }
 
   noteRtt(rttUs: number): void {
@@ -51,8 +71,9 @@ export class FeedbackEventDetector {
     this.inSpike = spiking;
   }
 
-  /** What was found since the last call; null when nothing. */
+  /** What was found since the last call (the last window); null when nothing. */
   take(): DetectedEvent[] | null {
+    this.closeLossWindow();
     if (this.detected.length === 0) return null;
     const found = this.detected;
     this.detected = [];

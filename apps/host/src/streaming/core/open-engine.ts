@@ -5,7 +5,7 @@
 // the feedback drain both workers run at each stats boundary.
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type CaptureOptions, FrameCapture, VideoEncoder } from '@punktfunk/native';
-import type { PendingTimelineEvent } from '@punktfunk/shared';
+import type { EncoderBackend, PendingTimelineEvent } from '@punktfunk/shared';
 import type { CaptureSpec } from '../../desktop/desktop-source.js';
 import type { ClientFeedback } from './client-feedback.js';
 import type { FrameSourceSpec, SessionStartedInfo, WorkerInbound } from './messages.js';
@@ -18,6 +18,8 @@ export interface OpenedEngine {
   info: SessionStartedInfo;
   /** Why the requested encoder was not used (NVENC unavailable, say); null when it was. */
   fallbackReason: string | null;
+  /** The backend asked for: with 'auto', software after a failed NVENC open is the expected path on a machine without one. */
+  requestedBackend: EncoderBackend;
   close(): void;
 }
 
@@ -117,6 +119,7 @@ export function openEngine(source: EngineSourceSpec, log: (line: string) => void
     capture,
     info,
     fallbackReason: encoder.info.fallbackReason || null,
+    requestedBackend: source.backend,
     close: () => {
       capture.close();
       encoder.close();
@@ -132,12 +135,22 @@ export function encoderFallbackEvent(
 ): PendingTimelineEvent | null {
   if (!engine.fallbackReason) return null;
   const { encoderName, encoderBackend } = engine.info;
+  // With 'auto' the host tries NVENC first on every machine: its absence is
+  // noted on the lane but is no fault of the session (the verdict skips it).
+  const expected = engine.requestedBackend === 'auto';
   return {
     monoUs,
     sessionId,
     type: 'encoder-fallback',
     summary: `encoder fell back to ${encoderName} (${encoderBackend}): ${engine.fallbackReason}`,
-    details: { stage: 'open', encoderName, encoderBackend, reason: engine.fallbackReason },
+    details: {
+      stage: 'open',
+      encoderName,
+      encoderBackend,
+      requestedBackend: engine.requestedBackend,
+      expected,
+      reason: engine.fallbackReason,
+    },
   };
 }
 

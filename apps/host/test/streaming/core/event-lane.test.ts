@@ -62,18 +62,26 @@ describe('keyframe reasons', () => {
 });
 
 describe('client report events', () => {
-  it('a loss report at the threshold is a burst; under it is not', () => {
+  it('a window whose reports add up to the threshold is a burst; under it is not; a burst over several windows is one event', () => {
     const detector = new FeedbackEventDetector();
     detector.noteLoss(LOSS_BURST_MIN_PACKETS - 1, 0);
     expect(detector.take()).toBeNull();
-    detector.noteLoss(LOSS_BURST_MIN_PACKETS, 1);
+    // Small reports (a few packets each, as a client reports every few frames) add up within the window.
+    detector.noteLoss(4, 1);
+    detector.noteLoss(3, 0);
+    detector.noteLoss(LOSS_BURST_MIN_PACKETS - 7, 0);
     expect(detector.take()).toEqual([
       {
         type: 'loss-burst',
-        summary: 'loss burst: 10 packets lost (1 frames repaired by FEC)',
+        summary: 'loss burst: 10 packets lost in a window (1 frames repaired by FEC)',
         details: { packetsLost: 10, fecRecovered: 1 },
       },
     ]);
+    detector.noteLoss(25, 3);
+    expect(detector.take()).toBeNull(); // the same burst, still going
+    expect(detector.take()).toBeNull(); // a quiet window ends it
+    detector.noteLoss(12, 0);
+    expect(detector.take()?.map((e) => e.details.packetsLost)).toEqual([12]);
   });
 
   it('an RTT spike needs twice the median and 20 ms more, a history first, and is one event per spike', () => {

@@ -83,11 +83,11 @@ describe('the event lane of a real session', () => {
     session.requestIdr();
     await receiveFor(receiver, 500);
     session.setTargetBitrateKbps(600);
-    // Steady round trips, then one twice as long and 40 ms more: a spike; 30 lost packets: a burst.
+    // Steady round trips, then one twice as long and 40 ms more: a spike; 33 lost packets in the window: a burst.
     for (let i = 0; i < 8; i++) session.feedback({ type: 'rtt', rttUs: 10_000 });
     session.feedback({ type: 'rtt', rttUs: 50_000 });
     session.feedback({ type: 'loss', packetsLost: 30, fecRecovered: 2 });
-    session.feedback({ type: 'loss', packetsLost: 3, fecRecovered: 0 }); // under the burst threshold
+    session.feedback({ type: 'loss', packetsLost: 3, fecRecovered: 0 }); // the same window: the same burst
     await receiveFor(receiver, 800);
     const end = await session.stop();
     expect(end.error).toBeNull();
@@ -103,7 +103,7 @@ describe('the event lane of a real session', () => {
     expect(bitrate[0]?.details).toMatchObject({ fromKbps: 2000, toKbps: 600, cause: 'client' });
     expect(bitrate[0]?.summary).toBe('bitrate 2000 → 600 kb/s (client)');
 
-    expect(ofType(events, 'loss-burst').map((e) => e.details.packetsLost)).toEqual([30]);
+    expect(ofType(events, 'loss-burst').map((e) => e.details.packetsLost)).toEqual([33]);
     expect(ofType(events, 'rtt-spike').map((e) => e.details)).toEqual([{ rttUs: 50_000, medianUs: 10_000 }]);
 
     expect(ofType(events, 'client-connect')).toHaveLength(1);
