@@ -15,6 +15,7 @@ import type {
 } from '@punktfunk/shared';
 import { type Accessor, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
 import type { ApiClient } from './api.js';
+import { type FrameTimeline, frameTimeline } from './frames.js';
 import { lastWindow } from './series.js';
 
 interface Deps {
@@ -72,6 +73,17 @@ export function createRecording(deps: Deps, id: Accessor<string | null>) {
   );
   refetchOnReconnect(deps, refetch);
   return { recording, refetch, mutate };
+}
+
+/**
+ * A recording's frame timeline, fetched and parsed once per recording; not
+ * fetched at all when the metadata says it has none (`id` null).
+ */
+export function createFrameTimeline(deps: Deps, id: Accessor<string | null>) {
+  const [timeline] = createResource<FrameTimeline, string>(id, async (key) =>
+    frameTimeline(await deps.api.frames(key)),
+  );
+  return timeline;
 }
 
 export function createRecordingsById(deps: Deps, ids: Accessor<readonly string[]>) {

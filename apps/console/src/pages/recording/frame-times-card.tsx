@@ -1,0 +1,135 @@
+// The frame-time card: the event lane, every frame of the recording with its
+// overview, on the page's shared time axis. Says plainly when the recording
+// has no timeline or its file could not be read.
+import type { CaptureMeta, TimelineEvent } from '@punktfunk/shared';
+import { createMemo, For, type JSX, Match, type Resource, Show, Switch } from 'solid-js';
+import { EventLane } from '../../charts/event-lane.js';
+import { FrameOverview } from '../../charts/frame-overview.js';
+import { FrameTimeChart } from '../../charts/frame-time-chart.js';
+import { BUDGET } from '../../charts/palette.js';
+import { ApiError } from '../../data/api.js';
+import type { FrameTimeline } from '../../data/frames.js';
+import { Button, Card, errorText, Notice } from '../../ui/controls.js';
+import { formatSeconds } from '../../ui/format.js';
+import { type SessionLane, sessionLanes } from './frame-lanes.js';
+import type { TimeView } from './time-view.js';
+
+export const FRAMES_DRAWN_MARK = 'punktfunk:frames-drawn';
+
+function timelineErrorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404) return 'the host has no frame file for it';
+  return errorText(error);
+}
+
+function FrameLegend(props: { lanes: readonly SessionLane[]; budgetMs: number | null }) {
+  return (
+    <div class="legend-row">
+      <For each={props.lanes}>
+        {(lane) => (
+          <span class="legend-item">
+            <span class="legend-swatch" style={{ background: lane.color }} />
+            {props.lanes.length > 1 ? lane.label : 'frame time (min–max per pixel)'}
+          </span>
+        )}
+      </For>
+      <Show when={props.budgetMs !== null}>
+        <span class="legend-item" title={BUDGET.text}>
+          <span class="legend-dash" style={{ 'border-color': BUDGET.color }} />
+          budget {props.budgetMs!.toFixed(1)} ms
+        </span>
+        <span class="legend-item" title="two frame times: a frame was missed">
+          <span class="legend-dash" style={{ 'border-color': '#fb923c' }} />2 × budget
+        </span>
+      </Show>
+      <span class="muted small legend-hint">drag to zoom · double-click to show all</span>
+    </div>
+  );
+}
+
+function LoadedFrames(props: { meta: CaptureMeta; timeline: FrameTimeline; view: TimeView }) {
+  const lanes = createMemo(() => sessionLanes(props.meta, props.timeline));
+  const budgetMs = () => (props.meta.fps ? 1000 / props.meta.fps : null);
+  const laneOf = (index: number) => lanes().find((l) => l.sessionIndex === index);
+  return (
+    <>
+      <FrameLegend lanes={lanes()} budgetMs={budgetMs()} />
+      <FrameTimeChart
+        timeline={props.timeline}
+        lanes={lanes()}
+        range={props.view.range()}
+        budgetMs={budgetMs()}
+        onZoom={props.view.zoom}
+        onReset={props.view.reset}
+        sessionLabel={(i) => laneOf(i)?.label ?? `session ${i}`}
+        stageNames={(i) => laneOf(i)?.stageNames ?? []}
+        onDrawn={() => performance.mark(FRAMES_DRAWN_MARK)}
+      />
+      <FrameOverview
+        timeline={props.timeline}
+        lanes={lanes()}
+        full={props.view.full()}
+        range={props.view.range()}
+        budgetMs={budgetMs()}
+        onZoom={props.view.zoom}
+      />
+      <Show when={props.timeline.truncated}>
+        <p class="footnote">The capture ran longer than the frame timeline holds: only its start is kept.</p>
+      </Show>
+    </>
+  );
+}
+
+export function FrameTimesCard(props: {
+  meta: CaptureMeta;
+  timeline: Resource<FrameTimeline>;
+  events: readonly TimelineEvent[];
+  view: TimeView;
+}) {
+  const rangeText = (): JSX.Element =>
+    `${formatSeconds(props.view.range().xMin)} – ${formatSeconds(props.view.range().xMax)}`;
+  return (
+    <Card
+      title="Frame times"
+      testId="frame-times-card"
+      subtitle="Every frame: time since the session's previous frame; the lane above marks what happened"
+      actions={
+        <>
+          <span class="muted small" data-testid="view-range">
+            {rangeText()}
+          </span>
+          <Button
+            small
+            kind="ghost"
+            disabled={!props.view.zoomed()}
+            onClick={props.view.reset}
+            testId="show-all"
+          >
+            Show all
+          </Button>
+        </>
+      }
+    >
+      <EventLane events={props.events} range={props.view.range()} />
+      <Switch>
+        <Match when={!props.meta.timeline}>
+          <Notice testId="timeline-none">
+            This recording has no frame timeline (saved before per-frame timing existed, or without it). The
+            per-window charts below are all it holds.
+          </Notice>
+        </Match>
+        <Match when={props.timeline.error}>
+          <Notice kind="warn" testId="timeline-missing">
+            The frame timeline of this recording could not be read: {timelineErrorText(props.timeline.error)}.
+            The summary and the per-window charts below do not need it.
+          </Notice>
+        </Match>
+        <Match when={props.timeline.loading}>
+          <div class="empty">Loading {props.meta.timeline?.frames.toLocaleString()} frames…</div>
+        </Match>
+        <Match when={props.timeline()}>
+          {(timeline) => <LoadedFrames meta={props.meta} timeline={timeline()} view={props.view} />}
+        </Match>
+      </Switch>
+    </Card>
+  );
+}
