@@ -50,6 +50,24 @@ write(
   })),
 );
 
+// Stutters at and around keyframes, for the stutter analysis: a keyframe that
+// stalls the encoder, a stall right after a (fast) keyframe, and a stall with
+// no keyframe near, each far enough from the others to be its own episode.
+function keyframeStall(i) {
+  if (i % 150 === 75) return { keyframe: true, bytes: 95000, submitUs: 38000 };
+  if (i % 300 === 10) return { keyframe: true, bytes: 90000, submitUs: 7000 };
+  if (i % 300 === 11 || i % 300 === 160) return { submitUs: 40000 };
+  return {};
+}
+
+write(
+  'keyframe-stalls.jsonl',
+  header({
+    note: 'every 150th frame a keyframe stalls the encoder 38 ms; every 300th a 40 ms stall right after a keyframe, and one with no keyframe near',
+  }),
+  range(600).map((i) => ({ ...steadyFrame(i), ...keyframeStall(i) })),
+);
+
 write(
   'bitrate-step.jsonl',
   header({ note: '10 Mb/s for 5 s, then the target drops to 3 Mb/s and frames shrink' }),

@@ -1,6 +1,7 @@
 // Types shared by every part of punktfunk. No runtime dependencies: the
 // console, the host and the clients all import this.
 export * from './api.js';
+export * from './frame-analysis.js';
 export * from './media.js';
 export * from './names.js';
 export * from './stats.js';
