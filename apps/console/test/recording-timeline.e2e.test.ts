@@ -17,7 +17,7 @@ import {
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeCapture } from '../../host/dist/recorder/index.js';
-import { type Browser, openBrowser, screenshot } from './browser.js';
+import { type Browser, openBrowser, screenshot, screenshotOf } from './browser.js';
 
 const configDir = newConfigDir();
 let host: RunningHost;
@@ -40,7 +40,7 @@ const WITH_TIMELINE = recordingFixture({
   sessions: 2,
   stutters: [
     { atS: 8.2, frameMs: 120 },
-    { atS: 21.5, frameMs: 48 },
+    { atS: 21.5, kind: 'gap', frameMs: 48 },
     { atS: 40.3, frameMs: 250 },
   ],
   events: [
@@ -115,9 +115,8 @@ describe('recording timeline, end to end', () => {
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=chart-frame-times]')?.getAttribute('data-drawn'),
     );
-    // Every frame but each session's first (it has no frame time) is in view.
     const frames = WITH_TIMELINE.capture.meta.timeline!.frames;
-    await expect(chart.getAttribute('data-frames')).resolves.toBe(String(frames - 2));
+    await expect(chart.getAttribute('data-frames')).resolves.toBe(String(frames));
     await expect(page.getByTestId('verdict-card').textContent()).resolves.toContain(
       '1 stutter episode (250 ms)',
     );
@@ -138,7 +137,7 @@ describe('recording timeline, end to end', () => {
     for (const word of ['frame time', 'capture', 'submit', 'encode', 'send', 'host total', 'size']) {
       expect(text).toContain(word);
     }
-    await screenshot(page, 'timeline-03-tooltip');
+    await screenshotOf(page.getByTestId('frame-times-card'), 'timeline-03-tooltip');
   });
 
   it('shows the events on the lane, with their summaries on hover', async () => {
@@ -146,7 +145,7 @@ describe('recording timeline, end to end', () => {
     await expect(marks.count()).resolves.toBeGreaterThanOrEqual(5);
     await page.locator('[data-testid=event-mark][data-type=marker]').hover();
     await expect(page.getByTestId('event-tooltip').textContent()).resolves.toContain('marker: boss fight');
-    await screenshot(page, 'timeline-04-event-tooltip');
+    await screenshotOf(page.getByTestId('frame-times-card'), 'timeline-04-event-tooltip');
   });
 
   it('zooms every chart to a dragged range, and back', async () => {
@@ -171,6 +170,34 @@ describe('recording timeline, end to end', () => {
         Number(document.querySelector('[data-testid=chart-frame-times]')?.getAttribute('data-frames')) === n,
       before,
     );
+  });
+
+  it('lists the stutters with the events nearby; one zooms every chart to its moment', async () => {
+    const rows = page.getByTestId('stutter-row');
+    await expect(rows.count()).resolves.toBe(3);
+    await expect(rows.nth(0).getByTestId('stutter-events').textContent()).resolves.toContain(
+      'keyframe (loss recovery)',
+    );
+    await expect(page.getByTestId('sum-episodes').textContent()).resolves.toBe('3');
+    await expect(page.getByTestId('sum-max-frame').textContent()).resolves.toBe('250 ms');
+    await rows.nth(2).getByTestId('stutter-zoom').click();
+    await expect(page.getByTestId('view-range').textContent()).resolves.toBe('0:38 – 0:41');
+    // The per-window charts follow the same x range.
+    for (const chart of await page.locator('[data-testid=recording-page] canvas[data-x-min]').all()) {
+      const xMin = Number(await chart.getAttribute('data-x-min'));
+      const xMax = Number(await chart.getAttribute('data-x-max'));
+      expect(xMin, (await chart.getAttribute('data-chart')) ?? '').toBeGreaterThan(38);
+      expect(xMax).toBeLessThan(42);
+    }
+    const frames = Number(await page.getByTestId('chart-frame-times').getAttribute('data-frames'));
+    expect(frames).toBeGreaterThan(100);
+    expect(frames).toBeLessThan(300);
+    await screenshotOf(page.getByTestId('frame-times-card'), 'timeline-07-stutter-zoom-frames');
+    await screenshotOf(page.getByTestId('stutters-card'), 'timeline-08-stutters');
+    await screenshotOf(page.getByTestId('histogram-card'), 'timeline-09-histogram');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'timeline-07-stutter-zoom');
+    await page.getByTestId('show-all').click();
   });
 
   it('says plainly when a recording has no timeline, and still shows the rest', async () => {

@@ -16,9 +16,10 @@ import {
 import { sessionInfo, statsSample } from './stats-samples.js';
 
 export interface FixtureStutter {
-  /** When the late frame starts, s since arming. */
+  /** When it happens, s since arming. */
   atS: number;
-  /** Its frame time (gap to the previous frame), ms. */
+  /** slow: one frame takes `frameMs` on the host (its submit stage); gap: no frame for `frameMs`. */
+  kind?: 'slow' | 'gap';
   frameMs: number;
 }
 
@@ -54,6 +55,8 @@ function seededJitter(seed: number): () => number {
 interface FrameStart {
   us: number;
   session: number;
+  /** A slow frame's host time. */
+  slowUs?: number;
 }
 
 /** Frame start times of every session, stutters included, in time order. */
@@ -69,11 +72,13 @@ function frameStarts(
     const toUs = fromUs + o.sessionSeconds * 1e6;
     const pending = stutters.filter((s) => s.atS * 1e6 >= fromUs && s.atS * 1e6 < toUs);
     for (let us = fromUs; us < toUs; ) {
-      starts.push({ us, session });
-      const next = pending.find((s) => s.atS * 1e6 > us && s.atS * 1e6 <= us + frameUs * 1.5);
+      const next = pending.find((s) => s.atS * 1e6 > us - frameUs && s.atS * 1e6 <= us);
+      if (next) pending.splice(pending.indexOf(next), 1);
+      const slow = next && next.kind !== 'gap';
+      starts.push(slow ? { us, session, slowUs: next.frameMs * 1000 } : { us, session });
       if (next) {
-        pending.splice(pending.indexOf(next), 1);
-        us += next.frameMs * 1000;
+        // A slow frame holds the next one up; a gap is time without frames.
+        us += next.frameMs * 1000 + (slow ? 0 : frameUs);
       } else {
         us += frameUs + jitter() * 600;
       }
@@ -93,6 +98,7 @@ function framesFile(starts: FrameStart[], fps: number): Uint8Array {
     counters.set(f.session, n + 1);
     const keyframe = n % (fps * 4) === 0;
     const stagesUs = [800 + jitter() * 200, 3000 + jitter() * 800, 400 + jitter() * 100, 300 + jitter() * 80];
+    if (f.slowUs) stagesUs[1] = f.slowUs - 1650;
     writeFrameRecord(view, i, {
       captureStartUs: f.us,
       frameIndex: n,

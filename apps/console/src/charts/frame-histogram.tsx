@@ -11,9 +11,26 @@ export interface HistogramBin {
   count: number;
 }
 
-const HEIGHT_PX = 180;
+const HEIGHT_PX = 220;
 const LEFT_PX = 56;
 const BOTTOM_PX = 20;
+
+/** Whole-ms labels every 5 or 10 ms, and the overflow bar as "≥ N". */
+function drawMsLabels(
+  ctx: CanvasRenderingContext2D,
+  bins: readonly HistogramBin[],
+  xOfMs: (ms: number) => number,
+) {
+  const last = bins[bins.length - 1]!;
+  const stepMs = last.fromMs > 60 ? 10 : 5;
+  ctx.fillStyle = '#94a3b8';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (let ms = 0; ms < last.fromMs - stepMs; ms += stepMs)
+    ctx.fillText(String(ms), xOfMs(ms), HEIGHT_PX - 15);
+  ctx.textAlign = 'right';
+  ctx.fillText(`≥ ${Math.round(last.fromMs)} ms`, rightPx, HEIGHT_PX - 15);
+}
 
 function drawHistogram(
   ctx: CanvasRenderingContext2D,
@@ -36,22 +53,29 @@ function drawHistogram(
     const y = 8 + plotH - (Math.log10(10 ** p + 1) / logMost) * plotH;
     ctx.fillText(p >= 3 ? `${10 ** (p - 3)}k` : String(10 ** p), LEFT_PX - 6, y);
   }
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  const labelEvery = Math.ceil(bins.length / 12);
   bins.forEach((bin, i) => {
-    const x = LEFT_PX + i * barW;
     const over = budgetMs !== null && bin.fromMs >= budgetMs * 1.5;
     const h = (Math.log10(bin.count + 1) / logMost) * plotH;
     ctx.fillStyle = over ? alpha(BUDGET.color, 0.85) : alpha('#38bdf8', 0.8);
-    if (bin.count) ctx.fillRect(x + 0.5, 8 + plotH - h, Math.max(1, barW - 1), Math.max(1, h));
-    if (i % labelEvery === 0) {
-      ctx.fillStyle = '#94a3b8';
-      ctx.fillText(`${bin.fromMs.toFixed(bin.fromMs < 10 ? 1 : 0)}`, x, HEIGHT_PX - 15);
-    }
+    if (bin.count)
+      ctx.fillRect(LEFT_PX + i * barW + 0.5, 8 + plotH - h, Math.max(1, barW - 1), Math.max(1, h));
   });
-  ctx.textAlign = 'right';
-  ctx.fillText('ms', widthPx - 2, HEIGHT_PX - 15);
+  const xOfMs = (ms: number) => LEFT_PX + (ms / bins[0]!.toMs) * barW;
+  drawMsLabels(ctx, bins, xOfMs, widthPx - 2);
+  if (budgetMs !== null) {
+    ctx.setLineDash([4, 3]);
+    for (const [ms, color] of [
+      [budgetMs, BUDGET.color],
+      [budgetMs * 2, '#fb923c'],
+    ] as const) {
+      ctx.strokeStyle = color;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(xOfMs(ms)) + 0.5, 8);
+      ctx.lineTo(Math.round(xOfMs(ms)) + 0.5, 8 + plotH);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+  }
 }
 
 export function FrameHistogram(props: { bins: readonly HistogramBin[]; budgetMs: number | null }) {

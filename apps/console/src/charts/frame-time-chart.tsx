@@ -31,6 +31,7 @@ function drawAndReport(
     heightPx,
     yMaxMs: scaleTopMs(longestInRange(props.timeline, props.range), props.budgetMs),
     budgetMs: props.budgetMs,
+    episodes: props.timeline.analysis.episodes.map((e) => ({ startS: e.startUs / 1e6, endS: e.endUs / 1e6 })),
   };
   const frames = drawFrameTimes(ctx, props.timeline, props.lanes, plot);
   canvas.dataset.frames = String(frames);

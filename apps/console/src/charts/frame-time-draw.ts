@@ -1,9 +1,10 @@
-// Draws the frame-time plot on a canvas: value grid, the frame budget and
-// twice it, then one min/max bar per pixel column and session (the session's
-// colour), frames above the top of the scale as a mark at the top edge.
+// Draws the frame-time plot on a canvas: stutter episodes shaded, value grid,
+// the frame budget and twice it, then per session (its colour) a stepped path
+// through each pixel column's min and max, frames above the top of the scale
+// as a mark at the top edge.
 import type { FrameTimeline } from '../data/frames.js';
 import { formatMs } from '../ui/format.js';
-import { decimateFrameTimes } from './frame-decimation.js';
+import { type ColumnExtremes, decimateFrameTimes } from './frame-decimation.js';
 import { alpha, BUDGET } from './palette.js';
 import {
   PLOT_LEFT_PX,
@@ -17,6 +18,8 @@ import {
 export const AXIS_BOTTOM_PX = 20;
 const PLOT_TOP_PX = 8;
 const TWICE_BUDGET_COLOR = '#fb923c';
+/** Longer without frames than this, a session's line breaks (a pause, or the next session). */
+const MAX_JOIN_S = 1;
 
 export interface FrameLane {
   sessionIndex: number;
@@ -30,6 +33,8 @@ export interface FramePlot {
   /** Top of the value scale, ms. */
   yMaxMs: number;
   budgetMs: number | null;
+  /** Stutter episodes (s since arming), shaded behind the frames. */
+  episodes: readonly { startS: number; endS: number }[];
 }
 
 export function yToPx(plot: FramePlot, ms: number): number {
@@ -91,6 +96,58 @@ function drawBudgetLines(ctx: CanvasRenderingContext2D, plot: FramePlot): void {
   ctx.setLineDash([]);
 }
 
+/**
+ * One session's frames as a path through each column's max and min: where
+ * frames are dense it is a min/max bar per column, zoomed in it joins frame
+ * to frame. A stretch of more than MAX_JOIN_S without frames (between
+ * sessions) breaks the path instead of bridging it.
+ */
+function drawLane(ctx: CanvasRenderingContext2D, plot: FramePlot, extremes: ColumnExtremes, color: string) {
+  const columns = extremes.maxMs.length;
+  const maxJoinCols = (MAX_JOIN_S / (plot.range.xMax - plot.range.xMin || 1)) * columns;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.25;
+  ctx.lineJoin = 'round';
+  ctx.beginPath();
+  let lastCol = Number.NEGATIVE_INFINITY;
+  let lastY = 0;
+  const offScale: number[] = [];
+  for (let col = 0; col < columns; col++) {
+    const max = extremes.maxMs[col]!;
+    if (Number.isNaN(max)) continue;
+    const x = PLOT_LEFT_PX + col + 0.5;
+    const top = yToPx(plot, max);
+    if (col - lastCol > maxJoinCols) ctx.moveTo(x, top);
+    else {
+      // Steps: a frame's time holds until the next frame (a 250 ms frame is a 250 ms plateau).
+      ctx.lineTo(x, lastY);
+      ctx.lineTo(x, top);
+    }
+    // A single-pixel bar still shows as a dot.
+    lastY = Math.max(yToPx(plot, extremes.minMs[col]!), top + 1);
+    ctx.lineTo(x, lastY);
+    lastCol = col;
+    if (max > plot.yMaxMs) offScale.push(x);
+  }
+  ctx.stroke();
+  // Off the scale: a red cap at the top edge says "longer than shown".
+  ctx.fillStyle = BUDGET.color;
+  for (const x of offScale) ctx.fillRect(x - 2, PLOT_TOP_PX, 4, 3);
+}
+
+/** A band per stutter episode in view, at least 3 px wide so a single slow frame shows at any zoom. */
+function drawEpisodes(ctx: CanvasRenderingContext2D, plot: FramePlot): void {
+  ctx.fillStyle = alpha(BUDGET.color, 0.16);
+  const bottom = plot.heightPx - AXIS_BOTTOM_PX;
+  for (const e of plot.episodes) {
+    if (e.endS < plot.range.xMin || e.startS > plot.range.xMax) continue;
+    const left = timeToPx(plot.range, plot.widthPx, Math.max(e.startS, plot.range.xMin));
+    const right = timeToPx(plot.range, plot.widthPx, Math.min(e.endS, plot.range.xMax));
+    const width = Math.max(3, right - left);
+    ctx.fillRect(left - (width - (right - left)) / 2, PLOT_TOP_PX, width, bottom - PLOT_TOP_PX);
+  }
+}
+
 /** Draws everything; returns how many frames fell in the range (for tests and the benchmark). */
 export function drawFrameTimes(
   ctx: CanvasRenderingContext2D,
@@ -99,6 +156,7 @@ export function drawFrameTimes(
   plot: FramePlot,
 ): number {
   ctx.clearRect(0, 0, plot.widthPx, plot.heightPx);
+  drawEpisodes(ctx, plot);
   drawGrid(ctx, plot);
   const columns = plotWidth(plot.widthPx);
   const { bySession, framesInRange } = decimateFrameTimes(
@@ -108,23 +166,7 @@ export function drawFrameTimes(
     plot.range.xMax,
     columns,
   );
-  for (const lane of lanes) {
-    const extremes = bySession.get(lane.sessionIndex)!;
-    ctx.fillStyle = lane.color;
-    for (let col = 0; col < columns; col++) {
-      const max = extremes.maxMs[col]!;
-      if (Number.isNaN(max)) continue;
-      const top = yToPx(plot, max);
-      const bottom = yToPx(plot, extremes.minMs[col]!);
-      ctx.fillRect(PLOT_LEFT_PX + col, top, 1, Math.max(1.5, bottom - top));
-      // Off the scale: a red cap at the top edge says "longer than shown".
-      if (max > plot.yMaxMs) {
-        ctx.fillStyle = BUDGET.color;
-        ctx.fillRect(PLOT_LEFT_PX + col - 1, top, 3, 3);
-        ctx.fillStyle = lane.color;
-      }
-    }
-  }
+  for (const lane of lanes) drawLane(ctx, plot, bySession.get(lane.sessionIndex)!, lane.color);
   drawBudgetLines(ctx, plot);
   return framesInRange;
 }

@@ -1,8 +1,16 @@
 // A recording's frame timeline as the charts read it: the sidecar's columns,
 // each frame's time in seconds since arming (the x of every chart on the
-// recording page) and its frame time: the gap to the previous frame of the
-// same session, what a player sees as a stutter when it grows.
-import { decodeFrameColumns, type FrameColumns, parseFramesFile } from '@punktfunk/shared';
+// recording page), and the stutter analysis from @punktfunk/shared (frame
+// times, episodes, per-session figures and histograms), run once per load.
+import {
+  analyzeFrames,
+  type CaptureMeta,
+  decodeFrameColumns,
+  type FrameAnalysis,
+  type FrameColumns,
+  parseFramesFile,
+  type TimelineEvent,
+} from '@punktfunk/shared';
 
 export interface FrameTimeline {
   columns: FrameColumns;
@@ -10,8 +18,9 @@ export interface FrameTimeline {
   truncated: boolean;
   /** Frame start, s since arming. */
   tS: Float64Array;
-  /** ms since the previous frame of the same session; NaN for a session's first frame. */
+  /** The analysis' frame time (host time where measured, else the sum of the stages), ms. */
   frameMs: Float32Array;
+  analysis: FrameAnalysis;
   /** Sessions (meta.sessions indexes) that have frames. */
   sessionIndexes: number[];
   /** First and last frame start, s. */
@@ -19,31 +28,36 @@ export interface FrameTimeline {
   endS: number;
 }
 
-export function frameTimeline(bytes: Uint8Array): FrameTimeline {
+/** Parses and analyses a sidecar; throws FramesFileError / FrameAnalysisError naming what is wrong. */
+export function frameTimeline(
+  bytes: Uint8Array,
+  meta: Pick<CaptureMeta, 'sessions'>,
+  events: readonly TimelineEvent[],
+): FrameTimeline {
   const { header, records } = parseFramesFile(bytes);
   const columns = decodeFrameColumns(records);
+  const analysis = analyzeFrames(columns, meta.sessions, events);
   const n = columns.count;
   const tS = new Float64Array(n);
   const frameMs = new Float32Array(n);
-  const lastUsBySession = new Map<number, number>();
+  const sessions = new Set<number>();
   let startS = Number.POSITIVE_INFINITY;
   let endS = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const us = columns.captureStartUs[i]!;
-    const session = columns.sessionIndex[i]!;
-    tS[i] = us / 1e6;
-    const prev = lastUsBySession.get(session);
-    frameMs[i] = prev === undefined ? Number.NaN : (us - prev) / 1000;
-    lastUsBySession.set(session, us);
-    if (tS[i]! < startS) startS = tS[i]!;
-    if (tS[i]! > endS) endS = tS[i]!;
+    const t = columns.captureStartUs[i]! / 1e6;
+    tS[i] = t;
+    frameMs[i] = analysis.frameTimesUs[i]! / 1000;
+    sessions.add(columns.sessionIndex[i]!);
+    if (t < startS) startS = t;
+    if (t > endS) endS = t;
   }
   return {
     columns,
     truncated: header.truncated,
     tS,
     frameMs,
-    sessionIndexes: [...lastUsBySession.keys()].sort((a, b) => a - b),
+    analysis,
+    sessionIndexes: [...sessions].sort((a, b) => a - b),
     startS: n ? startS : 0,
     endS: n ? endS : 0,
   };

@@ -76,12 +76,13 @@ export function createRecording(deps: Deps, id: Accessor<string | null>) {
 }
 
 /**
- * A recording's frame timeline, fetched and parsed once per recording; not
- * fetched at all when the metadata says it has none (`id` null).
+ * A recording's frame timeline, fetched, parsed and analysed once per
+ * recording; not fetched at all when the metadata says it has none.
  */
-export function createFrameTimeline(deps: Deps, id: Accessor<string | null>) {
-  const [timeline] = createResource<FrameTimeline, string>(id, async (key) =>
-    frameTimeline(await deps.api.frames(key)),
+export function createFrameTimeline(deps: Deps, capture: Accessor<Capture>) {
+  const [timeline] = createResource<FrameTimeline, string>(
+    () => (capture().meta.timeline ? capture().meta.id : null),
+    async (key) => frameTimeline(await deps.api.frames(key), capture().meta, capture().events),
   );
   return timeline;
 }

@@ -91,7 +91,7 @@ export function FrameTimesCard(props: {
     <Card
       title="Frame times"
       testId="frame-times-card"
-      subtitle="Every frame: time since the session's previous frame; the lane above marks what happened"
+      subtitle="Every frame's host time (capture start → last packet sent); shaded: stutter episodes; the lane above marks what happened"
       actions={
         <>
           <span class="muted small" data-testid="view-range">
