@@ -20,6 +20,7 @@ function drawMsLabels(
   ctx: CanvasRenderingContext2D,
   bins: readonly HistogramBin[],
   xOfMs: (ms: number) => number,
+  rightPx: number,
 ) {
   const last = bins[bins.length - 1]!;
   const stepMs = last.fromMs > 60 ? 10 : 5;
