@@ -200,6 +200,28 @@ describe('recording timeline, end to end', () => {
     await page.getByTestId('show-all').click();
   });
 
+  it('places a marker on the live lane while armed, and shows the host’s refusal', async () => {
+    await page.goto(`${origin}/`);
+    await page.getByTestId('start-capture').click();
+    await page.getByTestId('capture-badge').getByText('Recording').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept('boss fight'));
+    await page.getByTestId('place-marker').click();
+    const mark = page.getByTestId('live-event-lane').locator('[data-type=marker]');
+    await mark.waitFor();
+    await mark.hover();
+    await expect(page.getByTestId('event-tooltip').textContent()).resolves.toContain('marker: boss fight');
+    await screenshotOf(page.getByTestId('live-card'), 'timeline-10-live-marker');
+    // A label the host does not take: its reason is shown, nothing is placed.
+    page.once('dialog', (dialog) => void dialog.accept('bell \u0007'));
+    await page.getByTestId('place-marker').click();
+    await expect(page.getByTestId('capture-card').getByRole('alert').textContent()).resolves.toMatch(
+      /The marker was not placed: .*control characters/,
+    );
+    await screenshotOf(page.getByTestId('capture-card'), 'timeline-11-marker-refused');
+    await page.getByTestId('stop-capture').click();
+    await page.getByTestId('capture-badge').getByText('Idle').waitFor();
+  });
+
   it('says plainly when a recording has no timeline, and still shows the rest', async () => {
     await openRecording(NO_TIMELINE.capture.meta.id);
     await expect(page.getByTestId('timeline-none').textContent()).resolves.toMatch(/no frame timeline/);

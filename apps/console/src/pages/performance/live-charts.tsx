@@ -1,7 +1,9 @@
-// The live charts: the armed capture's last ten minutes, redrawn as samples arrive.
-import type { StatsSample } from '@punktfunk/shared';
+// The live charts: the armed capture's last ten minutes, redrawn as samples
+// arrive, each under the event lane (markers, keyframes, bitrate changes).
+import type { StatsSample, TimelineEvent } from '@punktfunk/shared';
 import { createMemo, Show } from 'solid-js';
 import { liveRange } from '../../charts/axes.js';
+import { EventLane } from '../../charts/event-lane.js';
 import { latencyConfig } from '../../charts/latency.js';
 import { StageLegend } from '../../charts/stage-legend.js';
 import { throughputConfig } from '../../charts/throughput.js';
@@ -9,7 +11,11 @@ import { timeline } from '../../data/series.js';
 import { stageNames } from '../../data/summary.js';
 import { LineChart } from '../../ui/chart.js';
 
-export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: number | null }) {
+export function LiveCharts(props: {
+  samples: readonly StatsSample[];
+  events: readonly TimelineEvent[];
+  streamFps: number | null;
+}) {
   const rows = createMemo(() => timeline(props.samples));
   const range = createMemo(() => liveRange(rows()));
   const stages = createMemo(() => stageNames(props.samples));
@@ -26,6 +32,7 @@ export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: 
       <div class="chart-grid">
         <div>
           <h3 class="chart-title">Latency by stage (p50)</h3>
+          <EventLane events={props.events} range={range()} testId="live-event-lane" />
           <LineChart
             label="live latency"
             testId="live-latency"
@@ -44,6 +51,7 @@ export function LiveCharts(props: { samples: readonly StatsSample[]; streamFps: 
         </div>
         <div>
           <h3 class="chart-title">Throughput</h3>
+          <EventLane events={props.events} range={range()} />
           <LineChart
             label="live throughput"
             testId="live-throughput"
