@@ -17,16 +17,24 @@ export function LiveCharts(props: {
   streamFps: number | null;
 }) {
   const rows = createMemo(() => timeline(props.samples));
-  const range = createMemo(() => liveRange(rows()));
+  const range = createMemo(() => {
+    const r = liveRange(rows());
+    const lastEventS = props.events.length ? props.events[props.events.length - 1]!.tMs / 1000 : 0;
+    return { xMin: r.xMin, xMax: Math.max(r.xMax, lastEventS) };
+  });
   const stages = createMemo(() => stageNames(props.samples));
   const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
   return (
     <Show
       when={props.samples.length > 0}
       fallback={
-        <div class="empty" data-testid="live-waiting">
-          Waiting for the first sample… A streaming session reports one every 1–2 s.
-        </div>
+        <>
+          {/* Markers can come before any session streams. */}
+          <EventLane events={props.events} range={range()} testId="live-event-lane" />
+          <div class="empty" data-testid="live-waiting">
+            Waiting for the first sample… A streaming session reports one every 1–2 s.
+          </div>
+        </>
       }
     >
       <div class="chart-grid">

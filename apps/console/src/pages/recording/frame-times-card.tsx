@@ -7,7 +7,6 @@ import { EventLane } from '../../charts/event-lane.js';
 import { FrameOverview } from '../../charts/frame-overview.js';
 import { FrameTimeChart } from '../../charts/frame-time-chart.js';
 import { BUDGET } from '../../charts/palette.js';
-import { ApiError } from '../../data/api.js';
 import type { FrameTimeline } from '../../data/frames.js';
 import { Button, Card, errorText, Notice } from '../../ui/controls.js';
 import { formatSeconds } from '../../ui/format.js';
@@ -16,9 +15,9 @@ import type { TimeView } from './time-view.js';
 
 export const FRAMES_DRAWN_MARK = 'punktfunk:frames-drawn';
 
+/** The host's own words (it names what is missing or damaged), else the error. */
 function timelineErrorText(error: unknown): string {
-  if (error instanceof ApiError && error.status === 404) return 'the host has no frame file for it';
-  return errorText(error);
+  return errorText(error).replace(/\.$/, '');
 }
 
 function FrameLegend(props: { lanes: readonly SessionLane[]; budgetMs: number | null }) {
@@ -119,8 +118,8 @@ export function FrameTimesCard(props: {
         </Match>
         <Match when={props.timeline.error}>
           <Notice kind="warn" testId="timeline-missing">
-            The frame timeline of this recording could not be read: {timelineErrorText(props.timeline.error)}.
-            The summary and the per-window charts below do not need it.
+            No frame times to show: {timelineErrorText(props.timeline.error)}. The summary and the per-window
+            charts below do not need them.
           </Notice>
         </Match>
         <Match when={props.timeline.loading}>
