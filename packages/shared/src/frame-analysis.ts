@@ -109,7 +109,7 @@ export function analyzeFrames(
 ): FrameAnalysis {
   checkInput(columns, sessions);
   const pass = new AnalysisPass(columns, sessions);
-  for (let i = 0; i < columns.count; i++) pass.frame(i);
+  pass.run();
   const episodes = pass.episodes();
   attachEvents(episodes, events);
   return {
@@ -179,42 +179,48 @@ class AnalysisPass {
     this.open = sessions.map(() => null);
   }
 
-  frame(i: number): void {
-    const c = this.columns;
-    const s = c.sessionIndex[i] as number;
-    if (s >= this.sessions.length) {
-      throw new FrameAnalysisError(
-        `frame record ${i} names session ${s}, but the capture lists ${this.sessions.length}`,
-      );
+  /** Every record once. Hot: the columns and per-session arrays are locals, a frame costs no call but the counter's. */
+  run(): void {
+    const { count, sessionIndex, hostUs, captureStartUs, flags } = this.columns;
+    const { frameTimesUs, limitUs, prevEndUs, prevRecord, prevSlow, firstStartUs, lastEndUs } = this;
+    const { hostMeasured, keyframes } = this;
+    const sessionCount = this.sessions.length;
+    for (let i = 0; i < count; i++) {
+      const s = sessionIndex[i] as number;
+      if (s >= sessionCount) {
+        throw new FrameAnalysisError(
+          `frame record ${i} names session ${s}, but the capture lists ${sessionCount}`,
+        );
+      }
+      let timeUs = hostUs[i] as number;
+      if (Number.isNaN(timeUs)) timeUs = frameTimeUs(this.columns, i);
+      else hostMeasured[s] = (hostMeasured[s] as number) + 1;
+      frameTimesUs[i] = timeUs;
+      (this.counters[s] ?? this.newCounter(s)).add(timeUs);
+      const startUs = captureStartUs[i] as number;
+      const endUs = startUs + timeUs;
+      const key = ((flags[i] as number) & FRAME_FLAG_KEYFRAME) !== 0;
+      if (key) keyframes[s] = (keyframes[s] as number) + 1;
+      const limit = limitUs[s] as number;
+      const slow = timeUs > limit;
+      const prev = prevRecord[s] as number;
+      if (prev < 0) {
+        firstStartUs[s] = startUs;
+        lastEndUs[s] = endUs;
+      } else if (endUs > (lastEndUs[s] as number)) lastEndUs[s] = endUs;
+      // A gap after a slow frame is that frame's stutter, not a new one.
+      const gapUs = prev >= 0 && prevSlow[s] === 0 ? startUs - (prevEndUs[s] as number) : -1;
+      const gap = gapUs > limit;
+      if (slow || gap) this.stutter(i, s, slow, gap ? gapUs : -1, startUs, timeUs, key);
+      prevEndUs[s] = endUs;
+      prevRecord[s] = i;
+      prevSlow[s] = slow ? 1 : 0;
     }
-    const hostUs = c.hostUs[i] as number;
-    const timeUs = Number.isNaN(hostUs) ? frameTimeUs(c, i) : hostUs;
-    if (!Number.isNaN(hostUs)) this.hostMeasured[s] = (this.hostMeasured[s] as number) + 1;
-    this.frameTimesUs[i] = timeUs;
-    this.counter(s).add(timeUs);
-    const startUs = c.captureStartUs[i] as number;
-    const key = ((c.flags[i] as number) & FRAME_FLAG_KEYFRAME) !== 0;
-    if (key) this.keyframes[s] = (this.keyframes[s] as number) + 1;
-    const limitUs = this.limitUs[s] as number;
-    const slow = timeUs > limitUs;
-    const prev = this.prevRecord[s] as number;
-    if (prev < 0) this.firstStartUs[s] = startUs;
-    // A gap after a slow frame is that frame's stutter, not a new one.
-    const gapUs = prev >= 0 && this.prevSlow[s] === 0 ? startUs - (this.prevEndUs[s] as number) : -1;
-    const gap = gapUs > limitUs;
-    if (slow || gap) this.stutter(i, s, slow, gap ? gapUs : -1, startUs, timeUs, key);
-    this.prevEndUs[s] = startUs + timeUs;
-    if (prev < 0 || startUs + timeUs > (this.lastEndUs[s] as number)) this.lastEndUs[s] = startUs + timeUs;
-    this.prevRecord[s] = i;
-    this.prevSlow[s] = slow ? 1 : 0;
   }
 
-  private counter(s: number): FrameTimeCounter {
-    let counter = this.counters[s];
-    if (!counter) {
-      counter = new FrameTimeCounter(frameBudgetUs((this.sessions[s] as AnalysisSession).fps));
-      this.counters[s] = counter;
-    }
+  private newCounter(s: number): FrameTimeCounter {
+    const counter = new FrameTimeCounter(frameBudgetUs((this.sessions[s] as AnalysisSession).fps));
+    this.counters[s] = counter;
     return counter;
   }
 

@@ -22,6 +22,7 @@ import type { FileLog } from '../fs/private-files.js';
 import { baseCaptureId } from './capture-id.js';
 import { type CaptureListing, CaptureStore, type MetaPatch, serializeCapture } from './capture-store.js';
 import { RecorderError } from './recorder-error.js';
+import { type TimelineColumnsSource, verdictOnStop } from './verdict-on-stop.js';
 
 export interface RecorderLog extends FileLog {
   info(message: string): void;
@@ -282,7 +283,18 @@ export class StatsRecorder {
     const durationMs = Math.round((this.options.nowMonoUs() - armed.armedMonoUs) / 1000);
     this.armed = null;
     this.emit(this.armedListeners, false);
-    return this.snapshot(armed, durationMs);
+    const capture = this.snapshot(armed, durationMs);
+    capture.meta.verdict = verdictOnStop(capture, this.timelineColumns(armed), this.log);
+    return capture;
+  }
+
+  /**
+   * The armed capture's frame timeline as columns, for the verdict; null
+   * while the recorder keeps no frames. The frame timeline (addFrames and
+   * its in-memory chunks) connects here.
+   */
+  private timelineColumns(_armed: Armed): TimelineColumnsSource | null {
+    return null;
   }
 
   /** shutdown()'s fallbacks for a capture the captures directory refused; see there. */

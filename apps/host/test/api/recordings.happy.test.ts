@@ -1,4 +1,9 @@
-import type { Capture, CaptureMeta, RecordingsListResponse } from '@punktfunk/shared';
+import {
+  type Capture,
+  type CaptureMeta,
+  NO_TIMELINE_REASON,
+  type RecordingsListResponse,
+} from '@punktfunk/shared';
 import { sessionInfo, workerStatsSample } from '@punktfunk/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, apiHarness, json } from './helpers.js';
@@ -38,6 +43,18 @@ describe('recordings', () => {
     expect(body.recordings.map((m) => m.id)).toEqual([newer?.id, saved.id]);
     expect(body.recordings[1]).toEqual(saved);
     expect(body.recordings[1]).not.toHaveProperty('samples');
+  });
+
+  it('lists and serves the verdict computed on stop', async () => {
+    const verdict = {
+      level: 'healthy',
+      reasons: [NO_TIMELINE_REASON],
+      sessions: [{ sessionId: 's1', level: 'healthy', reasons: [] }],
+    };
+    const listed = (await (await h.call('/stats/recordings')).json()) as RecordingsListResponse;
+    expect(listed.recordings[0]?.verdict).toEqual(verdict);
+    const one = (await (await h.call(`/stats/recordings/${saved.id}`)).json()) as Capture;
+    expect(one.meta.verdict).toEqual(verdict);
   });
 
   it('serves one recording with its samples', async () => {
