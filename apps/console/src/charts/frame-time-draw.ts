@@ -73,7 +73,13 @@ function drawGrid(ctx: CanvasRenderingContext2D, plot: FramePlot): void {
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   for (const t of timeTicks(plot.range)) {
-    ctx.fillText(tickLabel(t, plot.range), timeToPx(plot.range, plot.widthPx, t), plot.heightPx - 15);
+    const label = tickLabel(t, plot.range);
+    // The last label stays inside the canvas.
+    const x = Math.min(
+      timeToPx(plot.range, plot.widthPx, t),
+      plot.widthPx - ctx.measureText(label).width / 2 - 1,
+    );
+    ctx.fillText(label, x, plot.heightPx - 15);
   }
 }
 

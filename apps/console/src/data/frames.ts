@@ -12,6 +12,14 @@ import {
   type TimelineEvent,
 } from '@punktfunk/shared';
 
+/** Performance marks of a timeline's load, read by `pnpm bench charts`. */
+export const FRAMES_MARK = {
+  fetch: 'punktfunk:frames-fetch',
+  fetched: 'punktfunk:frames-fetched',
+  parsed: 'punktfunk:frames-parsed',
+  analysed: 'punktfunk:frames-analysed',
+} as const;
+
 export interface FrameTimeline {
   columns: FrameColumns;
   /** The host kept the start only (the capture ran past MAX_CAPTURE_FRAMES). */
@@ -36,7 +44,9 @@ export function frameTimeline(
 ): FrameTimeline {
   const { header, records } = parseFramesFile(bytes);
   const columns = decodeFrameColumns(records);
+  performance.mark(FRAMES_MARK.parsed);
   const analysis = analyzeFrames(columns, meta.sessions, events);
+  performance.mark(FRAMES_MARK.analysed);
   const n = columns.count;
   const tS = new Float64Array(n);
   const frameMs = new Float32Array(n);

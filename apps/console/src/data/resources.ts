@@ -16,7 +16,7 @@ import type {
 } from '@punktfunk/shared';
 import { type Accessor, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
 import type { ApiClient } from './api.js';
-import { type FrameTimeline, frameTimeline } from './frames.js';
+import { FRAMES_MARK, type FrameTimeline, frameTimeline } from './frames.js';
 import { lastWindow } from './series.js';
 
 interface Deps {
@@ -83,7 +83,12 @@ export function createRecording(deps: Deps, id: Accessor<string | null>) {
 export function createFrameTimeline(deps: Deps, capture: Accessor<Capture>) {
   const [timeline] = createResource<FrameTimeline, string>(
     () => (capture().meta.timeline ? capture().meta.id : null),
-    async (key) => frameTimeline(await deps.api.frames(key), capture().meta, capture().events),
+    async (key) => {
+      performance.mark(FRAMES_MARK.fetch);
+      const bytes = await deps.api.frames(key);
+      performance.mark(FRAMES_MARK.fetched);
+      return frameTimeline(bytes, capture().meta, capture().events);
+    },
   );
   return timeline;
 }
