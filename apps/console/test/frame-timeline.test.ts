@@ -4,9 +4,9 @@
 import { recordingFixture } from '@punktfunk/test-support';
 import { describe, expect, it } from 'vitest';
 import { decimateFrameTimes, nearestFrame } from '../src/charts/frame-decimation.js';
+import { frameFigures } from '../src/data/frame-figures.js';
 import { histogramBins } from '../src/data/frame-histogram.js';
 import { frameTimeline } from '../src/data/frames.js';
-import { frameFigures } from '../src/pages/recording/frame-figures.js';
 
 const fixture = recordingFixture({
   id: 'unit',

@@ -2,14 +2,9 @@
 // scale (a handful of stalls next to 600,000 good frames must still show),
 // with the frame budget marked.
 import { createEffect, onMount } from 'solid-js';
+import type { HistogramBin } from '../data/frame-histogram.js';
 import { createCanvasSize } from './canvas-size.js';
 import { alpha, BUDGET } from './palette.js';
-
-export interface HistogramBin {
-  fromMs: number;
-  toMs: number;
-  count: number;
-}
 
 const HEIGHT_PX = 220;
 const LEFT_PX = 56;

@@ -1,7 +1,13 @@
 // The analysis' per-session frame-time histograms as one list of bars: bins
 // of the same width from 0 ms added across sessions, then one overflow bar.
 import type { SessionFrameStats } from '@punktfunk/shared';
-import type { HistogramBin } from '../charts/frame-histogram.js';
+
+export interface HistogramBin {
+  fromMs: number;
+  /** Infinity for the overflow bar. */
+  toMs: number;
+  count: number;
+}
 
 export function histogramBins(sessions: readonly SessionFrameStats[]): HistogramBin[] {
   const withFrames = sessions.filter((s) => s.frames > 0);

@@ -4,13 +4,13 @@
 import type { Capture } from '@punktfunk/shared';
 import { createMemo, Show } from 'solid-js';
 import { rangeOf } from '../../charts/axes.js';
+import { frameFigures } from '../../data/frame-figures.js';
 import { createFrameTimeline } from '../../data/resources.js';
 import { timeline as sampleTimeline } from '../../data/series.js';
 import { useHost } from '../../providers/host.js';
 import { DrawGroup } from '../../ui/chart.js';
 import { Notice } from '../../ui/controls.js';
 import { RecordingCharts } from './charts.js';
-import { frameFigures } from './frame-figures.js';
 import { FrameTimesCard } from './frame-times-card.js';
 import { StuttersCard } from './stutters-card.js';
 import { SummaryCard } from './summary-card.js';
