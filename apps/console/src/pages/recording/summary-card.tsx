@@ -3,10 +3,11 @@
 import type { Capture } from '@punktfunk/shared';
 import { createMemo, For, Show } from 'solid-js';
 import { HOST_TOTAL, stageText } from '../../charts/palette.js';
+import type { FrameFigures } from '../../data/frame-figures.js';
 import { summarize } from '../../data/summary.js';
 import { Card, Stat } from '../../ui/controls.js';
 import { formatNumber, formatPercent, formatUs } from '../../ui/format.js';
-import { FrameFigureStats, type FrameFigures } from './frame-figures.js';
+import { FrameFigureStats } from './frame-figures.js';
 
 export function SummaryCard(props: { capture: Capture; frames: FrameFigures | null }) {
   const summary = createMemo(() => summarize(props.capture));
