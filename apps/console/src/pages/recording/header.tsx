@@ -95,7 +95,7 @@ export function RecordingHeader(props: {
   const title = (): JSX.Element => (
     <span class="title-with-badge">
       <span data-testid="recording-title">{props.meta.name ?? props.meta.id}</span>
-      <VerdictBadge verdict={props.meta.verdict ?? null} />
+      <Show when={props.meta.verdict}>{(verdict) => <VerdictBadge verdict={verdict()} />}</Show>
     </span>
   );
   return (
