@@ -33,9 +33,9 @@ export function timeTicks(range: TimeRangeS, most = 10): number[] {
   return ticks;
 }
 
-/** A tick label: clock time, with ms when the axis is zoomed below a second per tick. */
+/** A tick label: clock time, with ms on ticks between whole seconds (zoomed in). */
 export function tickLabel(tS: number, range: TimeRangeS): string {
   const span = range.xMax - range.xMin;
-  if (span >= 20) return formatSeconds(tS);
+  if (span >= 20 || Math.abs(tS - Math.round(tS)) < 1e-6) return formatSeconds(Math.round(tS));
   return `${formatSeconds(Math.floor(tS))}.${String(Math.round((tS % 1) * 1000)).padStart(3, '0')}`;
 }
