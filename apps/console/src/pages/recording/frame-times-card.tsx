@@ -109,6 +109,12 @@ export function FrameTimesCard(props: {
       }
     >
       <EventLane events={props.events} range={props.view.range()} />
+      <Show when={props.meta.eventsTruncated}>
+        <p class="footnote" data-testid="events-truncated">
+          The capture brought more than {props.events.length.toLocaleString()} events: later ones were not
+          kept.
+        </p>
+      </Show>
       <Switch>
         <Match when={!props.meta.timeline}>
           <Notice testId="timeline-none">

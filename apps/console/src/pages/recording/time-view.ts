@@ -2,7 +2,12 @@
 // same x range. Dragging across the frame-time chart or its overview,
 // picking a stutter, or "Show all" moves it; null means the whole recording.
 import { type Accessor, createSignal } from 'solid-js';
-import type { AxisRange } from '../../charts/axes.js';
+
+/** The same shape as charts/axes.ts AxisRange (s since arming), kept here so this stays a plain module. */
+interface AxisRange {
+  xMin: number;
+  xMax: number;
+}
 
 export interface TimeView {
   range: Accessor<AxisRange>;
