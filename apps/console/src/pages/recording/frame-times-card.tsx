@@ -45,13 +45,19 @@ function FrameLegend(props: { lanes: readonly SessionLane[]; budgetMs: number | 
   );
 }
 
-function LoadedFrames(props: { meta: CaptureMeta; timeline: FrameTimeline; view: TimeView }) {
+function LoadedFrames(props: {
+  meta: CaptureMeta;
+  timeline: FrameTimeline;
+  events: readonly TimelineEvent[];
+  view: TimeView;
+}) {
   const lanes = createMemo(() => sessionLanes(props.meta, props.timeline));
   const budgetMs = () => (props.meta.fps ? 1000 / props.meta.fps : null);
   const laneOf = (index: number) => lanes().find((l) => l.sessionIndex === index);
   return (
     <>
       <FrameLegend lanes={lanes()} budgetMs={budgetMs()} />
+      <EventLane events={props.events} range={props.view.range()} />
       <FrameTimeChart
         timeline={props.timeline}
         lanes={lanes()}
@@ -108,7 +114,9 @@ export function FrameTimesCard(props: {
         </>
       }
     >
-      <EventLane events={props.events} range={props.view.range()} />
+      <Show when={props.timeline.state !== 'ready'}>
+        <EventLane events={props.events} range={props.view.range()} />
+      </Show>
       <Show when={props.meta.eventsTruncated}>
         <p class="footnote" data-testid="events-truncated">
           The capture brought more than {props.events.length.toLocaleString()} events: later ones were not
@@ -132,7 +140,9 @@ export function FrameTimesCard(props: {
           <div class="empty">Loading {props.meta.timeline?.frames.toLocaleString()} frames…</div>
         </Match>
         <Match when={props.timeline()}>
-          {(timeline) => <LoadedFrames meta={props.meta} timeline={timeline()} view={props.view} />}
+          {(timeline) => (
+            <LoadedFrames meta={props.meta} timeline={timeline()} events={props.events} view={props.view} />
+          )}
         </Match>
       </Switch>
     </Card>
