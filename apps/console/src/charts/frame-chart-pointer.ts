@@ -8,7 +8,7 @@ import type { HoveredFrame } from './frame-tooltip.js';
 import { PLOT_LEFT_PX, pxToTime, type TimeRangeS, timeToPx } from './time-axis-geometry.js';
 
 const MIN_DRAG_PX = 4;
-const TOOLTIP_WIDTH_PX = 250;
+const TOOLTIP_WIDTH_PX = 278;
 
 export function createFrameChartPointer(opts: {
   canvas: () => HTMLCanvasElement;

@@ -52,7 +52,8 @@ function LoadedFrames(props: {
   view: TimeView;
 }) {
   const lanes = createMemo(() => sessionLanes(props.meta, props.timeline));
-  const budgetMs = () => (props.meta.fps ? 1000 / props.meta.fps : null);
+  const fps = () => props.meta.fps ?? props.meta.sessions[0]?.fps ?? null;
+  const budgetMs = () => (fps() ? 1000 / fps()! : null);
   const laneOf = (index: number) => lanes().find((l) => l.sessionIndex === index);
   return (
     <>

@@ -6,6 +6,9 @@ import { eventLook } from '../../charts/event-types.js';
 import { formatSeconds, formatUs } from '../../ui/format.js';
 import type { TimeView } from './time-view.js';
 
+/** Rows shown; a broken session can have thousands of episodes (the summary counts them all). */
+const MAX_ROWS = 500;
+
 /** The view a stutter opens: a few seconds around it, wider for a long episode. */
 const FOCUS_MIN_SPAN_S = 3;
 
@@ -88,7 +91,7 @@ export function StutterList(props: {
             </tr>
           </thead>
           <tbody>
-            <For each={props.episodes}>
+            <For each={props.episodes.slice(0, MAX_ROWS)}>
               {(episode) => (
                 <StutterRow
                   episode={episode}
@@ -99,6 +102,12 @@ export function StutterList(props: {
             </For>
           </tbody>
         </table>
+        <Show when={props.episodes.length > MAX_ROWS}>
+          <p class="footnote">
+            The first {MAX_ROWS} of {props.episodes.length} episodes; zoom the frame-time chart to see the
+            others.
+          </p>
+        </Show>
       </div>
     </Show>
   );
