@@ -6,7 +6,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import { formatSeconds } from '../ui/format.js';
 import { createCanvasSize } from './canvas-size.js';
 import { eventLook } from './event-types.js';
-import { type TimeRangeS, timeToPx } from './time-axis-geometry.js';
+import { PLOT_LEFT_PX, PLOT_RIGHT_PX, type TimeRangeS } from './time-axis-geometry.js';
 
 const GROUP_PX = 6;
 const LISTED_PER_MARK = 6;
@@ -17,12 +17,27 @@ interface Mark {
   events: TimelineEvent[];
 }
 
-function groupMarks(events: readonly TimelineEvent[], range: TimeRangeS, widthPx: number): Mark[] {
+/** The plot's insets in the box: the frame-time chart's by default, a Chart.js chart's on the live view. */
+export interface LaneInsets {
+  leftPx: number;
+  rightPx: number;
+}
+
+const FRAME_CHART_INSETS: LaneInsets = { leftPx: PLOT_LEFT_PX, rightPx: PLOT_RIGHT_PX };
+
+function groupMarks(
+  events: readonly TimelineEvent[],
+  range: TimeRangeS,
+  widthPx: number,
+  insets: LaneInsets,
+): Mark[] {
   const byKey = new Map<string, Mark>();
+  const plotPx = Math.max(1, widthPx - insets.leftPx - insets.rightPx);
+  const spanS = range.xMax - range.xMin || 1;
   for (const e of events) {
     const tS = e.tMs / 1000;
     if (tS < range.xMin || tS > range.xMax) continue;
-    const x = timeToPx(range, widthPx, tS);
+    const x = insets.leftPx + ((tS - range.xMin) / spanS) * plotPx;
     const key = `${e.type}@${Math.round(x / GROUP_PX)}`;
     const mark = byKey.get(key);
     if (mark) mark.events.push(e);
@@ -56,16 +71,24 @@ function MarkTooltip(props: { mark: Mark; widthPx: number }) {
   );
 }
 
-export function EventLane(props: { events: readonly TimelineEvent[]; range: TimeRangeS; testId?: string }) {
+export function EventLane(props: {
+  events: readonly TimelineEvent[];
+  range: TimeRangeS;
+  insets?: LaneInsets;
+  testId?: string;
+}) {
   let box!: HTMLDivElement;
   const size = createCanvasSize(() => box);
-  const marks = createMemo(() => groupMarks(props.events, props.range, size.widthPx()));
+  const insets = () => props.insets ?? FRAME_CHART_INSETS;
+  const marks = createMemo(() => groupMarks(props.events, props.range, size.widthPx(), insets()));
   const [hovered, setHovered] = createSignal<Mark | null>(null);
   return (
     <div class="event-lane" ref={box} data-testid={props.testId ?? 'event-lane'}>
       <span class="event-lane-label">events</span>
       <Show when={props.events.length === 0}>
-        <span class="event-lane-empty muted small">no events</span>
+        <span class="event-lane-empty muted small" style={{ left: `${insets().leftPx}px` }}>
+          no events
+        </span>
       </Show>
       <For each={marks()}>
         {(mark) => (

@@ -76,8 +76,15 @@ export function DrawGroup(props: { onAllDrawn: () => void; children: JSX.Element
   return <DrawGroupContext.Provider value={group}>{props.children}</DrawGroupContext.Provider>;
 }
 
+/** Where a chart's plot area sits inside its canvas, so a strip above it can line up (the live event lane). */
+export interface PlotInsets {
+  leftPx: number;
+  rightPx: number;
+}
+
 export function LineChart(props: {
   config: () => LineConfig;
+  onPlotInsets?: (insets: PlotInsets) => void;
   label: string;
   height?: number;
   testId?: string;
@@ -89,9 +96,10 @@ export function LineChart(props: {
 
   const afterRender = {
     id: 'punktfunkDrawn',
-    afterRender: () => {
+    afterRender: (c: ChartJs) => {
       canvas.dataset.drawn = 'true';
       reportDrawn?.();
+      props.onPlotInsets?.({ leftPx: c.chartArea.left, rightPx: c.width - c.chartArea.right });
     },
   };
 

@@ -1,7 +1,7 @@
 // The live charts: the armed capture's last ten minutes, redrawn as samples
 // arrive, each under the event lane (markers, keyframes, bitrate changes).
 import type { StatsSample, TimelineEvent } from '@punktfunk/shared';
-import { createMemo, Show } from 'solid-js';
+import { createMemo, createSignal, Show } from 'solid-js';
 import { liveRange } from '../../charts/axes.js';
 import { EventLane } from '../../charts/event-lane.js';
 import { latencyConfig } from '../../charts/latency.js';
@@ -9,7 +9,7 @@ import { StageLegend } from '../../charts/stage-legend.js';
 import { throughputConfig } from '../../charts/throughput.js';
 import { timeline } from '../../data/series.js';
 import { stageNames } from '../../data/summary.js';
-import { LineChart } from '../../ui/chart.js';
+import { LineChart, type PlotInsets } from '../../ui/chart.js';
 
 export function LiveCharts(props: {
   samples: readonly StatsSample[];
@@ -23,6 +23,9 @@ export function LiveCharts(props: {
     return { xMin: r.xMin, xMax: Math.max(r.xMax, lastEventS) };
   });
   const stages = createMemo(() => stageNames(props.samples));
+  // Each lane lines up with the plot area of the chart under it (its axes' widths vary).
+  const [latencyInsets, setLatencyInsets] = createSignal<PlotInsets>();
+  const [throughputInsets, setThroughputInsets] = createSignal<PlotInsets>();
   const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
   return (
     <Show
@@ -40,9 +43,15 @@ export function LiveCharts(props: {
       <div class="chart-grid">
         <div>
           <h3 class="chart-title">Latency by stage (p50)</h3>
-          <EventLane events={props.events} range={range()} testId="live-event-lane" />
+          <EventLane
+            events={props.events}
+            range={range()}
+            insets={latencyInsets()}
+            testId="live-event-lane"
+          />
           <LineChart
             label="live latency"
+            onPlotInsets={setLatencyInsets}
             testId="live-latency"
             height={230}
             config={() =>
@@ -59,9 +68,10 @@ export function LiveCharts(props: {
         </div>
         <div>
           <h3 class="chart-title">Throughput</h3>
-          <EventLane events={props.events} range={range()} />
+          <EventLane events={props.events} range={range()} insets={throughputInsets()} />
           <LineChart
             label="live throughput"
+            onPlotInsets={setThroughputInsets}
             testId="live-throughput"
             height={230}
             config={() =>
