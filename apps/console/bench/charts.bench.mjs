@@ -83,8 +83,13 @@ function capture() {
     hostName: 'bench',
     hostVersion: '0.1.0',
     sessions: [session('s1', started), session('s2', started + SAMPLES * 1000 + 60_000)],
+    timeline: null,
+    eventCount: 0,
+    eventsTruncated: false,
+    verdict: null,
   };
-  return { meta, samples };
+  // No frame timeline, events or telemetry: this case times the per-window charts (frame-charts.bench.mjs the frames).
+  return { meta, samples, events: [], telemetry: [] };
 }
 
 function startHost(configDir) {

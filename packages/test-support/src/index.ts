@@ -3,5 +3,6 @@
 export * from './gamestream-host.js';
 export * from './host-process.js';
 export * from './processes.js';
+export * from './recording-fixture.js';
 export * from './stats-samples.js';
 export * from './stream-clients.js';

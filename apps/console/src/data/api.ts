@@ -10,6 +10,7 @@ import {
   type GameStreamAppsResponse,
   type HealthResponse,
   type HostStatusResponse,
+  type HostTelemetrySample,
   type PairedClientInfo,
   type PairedClientsResponse,
   type PairingUpdate,
@@ -19,6 +20,7 @@ import {
   type RecordingPatchRequest,
   type RecordingsListResponse,
   type StatsSample,
+  type TimelineEvent,
 } from '@punktfunk/shared';
 
 export class ApiError extends Error {
@@ -60,6 +62,10 @@ export interface CaptureEventHandlers {
   /** On every (re)connect first, then on arm and disarm. */
   status(status: CaptureStatus): void;
   sample(sample: StatsSample): void;
+  /** An event on the lane (keyframe, bitrate change, marker, ...). */
+  timelineEvent?(event: TimelineEvent): void;
+  /** Host CPU, load and memory over the last telemetry window. */
+  telemetry?(sample: HostTelemetrySample): void;
 }
 
 export interface PairingEventHandlers {
@@ -138,6 +144,21 @@ export class ApiClient {
 
   recording = (id: string) => this.json<Capture>(`/stats/recordings/${encodeURIComponent(id)}`);
 
+  /** The recording's per-frame sidecar, raw (layout in @punktfunk/shared timeline.ts). */
+  async frames(id: string): Promise<Uint8Array> {
+    const response = await this.request(`/stats/recordings/${encodeURIComponent(id)}/frames`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** Drops an operator marker on the armed capture's event lane; 409 when nothing is armed. */
+  async addMarker(label: string): Promise<void> {
+    await this.request('/stats/capture/marker', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label }),
+    });
+  }
+
   patchRecording = (id: string, patch: RecordingPatchRequest) =>
     this.json<CaptureMeta>(`/stats/recordings/${encodeURIComponent(id)}`, {
       method: 'PATCH',
@@ -214,6 +235,8 @@ export class ApiClient {
     return this.follow('/stats/capture/events', {
       status: (data) => handlers.status(data as CaptureStatus),
       sample: (data) => handlers.sample(data as StatsSample),
+      'timeline-event': (data) => handlers.timelineEvent?.(data as TimelineEvent),
+      telemetry: (data) => handlers.telemetry?.(data as HostTelemetrySample),
     });
   }
 

@@ -12,9 +12,11 @@ import type {
   RecordingsListResponse,
   SessionInfo,
   StatsSample,
+  TimelineEvent,
 } from '@punktfunk/shared';
 import { type Accessor, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
 import type { ApiClient } from './api.js';
+import { FRAMES_MARK, type FrameTimeline, frameTimeline } from './frames.js';
 import { lastWindow } from './series.js';
 
 interface Deps {
@@ -74,6 +76,23 @@ export function createRecording(deps: Deps, id: Accessor<string | null>) {
   return { recording, refetch, mutate };
 }
 
+/**
+ * A recording's frame timeline, fetched, parsed and analysed once per
+ * recording; not fetched at all when the metadata says it has none.
+ */
+export function createFrameTimeline(deps: Deps, capture: Accessor<Capture>) {
+  const [timeline] = createResource<FrameTimeline, string>(
+    () => (capture().meta.timeline ? capture().meta.id : null),
+    async (key) => {
+      performance.mark(FRAMES_MARK.fetch);
+      const bytes = await deps.api.frames(key);
+      performance.mark(FRAMES_MARK.fetched);
+      return frameTimeline(bytes, capture().meta, capture().events);
+    },
+  );
+  return timeline;
+}
+
 export function createRecordingsById(deps: Deps, ids: Accessor<readonly string[]>) {
   const [captures, { refetch }] = createResource<Capture[], string>(
     () => ids().join('\n') || null,
@@ -91,6 +110,8 @@ export interface LiveCapture {
   /** When `status` arrived (performance.now()), to count the host's elapsed time forward. */
   statusAt: Accessor<number>;
   samples: Accessor<readonly StatsSample[]>;
+  /** Events on the armed capture's lane (keyframes, bitrate changes, markers, ...), by time. */
+  events: Accessor<readonly TimelineEvent[]>;
   /**
    * Every session the console has seen by id, still known after it ended, so
    * the live charts keep its frame time and fps while they show its samples.
@@ -100,6 +121,15 @@ export interface LiveCapture {
   noteSessions(sessions: readonly SessionInfo[]): void;
   refreshStatus(): Promise<unknown>;
   setStatus(status: CaptureStatus): void;
+}
+
+/** The live lane keeps the events of the last LIVE_WINDOW_MS, each once (the backlog and the stream overlap). */
+function mergeEvents(known: readonly TimelineEvent[], added: readonly TimelineEvent[]): TimelineEvent[] {
+  const key = (e: TimelineEvent) => `${e.tMs}|${e.type}|${e.sessionId}|${e.summary}`;
+  const seen = new Set(known.map(key));
+  const merged = [...known, ...added.filter((e) => !seen.has(key(e)))].sort((a, b) => a.tMs - b.tMs);
+  const lastMs = merged.length ? merged[merged.length - 1]!.tMs : 0;
+  return merged.filter((e) => e.tMs >= lastMs - LIVE_WINDOW_MS);
 }
 
 /**
@@ -112,6 +142,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
   const [status, setStatusSignal] = createSignal<CaptureStatus>();
   const [statusAt, setStatusAt] = createSignal(performance.now());
   const [samples, setSamples] = createSignal<readonly StatsSample[]>([]);
+  const [events, setEvents] = createSignal<readonly TimelineEvent[]>([]);
   const [sessions, setSessions] = createSignal<ReadonlyMap<string, SessionInfo>>(new Map());
   const noteSessions = (list: readonly SessionInfo[]) => {
     const known = sessions();
@@ -125,7 +156,10 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
 
   const setStatus = (next: CaptureStatus) => {
     const wasArmed = status()?.armed;
-    if (next.armed && !wasArmed) setSamples([]);
+    if (next.armed && !wasArmed) {
+      setSamples([]);
+      setEvents([]);
+    }
     setStatusSignal(next);
     setStatusAt(performance.now());
     if (wasArmed && !next.armed) onDisarmed();
@@ -144,6 +178,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
     const merged = [...live.samples.filter((s) => !seen.has(`${s.sessionId}@${s.tMs}`)), ...samples()];
     merged.sort((a, b) => a.tMs - b.tMs);
     setSamples(lastWindow(merged, LIVE_WINDOW_MS));
+    setEvents((known) => mergeEvents(known, live.events ?? []));
   };
   const refreshStatus = () => deps.api.captureStatus().then(setStatus, () => {});
 
@@ -159,6 +194,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
       if (!frame) frame = requestAnimationFrame(flush);
       setStatusSignal((prev) => (prev ? { ...prev, sampleCount: prev.sampleCount + 1 } : prev));
     },
+    timelineEvent: (event) => setEvents((known) => mergeEvents(known, [event])),
   });
   onCleanup(() => {
     stop();
@@ -167,7 +203,7 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
   void refreshStatus();
   every(5000, refreshStatus);
   refetchOnReconnect(deps, refreshStatus);
-  return { status, statusAt, samples, sessions, noteSessions, refreshStatus, setStatus };
+  return { status, statusAt, samples, events, sessions, noteSessions, refreshStatus, setStatus };
 }
 
 /** How many ended pairing attempts the Pairing page keeps showing. */

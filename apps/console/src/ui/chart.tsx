@@ -1,8 +1,9 @@
 // The one Chart.js wrapper (a leaf: it knows canvases, not stats). The chart
 // is created only in the browser, after mount, and updated in place when its
 // configuration changes. Each chart reports its own first draw (data-drawn,
-// and to the DrawGroup around it) and how many sample points it holds
-// (data-points, gap markers excluded), for tests and the benchmark.
+// and to the DrawGroup around it), how many sample points it holds
+// (data-points, gap markers excluded) and its x range (data-x-min/max), for
+// tests and the benchmark.
 import {
   type ChartConfiguration,
   Chart as ChartJs,
@@ -75,8 +76,15 @@ export function DrawGroup(props: { onAllDrawn: () => void; children: JSX.Element
   return <DrawGroupContext.Provider value={group}>{props.children}</DrawGroupContext.Provider>;
 }
 
+/** Where a chart's plot area sits inside its canvas, so a strip above it can line up (the live event lane). */
+export interface PlotInsets {
+  leftPx: number;
+  rightPx: number;
+}
+
 export function LineChart(props: {
   config: () => LineConfig;
+  onPlotInsets?: (insets: PlotInsets) => void;
   label: string;
   height?: number;
   testId?: string;
@@ -88,9 +96,10 @@ export function LineChart(props: {
 
   const afterRender = {
     id: 'punktfunkDrawn',
-    afterRender: () => {
+    afterRender: (c: ChartJs) => {
       canvas.dataset.drawn = 'true';
       reportDrawn?.();
+      props.onPlotInsets?.({ leftPx: c.chartArea.left, rightPx: c.width - c.chartArea.right });
     },
   };
 
@@ -102,6 +111,10 @@ export function LineChart(props: {
     createEffect(() => {
       const config = props.config();
       canvas.dataset.points = String(samplePoints(config));
+      // The time axis shown, for tests of the recording page's shared zoom.
+      const x = config.options?.scales?.x;
+      canvas.dataset.xMin = x?.min === undefined ? '' : String(x.min);
+      canvas.dataset.xMax = x?.max === undefined ? '' : String(x.max);
       if (!chart) {
         chart = new ChartJs(canvas, { ...config, plugins: [...(config.plugins ?? []), afterRender] });
         return;

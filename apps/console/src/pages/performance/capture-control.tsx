@@ -13,6 +13,7 @@ import { useHost } from '../../providers/host.js';
 import { ActionError, createAction } from '../../ui/action.js';
 import { Button, Card, Notice, Stat } from '../../ui/controls.js';
 import { formatDuration, formatMode } from '../../ui/format.js';
+import { MarkerButton } from './marker-button.js';
 
 function useNow(intervalMs: number) {
   const [now, setNow] = createSignal(performance.now());
@@ -151,6 +152,7 @@ export function CaptureControl(props: {
             </Button>
           }
         >
+          <MarkerButton action={action} />
           <Button kind="danger" onClick={stop} testId="stop-capture">
             ■ Stop &amp; save
           </Button>

@@ -63,7 +63,7 @@ export function PerformancePage(props: {
               : 'The capture just saved'
           }
         >
-          <LiveCharts samples={props.live.samples()} streamFps={streamFps()} />
+          <LiveCharts samples={props.live.samples()} events={props.live.events()} streamFps={streamFps()} />
         </Card>
       </Show>
       <RecordingsTable

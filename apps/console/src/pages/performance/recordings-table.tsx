@@ -6,6 +6,7 @@ import { Link, useRouter } from '../../providers/router.js';
 import { type Action, ActionError, createAction } from '../../ui/action.js';
 import { Button, Card, Confirm, errorText, Notice } from '../../ui/controls.js';
 import { formatDateTime, formatDuration, formatMode } from '../../ui/format.js';
+import { VerdictBadge } from '../../ui/verdict-badge.js';
 
 const recordingHref = (id: string) => `/recordings/${encodeURIComponent(id)}`;
 
@@ -65,6 +66,9 @@ function RecordingRow(props: {
           </div>
         </Show>
       </td>
+      <td>
+        <VerdictBadge verdict={r().verdict ?? null} />
+      </td>
       <td>{r().kinds.length ? r().kinds.join(' + ') : '—'}</td>
       <td class="nowrap">{formatMode(r().width, r().height, r().fps)}</td>
       <td>{r().codec ?? '—'}</td>
@@ -88,7 +92,7 @@ function RecordingRow(props: {
   );
 }
 
-const COLUMNS = ['Started', 'Recording', 'Path', 'Mode', 'Codec', 'Encoder'];
+const COLUMNS = ['Started', 'Recording', 'Verdict', 'Path', 'Mode', 'Codec', 'Encoder'];
 
 function TableHead() {
   return (

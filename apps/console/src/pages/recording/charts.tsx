@@ -1,17 +1,18 @@
 // A recording's time series: the latency stack (p50 or p99), throughput, and
-// the figure groups. Each chart reports its own draw to the DrawGroup around it.
+// the figure groups, host load. Each chart reports its own draw to the DrawGroup around it.
 import type { Capture } from '@punktfunk/shared';
 import { createMemo, createSignal, For } from 'solid-js';
-import { type AxisRange, rangeOf } from '../../charts/axes.js';
+import type { AxisRange } from '../../charts/axes.js';
 import { HEALTH_FIGURES, NETWORK_FIGURES, SEND_FIGURES } from '../../charts/figures.js';
 import { latencyConfig } from '../../charts/latency.js';
 import { StageLegend } from '../../charts/stage-legend.js';
 import { throughputConfig } from '../../charts/throughput.js';
-import { type TimelineRow, timeline } from '../../data/series.js';
+import type { TimelineRow } from '../../data/series.js';
 import { stageNames } from '../../data/summary.js';
 import { LineChart } from '../../ui/chart.js';
 import { Card, Segmented } from '../../ui/controls.js';
 import { FigureCard } from './figure-card.js';
+import { TelemetryCard } from './telemetry-card.js';
 
 /** The figure groups, each a FigureCard; Send cost is left out where nothing of it was measured. */
 const FIGURE_CARDS = [
@@ -83,10 +84,11 @@ function LatencyCard(props: { capture: Capture; rows: readonly TimelineRow[]; ra
   );
 }
 
-export function RecordingCharts(props: { capture: Capture }) {
+/** The per-window charts, on the page's shared time axis (`range`). */
+export function RecordingCharts(props: { capture: Capture; rows: readonly TimelineRow[]; range: AxisRange }) {
   const samples = () => props.capture.samples;
-  const rows = createMemo(() => timeline(samples()));
-  const range = createMemo(() => rangeOf(rows()));
+  const rows = () => props.rows;
+  const range = () => props.range;
   const series = () => ({ samples: samples(), rows: rows(), range: range() });
   return (
     <>
@@ -106,6 +108,12 @@ export function RecordingCharts(props: { capture: Capture }) {
         <For each={FIGURE_CARDS}>
           {(card) => <FigureCard {...card} samples={samples()} rows={rows()} range={range()} />}
         </For>
+        <TelemetryCard
+          telemetry={props.capture.telemetry ?? []}
+          samples={samples()}
+          rows={rows()}
+          range={range()}
+        />
       </div>
     </>
   );

@@ -6,6 +6,7 @@ import { useHost } from '../../providers/host.js';
 import { type Action, ActionError, createAction } from '../../ui/action.js';
 import { Button, Card } from '../../ui/controls.js';
 import { formatDateTime, formatDuration, formatKbps, formatMode } from '../../ui/format.js';
+import { VerdictBadge } from '../../ui/verdict-badge.js';
 
 function MetaLine(props: { meta: CaptureMeta }) {
   const m = () => props.meta;
@@ -92,7 +93,10 @@ export function RecordingHeader(props: {
   const download = (format: 'json' | 'csv') => () =>
     props.action.run('Download failed', () => host.api.download(props.meta.id, format));
   const title = (): JSX.Element => (
-    <span data-testid="recording-title">{props.meta.name ?? props.meta.id}</span>
+    <span class="title-with-badge">
+      <span data-testid="recording-title">{props.meta.name ?? props.meta.id}</span>
+      <Show when={props.meta.verdict}>{(verdict) => <VerdictBadge verdict={verdict()} />}</Show>
+    </span>
   );
   return (
     <Card

@@ -1,4 +1,4 @@
-// One recording: what it was, its summary figures, and its time series.
+// One recording: what it was, its verdict, its summary figures, and its time series.
 import type { Capture } from '@punktfunk/shared';
 import { createEffect, createSignal, Match, Show, Switch } from 'solid-js';
 import { ApiError } from '../../data/api.js';
@@ -6,12 +6,11 @@ import { createRecording, settled } from '../../data/resources.js';
 import { useHost } from '../../providers/host.js';
 import { Link, useRouter } from '../../providers/router.js';
 import { createAction } from '../../ui/action.js';
-import { DrawGroup } from '../../ui/chart.js';
 import { Confirm, errorText, Notice } from '../../ui/controls.js';
-import { RecordingCharts } from './charts.js';
 import { RecordingHeader } from './header.js';
+import { RecordingTimeline } from './recording-timeline.js';
 import { SessionSettingsCard } from './session-settings.js';
-import { SummaryCard } from './summary-card.js';
+import { VerdictCard } from './verdict-card.js';
 
 export const OPEN_MARK = 'punktfunk:open-recording';
 export const DRAWN_MARK = 'punktfunk:charts-drawn';
@@ -57,16 +56,11 @@ function LoadedRecording(props: {
           props.onChanged();
         }}
       />
-      <SessionSettingsCard sessions={props.capture.meta.sessions} />
-      <Show
-        when={props.capture.samples.length}
-        fallback={<Notice>This recording holds no samples: no session streamed while it was armed.</Notice>}
-      >
-        <SummaryCard capture={props.capture} />
-        <DrawGroup onAllDrawn={allDrawn}>
-          <RecordingCharts capture={props.capture} />
-        </DrawGroup>
+      <Show when={props.capture.meta.verdict}>
+        {(verdict) => <VerdictCard verdict={verdict()} sessions={props.capture.meta.sessions} />}
       </Show>
+      <RecordingTimeline capture={props.capture} onAllDrawn={allDrawn} />
+      <SessionSettingsCard sessions={props.capture.meta.sessions} />
       <Show when={deleting()}>
         <Confirm
           title="Delete this recording?"

@@ -1,16 +1,27 @@
-// A recording's summary: fps, frames over budget, wire rate, and per-stage
+// A recording's summary: per-frame figures when it has a timeline, fps, frames over budget, wire rate, and per-stage
 // average, median, p95 and p99.
 import type { Capture } from '@punktfunk/shared';
-import { createMemo, For } from 'solid-js';
+import { createMemo, For, Show } from 'solid-js';
 import { HOST_TOTAL, stageText } from '../../charts/palette.js';
+import type { FrameFigures } from '../../data/frame-figures.js';
 import { summarize } from '../../data/summary.js';
 import { Card, Stat } from '../../ui/controls.js';
 import { formatNumber, formatPercent, formatUs } from '../../ui/format.js';
+import { FrameFigureStats } from './frame-figures.js';
 
-export function SummaryCard(props: { capture: Capture }) {
+export function SummaryCard(props: { capture: Capture; frames: FrameFigures | null }) {
   const summary = createMemo(() => summarize(props.capture));
   return (
-    <Card title="Summary" testId="summary-card" subtitle="Per-window figures over the whole recording">
+    <Card
+      title="Summary"
+      testId="summary-card"
+      subtitle={
+        props.frames
+          ? 'Per frame (first row), then per-window figures over the whole recording'
+          : 'Per-window figures over the whole recording'
+      }
+    >
+      <Show when={props.frames}>{(f) => <FrameFigureStats figures={f()} />}</Show>
       <div class="stat-row">
         <Stat label="fps average" value={formatNumber(summary().averageFps, 1)} testId="sum-fps" />
         <Stat

@@ -1,0 +1,16 @@
+// The verdict the host reached when the capture stopped, with its reasons.
+import type { CaptureVerdict, SessionInfo } from '@punktfunk/shared';
+import { Card } from '../../ui/controls.js';
+import { VerdictDetails } from '../../ui/verdict-badge.js';
+
+export function VerdictCard(props: { verdict: CaptureVerdict; sessions: readonly SessionInfo[] }) {
+  const label = (id: string) => {
+    const s = props.sessions.find((x) => x.sessionId === id);
+    return s ? `${s.kind} · ${s.client ?? id}` : id;
+  };
+  return (
+    <Card title="Verdict" testId="verdict-card" class={`verdict-card verdict-card-${props.verdict.level}`}>
+      <VerdictDetails verdict={props.verdict} sessionLabel={label} />
+    </Card>
+  );
+}
