@@ -3,7 +3,7 @@
 // and the `<id>.frames.bin` sidecar in the documented layout), then the
 // frame-time chart, zoom, the event lane, the verdict and what the page says
 // when a timeline is absent or its file is missing.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TimelineEvent } from '@punktfunk/shared';
 import {
@@ -126,6 +126,20 @@ describe('recording timeline, end to end', () => {
     await screenshot(page, 'timeline-02-recording');
   });
 
+  it('downloads every frame as CSV', async () => {
+    const id = WITH_TIMELINE.capture.meta.id;
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-frames-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`punktfunk-${id}-frames.csv`);
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toMatch(/frame_index/);
+    expect(lines.length - 1).toBe(WITH_TIMELINE.capture.meta.timeline!.frames);
+  });
+
   it('names the frame under the cursor with its stage split', async () => {
     const chart = page.getByTestId('chart-frame-times');
     await chart.scrollIntoViewIfNeeded();
@@ -227,6 +241,8 @@ describe('recording timeline, end to end', () => {
     await expect(page.getByTestId('timeline-none').textContent()).resolves.toMatch(/no frame timeline/);
     await page.getByTestId('summary-card').waitFor();
     await page.waitForFunction((id) => document.body.dataset.chartsDrawn === id, NO_TIMELINE.capture.meta.id);
+    // Nothing to download per frame: no button that would only fail.
+    expect(await page.getByTestId('download-frames-csv').count()).toBe(0);
   });
 
   it('says plainly when the timeline file is missing, and still shows the rest', async () => {

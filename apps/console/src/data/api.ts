@@ -214,12 +214,19 @@ export class ApiClient {
 
   gamestreamApps = () => this.json<GameStreamAppsResponse>('/gamestream/apps');
 
-  /** Downloads an export with the token (a plain link could not carry it) and hands it to the browser. */
-  async download(id: string, format: 'json' | 'csv'): Promise<void> {
-    const response = await this.request(`/stats/recordings/${encodeURIComponent(id)}/export.${format}`);
+  /**
+   * Downloads an export with the token (a plain link could not carry it) and
+   * hands it to the browser: the recording (json), its per-window figures
+   * (csv) or its per-frame timeline (frames-csv).
+   */
+  async download(id: string, format: 'json' | 'csv' | 'frames-csv'): Promise<void> {
+    const file = format === 'frames-csv' ? 'frames.csv' : `export.${format}`;
+    const response = await this.request(`/stats/recordings/${encodeURIComponent(id)}/${file}`);
     const blob = await response.blob();
     const disposition = response.headers.get('content-disposition') ?? '';
-    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `punktfunk-${id}.${format}`;
+    const filename =
+      /filename="([^"]+)"/.exec(disposition)?.[1] ??
+      `punktfunk-${id}.${format === 'frames-csv' ? 'frames.csv' : format}`;
     const url = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = url;

@@ -90,7 +90,7 @@ export function RecordingHeader(props: {
   action: Action;
 }) {
   const host = useHost();
-  const download = (format: 'json' | 'csv') => () =>
+  const download = (format: 'json' | 'csv' | 'frames-csv') => () =>
     props.action.run('Download failed', () => host.api.download(props.meta.id, format));
   const title = (): JSX.Element => (
     <span class="title-with-badge">
@@ -110,6 +110,11 @@ export function RecordingHeader(props: {
           <Button onClick={download('csv')} testId="download-csv">
             Download CSV
           </Button>
+          <Show when={props.meta.timeline}>
+            <Button onClick={download('frames-csv')} testId="download-frames-csv">
+              Frames CSV
+            </Button>
+          </Show>
           <Button kind="ghost-danger" onClick={props.onDelete}>
             Delete
           </Button>
