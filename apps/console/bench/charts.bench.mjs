@@ -3,19 +3,16 @@
 // has drawn. The app marks `punktfunk:open-recording` when the page starts and
 // `punktfunk:charts-drawn` when the last chart has rendered. Baseline, in the
 // same page and run: fetching and parsing the same recording's JSON alone.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sessionInfo, statsSample } from '@punktfunk/test-support';
-import { chromium } from 'playwright-core';
 import { serializeCapture } from '../../host/dist/recorder/index.js';
+import { launchChromium, startBenchHost } from './bench-host.mjs';
 
 const SAMPLES = 5400;
 const RUNS = 7;
-const TOKEN = 'bench-token-0123456789abcdef';
-const hostMain = fileURLToPath(new URL('../../host/dist/main.js', import.meta.url));
 
 function capture() {
   const started = Date.UTC(2026, 10, 24, 10, 0, 0);
@@ -92,60 +89,18 @@ function capture() {
   return { meta, samples, events: [], telemetry: [] };
 }
 
-function startHost(configDir) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [hostMain], {
-      env: {
-        ...process.env,
-        PUNKTFUNK_CONFIG_DIR: configDir,
-        PUNKTFUNK_MGMT_PORT: '0',
-        PUNKTFUNK_MGMT_TLS_PORT: '0',
-        PUNKTFUNK_NATIVE_PORT: '0',
-        PUNKTFUNK_MGMT_TOKEN: TOKEN,
-        // The charts need no streaming: GameStream off keeps its fixed UDP ports free.
-        PUNKTFUNK_GAMESTREAM: '0',
-        PUNKTFUNK_MDNS: '0',
-      },
-    });
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      const m = /management API on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
-      if (m) resolve({ proc, origin: m[1] });
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.on('exit', () => reject(new Error(`host exited:\n${out}`)));
-  });
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const configDir = mkdtempSync(join(tmpdir(), 'punktfunk-bench-console-'));
-const profile = mkdtempSync(join(tmpdir(), 'punktfunk-bench-chromium-'));
 const data = capture();
 mkdirSync(join(configDir, 'captures'), { recursive: true, mode: 0o700 });
 const file = serializeCapture(data);
 writeFileSync(join(configDir, 'captures', `${data.meta.id}.json`), file, { mode: 0o600 });
-const host = await startHost(configDir);
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.PUNKTFUNK_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1440, height: 900 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const host = await startBenchHost(configDir);
+const browser = await launchChromium();
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${host.origin}/#token=${TOKEN}`);
+  const { page } = browser;
+  await page.goto(`${host.origin}/#token=${host.token}`);
   await page.getByTestId('performance-page').waitFor();
   const url = `${host.origin}/recordings/${encodeURIComponent(data.meta.id)}`;
   const drawn = [];
@@ -193,8 +148,7 @@ try {
   console.log(`baseline fetch + JSON.parse:     ${median(baseline).toFixed(0)} ms`);
   console.log(`ratio drawn / baseline:          ${(median(drawn) / median(baseline)).toFixed(2)}x`);
 } finally {
-  await context.close();
-  host.proc.kill('SIGTERM');
+  await browser.close();
+  host.stop();
   rmSync(configDir, { recursive: true, force: true });
-  rmSync(profile, { recursive: true, force: true });
 }

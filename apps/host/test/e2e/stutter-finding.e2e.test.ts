@@ -6,7 +6,7 @@
 // timeline that agrees with the samples, and a verdict that is not "healthy".
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism, setPriority } from 'node:os';
-import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
+import { type GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
 import {
   analyzeFrames,
@@ -15,7 +15,7 @@ import {
   type HostTelemetrySample,
   parseFramesFile,
 } from '@punktfunk/shared';
-import { enterPin, newConfigDir, type RunningHost, startHost } from '@punktfunk/test-support';
+import { type RunningHost, startPairedGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const HOG_MS = 3000;
@@ -49,12 +49,7 @@ function hogCpu(ms: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  host = await startHost(newConfigDir(), {});
-  const gamestream = host.gamestream;
-  if (!gamestream) throw new Error('GameStream did not start');
-  client = await GameStreamClient.create({ http: gamestream.httpPort, https: gamestream.httpsPort });
-  const paired = await client.pair('2468', async () => void (await enterPin(host, '2468')));
-  expect(paired.paired).toBe(true);
+  ({ host, client } = await startPairedGameStreamHost('2468'));
 }, 60_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 // is exactly predictable.
 import { randomBytes } from 'node:crypto';
 import { MediaReceiver, MediaSender, type ReceiverCounters } from '@punktfunk/native';
-import type { StatsSample } from '@punktfunk/shared';
+import type { PendingTimelineEvent, StatsSample } from '@punktfunk/shared';
 import { TracePipeline } from '../pf1/pf1-pipelines.js';
 import { ClientFeedback } from './client-feedback.js';
 import { ControlBlock } from './control-block.js';
@@ -30,6 +30,8 @@ export interface ReplayOptions {
   onArmedChange?: (armed: boolean, nowUs: number) => void;
   /** The frame records the loop hands over (what a worker posts to the recorder). */
   onFrames?: (records: DataView, count: number) => void;
+  /** The lane's events the loop posts (keyframes, what the client's reports show), as a worker posts them. */
+  onEvents?: (events: PendingTimelineEvent[]) => void;
 }
 
 export interface ReplayResult {
@@ -117,6 +119,7 @@ function runReplay(
     feedback,
     drainFeedback: () => {},
     onFrames: handOver,
+    ...(o.onEvents ? { onEvents: o.onEvents } : {}),
     onSample: (s, frames) => {
       handOver(frames);
       const { endMonoUs, ...rest } = s;

@@ -226,6 +226,17 @@ export class SessionManager {
     this.o.sink.addFrames?.(sessionId, new DataView(frames.buffer), frames.count);
   }
 
+  /** A worker's stats traffic (window samples, frame records, lane events) to the sink; false for any other message. */
+  private relayStats(sessionId: string, m: WorkerMessage): boolean {
+    if (m.type === 'sample') {
+      if (m.frames) this.addFrames(sessionId, m.frames);
+      this.o.sink.addSample(m.sample);
+    } else if (m.type === 'frames') this.addFrames(sessionId, m.frames);
+    else if (m.type === 'events') for (const event of m.events) this.o.sink.addEvent?.(event);
+    else return false;
+    return true;
+  }
+
   /** Puts the main thread's events of a session on the lane, stamped on the engine clock now. */
   private eventNoter(sessionId: string): StreamingSession['noteEvent'] {
     return (type, summary, details) =>
@@ -248,17 +259,13 @@ export class SessionManager {
     let startedAs: Extract<WorkerMessage, { type: 'started' }> | null = null;
     const noteEvent = this.eventNoter(sessionId);
     worker.on('message', (m: WorkerMessage) => {
+      if (this.relayStats(sessionId, m)) return;
       if (m.type === 'started') {
         startedAs = m;
         resolveStarted(m.info);
         this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
         noteClientCame(meta, m.info, noteEvent);
-      } else if (m.type === 'sample') {
-        if (m.frames) this.addFrames(sessionId, m.frames);
-        this.o.sink.addSample(m.sample);
-      } else if (m.type === 'frames') this.addFrames(sessionId, m.frames);
-      else if (m.type === 'events') for (const event of m.events) this.o.sink.addEvent?.(event);
-      else if (m.type === 'log') this.o.log(m.line);
+      } else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
       else if (m.type === 'encoder-slow') meta.onEncoderSlow?.(m);
       else if (m.type === 'ended') {
