@@ -62,17 +62,34 @@ export function framesInRange(
   range: FrameRange,
 ): Uint8Array<ArrayBuffer> {
   const total = Math.floor(records.byteLength / FRAME_RECORD_BYTES);
-  let count = 0;
-  for (let i = 0; i < total; i++) if (inRange(records, i, range)) count++;
+  const runs = runsInRange(records, total, range);
+  const count = runs.reduce((n, [first, end]) => n + end - first, 0);
   const out = new Uint8Array(FRAMES_HEADER_BYTES + count * FRAME_RECORD_BYTES);
   out.set(encodeFramesHeader({ ...header, recordCount: count }));
   const source = new Uint8Array(records.buffer, records.byteOffset, records.byteLength);
-  for (let i = 0, at = FRAMES_HEADER_BYTES; i < total; i++) {
-    if (!inRange(records, i, range)) continue;
-    out.set(source.subarray(i * FRAME_RECORD_BYTES, (i + 1) * FRAME_RECORD_BYTES), at);
-    at += FRAME_RECORD_BYTES;
+  let at = FRAMES_HEADER_BYTES;
+  // Whole runs at a time: the whole timeline (no range) is one copy, not 648,000.
+  for (const [first, end] of runs) {
+    out.set(source.subarray(first * FRAME_RECORD_BYTES, end * FRAME_RECORD_BYTES), at);
+    at += (end - first) * FRAME_RECORD_BYTES;
   }
   return out;
+}
+
+/** The records in `range` as [first, end) runs of consecutive records. */
+function runsInRange(records: DataView, total: number, range: FrameRange): [number, number][] {
+  const runs: [number, number][] = [];
+  let first = -1;
+  for (let i = 0; i < total; i++) {
+    const inside = inRange(records, i, range);
+    if (inside && first < 0) first = i;
+    if (!inside && first >= 0) {
+      runs.push([first, i]);
+      first = -1;
+    }
+  }
+  if (first >= 0) runs.push([first, total]);
+  return runs;
 }
 
 const STAGES_OF: Record<PathKind, readonly string[]> = {
