@@ -319,7 +319,7 @@ export class GameStreamStreamer {
         onFramesLost: (frames) => {
           current.reports.framesLost(frames);
           // Reference frame invalidation is not offered; an IDR repairs the same loss.
-          current.stream?.requestIdr();
+          current.stream?.requestIdr('loss-recovery');
         },
         onFecStatus: (status) => {
           current.fec.reported = true;

@@ -12,7 +12,7 @@ import type {
   TimelineEventType,
   WorkerStatsSample,
 } from '@punktfunk/shared';
-import { type ControlBlock, MAX_SESSIONS, type SessionControl } from './control-block.js';
+import { type ControlBlock, type IdrReason, MAX_SESSIONS, type SessionControl } from './control-block.js';
 import type { FrameRecordsBlock } from './frame-records.js';
 import type {
   FrameSourceSpec,
@@ -101,7 +101,8 @@ export interface StreamingSession {
   readonly started: Promise<SessionStartedInfo>;
   readonly ended: Promise<SessionEnd>;
   feedback(message: WorkerInbound): void;
-  requestIdr(): void;
+  /** A keyframe: the client asked ('client-request', the default), or the host repairs loss the client reported ('loss-recovery'). */
+  requestIdr(reason?: IdrReason): void;
   setTargetBitrateKbps(kbps: number): void;
   /** Puts an event the main thread noticed (display lost, a codec fallback) on the armed capture's lane. */
   noteEvent(type: TimelineEventType, summary: string, details: PendingTimelineEvent['details']): void;
@@ -303,7 +304,7 @@ export class SessionManager {
       started,
       ended,
       feedback: (message) => feedbackPort.postMessage(message),
-      requestIdr: () => control.requestIdr('client-request'),
+      requestIdr: (reason = 'client-request') => control.requestIdr(reason),
       noteEvent,
       noteSettings: (settings) => {
         meta.settings = { ...meta.settings, ...settings };
