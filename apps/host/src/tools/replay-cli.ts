@@ -1,10 +1,57 @@
 #!/usr/bin/env node
 // `pnpm replay -- <trace.jsonl> [--real-clock] [--json]`: replays a trace
-// through the real send path and prints the capture that comes out.
+// through the real send path and prints the capture that comes out, and the
+// stutter episodes its frame timeline shows (as the recording page lists them).
 import { parseArgs } from 'node:util';
 import { monotonicUs } from '@punktfunk/native';
+import {
+  analyzeFrames,
+  decodeFrameColumns,
+  FRAME_RECORD_BYTES,
+  type FrameColumns,
+  type StutterEpisode,
+} from '@punktfunk/shared';
 import { replayTrace } from '../streaming/core/replay.js';
-import { readTrace, TraceError } from '../streaming/core/trace.js';
+import { readTrace, type Trace, TraceError } from '../streaming/core/trace.js';
+
+/** The frame records a replay hands over, gathered into one timeline (µs since the first frame). */
+class TimelineCollector {
+  private readonly blocks: Uint8Array[] = [];
+
+  add(records: DataView, count: number): void {
+    this.blocks.push(new Uint8Array(records.buffer, records.byteOffset, count * FRAME_RECORD_BYTES).slice());
+  }
+
+  columns(): FrameColumns {
+    const all = new Uint8Array(this.blocks.reduce((n, b) => n + b.byteLength, 0));
+    let at = 0;
+    for (const block of this.blocks) {
+      all.set(block, at);
+      at += block.byteLength;
+    }
+    const columns = decodeFrameColumns(new DataView(all.buffer));
+    const firstUs = columns.captureStartUs[0] ?? 0;
+    for (let i = 0; i < columns.count; i++)
+      columns.captureStartUs[i] = (columns.captureStartUs[i] ?? 0) - firstUs;
+    return columns;
+  }
+}
+
+/** The replay's stutter episodes, as the recording page lists them. */
+function stutters(trace: Trace, collector: TimelineCollector): StutterEpisode[] {
+  const session = { sessionId: 'replay', fps: trace.header.fps, kind: 'native' as const };
+  return analyzeFrames(collector.columns(), [session]).episodes;
+}
+
+function stutterLines(episodes: StutterEpisode[]): string {
+  if (episodes.length === 0) return 'stutters: none (no frame over two frame times, no gap that long)';
+  const lines = episodes.map(
+    (e) =>
+      `  t=${(e.startUs / 1e6).toFixed(3)}s frame ${e.worstFrameIndex}: ${(e.worstFrameTimeUs / 1000).toFixed(2)} ms` +
+      `${e.dominantStage ? ` (mostly ${e.dominantStage})` : ''}${e.keyframe ? ', at a keyframe' : ''}`,
+  );
+  return [`stutters: ${episodes.length} episode(s)`, ...lines].join('\n');
+}
 
 function table(samples: ReturnType<typeof replayTrace>['samples']): string {
   const ms = (us: number | null) => (us === null ? 'n/m' : (us / 1000).toFixed(2));
@@ -27,7 +74,13 @@ function main(): number {
     return 2;
   }
   const trace = readTrace(path);
-  const result = replayTrace(trace, { virtualClock: !values['real-clock'], monotonicUs });
+  const collector = new TimelineCollector();
+  const result = replayTrace(trace, {
+    virtualClock: !values['real-clock'],
+    monotonicUs,
+    onFrames: (records, count) => collector.add(records, count),
+  });
+  const episodes = stutters(trace, collector);
   if (values.json) {
     console.log(
       JSON.stringify({
@@ -36,6 +89,7 @@ function main(): number {
         frames: result.frames,
         receiver: result.receiver,
         samples: result.samples,
+        stutters: episodes.map(({ events: _events, ...episode }) => episode),
       }),
     );
   } else {
@@ -43,6 +97,7 @@ function main(): number {
       `${path}: ${result.frames} frames replayed (${values['real-clock'] ? 'real' : 'virtual'} clock), ${result.framesReceived} received`,
     );
     console.log(table(result.samples));
+    console.log(stutterLines(episodes));
   }
   return 0;
 }
