@@ -267,6 +267,15 @@ describe('import: refusals store nothing', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('is described in the OpenAPI document: multipart or JSON, with its 413', async () => {
+    const doc = (await (await dst.call('/openapi.json')).json()) as {
+      paths: Record<string, { post?: { requestBody: { content: object }; responses: object } }>;
+    };
+    const post = doc.paths['/stats/recordings/import']?.post;
+    expect(Object.keys(post?.requestBody.content ?? {})).toEqual(['multipart/form-data', 'application/json']);
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '413', '422', '401']));
+  });
+
   it('needs the bearer token', async () => {
     const res = await dst.app.request('http://127.0.0.1/api/v1/stats/recordings/import', {
       method: 'POST',
