@@ -20,7 +20,7 @@ const ORIGINAL_ID = '2026-11-20T08-00-00Z_1920x1080';
 beforeEach(async () => {
   src = await apiHarness();
   dst = await apiHarness();
-  const fixture = recordingFixture({ id: ORIGINAL_ID, sessions: 2, sessionSeconds: 2 });
+  const fixture = recordingFixture({ id: ORIGINAL_ID, sessions: 2, sessionSeconds: 20 });
   const capture: Capture = { ...fixture.capture, meta: { ...fixture.capture.meta, hostName: 'studio-pc' } };
   await writeFile(join(src.dir, `${ORIGINAL_ID}.json`), serializeCapture(capture));
   await writeFile(join(src.dir, `${ORIGINAL_ID}.frames.bin`), fixture.frames as Uint8Array);
@@ -58,6 +58,7 @@ function edited(edit: (file: Record<string, unknown> & { meta: Record<string, un
 
 describe('import: happy path', () => {
   it('JSON and sidecar: a fresh id, the origin, the same frames bytes, the verdict as exported', async () => {
+    expect(frames.length).toBeGreaterThan(64 * 1024); // more than every other route takes
     const res = await post(form(json, frames));
     expect(res.status).toBe(201);
     const meta = (await res.json()) as CaptureMeta;
