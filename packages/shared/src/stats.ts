@@ -125,6 +125,20 @@ export interface CaptureMeta {
   eventsTruncated: boolean;
   /** Computed on stop; null for captures saved before verdicts existed. */
   verdict: CaptureVerdict | null;
+  /** Where an imported recording came from; null for one recorded on this host. */
+  origin: CaptureOrigin | null;
+}
+
+/**
+ * An imported recording's provenance. hostName/hostVersion in the meta stay
+ * those of the host that recorded it; this says when it arrived here and
+ * under which id the other host kept it.
+ */
+export interface CaptureOrigin {
+  hostName: string;
+  hostVersion: string;
+  importedUnixMs: number;
+  originalId: string;
 }
 
 export interface Capture {

@@ -183,6 +183,7 @@ export function recordingFixture(options: RecordingFixtureOptions): RecordingFix
       eventCount: o.events?.length ?? 0,
       eventsTruncated: false,
       verdict: o.verdict ?? null,
+      origin: null,
     },
     samples,
     events: o.events ?? [],

@@ -171,6 +171,23 @@ export class ApiClient {
     await this.request(`/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' });
   }
 
+  /**
+   * Imports a recording another host exported: its `.json`, and its
+   * `.frames.bin` when it has a timeline. The host's refusal comes back as an
+   * ApiError with its message.
+   */
+  async importRecording(files: readonly File[]): Promise<CaptureMeta> {
+    const json = files.filter((f) => !f.name.endsWith('.bin'));
+    const frames = files.filter((f) => f.name.endsWith('.bin'));
+    if (json.length !== 1 || frames.length > 1) {
+      throw new Error('pick one exported .json, and its .frames.bin when it has a frame timeline');
+    }
+    const body = new FormData();
+    body.append('recording', json[0] as File);
+    if (frames[0]) body.append('frames', frames[0]);
+    return this.json<CaptureMeta>('/stats/recordings/import', { method: 'POST', body });
+  }
+
   async deleteRecording(id: string): Promise<void> {
     await this.request(`/stats/recordings/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }

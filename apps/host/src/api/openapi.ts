@@ -25,6 +25,8 @@ export interface OperationSpec {
   pathParams?: Record<string, z.ZodType>;
   query?: Record<string, z.ZodType>;
   body?: z.ZodType;
+  /** A body that is not one JSON document (multipart, say): its OpenAPI `content` as is. */
+  requestContent?: Record<string, { schema: object }>;
   responses: Record<number, ResponseSpec>;
 }
 
@@ -93,7 +95,9 @@ function operation(path: string, method: Method, op: OperationSpec) {
             content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
           },
         }
-      : {}),
+      : op.requestContent
+        ? { requestBody: { required: true, content: op.requestContent } }
+        : {}),
     responses: responses(op, access),
     security: SECURITY[access],
   };

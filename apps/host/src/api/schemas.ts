@@ -88,25 +88,28 @@ function refuseUnsafe(field: string, allowLineBreaks: boolean) {
   };
 }
 
+/** A one-line displayed text (a name, a host name): no controls, no bidi overrides. */
+export function displayNameSchema(field: string, maxChars = NAME_MAX_CHARS) {
+  return z
+    .string()
+    .max(maxChars)
+    .regex(/^\P{Cc}*$/u, `${field} must not contain control characters`)
+    .superRefine(refuseUnsafe(field, false));
+}
+
+export const recordingNoteSchema = z
+  .string()
+  .max(NOTE_MAX_CHARS)
+  .regex(
+    /^(?:[\n\r\t]|\P{Cc})*$/u,
+    'note must not contain control characters other than line breaks and tabs',
+  )
+  .superRefine(refuseUnsafe('note', true));
+
 export const recordingPatchSchema = z
   .strictObject({
-    name: z
-      .string()
-      .max(NAME_MAX_CHARS)
-      .regex(/^\P{Cc}*$/u, 'name must not contain control characters')
-      .superRefine(refuseUnsafe('name', false))
-      .nullable()
-      .optional(),
-    note: z
-      .string()
-      .max(NOTE_MAX_CHARS)
-      .regex(
-        /^(?:[\n\r\t]|\P{Cc})*$/u,
-        'note must not contain control characters other than line breaks and tabs',
-      )
-      .superRefine(refuseUnsafe('note', true))
-      .nullable()
-      .optional(),
+    name: displayNameSchema('name').nullable().optional(),
+    note: recordingNoteSchema.nullable().optional(),
   })
   .refine((body) => body.name !== undefined || body.note !== undefined, 'send name and/or note');
 

@@ -121,6 +121,13 @@ export const hostTelemetrySchema = z.object({
   gpuEncoderPct: figure,
 });
 
+export const captureOriginSchema = z.object({
+  hostName: z.string(),
+  hostVersion: z.string(),
+  importedUnixMs: z.number(),
+  originalId: z.string(),
+});
+
 export const captureMetaSchema = z.object({
   id: z.string(),
   name: nullableString,
@@ -145,6 +152,8 @@ export const captureMetaSchema = z.object({
   eventCount: z.number().default(0),
   eventsTruncated: z.boolean().default(false),
   verdict: captureVerdictSchema.nullable().default(null),
+  // Files from before imports existed, and every local recording: null.
+  origin: captureOriginSchema.nullable().default(null),
 });
 
 export const captureSchema = z.object({

@@ -383,6 +383,23 @@ export class StatsRecorder {
     return this.store.delete(id);
   }
 
+  /**
+   * Saves a recording another host exported, checked by the caller, under a
+   * fresh id (from its start and size, like a local one; never the file's
+   * own). It keeps the hostName/hostVersion of the host that recorded it;
+   * `origin` says so, and under which id that host kept it.
+   */
+  importCapture(capture: Capture, frames: Uint8Array | null, baseId: string): Promise<CaptureMeta> {
+    const { meta } = capture;
+    const origin = {
+      hostName: meta.hostName,
+      hostVersion: meta.hostVersion,
+      importedUnixMs: this.nowUnixMs(),
+      originalId: meta.id,
+    };
+    return this.store.saveNew(baseId, { ...capture, meta: { ...meta, origin } }, frames);
+  }
+
   /** Names or annotates a saved recording. */
   update(id: string, patch: MetaPatch): Promise<CaptureMeta> {
     return this.store.updateMeta(id, patch);
@@ -490,6 +507,7 @@ export class StatsRecorder {
       eventCount: armed.events.length,
       eventsTruncated: armed.eventsTruncated,
       verdict: null,
+      origin: null,
     };
     // Workers batch their events per window, so the lane arrives slightly out of order.
     const events = armed.events.slice().sort((a, b) => a.tMs - b.tMs);

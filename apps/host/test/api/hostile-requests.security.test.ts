@@ -86,7 +86,7 @@ describe('one body limit on every route', () => {
     exchange.socket.destroy();
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body)).toEqual({
-      error: 'the body is larger than 65536 bytes, the limit of every route',
+      error: 'the body is larger than 65536 bytes, the limit of every route but the recording import',
     });
     // Answered on the Content-Length alone: the body was never waited for.
     expect(sentBytes).toBeLessThan(total);

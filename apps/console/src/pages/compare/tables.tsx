@@ -103,10 +103,27 @@ export function SummaryTable(props: { captures: readonly Capture[]; rows: readon
   );
 }
 
+/** "Recorded on different hosts: a, b (imported)" when they were; nothing when one host recorded them all. */
+function HostsNote(props: { captures: readonly Capture[] }) {
+  const hosts = () => [...new Set(props.captures.map((c) => c.meta.hostName))];
+  const imported = (name: string) => props.captures.some((c) => c.meta.hostName === name && c.meta.origin);
+  return (
+    <Show when={hosts().length > 1}>
+      <p class="muted small" data-testid="compare-hosts">
+        Recorded on different hosts:{' '}
+        {hosts()
+          .map((h) => (imported(h) ? `${h} (imported)` : h))
+          .join(', ')}
+      </p>
+    </Show>
+  );
+}
+
 export function SettingsTable(props: { captures: readonly Capture[] }) {
   const settings = createMemo(() => settingRows(props.captures));
   return (
     <Card title="Settings" testId="compare-settings" subtitle="Highlighted where the recordings differ">
+      <HostsNote captures={props.captures} />
       <div class="table-wrap">
         <table class="table table-compact compare-table">
           <Headers captures={props.captures} first="Setting" numeric={false} />

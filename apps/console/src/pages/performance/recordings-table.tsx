@@ -60,6 +60,17 @@ function RecordingRow(props: {
       <td class="nowrap">{formatDateTime(r().startedUnixMs)}</td>
       <td class="rec-name">
         <Link href={recordingHref(r().id)}>{r().name ?? r().id}</Link>
+        <Show when={r().origin}>
+          {(origin) => (
+            <span
+              class="tag"
+              data-testid="recording-origin"
+              title={`recorded on ${origin().hostName} ${origin().hostVersion} as ${origin().originalId}, imported ${formatDateTime(origin().importedUnixMs)}`}
+            >
+              from {origin().hostName}
+            </span>
+          )}
+        </Show>
         <Show when={r().name || r().note}>
           <div class="muted small truncate" title={r().note ?? ''}>
             {r().note ?? r().id}
@@ -105,6 +116,41 @@ function TableHead() {
         <th class="col-actions" />
       </tr>
     </thead>
+  );
+}
+
+/** A file picker for a recording another host exported (.json, and .frames.bin when it has a timeline). */
+function ImportButton(props: { action: Action; onImported: () => unknown }) {
+  const host = useHost();
+  let input: HTMLInputElement | undefined;
+  const picked = async () => {
+    const files = [...(input?.files ?? [])];
+    if (input) input.value = ''; // the same files can be picked again after a refusal
+    if (!files.length) return;
+    await props.action.run('Import refused', async () => {
+      await host.api.importRecording(files);
+      await props.onImported();
+    });
+  };
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        accept=".json,.bin,application/json"
+        hidden
+        data-testid="import-files"
+        onChange={picked}
+      />
+      <Button
+        testId="import-recording"
+        title="import a recording exported by another host: its .json, and its .frames.bin"
+        onClick={() => input?.click()}
+      >
+        Import
+      </Button>
+    </>
   );
 }
 
@@ -185,7 +231,12 @@ export function RecordingsTable(props: {
       title="Recordings"
       testId="recordings-card"
       subtitle="Saved on the host. Tick two or more to compare them."
-      actions={<CompareButton picked={picked()} />}
+      actions={
+        <>
+          <ImportButton action={action} onImported={props.refetch} />
+          <CompareButton picked={picked()} />
+        </>
+      }
     >
       <ActionError action={action} />
       <SkippedFiles skipped={props.skipped()} />

@@ -1,11 +1,12 @@
 // /api/v1/stats/recordings: saved captures. Operator only.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { captureMetaSchema, captureSchema } from '../../recorder/capture-schema.js';
+import { captureFileSchema, captureMetaSchema, captureSchema } from '../../recorder/capture-schema.js';
 import { serializeCapture } from '../../recorder/index.js';
 import { captureToCsv } from '../capture-csv.js';
 import type { ApiEnv, ApiResource } from '../context.js';
 import { framesInRange, framesToCsv, parseFrameRange } from '../frames-export.js';
+import { readRecordingImport } from '../recording-import.js';
 import { captureIdSchema, recordingPatchSchema, recordingsListSchema } from '../schemas.js';
 import { jsonBody, recordingId } from '../validate.js';
 
@@ -46,6 +47,10 @@ export const recordingsResource: ApiResource = {
   routes: ({ recorder }) =>
     new Hono<ApiEnv>()
       .get('/', async (c) => c.json(await recorder.listing()))
+      .post('/import', async (c) => {
+        const { capture, frames, baseId } = await readRecordingImport(c);
+        return c.json(await recorder.importCapture(capture, frames, baseId), 201);
+      })
       .get('/:id', async (c) => c.json(await recorder.load(recordingId(c))))
       .patch('/:id', async (c) => {
         const id = recordingId(c);
@@ -91,6 +96,36 @@ export const recordingsResource: ApiResource = {
         description:
           'A file that does not parse, is not a regular file (a link, FIFO, device) or is larger than 64 MB is skipped (logged, and named in `skipped` with the reason), not an error.',
         responses: { 200: { description: 'list', schema: recordingsListSchema } },
+      },
+    },
+    '/stats/recordings/import': {
+      post: {
+        summary: 'Import a recording another host exported (export.json, and its frames sidecar)',
+        description:
+          "multipart/form-data with a part `recording` (the export.json file) and, when the recording has a timeline (meta.timeline), a part `frames` (the `<id>.frames.bin` from GET …/frames); or application/json, the export.json alone, for a recording without a timeline. Checked like a file the host loads: the capture schema, a safe meta.id and texts, and the sidecar (its layout, recordCount = meta.timeline.frames, every record's session index < meta.sessions.length). Saved under a fresh id (never the file's); meta.origin names the host that recorded it and the id it had there. Nothing is recomputed (the verdict stays as exported). Body limit: IMPORT_BODY_MAX_BYTES (64 MB + the largest sidecar + 64 KiB), not the 64 KiB of every other route. A refusal stores nothing.",
+        requestContent: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              properties: {
+                recording: { type: 'string', format: 'binary', description: 'the export.json file' },
+                frames: { type: 'string', format: 'binary', description: 'the <id>.frames.bin sidecar' },
+              },
+              required: ['recording'],
+            },
+          },
+          'application/json': { schema: z.toJSONSchema(captureFileSchema, { io: 'input' }) },
+        },
+        responses: {
+          201: { description: "the new recording's metadata (meta.origin set)", schema: captureMetaSchema },
+          400: { description: 'the recording is not JSON, a part is missing, unknown or sent twice' },
+          413: { description: 'the body, the recording (64 MB) or the sidecar is too large' },
+          415: { description: 'neither multipart/form-data nor application/json' },
+          422: {
+            description:
+              'not a punktfunk capture, the schema does not match, a hostile id or text, or the sidecar is missing, damaged or does not match the metadata',
+          },
+        },
       },
     },
     '/stats/recordings/{id}': {
