@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type GameStreamClient, RtspClient } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
+import type { HostStatusResponse } from '@punktfunk/shared';
 import { type RunningHost, runClient, startPairedGameStreamHost } from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSdp } from './announce-sdp.js';
@@ -115,7 +116,10 @@ describe('the pixel-rate cap over all sessions, against a real host', () => {
       /ended: host error: 1280x720@60 \(55296000 pixels\/s\) and the running sessions \(2304000\) are over/,
     );
     expect((await running).code).toBe(0);
-    // The room is back once the session ended.
+    // The room is back once the host has ended the session (its worker stops a moment after the client left).
+    while (((await (await capped.host.api('/status')).json()) as HostStatusResponse).sessions.length > 0) {
+      await sleep(50);
+    }
     const again = await setUpHandshake(port);
     const accepted = await again.request('ANNOUNCE', 'streamid=control/13/0', {}, announceSdp(sensible));
     expect(accepted.statusCode).toBe(200);
