@@ -79,23 +79,55 @@ export interface FrameRecord {
   stagesUs: number[];
 }
 
-/** Writes `frame` as record number `index` of `view` (worker blocks, tests). */
-export function writeFrameRecord(view: DataView, index: number, frame: FrameRecord): void {
+/** What a record holds of a frame itself; a streaming worker's per-frame result has these fields. */
+export interface FrameFields {
+  captureStartUs: number;
+  encodedBytes: number;
+  hostUs: number | null;
+  keyframe: boolean;
+  repeated: boolean;
+  stagesUs: readonly number[];
+}
+
+/**
+ * The one writer of the record layout: `frame` as record number `index` of
+ * `view`. The worker calls it once per frame with its pipeline's result (no
+ * object made for it), tests and fixtures through writeFrameRecord.
+ */
+export function writeFrameFields(
+  view: DataView,
+  index: number,
+  frameIndex: number,
+  sessionIndex: number,
+  frame: FrameFields,
+): void {
   const at = index * FRAME_RECORD_BYTES;
   view.setFloat64(at + FRAME_FIELD.captureStartUs, frame.captureStartUs, true);
-  view.setUint32(at + FRAME_FIELD.frameIndex, frame.frameIndex >>> 0, true);
+  view.setUint32(at + FRAME_FIELD.frameIndex, frameIndex >>> 0, true);
   view.setUint32(at + FRAME_FIELD.encodedBytes, Math.min(frame.encodedBytes, 0xffff_ffff) >>> 0, true);
-  const hostUs =
-    frame.hostUs === null ? HOST_US_NOT_MEASURED : Math.min(Math.round(frame.hostUs), 0xffff_fffe);
-  view.setUint32(at + FRAME_FIELD.hostUs, hostUs, true);
-  view.setUint16(at + FRAME_FIELD.sessionIndex, frame.sessionIndex, true);
+  const hostUs = frame.hostUs;
+  view.setUint32(
+    at + FRAME_FIELD.hostUs,
+    hostUs === null ? HOST_US_NOT_MEASURED : Math.min(Math.max(0, Math.round(hostUs)), 0xffff_fffe),
+    true,
+  );
+  view.setUint16(at + FRAME_FIELD.sessionIndex, sessionIndex, true);
   let flags = (frame.keyframe ? FRAME_FLAG_KEYFRAME : 0) | (frame.repeated ? FRAME_FLAG_REPEATED : 0);
+  const stages = frame.stagesUs;
   for (let slot = 0; slot < FRAME_STAGE_SLOTS; slot++) {
-    const us = frame.stagesUs[slot] ?? 0;
-    if (us > STAGE_US_MAX || frame.stageClipped) flags |= FRAME_FLAG_STAGE_CLIPPED;
+    const us = stages[slot] ?? 0;
+    if (us > STAGE_US_MAX) flags |= FRAME_FLAG_STAGE_CLIPPED;
     view.setUint16(at + FRAME_FIELD.stages + slot * 2, encodeStageUs(us), true);
   }
   view.setUint16(at + FRAME_FIELD.flags, flags, true);
+}
+
+/** Writes `frame` as record number `index` of `view` (tests, fixtures). */
+export function writeFrameRecord(view: DataView, index: number, frame: FrameRecord): void {
+  writeFrameFields(view, index, frame.frameIndex, frame.sessionIndex, frame);
+  if (!frame.stageClipped) return;
+  const at = index * FRAME_RECORD_BYTES + FRAME_FIELD.flags;
+  view.setUint16(at, view.getUint16(at, true) | FRAME_FLAG_STAGE_CLIPPED, true);
 }
 
 export function readFrameRecord(view: DataView, index: number): FrameRecord {

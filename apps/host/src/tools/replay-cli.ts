@@ -7,40 +7,18 @@ import { monotonicUs } from '@punktfunk/native';
 import {
   analyzeFrames,
   decodeFrameColumns,
-  FRAME_RECORD_BYTES,
-  type FrameColumns,
+  MAX_CAPTURE_FRAMES,
   type StutterEpisode,
 } from '@punktfunk/shared';
+import { FrameTimeline } from '../recorder/frame-timeline.js';
 import { replayTrace } from '../streaming/core/replay.js';
 import { readTrace, type Trace, TraceError } from '../streaming/core/trace.js';
 
-/** The frame records a replay hands over, gathered into one timeline (µs since the first frame). */
-class TimelineCollector {
-  private readonly blocks: Uint8Array[] = [];
-
-  add(records: DataView, count: number): void {
-    this.blocks.push(new Uint8Array(records.buffer, records.byteOffset, count * FRAME_RECORD_BYTES).slice());
-  }
-
-  columns(): FrameColumns {
-    const all = new Uint8Array(this.blocks.reduce((n, b) => n + b.byteLength, 0));
-    let at = 0;
-    for (const block of this.blocks) {
-      all.set(block, at);
-      at += block.byteLength;
-    }
-    const columns = decodeFrameColumns(new DataView(all.buffer));
-    const firstUs = columns.captureStartUs[0] ?? 0;
-    for (let i = 0; i < columns.count; i++)
-      columns.captureStartUs[i] = (columns.captureStartUs[i] ?? 0) - firstUs;
-    return columns;
-  }
-}
-
 /** The replay's stutter episodes, as the recording page lists them. */
-function stutters(trace: Trace, collector: TimelineCollector): StutterEpisode[] {
+function stutters(trace: Trace, timeline: FrameTimeline | null): StutterEpisode[] {
+  if (!timeline) return [];
   const session = { sessionId: 'replay', fps: trace.header.fps, kind: 'native' as const };
-  return analyzeFrames(collector.columns(), [session]).episodes;
+  return analyzeFrames(decodeFrameColumns(timeline.view()), [session]).episodes;
 }
 
 function stutterLines(episodes: StutterEpisode[]): string {
@@ -74,13 +52,17 @@ function main(): number {
     return 2;
   }
   const trace = readTrace(path);
-  const collector = new TimelineCollector();
+  // The recorder's own timeline: records gathered as a capture armed with the replay would keep them.
+  let timeline: FrameTimeline | null = null;
   const result = replayTrace(trace, {
     virtualClock: !values['real-clock'],
     monotonicUs,
-    onFrames: (records, count) => collector.add(records, count),
+    onArmedChange: (armed, nowUs) => {
+      if (armed) timeline = new FrameTimeline(nowUs, MAX_CAPTURE_FRAMES);
+    },
+    onFrames: (records, count) => timeline?.append(records, count, 0),
   });
-  const episodes = stutters(trace, collector);
+  const episodes = stutters(trace, timeline);
   if (values.json) {
     console.log(
       JSON.stringify({

@@ -4,17 +4,7 @@
 // whole (a transferable ArrayBuffer) at the window boundary, or earlier when
 // it fills, and a fresh one is allocated: one allocation per window, none
 // per frame, no object per frame.
-import {
-  encodeStageUs,
-  FRAME_FIELD,
-  FRAME_FLAG_KEYFRAME,
-  FRAME_FLAG_REPEATED,
-  FRAME_FLAG_STAGE_CLIPPED,
-  FRAME_RECORD_BYTES,
-  FRAME_STAGE_SLOTS,
-  HOST_US_NOT_MEASURED,
-  STAGE_US_MAX,
-} from '@punktfunk/shared';
+import { FRAME_RECORD_BYTES, writeFrameFields } from '@punktfunk/shared';
 import type { FrameResult } from './frame-result.js';
 
 /** Filled records, as they cross to the main thread (the buffer is transferred). */
@@ -54,26 +44,8 @@ export class FrameRecordWriter {
 
   /** Writes one frame's record; the caller hands the block over when it is full. */
   write(frameIndex: number, frame: FrameResult): void {
-    const view = this.view;
-    const at = this.filled * FRAME_RECORD_BYTES;
-    view.setFloat64(at + FRAME_FIELD.captureStartUs, frame.captureStartUs, true);
-    view.setUint32(at + FRAME_FIELD.frameIndex, frameIndex >>> 0, true);
-    view.setUint32(at + FRAME_FIELD.encodedBytes, Math.min(frame.encodedBytes, 0xffff_ffff) >>> 0, true);
-    const hostUs = frame.hostUs;
-    view.setUint32(
-      at + FRAME_FIELD.hostUs,
-      hostUs === null ? HOST_US_NOT_MEASURED : Math.min(Math.max(0, Math.round(hostUs)), 0xffff_fffe),
-      true,
-    );
-    view.setUint16(at + FRAME_FIELD.sessionIndex, 0, true);
-    let flags = (frame.keyframe ? FRAME_FLAG_KEYFRAME : 0) | (frame.repeated ? FRAME_FLAG_REPEATED : 0);
-    const stages = frame.stagesUs;
-    for (let slot = 0; slot < FRAME_STAGE_SLOTS; slot++) {
-      const us = stages[slot] ?? 0;
-      if (us > STAGE_US_MAX) flags |= FRAME_FLAG_STAGE_CLIPPED;
-      view.setUint16(at + FRAME_FIELD.stages + slot * 2, encodeStageUs(us), true);
-    }
-    view.setUint16(at + FRAME_FIELD.flags, flags, true);
+    // Session index 0: the recorder sets the capture's own on arrival.
+    writeFrameFields(this.view, this.filled, frameIndex, 0, frame);
     this.filled++;
   }
 
