@@ -79,6 +79,18 @@ export type WorkerStatsSample = Omit<StatsSample, 'tMs'> & {
 };
 
 /** A streaming session as the recorder and console see it. */
+/** Where a session's picture comes from: the shared desktop, or a display made for it at its mode. */
+export interface SessionDisplayInfo {
+  mode: 'desktop' | 'virtual';
+  /** x11, mutter, portal, wlr, pipewire, synthetic (desktop); xvfb, sway, mutter (virtual). */
+  backend: string;
+  /** The captured display's size; null when not known before the first frame. */
+  width: number | null;
+  height: number | null;
+  /** "Xvfb :101 1920x1080@60", "sway HEADLESS-3 1280x800@90", "x11 :0 1920x1080 (MIT-SHM)". */
+  description: string;
+}
+
 export interface SessionInfo {
   sessionId: string;
   kind: PathKind;
@@ -93,6 +105,8 @@ export interface SessionInfo {
   startedUnixMs: number;
   /** Effective settings of the stream (FEC %, packet size, encryption, ...). */
   settings: Record<string, string | number | boolean | null>;
+  /** The session's display (absent in captures recorded before displays were per session). */
+  display?: SessionDisplayInfo | null;
 }
 
 export interface CaptureMeta {

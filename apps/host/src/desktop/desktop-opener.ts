@@ -6,6 +6,11 @@ import type { DesktopStatus } from '@punktfunk/shared';
 import type { DesktopConfig } from '../config/index.js';
 import { type OpenedDesktop, openX11OrSynthetic, resolveCapture } from './desktop-source.js';
 import { type RestoreTokenStore, restoreTokenStore } from './portal-token.js';
+import {
+  DESKTOP_DISPLAY,
+  type SessionDisplayRequest,
+  VirtualDisplayError,
+} from './virtual/virtual-display.js';
 import { openMutterDesktop, openPipeWireNode, openPortalDesktop } from './wayland/open-wayland.js';
 import { openWlrDesktop, type WlrOutputProbe, wlrScreencopyAnswers } from './wayland/open-wlr.js';
 import { connectSessionBus, nameHasOwner } from './wayland/session-bus.js';
@@ -87,8 +92,17 @@ export class DesktopOpener {
     return resolveCapture(d).description;
   }
 
-  /** Opens this session's desktop; throws a DesktopError (or the like) with the reason when it cannot. */
-  async open(): Promise<OpenedDesktop> {
+  /**
+   * Opens this session's display: the shared desktop, or (request.mode
+   * 'virtual') a display made for the session at its mode, removed by the
+   * returned desktop's close(). Throws a DesktopError or VirtualDisplayError
+   * (or the like) with the reason when it cannot.
+   */
+  async open(request: SessionDisplayRequest = DESKTOP_DISPLAY): Promise<OpenedDesktop> {
+    if (request.mode === 'virtual') {
+      // Built in desktop/virtual/ (issue 18); until a backend is wired, say so.
+      throw new VirtualDisplayError('BACKEND_UNAVAILABLE', 'virtual displays are not available yet');
+    }
     const opened = await this.openConfigured();
     this.last = opened;
     return opened;

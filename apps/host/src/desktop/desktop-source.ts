@@ -6,6 +6,7 @@
 // host (a game server's Xvfb) is picked up, and the reason for a fallback is
 // logged where the operator looks.
 import { probeX11Display, type X11DisplayProbe } from '@punktfunk/native';
+import type { SessionDisplayInfo } from '@punktfunk/shared';
 import type { DesktopConfig } from '../config/index.js';
 import type { DesktopInputTarget } from './input-target.js';
 
@@ -34,8 +35,12 @@ export interface OpenedDesktop extends ResolvedCapture {
   input: DesktopInputTarget;
   /** Resolves with the reason when the desktop ends the cast by itself (never for x11 or synthetic). */
   closedByDesktop: Promise<string>;
-  /** Ends the desktop's side (the D-Bus session, the PipeWire fd); safe to call twice. */
+  /** Ends the desktop's side (the D-Bus session, the PipeWire fd; a virtual display is removed); safe to call twice. */
   close(): Promise<void>;
+  /** What an app started for the session needs to show on this display (DISPLAY, WAYLAND_DISPLAY…); absent: the host's own environment. */
+  appEnvironment?: Record<string, string>;
+  /** For /status and the session's settings; absent: derived from backend, size and description. */
+  displayInfo?: SessionDisplayInfo;
 }
 
 function describeX11(display: string, probe: X11DisplayProbe): string {

@@ -20,6 +20,8 @@ export interface GameStreamApp extends GameStreamAppInfo {
   workingDir?: string;
   env?: Record<string, string>;
   stopCommand?: string[];
+  /** "virtual": the app gets a display of its own at the client's mode; "desktop": the shared desktop; unset: the host default (PUNKTFUNK_DISPLAY_MODE). */
+  display?: 'desktop' | 'virtual';
 }
 
 export const DEFAULT_APPS: readonly GameStreamApp[] = [{ id: 1, title: 'Desktop' }];
@@ -58,6 +60,7 @@ const appSchema = z
     workingDir: noNul('workingDir').refine(isAbsolute, 'workingDir must be an absolute path').optional(),
     env: envSchema.optional(),
     stopCommand: argvSchema.optional(),
+    display: z.enum(['desktop', 'virtual']).optional(),
   })
   .refine(
     (app) => app.command !== undefined || (!app.workingDir && !app.env && !app.stopCommand),
