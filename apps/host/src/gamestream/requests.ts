@@ -223,7 +223,7 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   if (ctx.displayModeOf(app) === 'desktop') await startLaunchApp(ctx, app, session);
   ctx.log(
     `GameStream /launch by ${clientLabel(ctx, fingerprint)} from ${session.clientAddress}: ` +
-      `${request.width}x${request.height}@${request.fps} (${sessionLabel(session)}, RTSP on ${rtspPort})`,
+      `${request.width}x${request.height}@${request.fps} (${sessionLabel(session)}) on RTSP port ${rtspPort}`,
   );
   return launchXml('launch', sessionUrl(req, rtspPort));
 }

@@ -279,7 +279,7 @@ export class GameStreamStreamer {
     const opening = (async () => {
       const desktop = await this.o.desktops.open(request);
       this.o.log(
-        `GameStream: ${session.clientLabel} has its display ${desktop.description} ` +
+        `GameStream: ${session.clientLabel} has its display ${sessionDisplayInfo(desktop).description} ` +
           `(${request.width}x${request.height}@${request.fps}) for ${session.appTitle}`,
       );
       try {
