@@ -174,6 +174,8 @@ describe('several GameStream clients at once', () => {
       /ended: host error: this host already streams to 2 clients \(PUNKTFUNK_MAX_SESSIONS=2\)/,
     );
 
+    // Settled first: a stream that fell behind while the clients above started catches up (over 60 fps) for a moment.
+    await sleep(2000);
     const [fpsA, fpsB] = await measureFps([a, b], MEASURE_MS);
     console.log(`two clients at ${MODE}: client-a ${fpsA?.toFixed(1)} fps, client-b ${fpsB?.toFixed(1)} fps`);
     expect(fpsA).toBeGreaterThan(0);
@@ -201,8 +203,12 @@ describe('several GameStream clients at once', () => {
     expect(leaf(await clients.a.https('/cancel'), 'cancel')).toBe('1');
     const endA = await a.session.ended;
     expect(endA).toMatchObject({ terminationCode: TERMINATION_GRACEFUL, graceful: true });
-    const [fpsBAlone] = await measureFps([b], 2000);
-    console.log(`client-b after client-a quit: ${fpsBAlone?.toFixed(1)} fps`);
+    const [fpsBAlone] = await measureFps([b], MEASURE_MS);
+    // The same client alone in the same run is the baseline (the shared machine's load changes by the minute).
+    console.log(
+      `client-b alone after client-a quit: ${fpsBAlone?.toFixed(1)} fps; ` +
+        `at once / alone: a ${((fpsA ?? 0) / (fpsBAlone ?? 1)).toFixed(3)}, b ${((fpsB ?? 0) / (fpsBAlone ?? 1)).toFixed(3)}`,
+    );
     expect(fpsBAlone).toBeGreaterThan(0);
     expect((await status()).sessions.map((s) => s.client?.split(' ')[0])).toEqual(['client-b']);
 
