@@ -8,6 +8,7 @@
 // Ending one (its /cancel; the operator's DELETE) leaves the other
 // streaming; another client's /cancel and a client launching twice touch
 // nobody else's session.
+import { createServer } from 'node:net';
 import {
   GameStreamClient,
   newLaunchKeys,
@@ -263,4 +264,23 @@ describe('several GameStream clients at once', () => {
     }
     expect(resumed.session.counters().video.framesDelivered).toBeGreaterThan(20);
   }, 90_000);
+
+  it("answers a launch whose slot's port is taken with the reason, and launches once it is free", async () => {
+    expect(leaf(await clients.a.launch({ mode: MODE }), 'gamesession')).toBe('1');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(sessionPortBase + 3, '0.0.0.0', resolve));
+    const refused = await clients.b.launch({ mode: MODE });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.statusMessage).toBe(
+      `no ports for another session: GameStream RTSP 0.0.0.0:${sessionPortBase + 3} is in use`,
+    );
+    // Nothing kept: no record for B, A's session untouched.
+    expect(leaf(await clients.b.https('/serverinfo'), 'currentgame')).toBe('0');
+    expect(leaf(await clients.a.https('/serverinfo'), 'currentgame')).toBe('1');
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    const launched = await clients.b.launch({ mode: MODE });
+    expect(rtspPortOf(leaf(launched, 'sessionUrl0'), -1)).toBe(sessionPortBase + 3);
+    for (const client of [clients.a, clients.b])
+      expect(leaf(await client.https('/cancel'), 'cancel')).toBe('1');
+  });
 });
