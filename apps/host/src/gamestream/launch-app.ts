@@ -2,7 +2,7 @@
 // launch's virtual display is open (streamer.ts), on that display with its
 // environment. Each launch record has its slot's runner: one client's quit
 // never stops another's app. A command that cannot start ends the launch
-// record again and the client is told why.
+// record again (the caller does) and the client is told why.
 import { GameStreamRequestError } from '@punktfunk/protocol';
 import { type AppRunner, AppStartError } from '../launcher/app-runner.js';
 import { appCommand, type GameStreamApp } from './apps.js';
@@ -13,7 +13,11 @@ export interface LaunchAppDeps {
   appRunnerFor(slot: number): AppRunner;
 }
 
-/** Starts the app's command, if it has one; a command that cannot start ends the launch record again. */
+/**
+ * Starts the app's command, if it has one. A command that cannot start is a
+ * GameStreamRequestError 500 with the reason; the caller ends the launch
+ * (/launch answers the client, a virtual display's stream fails).
+ */
 export async function startLaunchApp(
   deps: LaunchAppDeps,
   app: GameStreamApp,
@@ -26,7 +30,6 @@ export async function startLaunchApp(
   try {
     await runner.start(command, displayEnv);
   } catch (error) {
-    deps.sessions.cancel(session.sessionId);
     if (!(error instanceof AppStartError)) throw error;
     throw new GameStreamRequestError(500, `${app.title} could not start: ${error.message}`);
   }

@@ -220,7 +220,14 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   if (!session) throw new GameStreamRequestError(503, 'every session slot is taken');
   const rtspPort = await openSlotFor(ctx, session);
   // A virtual display's app starts once its display is open (at the first stream), on it.
-  if (ctx.displayModeOf(app) === 'desktop') await startLaunchApp(ctx, app, session);
+  if (ctx.displayModeOf(app) === 'desktop') {
+    try {
+      await startLaunchApp(ctx, app, session);
+    } catch (error) {
+      ctx.sessions.cancel(session.sessionId);
+      throw error;
+    }
+  }
   ctx.log(
     `GameStream /launch by ${clientLabel(ctx, fingerprint)} from ${session.clientAddress}: ` +
       `${request.width}x${request.height}@${request.fps} (${sessionLabel(session)}) on RTSP port ${rtspPort}`,

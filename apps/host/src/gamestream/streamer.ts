@@ -251,9 +251,12 @@ export class GameStreamStreamer {
           ? await this.openLaunchDisplay(session, request)
           : await this.o.desktops.open(request);
     } catch (error) {
-      const what = request.mode === 'virtual' ? 'the virtual display' : 'the desktop';
-      this.failOpening(current, `${what} could not be opened: ${(error as Error).message}`);
-      if (request.mode === 'virtual') this.o.sessions.cancel(session.sessionId);
+      const why = (error as Error).message;
+      // A launch whose display (or its app on it) could not start ends: the client hears a failed stream first.
+      if (request.mode === 'virtual') {
+        this.failOpening(current, why);
+        this.o.sessions.cancel(session.sessionId);
+      } else this.failOpening(current, `the desktop could not be opened: ${why}`);
       return;
     }
     current.launchHeld = request.mode === 'virtual';
@@ -277,7 +280,9 @@ export class GameStreamStreamer {
   ): Promise<OpenedDesktop> {
     if (this.launchDisplay?.launchId === session.sessionId) return this.launchDisplay.opening;
     const opening = (async () => {
-      const desktop = await this.o.desktops.open(request);
+      const desktop = await this.o.desktops.open(request).catch((error: Error) => {
+        throw new Error(`the virtual display could not be opened: ${error.message}`);
+      });
       this.o.log(
         `GameStream: ${session.clientLabel} has its display ${sessionDisplayInfo(desktop).description} ` +
           `(${request.width}x${request.height}@${request.fps}) for ${session.appTitle}`,

@@ -7,8 +7,8 @@
 // Checked: the request carries the ANNOUNCEd mode and the client's label;
 // the app starts only once the display is open, with the display's
 // environment; the display stays across a resume and goes with /cancel;
-// /status-style session info names it; and a display that cannot be opened
-// ends the launch with the reason.
+// /status-style session info names it; a display that cannot be opened, or
+// an app that cannot start on it, ends the launch with the reason.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,7 @@ import { SessionManager } from '../../src/streaming/core/session-manager.js';
 
 const VIRTUAL_APP = 2;
 const BROKEN_APP = 3;
+const MISSING_APP = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'punktfunk-virtual-flow-'));
@@ -123,6 +124,7 @@ beforeAll(async () => {
           command: ['/bin/sh', '-c', `echo "$PF_TEST_DISPLAY" >> ${appFile}; exec sleep 600`],
         },
         { id: BROKEN_APP, title: 'Too large', display: 'virtual', command: ['/bin/sleep', '600'] },
+        { id: MISSING_APP, title: 'Missing', display: 'virtual', command: ['/nonexistent/game'] },
       ],
     }),
   );
@@ -218,26 +220,19 @@ describe('a GameStream app on a virtual display', () => {
     expect(logs).toContain('app "On its display": stopping (the client quit)');
   });
 
+  it('ends the launch with the reason when its app cannot start on its display, and removes the display', async () => {
+    await client.https('/cancel');
+    const closesBefore = displayCloses;
+    const end = await failedStream(MISSING_APP, 640);
+    expect(end.terminationCode).toBe(TERMINATION_FRAME_FAILED);
+    expect(logs).toContainEqual(expect.stringMatching(/^GameStream: Missing could not start: .*nonexistent/));
+    await waitFor('the display closing', () => displayCloses === closesBefore + 1);
+    expect(leaf(await client.https('/serverinfo'), 'currentgame')).toBe('0');
+  });
+
   it('ends the launch with the reason when its display cannot be made, and starts nothing', async () => {
     await client.https('/cancel');
-    const keys = newLaunchKeys();
-    const reply = await client.https('/launch', {
-      appid: BROKEN_APP,
-      mode: '5000x360x30',
-      ...keys.launchParams,
-    });
-    expect(reply.statusCode).toBe(200);
-    const session = await startStreamSession({
-      rtspPort: rtspPortOf(leaf(reply, 'sessionUrl0'), -1),
-      rikey: keys.rikey,
-      rikeyId: keys.rikeyId,
-      width: 5000,
-      height: 360,
-      fps: 30,
-      bitrateKbps: 2000,
-      onVideoFrame: () => {},
-    });
-    const end = await session.ended;
+    const end = await failedStream(BROKEN_APP, 5000);
     expect(end.terminationCode).toBe(TERMINATION_FRAME_FAILED);
     expect(logs).toContain('GameStream: the virtual display could not be opened: cannot make 5000x360');
     expect(logs.some((l) => /app "Too large" started/.test(l))).toBe(false);
@@ -245,3 +240,21 @@ describe('a GameStream app on a virtual display', () => {
     expect(leaf(await client.https('/serverinfo'), 'currentgame')).toBe('0');
   });
 });
+
+/** Launches `appid` at width x 360 and streams until the host ends the stream. */
+async function failedStream(appid: number, width: number) {
+  const keys = newLaunchKeys();
+  const reply = await client.https('/launch', { appid, mode: `${width}x360x30`, ...keys.launchParams });
+  expect(reply.statusCode).toBe(200);
+  const session = await startStreamSession({
+    rtspPort: rtspPortOf(leaf(reply, 'sessionUrl0'), -1),
+    rikey: keys.rikey,
+    rikeyId: keys.rikeyId,
+    width,
+    height: 360,
+    fps: 30,
+    bitrateKbps: 2000,
+    onVideoFrame: () => {},
+  });
+  return session.ended;
+}
