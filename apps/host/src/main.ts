@@ -206,6 +206,10 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     ...shared,
     config: config.pf1,
     sessions: core.sessions,
+    // PUNKTFUNK_MAX_SESSIONS counts both paths: punktfunk/1 streams and GameStream launch records.
+    sessionsInUse: () =>
+      core.sessions.list().filter((s) => s.kind !== 'gamestream').length +
+      (gamestream?.sessions.count() ?? 0),
     cert: identity.certPem,
     key: identity.keyPem,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),

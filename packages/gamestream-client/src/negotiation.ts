@@ -23,6 +23,17 @@ export function serverPort(transport: string | undefined, fallback: number): num
   return port > 0 && port <= 65535 ? port : fallback;
 }
 
+/**
+ * The RTSP port of the launch or resume reply's `sessionUrl0`
+ * (`rtsp://192.168.1.2:48010`): each concurrent session on a host has its
+ * own. Without one (older hosts) the client uses the well-known 48010.
+ */
+export function rtspPortOf(sessionUrl: string | undefined | null, fallback = 48010): number {
+  const match = /:(\d+)\/?$/.exec(sessionUrl ?? '');
+  const port = match ? Number(match[1]) : Number.NaN;
+  return port > 0 && port <= 65535 ? port : fallback;
+}
+
 /** Moonlight's parseSdpAttributeToUInt: a substring search for `name:` and the number after it. */
 export function sdpUint(sdp: string, name: string): number {
   const at = sdp.indexOf(`${name}:`);

@@ -17,6 +17,7 @@ import {
   connectDataOf,
   negotiateEncryption,
   pingPayloadOf,
+  rtspPortOf,
   sdpUint,
   serverPort,
 } from '../src/negotiation.js';
@@ -83,6 +84,11 @@ describe('ANNOUNCE and negotiation', () => {
   it('reads ports, numbers and ping payloads the way the client does', () => {
     expect(serverPort('server_port=48000-48001;source=10.0.0.2', 1)).toBe(48000);
     expect(serverPort(undefined, 47998)).toBe(47998);
+    // Each session on a host has its own RTSP port, named in the launch reply.
+    expect(rtspPortOf('rtsp://192.168.1.2:48103')).toBe(48103);
+    expect(rtspPortOf('rtsp://[::1]:48010/')).toBe(48010);
+    expect(rtspPortOf(undefined)).toBe(48010);
+    expect(rtspPortOf('rtsp://host:99999')).toBe(48010);
     expect(sdpUint('a=x-ss-general.encryptionSupported:5\r\n', 'x-ss-general.encryptionSupported')).toBe(5);
     expect(sdpUint('a=other:5', 'x-ss-general.encryptionSupported')).toBe(0);
     expect(connectDataOf('3631520666')).toBe(3631520666);

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,8 @@ export interface RunningHost {
     rtspPort: number | null;
     /** Video; control is +1, audio +2. */
     streamPortBase: number;
+    /** Further sessions' ports (PUNKTFUNK_GS_SESSION_PORT_BASE): slot n at base + 4(n−1): video, control, audio, RTSP. */
+    sessionPortBase: number;
   } | null;
   /** Fetches a management API path with the bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
@@ -106,8 +109,33 @@ export async function freeStreamPortBase(): Promise<number> {
   throw new Error('no three consecutive free UDP ports found');
 }
 
+function tcpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Free ports for a host's further GameStream sessions (slots 1-3 of the
+ * default four): per slot video, control, audio (UDP) and RTSP (TCP), so
+ * hosts of parallel test files never meet at the default 48100.
+ */
+export async function freeSessionPortBase(slots = 3): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 50_000 + 4 * Math.floor(Math.random() * 3000);
+    const checks = [...Array(slots * 4).keys()].map((i) =>
+      i % 4 === 3 ? tcpPortFree(base + i) : udpPortFree(base + i),
+    );
+    if ((await Promise.all(checks)).every(Boolean)) return base;
+  }
+  throw new Error('no free ports for further GameStream sessions found');
+}
+
 export async function startHost(configDir: string, env: Record<string, string> = {}): Promise<RunningHost> {
   const streamPortBase = Number(env.PUNKTFUNK_GS_STREAM_PORT ?? (await freeStreamPortBase()));
+  const sessionPortBase = Number(env.PUNKTFUNK_GS_SESSION_PORT_BASE ?? (await freeSessionPortBase()));
   const proc = spawn(process.execPath, [hostMain], {
     env: {
       ...process.env,
@@ -122,6 +150,7 @@ export async function startHost(configDir: string, env: Record<string, string> =
       PUNKTFUNK_GS_RTSP_PORT: '0',
       PUNKTFUNK_MDNS: '0',
       PUNKTFUNK_GS_STREAM_PORT: String(streamPortBase),
+      PUNKTFUNK_GS_SESSION_PORT_BASE: String(sessionPortBase),
       // The synthetic pattern (frame counters the tests read back) and the
       // test tone, unless a test brings its own Xvfb display or sound server:
       // a developer's desktop session must not leak into the figures.
@@ -162,6 +191,7 @@ export async function startHost(configDir: string, env: Record<string, string> =
           httpsPort: Number(gs[2]),
           rtspPort: rtsp ? Number(rtsp[1]) : null,
           streamPortBase,
+          sessionPortBase,
         }
       : null,
     api: (path, init = {}) =>

@@ -18,6 +18,12 @@ export interface GameStreamConfig {
    */
   streamPortBase: number;
   /**
+   * PUNKTFUNK_GS_SESSION_PORT_BASE: the ports of the second and further
+   * concurrent sessions, four per session from here (video, control, audio
+   * UDP, RTSP TCP); the first session keeps the ports above.
+   */
+  sessionPortBase: number;
+  /**
    * PUNKTFUNK_GS_ENCRYPTION: video and audio encryption. off: not offered
    * (the control stream is always encrypted); optional (default): offered,
    * the client decides; required: asked of the client.
@@ -37,6 +43,11 @@ function streamPortBase(env: Env): number {
   return bounded(env, 'PUNKTFUNK_GS_STREAM_PORT', 47998, 1, 65533);
 }
 
+function sessionPortBase(env: Env): number {
+  // 31 further sessions at most (the control block's 32), four ports each, all below 65536.
+  return bounded(env, 'PUNKTFUNK_GS_SESSION_PORT_BASE', 48100, 1, 65536 - 4 * 31);
+}
+
 export function loadGameStreamConfig(env: Env): GameStreamConfig {
   return {
     enabled: onOff(env, 'PUNKTFUNK_GAMESTREAM', true),
@@ -47,6 +58,7 @@ export function loadGameStreamConfig(env: Env): GameStreamConfig {
     bind: address(env, 'PUNKTFUNK_GS_BIND', '0.0.0.0'),
     mdns: onOff(env, 'PUNKTFUNK_MDNS', true),
     streamPortBase: streamPortBase(env),
+    sessionPortBase: sessionPortBase(env),
     encryption: pick(env, 'PUNKTFUNK_GS_ENCRYPTION', GAMESTREAM_ENCRYPTION, 'optional'),
     fecPercent: bounded(env, 'PUNKTFUNK_GS_FEC_PERCENT', 20, 0, 255),
     clientTimeoutMs: bounded(env, 'PUNKTFUNK_GS_CLIENT_TIMEOUT_MS', 10_000, 1000, 600_000),

@@ -14,7 +14,12 @@ export interface StreamCaps {
   maxPixelRate: number;
   /** The sum over every streaming session, GameStream and punktfunk/1. */
   maxTotalPixelRate: number;
+  /** PUNKTFUNK_MAX_SESSIONS: how many sessions may run at once, GameStream launch records and punktfunk/1 streams together. */
+  maxSessions: number;
 }
+
+/** What the streaming core's control block has room for (control-block.ts MAX_SESSIONS). */
+export const MAX_SESSIONS_CEILING = 32;
 
 const UHD_60_PIXEL_RATE = 3840 * 2160 * 60;
 
@@ -49,5 +54,7 @@ export function loadStreamCapsConfig(env: Env): StreamCaps {
     maxPixelRate,
     Number.MAX_SAFE_INTEGER,
   );
-  return { maxWidthPx, maxHeightPx, maxFps, maxPixelRate, maxTotalPixelRate };
+  // Four: a household's clients; each costs a capture and an encoder, so the cap is the operator's.
+  const maxSessions = bounded(env, 'PUNKTFUNK_MAX_SESSIONS', 4, 1, MAX_SESSIONS_CEILING);
+  return { maxWidthPx, maxHeightPx, maxFps, maxPixelRate, maxTotalPixelRate, maxSessions };
 }

@@ -22,8 +22,9 @@ import {
   xmlError,
   xmlReply,
 } from '@punktfunk/protocol';
-import { type AppRunner, AppStartError } from '../launcher/app-runner.js';
-import { appCommand, type GameStreamApp, type GameStreamApps } from './apps.js';
+import type { AppRunner } from '../launcher/app-runner.js';
+import type { GameStreamApp, GameStreamApps } from './apps.js';
+import { startLaunchApp } from './launch-app.js';
 import type { GameStreamPairing } from './pairing.js';
 import type { GameStreamSessions } from './sessions.js';
 
@@ -45,11 +46,16 @@ export interface GameStreamContext {
   };
   pairing: GameStreamPairing;
   apps: GameStreamApps;
-  /** Starts an app's command on /launch, stops it on /cancel. */
-  appRunner: AppRunner;
+  /** The runner of a slot's app: started on /launch (or on its virtual display), stopped on /cancel. */
+  appRunnerFor(slot: number): AppRunner;
+  /** One launch record per client (certificate), each in its slot. */
   sessions: GameStreamSessions;
-  /** True while a client is being streamed to (video flowing or about to). */
-  isStreaming(): boolean;
+  /** Opens a slot's RTSP and control lanes (once); its RTSP port goes into sessionUrl0. */
+  openSlot(slot: number): Promise<{ rtspPort: number }>;
+  /** Why one more session is refused now (PUNKTFUNK_MAX_SESSIONS over both paths), or null. */
+  overSessionCap(): string | null;
+  /** The app's display: its apps.json `display`, else the host's default. */
+  displayModeOf(app: GameStreamApp): 'desktop' | 'virtual';
   log(line: string): void;
 }
 
@@ -92,7 +98,6 @@ function isPaired(ctx: GameStreamContext, req: RequestInfo): boolean {
   return req.lane === 'https' && req.peerFingerprint !== null && ctx.pairedClients.has(req.peerFingerprint);
 }
 
-/** How the log names a client: its paired name and the start of its certificate's fingerprint. */
 /** How the log names the caller: the paired client's label (name and short fingerprint). */
 export function clientLabel(
   ctx: Pick<GameStreamContext, 'pairedClients'>,
@@ -126,7 +131,8 @@ function serverInfo(ctx: GameStreamContext, req: RequestInfo, query: URLSearchPa
     displayModes: ctx.displayModes,
     gpuType: ctx.gpuType,
     paired: isPaired(ctx, req),
-    currentGameId: ctx.sessions.current()?.appId ?? 0,
+    // The caller's own session: another client's does not make this one busy.
+    currentGameId: (req.peerFingerprint && ctx.sessions.forClient(req.peerFingerprint)?.appId) || 0,
   });
 }
 
@@ -171,11 +177,24 @@ function appList(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParam
   return appListXml(ctx.apps.list());
 }
 
-/** Where the client finds RTSP (it falls back to 48010 without it): the address it reached us on. */
-function sessionUrl(ctx: GameStreamContext, req: RequestInfo): string {
+/** Where the client finds its session's RTSP lane (it falls back to 48010 without it): the address it reached us on. */
+function sessionUrl(req: RequestInfo, rtspPort: number): string {
   const local = plainAddress(req.localAddress);
   const host = isIPv6(local) ? `[${local}]` : local;
-  return `rtsp://${host}:${ctx.ports().rtsp}`;
+  return `rtsp://${host}:${rtspPort}`;
+}
+
+/** The slot's lanes for a new launch; a slot whose ports cannot be opened ends the launch again. */
+async function openSlotFor(
+  ctx: GameStreamContext,
+  session: { sessionId: string; slot: number },
+): Promise<number> {
+  try {
+    return (await ctx.openSlot(session.slot)).rtspPort;
+  } catch (error) {
+    ctx.sessions.cancel(session.sessionId);
+    throw new GameStreamRequestError(503, `no ports for another session: ${(error as Error).message}`);
+  }
 }
 
 async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
@@ -184,7 +203,11 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   const app = ctx.apps.find(request.appId);
   if (!app) throw new GameStreamRequestError(404, `no app with id ${request.appId}`);
   const { uniqueId, appId, ...stream } = request;
-  // The record first: it is the one-at-a-time guard, taken before anything starts.
+  if (ctx.sessions.forClient(fingerprint))
+    throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
+  const over = ctx.overSessionCap();
+  if (over) throw new GameStreamRequestError(503, over);
+  // The record first: it holds the client's slot before anything starts.
   const session = ctx.sessions.launch({
     ...stream,
     appId,
@@ -194,64 +217,36 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
     clientLabel: ctx.pairedClients.label(fingerprint),
     clientAddress: plainAddress(req.remoteAddress),
   });
-  if (!session) {
-    const running = ctx.sessions.current();
-    const another = running?.clientFingerprint !== fingerprint;
-    if (another && ctx.isStreaming())
-      throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
-    if (another)
-      throw new GameStreamRequestError(
-        409,
-        "another client's app is running; it (or the host's operator) must quit it first",
-      );
-    throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
+  if (!session) throw new GameStreamRequestError(503, 'every session slot is taken');
+  const rtspPort = await openSlotFor(ctx, session);
+  // A virtual display's app starts once its display is open (at the first stream), on it.
+  if (ctx.displayModeOf(app) === 'desktop') {
+    try {
+      await startLaunchApp(ctx, app, session);
+    } catch (error) {
+      ctx.sessions.cancel(session.sessionId);
+      throw error;
+    }
   }
-  await startAppCommand(ctx, app, session.sessionId);
   ctx.log(
     `GameStream /launch by ${clientLabel(ctx, fingerprint)} from ${session.clientAddress}: ` +
-      `${request.width}x${request.height}@${request.fps} (${sessionLabel(session)})`,
+      `${request.width}x${request.height}@${request.fps} (${sessionLabel(session)}) on RTSP port ${rtspPort}`,
   );
-  return launchXml('launch', sessionUrl(ctx, req));
+  return launchXml('launch', sessionUrl(req, rtspPort));
 }
 
-/** Starts the app's command, if it has one; a command that cannot start ends the launch record again. */
-async function startAppCommand(ctx: GameStreamContext, app: GameStreamApp, sessionId: string): Promise<void> {
-  const command = appCommand(app);
-  if (!command) return;
-  try {
-    await ctx.appRunner.start(command);
-  } catch (error) {
-    if (ctx.sessions.current()?.sessionId === sessionId) ctx.sessions.cancel();
-    if (!(error instanceof AppStartError)) throw error;
-    throw new GameStreamRequestError(500, `${app.title} could not start: ${error.message}`);
-  }
-  if (ctx.sessions.current()?.sessionId !== sessionId) {
-    // Quit while the command was starting: the quit found nothing to stop yet.
-    await ctx.appRunner.stop('the launch was cancelled while it started');
-    throw new GameStreamRequestError(409, 'the launch was cancelled');
-  }
-}
-
-function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): string {
+async function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
   const fingerprint = requirePaired(ctx, req);
   const request = parseLaunchRequest(query);
-  const running = ctx.sessions.current();
+  // A client resumes only its own session: another client's never shows here.
+  const running = ctx.sessions.forClient(fingerprint);
   if (!running) throw new GameStreamRequestError(409, 'no app is running; launch one');
-  if (running.clientFingerprint !== fingerprint) {
-    // A client resumes only its own session: a second client may not take over a live one, nor an idle one.
-    if (ctx.isStreaming())
-      throw new GameStreamRequestError(503, 'the host is busy streaming to another client');
-    throw new GameStreamRequestError(
-      409,
-      "the running app is another client's; it (or the host's operator) must quit it first",
-    );
-  }
   if (running.appId !== request.appId) {
     throw new GameStreamRequestError(409, `app ${running.appId} is running, not ${request.appId}`);
   }
   const { width, height, fps, rikey, rikeyId, surroundAudioInfo, localAudioPlayMode } = request;
   const clientAddress = plainAddress(req.remoteAddress);
-  ctx.sessions.resume({
+  ctx.sessions.resume(fingerprint, {
     width,
     height,
     fps,
@@ -262,32 +257,28 @@ function resume(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams
     clientAddress,
     clientLabel: ctx.pairedClients.label(fingerprint),
   });
+  const { rtspPort } = await ctx.openSlot(running.slot);
   ctx.log(
     `GameStream /resume by ${clientLabel(ctx, fingerprint)} from ${clientAddress}: ` +
       `${width}x${height}@${fps} (${sessionLabel(running)})`,
   );
-  return launchXml('resume', sessionUrl(ctx, req));
+  return launchXml('resume', sessionUrl(req, rtspPort));
 }
 
 /** Quit: a client ends only its own session (the operator ends any, through the management API). */
 async function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearchParams): Promise<string> {
   const fingerprint = requirePaired(ctx, req);
   clientUniqueId(query);
-  const running = ctx.sessions.current();
-  if (running && running.clientFingerprint !== fingerprint) {
-    throw new GameStreamRequestError(
-      503,
-      "the running session is another client's; only that client or the host's operator can end it",
-    );
-  }
+  // Only the caller's own session: other clients' sessions are never touched.
+  const running = ctx.sessions.forClient(fingerprint);
   const who = clientLabel(ctx, fingerprint);
   if (running && ctx.sessions.cancel(running.sessionId)) {
     ctx.log(`GameStream /cancel by ${who}: it ended its session (${sessionLabel(running)})`);
+    // Answered once the app is gone, so a launch right after the quit never finds it still running.
+    await ctx.appRunnerFor(running.slot).stop('the client quit');
   } else {
-    ctx.log(`GameStream /cancel by ${who}: no session was running`);
+    ctx.log(`GameStream /cancel by ${who}: it had no session running`);
   }
-  // Answered once the app is gone, so a launch right after the quit never finds it still running.
-  await ctx.appRunner.stop('the client quit');
   return cancelXml();
 }
 

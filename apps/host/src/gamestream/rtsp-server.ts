@@ -23,7 +23,7 @@ import { ConnectionGuard, type GuardSettings } from '../net/connection-guard.js'
 import type { CodecFallbacks } from './codec-fallback.js';
 import { GameStreamListenError } from './listen.js';
 import { plainAddress } from './requests.js';
-import type { GameStreamSession, GameStreamSessions } from './sessions.js';
+import type { GameStreamSession, SlotSessions } from './sessions.js';
 
 /** The UDP ports the client is told in SETUP (the GameStream defaults; the streaming part binds them). */
 export const GAMESTREAM_STREAM_PORTS: Record<RtspStreamKind, number> = {
@@ -39,7 +39,8 @@ const IDLE_SOCKET_MS = 10_000;
 export interface RtspServerOptions {
   port: number;
   bind: string;
-  sessions: GameStreamSessions;
+  /** The launch record of this lane's slot. */
+  sessions: SlotSessions;
   sdp: HostSdpOptions;
   /** Codecs too slow for a mode on this machine: DESCRIBE for such a launch leaves them out. */
   codecFallbacks?: CodecFallbacks;

@@ -12,27 +12,21 @@ import { AppRunner } from '../launcher/app-runner.js';
 import { type Closers, openAll } from '../lifecycle/closers.js';
 import type { GuardSettings } from '../net/connection-guard.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
+import { overSessionCap } from '../streaming/core/session-cap.js';
 import type { SessionManager } from '../streaming/core/session-manager.js';
-import { GameStreamApps } from './apps.js';
+import { type GameStreamApp, GameStreamApps } from './apps.js';
 import { CodecFallbacks } from './codec-fallback.js';
 import { probeCodecSupport } from './codecs.js';
-import { GameStreamControlServer } from './control-stream.js';
 import { startGameStreamHttp } from './http-server.js';
 import { startGameStreamHttps } from './https-server.js';
 import { closeServer } from './listen.js';
 import { advertiseGameStream } from './mdns.js';
 import { GameStreamPairing } from './pairing.js';
 import { clientLabel, type GameStreamContext } from './requests.js';
-import { type RtspServerOptions, startGameStreamRtsp } from './rtsp-server.js';
+import { SessionSlots, slotPorts } from './session-slots.js';
 import { GameStreamSessions } from './sessions.js';
-import {
-  checkAnnouncedStream,
-  describeEncryptionOffer,
-  GAMESTREAM_WINDOW_MS,
-  type GameStreamServiceSpec,
-  gameStreamServiceSpec,
-} from './spec.js';
-import { GameStreamStreamer } from './streamer.js';
+import { openSlotLanes, type SlotLaneDeps } from './slot-lanes.js';
+import { describeEncryptionOffer, type GameStreamServiceSpec, gameStreamServiceSpec } from './spec.js';
 
 export interface GameStreamServiceOptions {
   config: GameStreamConfig;
@@ -41,8 +35,10 @@ export interface GameStreamServiceOptions {
   streamCaps: StreamCaps;
   /** The X display apps start on. */
   desktop: DesktopConfig;
-  /** Opens each stream's desktop: the picture and where input goes. */
+  /** Opens each stream's desktop or a launch's virtual display: the picture and where input goes. */
   desktops: Pick<DesktopOpener, 'open'>;
+  /** The display of apps without their own `display` (PUNKTFUNK_DISPLAY_MODE); default desktop. */
+  displayMode?: 'desktop' | 'virtual';
   configDir: string;
   identity: { uniqueId: string; hostName: string; certPem: string; keyPem: string };
   pairedClients: PairedClients;
@@ -61,7 +57,7 @@ export interface GameStreamService {
   httpPort: number;
   httpsPort: number;
   rtspPort: number;
-  /** The operator ends the running stream with this (streaming) session id: the app is quit as by the client's /cancel. */
+  /** The operator ends the stream with this (streaming) session id: its app is quit as by its client's /cancel. */
   endStream(streamSessionId: string): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -82,7 +78,8 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
       const service = await openService(o, apps, spec, closers);
       o.log(
         `GameStream HTTP on ${o.config.bind}:${service.httpPort}, HTTPS on ${o.config.bind}:${service.httpsPort}, ` +
-          `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp ` +
+          `RTSP on ${o.config.bind}:${service.rtspPort}, streams on ${spec.streamPorts.video}-${spec.streamPorts.audio}/udp, ` +
+          `${describeFurtherSlots(o)} ` +
           `(${describeEncryptionOffer(o.config.encryption)}; codecs: ${codecs.codecs.join(', ')}` +
           `${codecs.yuv444Codecs.length ? `, 4:4:4 for ${codecs.yuv444Codecs.join(', ')}` : ''}; apps: ${apps.path})`,
       );
@@ -101,22 +98,25 @@ export async function startGameStreamService(o: GameStreamServiceOptions): Promi
   return service;
 }
 
-/** Everything but the advertisement: launch records, app runner, pairing, the lanes and the streamer. */
+/** Where sessions beyond the first stream (session-slots.ts). */
+function describeFurtherSlots(o: GameStreamServiceOptions): string {
+  const max = o.streamCaps.maxSessions;
+  if (max === 1) return 'one session at a time (PUNKTFUNK_MAX_SESSIONS=1)';
+  const first = slotPorts(1, o.config).video;
+  const last = slotPorts(max - 1, o.config).rtsp;
+  return `up to ${max} sessions, further ones on ${first}-${last}`;
+}
+
+/** Everything but the advertisement: launch records, app runners, pairing, the lanes and the streamers. */
 async function openService(
   o: GameStreamServiceOptions,
   apps: GameStreamApps,
   spec: GameStreamServiceSpec,
   closers: Closers,
 ): Promise<GameStreamService> {
-  const sessions = new GameStreamSessions();
-  // Apps start on the captured display, in the host's environment (sound server included).
-  const appRunner = new AppRunner({
-    display: o.desktop.display,
-    log: o.log,
-    // The player quit the game: the stream ends (graceful termination) and the client is back at its app list.
-    onAppEnded: () => void sessions.cancel(),
-  });
-  closers.push(() => appRunner.stop('the host is stopping'));
+  const sessions = new GameStreamSessions(o.streamCaps.maxSessions);
+  const runners = new SlotAppRunners(o, sessions);
+  closers.push(() => runners.stopAll('the host is stopping'));
   const pairing = new GameStreamPairing({
     hostCertPem: o.identity.certPem,
     hostCertDer: new X509Certificate(o.identity.certPem).raw,
@@ -126,8 +126,9 @@ async function openService(
     log: o.log,
   });
   closers.push(() => pairing.close());
-  let streamer: GameStreamStreamer | null = null;
   const ports = { http: o.config.httpPort, https: o.config.httpsPort, rtsp: o.config.rtspPort };
+  const displayModeOf = (app: GameStreamApp) => app.display ?? o.displayMode ?? 'desktop';
+  let slots: SessionSlots | null = null;
   const ctx: GameStreamContext = {
     uniqueId: o.identity.uniqueId,
     hostName: o.identity.hostName,
@@ -138,47 +139,86 @@ async function openService(
     pairedClients: o.pairedClients,
     pairing,
     apps,
-    appRunner,
+    appRunnerFor: (slot) => runners.get(slot),
     sessions,
-    isStreaming: () => streamer?.streaming() != null,
+    openSlot: (slot) => (slots as SessionSlots).acquire(slot),
+    // Both paths count: GameStream launch records and punktfunk/1 streams.
+    overSessionCap: () =>
+      overSessionCap(
+        sessions.count() + o.manager.list().filter((s) => s.kind !== 'gamestream').length,
+        o.streamCaps.maxSessions,
+      ),
+    displayModeOf,
     log: o.log,
   };
   const codecFallbacks = await loadCodecFallbacks(o);
-  const control = await openLanes(o, ctx, { ...spec, codecFallbacks }, ports, closers, (kind, session) =>
-    streamer ? streamer.openStreamPort(kind, session) : Promise.resolve(),
-  );
-  const live = new GameStreamStreamer({
-    codecFallbacks,
+  await openHttpLanes(o, ctx, ports, closers);
+  const lanes: SlotLaneDeps = {
+    o,
+    ctx,
+    spec: { ...spec, codecFallbacks },
+    displayModeOf,
     sessions,
-    manager: o.manager,
-    control,
-    engine: o.engine,
-    streamCaps: o.streamCaps,
-    desktops: o.desktops,
-    bind: o.config.bind,
-    ports: { video: spec.streamPorts.video, audio: spec.streamPorts.audio },
-    fecPercent: o.config.fecPercent,
-    windowMs: GAMESTREAM_WINDOW_MS,
-    clientTimeoutMs: o.config.clientTimeoutMs,
-    describeClient: (fingerprint) => clientLabel(ctx, fingerprint),
-    codecModeSupport: spec.codecModeSupport,
-    log: o.log,
-  });
-  streamer = live;
-  closers.push(() => live.close());
-  const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };
+  };
+  const opened = new SessionSlots((slot) => openSlotLanes(lanes, slot), sessions);
+  slots = opened;
+  closers.push(() => opened.close());
+  ports.rtsp = (await opened.acquire(0)).rtspPort;
   const endStream = async (streamSessionId: string): Promise<boolean> => {
-    const record = sessions.current();
-    if (!record || live.streaming()?.sessionId !== streamSessionId) return false;
+    const lane = opened.lanes().find((l) => l.streamer.streaming()?.sessionId === streamSessionId);
+    const record = lane ? sessions.inSlot(lane.slot) : null;
+    if (!lane || !record) return false;
     o.log(
       `GameStream: the operator ended the session of ${clientLabel(ctx, record.clientFingerprint)} ` +
         `(${record.appTitle}, stream ${streamSessionId})`,
     );
     sessions.cancel(record.sessionId);
-    await appRunner.stop('the operator ended the session');
+    await runners.get(lane.slot).stop('the operator ended the session');
     return true;
   };
+  const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };
   return { ...service, endStream, close: () => closers.close() };
+}
+
+/**
+ * One app runner per slot: each launch record's app starts and stops with
+ * it. An app that ends by itself ends its own launch record; a record that
+ * ends another way (the operator, a lost display) stops its app.
+ */
+class SlotAppRunners {
+  private readonly runners = new Map<number, AppRunner>();
+
+  constructor(
+    private readonly o: GameStreamServiceOptions,
+    private readonly sessions: GameStreamSessions,
+  ) {
+    sessions.onChange((slot, session) => {
+      // Deferred: a /cancel stops the app itself first, with its own reason in the log.
+      if (session === null) setImmediate(() => void this.runners.get(slot)?.stop('its session ended'));
+    });
+  }
+
+  get(slot: number): AppRunner {
+    let runner = this.runners.get(slot);
+    if (!runner) {
+      runner = new AppRunner({
+        // Apps on the desktop start on the captured display, in the host's environment (sound server included).
+        display: this.o.desktop.display,
+        log: this.o.log,
+        // The player quit the game: the stream ends (graceful termination) and the client is back at its app list.
+        onAppEnded: () => {
+          const record = this.sessions.inSlot(slot);
+          if (record) this.sessions.cancel(record.sessionId);
+        },
+      });
+      this.runners.set(slot, runner);
+    }
+    return runner;
+  }
+
+  async stopAll(why: string): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop(why)));
+  }
 }
 
 /** The modes an earlier run found a codec too slow for (H.264 is offered there instead). */
@@ -191,15 +231,13 @@ async function loadCodecFallbacks(o: GameStreamServiceOptions): Promise<CodecFal
   return fallbacks;
 }
 
-/** HTTP, HTTPS and RTSP (their bound ports go into `ports`) and the control stream's UDP port. */
-async function openLanes(
+/** HTTP and HTTPS (their bound ports go into `ports`). */
+async function openHttpLanes(
   o: GameStreamServiceOptions,
   ctx: GameStreamContext,
-  spec: GameStreamServiceSpec & { codecFallbacks: CodecFallbacks },
-  ports: { http: number; https: number; rtsp: number },
+  ports: { http: number; https: number },
   closers: Closers,
-  openStreamPort: RtspServerOptions['openStreamPort'],
-): Promise<GameStreamControlServer> {
+): Promise<void> {
   const http = await startGameStreamHttp(ctx, o.config.httpPort, o.config.bind, o.guard);
   closers.push(() => closeServer(http.server));
   ports.http = http.port;
@@ -212,27 +250,4 @@ async function openLanes(
   });
   closers.push(() => closeServer(https.server));
   ports.https = https.port;
-  const rtsp = await startGameStreamRtsp({
-    port: o.config.rtspPort,
-    bind: o.config.bind,
-    sessions: ctx.sessions,
-    streamPorts: spec.streamPorts,
-    sdp: spec.sdp,
-    guard: o.guard,
-    // GameStream streams one session at a time: a running one is being replaced by this handshake.
-    checkStream: (stream) =>
-      checkAnnouncedStream(stream, {
-        fecPercent: o.config.fecPercent,
-        caps: o.streamCaps,
-        runningPixelRate: o.manager.runningPixelRate('gamestream'),
-      }),
-    openStreamPort,
-    codecFallbacks: spec.codecFallbacks,
-    log: o.log,
-  });
-  closers.push(() => rtsp.close());
-  ports.rtsp = rtsp.port;
-  const control = await GameStreamControlServer.listen(o.config.bind, spec.streamPorts.control, o.log);
-  closers.push(() => control.close());
-  return control;
 }

@@ -1,9 +1,11 @@
-// The launch record: what a GameStream client asked for in /launch or
-// /resume (app, mode, the stream key and key id). The streaming part picks
-// the current record up when the client connects over RTSP; /cancel ends it.
-// GameStream hosts serve one session at a time. The RTSP handshake adds what
-// it negotiated (`stream`): the ping payload and ENet connect data it handed
-// out, the client's ANNOUNCE settings, and whether PLAY arrived.
+// The launch records: what each GameStream client asked for in /launch or
+// /resume (app, mode, the stream key and key id), one record per client
+// (its certificate fingerprint), each in a slot of its own: slot 0 streams on
+// the configured ports, further slots on ports of their own (session-slots.ts).
+// The streaming part of a slot picks its record up when the client connects
+// over RTSP; /cancel ends it. The RTSP handshake adds what it negotiated
+// (`stream`): the ping payload and ENet connect data it handed out, the
+// client's ANNOUNCE settings, and whether PLAY arrived.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AnnouncedStream } from '@punktfunk/protocol';
 
@@ -27,6 +29,8 @@ export interface GameStreamSession {
   clientLabel: string;
   clientAddress: string;
   startedUnixMs: number;
+  /** Which of the service's port sets (0: the configured ports) this session streams on. */
+  slot: number;
   stream: GameStreamNegotiation;
 }
 
@@ -51,7 +55,7 @@ function newNegotiation(): GameStreamNegotiation {
   };
 }
 
-export type LaunchInput = Omit<GameStreamSession, 'sessionId' | 'startedUnixMs' | 'stream'>;
+export type LaunchInput = Omit<GameStreamSession, 'sessionId' | 'startedUnixMs' | 'stream' | 'slot'>;
 export type ResumeInput = Pick<
   GameStreamSession,
   | 'width'
@@ -65,62 +69,129 @@ export type ResumeInput = Pick<
   | 'clientLabel'
 >;
 
+/** What one slot's RTSP lane and streamer see: the record in that slot only. */
+export interface SlotSessions {
+  readonly slot: number;
+  current(): GameStreamSession | null;
+  updateStream(
+    sessionId: string,
+    patch: Partial<Pick<GameStreamNegotiation, 'announced' | 'playing'>>,
+  ): boolean;
+  cancel(sessionId?: string): boolean;
+  onChange(listener: (session: GameStreamSession | null) => void): () => void;
+}
+
+type Listener = (slot: number, session: GameStreamSession | null) => void;
+
 export class GameStreamSessions {
-  private session: GameStreamSession | null = null;
-  private readonly listeners = new Set<(session: GameStreamSession | null) => void>();
+  private readonly bySlot = new Map<number, GameStreamSession>();
+  private readonly listeners = new Set<Listener>();
 
-  constructor(private readonly nowUnixMs: () => number = Date.now) {}
+  /** `slots`: how many records may exist at once (PUNKTFUNK_MAX_SESSIONS). */
+  constructor(
+    readonly slots: number,
+    private readonly nowUnixMs: () => number = Date.now,
+  ) {}
 
-  current(): GameStreamSession | null {
-    return this.session;
+  all(): GameStreamSession[] {
+    return [...this.bySlot.values()];
   }
 
-  /** Starts a session; null when one runs already (the client should resume or quit it). */
+  count(): number {
+    return this.bySlot.size;
+  }
+
+  /** The record of the client with this certificate fingerprint. */
+  forClient(fingerprint: string): GameStreamSession | null {
+    return this.all().find((s) => s.clientFingerprint === fingerprint) ?? null;
+  }
+
+  byId(sessionId: string): GameStreamSession | null {
+    return this.all().find((s) => s.sessionId === sessionId) ?? null;
+  }
+
+  inSlot(slot: number): GameStreamSession | null {
+    return this.bySlot.get(slot) ?? null;
+  }
+
+  /**
+   * Starts the client's session in the lowest free slot; null when this
+   * client has one already (it should resume or quit it) or every slot is taken.
+   */
   launch(input: LaunchInput): GameStreamSession | null {
-    if (this.session) return null;
-    this.session = {
+    if (this.forClient(input.clientFingerprint)) return null;
+    const slot = [...Array(this.slots).keys()].find((n) => !this.bySlot.has(n));
+    if (slot === undefined) return null;
+    const session: GameStreamSession = {
       ...input,
       sessionId: randomUUID(),
       startedUnixMs: this.nowUnixMs(),
+      slot,
       stream: newNegotiation(),
     };
-    this.emit();
-    return this.session;
+    this.set(slot, session);
+    return session;
   }
 
-  /** A client reconnects to the running session, with a fresh key; null when none runs. */
-  resume(input: ResumeInput): GameStreamSession | null {
-    if (!this.session) return null;
-    this.session = { ...this.session, ...input, stream: newNegotiation() };
-    this.emit();
-    return this.session;
+  /** The client reconnects to its session, with a fresh key; null when it has none. */
+  resume(fingerprint: string, input: ResumeInput): GameStreamSession | null {
+    const running = this.forClient(fingerprint);
+    if (!running) return null;
+    const session = { ...running, ...input, stream: newNegotiation() };
+    this.set(running.slot, session);
+    return session;
   }
 
-  /** Records what the RTSP handshake negotiated; false when `sessionId` is no longer the running session. */
+  /** Records what the RTSP handshake negotiated; false when `sessionId` no longer runs. */
   updateStream(
     sessionId: string,
     patch: Partial<Pick<GameStreamNegotiation, 'announced' | 'playing'>>,
   ): boolean {
-    if (this.session?.sessionId !== sessionId) return false;
-    this.session = { ...this.session, stream: { ...this.session.stream, ...patch } };
-    this.emit();
+    const running = this.byId(sessionId);
+    if (!running) return false;
+    this.set(running.slot, { ...running, stream: { ...running.stream, ...patch } });
     return true;
   }
 
-  /** Ends the session (only `sessionId` when given); false when none (or another) ran. */
-  cancel(sessionId?: string): boolean {
-    if (!this.session || (sessionId !== undefined && this.session.sessionId !== sessionId)) return false;
-    this.session = null;
-    this.emit();
+  /** Ends that session; false when it no longer ran. */
+  cancel(sessionId: string): boolean {
+    const running = this.byId(sessionId);
+    if (!running) return false;
+    this.bySlot.delete(running.slot);
+    this.emit(running.slot, null);
     return true;
   }
 
-  onChange(listener: (session: GameStreamSession | null) => void): () => void {
+  onChange(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private emit(): void {
-    for (const listener of this.listeners) listener(this.session);
+  /** The view of one slot, for that slot's RTSP lane and streamer. */
+  slot(slot: number): SlotSessions {
+    return {
+      slot,
+      current: () => this.inSlot(slot),
+      updateStream: (sessionId, patch) =>
+        this.inSlot(slot)?.sessionId === sessionId && this.updateStream(sessionId, patch),
+      cancel: (sessionId) => {
+        const running = this.inSlot(slot);
+        if (!running || (sessionId !== undefined && running.sessionId !== sessionId)) return false;
+        return this.cancel(running.sessionId);
+      },
+      onChange: (listener) =>
+        this.onChange((changed, session) => {
+          if (changed === slot) listener(session);
+        }),
+    };
+  }
+
+  private set(slot: number, session: GameStreamSession): void {
+    this.bySlot.set(slot, session);
+    this.emit(slot, session);
+  }
+
+  private emit(slot: number, session: GameStreamSession | null): void {
+    for (const listener of [...this.listeners]) listener(slot, session);
   }
 }

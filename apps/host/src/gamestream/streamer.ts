@@ -6,7 +6,11 @@
 // worker puts in its samples. /cancel, a new launch or resume, or the host
 // stopping ends the stream gracefully (termination 0x80030023); a client that
 // went silent ends it from the worker's side, and the launch record stays so
-// the client can resume.
+// the client can resume. One streamer per session slot (session-slots.ts):
+// it sees only its slot's launch record. A virtual display (the app's
+// `display`) is opened at the first stream of a launch, at the ANNOUNCEd
+// mode, and kept for the launch record's life; the desktop is opened per
+// stream, as before.
 
 import {
   type AnnouncedStream,
@@ -17,18 +21,21 @@ import {
 import type { EngineConfig, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
+import { sessionDisplayInfo } from '../desktop/display-info.js';
+import type { SessionDisplayRequest } from '../desktop/virtual/virtual-display.js';
 import { InputRouter } from '../input/input-router.js';
 import type { PingSource } from '../streaming/core/messages.js';
 import type { EncoderSlow, SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { CodecFallbacks } from './codec-fallback.js';
 import type { ControlLink, GameStreamControlServer } from './control-stream.js';
-import type { GameStreamSession, GameStreamSessions } from './sessions.js';
+import type { GameStreamSession, SlotSessions } from './sessions.js';
 import { ClientReportTally, describeStreamEncryption, FecTally, gameStreamSpec } from './spec.js';
 import { PingListener } from './stream-ports.js';
 
 export interface StreamerOptions {
-  sessions: GameStreamSessions;
+  /** This slot's launch record. */
+  sessions: SlotSessions;
   manager: SessionManager;
   control: GameStreamControlServer;
   engine: EngineConfig;
@@ -36,6 +43,10 @@ export interface StreamerOptions {
   streamCaps: StreamCaps;
   /** Opens each stream's desktop (the picture and where input goes). */
   desktops: Pick<DesktopOpener, 'open'>;
+  /** What display a stream of this launch asks for (the app's `display`, at the ANNOUNCEd mode when virtual). */
+  displayRequestFor(session: GameStreamSession, announced: AnnouncedStream): SessionDisplayRequest;
+  /** A launch's virtual display is open: its app starts now, on it; a rejection ends the launch. */
+  onDisplayOpened?(session: GameStreamSession, desktop: OpenedDesktop): Promise<void>;
   bind: string;
   ports: { video: number; audio: number };
   /** Parity per FEC block, % of its data packets (at least the client's minimum). */
@@ -59,6 +70,8 @@ interface ActiveStream {
   /** null while the desktop opens (a portal may wait for approval). */
   stream: StreamingSession | null;
   desktop: OpenedDesktop | null;
+  /** The launch record holds the desktop (a virtual display): the stream's end leaves it open. */
+  launchHeld: boolean;
   link: ControlLink;
   /** The client's mouse, keyboard and gamepads, into the desktop; null while it opens. */
   input: InputRouter | null;
@@ -103,8 +116,19 @@ async function releasePorts(ports: HandshakePorts | null): Promise<PingSources> 
   return { video, audio };
 }
 
+/** A launch's virtual display, open from its first stream until the launch record ends. */
+interface LaunchDisplay {
+  launchId: string;
+  opening: Promise<OpenedDesktop>;
+}
+
 export class GameStreamStreamer {
   private active: ActiveStream | null = null;
+  private launchDisplay: LaunchDisplay | null = null;
+  /** Streams this streamer started that have not ended (a replaced one may still be stopping). */
+  private readonly ownStreams = new Set<StreamingSession>();
+  /** Ends in progress, awaited by close(). */
+  private readonly endings = new Set<Promise<void>>();
   private ports: HandshakePorts | null = null;
   /** The launch that streamed last: streaming it again is a resume. */
   private lastStreamedLaunch: string | null = null;
@@ -117,6 +141,13 @@ export class GameStreamStreamer {
   /** The running stream's session, for /serverinfo's busy state and the console. */
   streaming(): StreamingSession | null {
     return this.active?.stream ?? null;
+  }
+
+  /** What the other sessions stream (pixels/s): this slot's own streams are being replaced by a new handshake. */
+  otherPixelRate(): number {
+    let sum = 0;
+    for (const session of this.o.manager.list()) if (!this.ownStreams.has(session)) sum += session.pixelRate;
+    return sum;
   }
 
   /**
@@ -164,6 +195,14 @@ export class GameStreamStreamer {
     ) {
       void this.end(active, session ? 'a new handshake replaced the stream' : 'the session was cancelled');
     }
+    // The launch ended: its display goes once the stream on it has stopped.
+    if (this.launchDisplay && session?.sessionId !== this.launchDisplay.launchId) {
+      const held = this.launchDisplay;
+      this.launchDisplay = null;
+      const closing = Promise.all([...this.endings]).then(() => this.closeLaunchDisplay(held));
+      this.endings.add(closing);
+      void closing.finally(() => this.endings.delete(closing));
+    }
     if (session?.stream.playing && session.stream.announced && !this.active) this.begin(session);
   }
 
@@ -181,6 +220,7 @@ export class GameStreamStreamer {
       pingPayload: session.stream.pingPayload,
       stream: null,
       desktop: null,
+      launchHeld: false,
       input: null,
       fec: { tally: new FecTally(), reported: false },
       reports: new ClientReportTally(),
@@ -197,26 +237,80 @@ export class GameStreamStreamer {
     announced: AnnouncedStream,
     current: ActiveStream,
   ): Promise<void> {
-    // Checked at ANNOUNCE; again here, as a punktfunk/1 session may have started since.
-    const over = overStreamCaps(announced, this.o.streamCaps, this.o.manager.runningPixelRate('gamestream'));
+    // Checked at ANNOUNCE; again here, as another session may have started since.
+    const over = overStreamCaps(announced, this.o.streamCaps, this.otherPixelRate());
     if (over) {
       this.failOpening(current, `the stream cannot start: ${over}`);
       return;
     }
+    const request = this.o.displayRequestFor(session, announced);
     let desktop: OpenedDesktop;
     try {
-      desktop = await this.o.desktops.open();
+      desktop =
+        request.mode === 'virtual'
+          ? await this.openLaunchDisplay(session, request)
+          : await this.o.desktops.open(request);
     } catch (error) {
-      this.failOpening(current, `the desktop could not be opened: ${(error as Error).message}`);
+      const why = (error as Error).message;
+      // A launch whose display (or its app on it) could not start ends: the client hears a failed stream first.
+      if (request.mode === 'virtual') {
+        this.failOpening(current, why);
+        this.o.sessions.cancel(session.sessionId);
+      } else this.failOpening(current, `the desktop could not be opened: ${why}`);
       return;
     }
+    current.launchHeld = request.mode === 'virtual';
     if (current.ending) {
-      // Cancelled or replaced while the desktop opened.
-      await desktop.close();
+      // Cancelled or replaced while the desktop opened (a launch's display stays with its record).
+      if (!current.launchHeld) await desktop.close();
       return;
     }
     current.desktop = desktop;
     this.startStream(session, announced, current, desktop);
+  }
+
+  /**
+   * The launch's virtual display: opened at its first stream (then its app
+   * starts on it), the same one for every later stream of the launch. A
+   * resume at another mode streams it scaled (the app keeps its display).
+   */
+  private openLaunchDisplay(
+    session: GameStreamSession,
+    request: Extract<SessionDisplayRequest, { mode: 'virtual' }>,
+  ): Promise<OpenedDesktop> {
+    if (this.launchDisplay?.launchId === session.sessionId) return this.launchDisplay.opening;
+    const opening = (async () => {
+      const desktop = await this.o.desktops.open(request).catch((error: Error) => {
+        throw new Error(`the virtual display could not be opened: ${error.message}`);
+      });
+      this.o.log(
+        `GameStream: ${session.clientLabel} has its display ${sessionDisplayInfo(desktop).description} ` +
+          `(${request.width}x${request.height}@${request.fps}) for ${session.appTitle}`,
+      );
+      try {
+        await this.o.onDisplayOpened?.(session, desktop);
+      } catch (error) {
+        await desktop.close();
+        throw error;
+      }
+      return desktop;
+    })();
+    const held: LaunchDisplay = { launchId: session.sessionId, opening };
+    this.launchDisplay = held;
+    opening.catch(() => {
+      if (this.launchDisplay === held) this.launchDisplay = null;
+    });
+    return opening;
+  }
+
+  /** The launch record ended (or the host stops): its virtual display is removed. */
+  private closeLaunchDisplay(held = this.launchDisplay): Promise<void> {
+    if (this.launchDisplay === held) this.launchDisplay = null;
+    if (!held) return Promise.resolve();
+    return held.opening.then(
+      (desktop) => desktop.close(),
+      () => {},
+    );
   }
 
   /** The stream could not start (no desktop, no room): the client hears it as a failed stream (as a capture failing does); the launch stays. */
@@ -243,11 +337,14 @@ export class GameStreamStreamer {
     this.lastStreamedLaunch = session.sessionId;
     const stream = this.o.manager.startGameStream({
       ...spec.start,
+      display: sessionDisplayInfo(desktop),
       resumed,
       onClient: (address) => this.o.log(`GameStream: streaming to ${who} at ${address}`),
       onEncoderSlow: (slow) => this.onEncoderSlow(announced, slow),
     });
     current.stream = stream;
+    this.ownStreams.add(stream);
+    void stream.ended.then(() => this.ownStreams.delete(stream));
     void this.handOverPorts(session, stream);
     // Absolute pointer positions are relative to the stream's frame (the client's mode).
     current.input = new InputRouter({
@@ -273,6 +370,8 @@ export class GameStreamStreamer {
       if (this.active !== current || current.ending) return;
       stream.noteEvent('display-lost', `display lost: ${reason}`, { reason });
       void this.end(current, reason, TERMINATION_FRAME_FAILED);
+      // The launch's own display is gone and its app with it: the launch ends (the client launches anew).
+      if (current.launchHeld) this.o.sessions.cancel(current.launchId);
     });
   }
 
@@ -362,7 +461,7 @@ export class GameStreamStreamer {
     else if (!current.ending) current.link.close();
     // Nothing stays pressed, no pad lingers once the stream is over.
     current.input?.close();
-    void current.desktop?.close();
+    if (!current.launchHeld) void current.desktop?.close();
     if (this.active === current) this.active = null;
   }
 
@@ -384,15 +483,21 @@ export class GameStreamStreamer {
         termination !== null ? active.link.terminate(termination) : Promise.resolve(active.link.close());
       // The reason goes with the stop: the lane's client-disconnect says why.
       await Promise.all([farewell, active.stream?.stop(why)]);
-      await active.desktop?.close();
+      if (!active.launchHeld) await active.desktop?.close();
     })();
-    return active.ending;
+    const ending = active.ending;
+    this.endings.add(ending);
+    void ending.finally(() => this.endings.delete(ending));
+    return ending;
   }
 
+  /** The host stops, or the slot closes: the stream ends, the launch's display goes, its ports are freed. */
   async close(): Promise<void> {
     this.unsubscribe();
     await releasePorts(this.ports);
     this.ports = null;
     if (this.active) await this.end(this.active, 'the host is stopping');
+    await Promise.all([...this.endings]);
+    await this.closeLaunchDisplay();
   }
 }

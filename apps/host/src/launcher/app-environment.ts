@@ -9,6 +9,8 @@ export interface AppEnvironmentInput {
   hostEnv: NodeJS.ProcessEnv;
   /** The captured display (DesktopConfig.display); null: none configured, DISPLAY is left as the host has it. */
   display: string | null;
+  /** What the session's own display needs (a virtual display's DISPLAY or WAYLAND_DISPLAY…), over the host's. */
+  displayEnv?: Readonly<Record<string, string>> | undefined;
   /** apps.json `env`, applied last: the operator may override anything, DISPLAY included. */
   extra: Readonly<Record<string, string>> | undefined;
 }
@@ -21,5 +23,5 @@ export function appEnvironment(o: AppEnvironmentInput): NodeJS.ProcessEnv {
     if (!HOST_ONLY.test(name) && value !== undefined) env[name] = value;
   }
   if (o.display !== null) env.DISPLAY = o.display;
-  return { ...env, ...o.extra };
+  return { ...env, ...o.displayEnv, ...o.extra };
 }

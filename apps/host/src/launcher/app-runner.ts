@@ -46,6 +46,8 @@ export interface RunningAppInfo {
 
 interface RunningApp {
   config: AppCommandConfig;
+  /** The session display's environment it started with (its stop command gets the same). */
+  displayEnv: Readonly<Record<string, string>> | undefined;
   startedMs: number;
   process: AppProcess;
   label: string;
@@ -96,14 +98,21 @@ export class AppRunner {
     return { title: app.config.title, pid: app.process.pid, exited: app.process.hasExited() };
   }
 
-  /** Starts `config.command`; rejects with AppStartError when it cannot. A previous app is stopped first. */
-  async start(config: AppCommandConfig): Promise<RunningAppInfo> {
+  /**
+   * Starts `config.command`; rejects with AppStartError when it cannot. A
+   * previous app is stopped first. `displayEnv`: the session display's
+   * environment (a virtual display's), over the host's.
+   */
+  async start(
+    config: AppCommandConfig,
+    displayEnv?: Readonly<Record<string, string>>,
+  ): Promise<RunningAppInfo> {
     if (this.current) await this.stop('another app is launching');
     const label = `app "${config.title}"`;
     const spec = {
       argv: config.command,
       cwd: config.workingDir ?? this.o.homeDir ?? homedir(),
-      env: this.environment(config),
+      env: this.environment(config, displayEnv),
       label,
       log: this.o.log,
     };
@@ -120,6 +129,7 @@ export class AppRunner {
     }
     const app: RunningApp = {
       config,
+      displayEnv,
       startedMs: Date.now(),
       process: child,
       label,
@@ -146,10 +156,14 @@ export class AppRunner {
     return app.stopping;
   }
 
-  private environment(config: AppCommandConfig): NodeJS.ProcessEnv {
+  private environment(
+    config: AppCommandConfig,
+    displayEnv: Readonly<Record<string, string>> | undefined,
+  ): NodeJS.ProcessEnv {
     return appEnvironment({
       hostEnv: this.o.hostEnv ?? process.env,
       display: this.o.display,
+      displayEnv,
       extra: config.env,
     });
   }
@@ -207,7 +221,7 @@ export class AppRunner {
       stopper = await startAppProcess({
         argv,
         cwd: app.config.workingDir ?? this.o.homeDir ?? homedir(),
-        env: this.environment(app.config),
+        env: this.environment(app.config, app.displayEnv),
         label,
         log: this.o.log,
       });

@@ -6,7 +6,9 @@ import type { HelloMessage } from '@punktfunk/protocol';
 import type { EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
+import { sessionDisplayInfo } from '../desktop/display-info.js';
 import { clientLabel } from '../identity/paired-clients.js';
+import { overSessionCap } from '../streaming/core/session-cap.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
 import type { ControlConnectionDeps, StreamOffer } from './control-connection.js';
@@ -20,6 +22,8 @@ export interface Pf1ServiceOptions {
   desktops: Pick<DesktopOpener, 'open'>;
   config: Pf1Config;
   sessions: SessionManager;
+  /** Sessions running on both paths (GameStream launch records too), against PUNKTFUNK_MAX_SESSIONS. */
+  sessionsInUse(): number;
   cert: string;
   key: string;
   encoderName: string;
@@ -31,8 +35,10 @@ export interface Pf1ServiceOptions {
   log(line: string): void;
 }
 
-/** Throws (the client is told why) when the sessions already streaming leave no room for `mode`. */
+/** Throws (the client is told why) when the sessions already running leave no room for one more, or for `mode`. */
 function checkStreamCaps(o: Pf1ServiceOptions, mode: Pick<StreamOffer, 'width' | 'height' | 'fps'>): void {
+  const full = overSessionCap(o.sessionsInUse(), o.streamCaps.maxSessions);
+  if (full) throw new Error(full);
   const over = overStreamCaps(mode, o.streamCaps, o.sessions.runningPixelRate());
   if (over) throw new Error(over);
 }
@@ -93,6 +99,7 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
       send: { remoteHost: remoteAddress, remotePort: hello.udpPort, key, salt, ...shards(offer) },
       traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
       settings: { capture: desktop.description },
+      display: sessionDisplayInfo(desktop),
     });
   } catch (error) {
     await desktop.close();

@@ -56,6 +56,14 @@ export const statsSampleSchema = z.object({
   workerCpuPct: figure,
 });
 
+export const sessionDisplayInfoSchema = z.object({
+  mode: z.enum(['desktop', 'virtual']),
+  backend: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  description: z.string(),
+});
+
 export const sessionInfoSchema = z.object({
   sessionId: z.string(),
   kind: pathKind,
@@ -69,6 +77,7 @@ export const sessionInfoSchema = z.object({
   bitrateKbps: z.number(),
   startedUnixMs: z.number(),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  display: sessionDisplayInfoSchema.nullable().optional(),
 });
 
 const nullableString = z.string().nullable().default(null);

@@ -44,6 +44,7 @@ function announced(overrides: Partial<AnnouncedStream> = {}): AnnouncedStream {
 function session(stream: AnnouncedStream): GameStreamSession {
   return {
     sessionId: 'launch-1',
+    slot: 0,
     appId: 1,
     appTitle: 'Desktop',
     width: stream.width,

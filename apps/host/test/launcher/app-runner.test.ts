@@ -134,6 +134,27 @@ describe('AppRunner', () => {
     expect(lines.at(-1)).toBe('app "Stubborn": stopped');
   });
 
+  it("starts on a session's own display: its environment over the host's (apps.json env still last), the stop command gets the same", async () => {
+    const script = 'echo "$DISPLAY $WAYLAND_DISPLAY $EXTRA" > env.txt; exec sleep 600';
+    const stopCommand = ['/bin/sh', '-c', 'echo "stop $DISPLAY $WAYLAND_DISPLAY" > stop.txt'];
+    const started = await runner.start(
+      sh('On its display', script, { env: { EXTRA: 'mine' }, stopCommand }),
+      {
+        DISPLAY: ':101',
+        WAYLAND_DISPLAY: 'wayland-pf-1',
+        EXTRA: 'display',
+      },
+    );
+    await until(() => existsSync(file('env.txt')));
+    expect(read('env.txt')).toBe(':101 wayland-pf-1 mine');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^app "On its display" started: pid \d+, \/bin\/sh on DISPLAY :101$/),
+    );
+    await runner.stop('the client quit');
+    expect(read('stop.txt')).toBe('stop :101 wayland-pf-1');
+    expect(alive(started.pid)).toBe(false);
+  });
+
   it('runs the stopCommand first, in the same environment, then signals the app', async () => {
     const script = `trap 'echo term >> order.txt; exit 0' TERM; echo ready > ready.txt; while :; do sleep 0.05; done`;
     const stopCommand = ['/bin/sh', '-c', 'echo "stop $DISPLAY $EXTRA" >> order.txt; echo stopping the game'];

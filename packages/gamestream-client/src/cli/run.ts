@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { leaf } from '@punktfunk/protocol';
 import { type GameStreamApp, GameStreamClient } from '../http-client.js';
+import { rtspPortOf } from '../negotiation.js';
 import { newLaunchKeys, startStreamSession } from '../session.js';
 import type { GsClientArgs } from './args.js';
 import type { GsClientIdentity } from './client-identity.js';
@@ -77,7 +78,8 @@ export async function streamApp(
   if (launch.statusCode !== 200 || leaf(launch, 'gamesession') !== '1') {
     throw new Error(`launch: ${launch.statusCode} ${launch.statusMessage ?? ''}`.trim());
   }
-  const rtspPort = Number(/:(\d+)\/?$/.exec(leaf(launch, 'sessionUrl0') ?? '')?.[1] ?? DEFAULT_RTSP_PORT);
+  // Each session on a host has its own RTSP port: the one sessionUrl0 names.
+  const rtspPort = rtspPortOf(leaf(launch, 'sessionUrl0'), DEFAULT_RTSP_PORT);
   const frames = new FrameCollector(args.codec);
   try {
     const session = await startStreamSession({
