@@ -6,6 +6,7 @@ import type { HelloMessage } from '@punktfunk/protocol';
 import type { EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
+import { sessionDisplayInfo } from '../desktop/display-info.js';
 import { clientLabel } from '../identity/paired-clients.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
@@ -93,6 +94,7 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
       send: { remoteHost: remoteAddress, remotePort: hello.udpPort, key, salt, ...shards(offer) },
       traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
       settings: { capture: desktop.description },
+      display: sessionDisplayInfo(desktop),
     });
   } catch (error) {
     await desktop.close();

@@ -6,6 +6,7 @@ import type {
   CaptureStatus,
   CaptureVerdict,
   HostTelemetrySample,
+  SessionDisplayInfo,
   SessionInfo,
   StatsSample,
   TimelineEvent,
@@ -56,6 +57,14 @@ export const statsSampleSchema = z.object({
   workerCpuPct: figure,
 });
 
+export const sessionDisplayInfoSchema = z.object({
+  mode: z.enum(['desktop', 'virtual']),
+  backend: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  description: z.string(),
+});
+
 export const sessionInfoSchema = z.object({
   sessionId: z.string(),
   kind: pathKind,
@@ -69,6 +78,8 @@ export const sessionInfoSchema = z.object({
   bitrateKbps: z.number(),
   startedUnixMs: z.number(),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  // Absent in recordings saved before displays were per session.
+  display: sessionDisplayInfoSchema.nullable().optional(),
 });
 
 const nullableString = z.string().nullable().default(null);
@@ -184,10 +195,11 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 const schemasMatchTypes: [
   Same<z.output<typeof statsSampleSchema>, StatsSample>,
   Same<z.output<typeof sessionInfoSchema>, SessionInfo>,
+  Same<z.output<typeof sessionDisplayInfoSchema>, SessionDisplayInfo>,
   Same<z.output<typeof captureMetaSchema>, CaptureMeta>,
   Same<z.output<typeof captureStatusSchema>, CaptureStatus>,
   Same<z.output<typeof timelineEventSchema>, TimelineEvent>,
   Same<z.output<typeof hostTelemetrySchema>, HostTelemetrySample>,
   Same<z.output<typeof captureVerdictSchema>, CaptureVerdict>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void schemasMatchTypes;

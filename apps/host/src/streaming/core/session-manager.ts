@@ -8,6 +8,7 @@ import { monotonicUs, releaseFreeMemory } from '@punktfunk/native';
 import type {
   PathKind,
   PendingTimelineEvent,
+  SessionDisplayInfo,
   SessionInfo,
   TimelineEventType,
   WorkerStatsSample,
@@ -58,6 +59,8 @@ export interface StartSessionOptions {
   settings?: SessionInfo['settings'];
   traceOutPath?: string | null;
   sessionId?: string;
+  /** The display the session captures, for /status and the recording; null or absent: not known. */
+  display?: SessionDisplayInfo | null;
 }
 
 export interface StartGameStreamOptions {
@@ -67,6 +70,8 @@ export interface StartGameStreamOptions {
   windowMs: number;
   settings?: SessionInfo['settings'];
   sessionId?: string;
+  /** The display the session captures, for /status and the recording; null or absent: not known. */
+  display?: SessionDisplayInfo | null;
   /** A /resume of a launch that streamed before (the lane says client-resume, not client-connect). */
   resumed?: boolean;
   /** The worker learned the client's address from its first video ping. */
@@ -86,6 +91,7 @@ interface SpawnMeta {
   /** width x height x fps of an engine source; 0 for a replay. */
   pixelRate: number;
   settings: SessionInfo['settings'];
+  display: SessionDisplayInfo | null;
   resumed?: boolean;
   onClient?(address: string): void;
   onEncoderSlow?(slow: EncoderSlow): void;
@@ -152,6 +158,7 @@ export class SessionManager {
         encryption: 'aes-256-gcm',
         ...options.settings,
       },
+      display: options.display ?? null,
     };
     return this.spawn('../pf1/pf1-worker.js', meta, (slot, feedbackPort) => {
       const spec: NativeSessionSpec = {
@@ -180,6 +187,7 @@ export class SessionManager {
       targetBitrateKbps: options.source.bitrateKbps,
       pixelRate: pixelRate(options.source),
       settings: options.settings ?? {},
+      display: options.display ?? null,
       resumed: options.resumed ?? false,
       onClient: options.onClient,
       onEncoderSlow: options.onEncoderSlow,
@@ -387,5 +395,6 @@ function sessionInfo(
     ...info,
     startedUnixMs: Date.now(),
     settings: { ...meta.settings, ...workerSettings },
+    display: meta.display,
   };
 }
