@@ -1,32 +1,86 @@
 // The live charts: the armed capture's last ten minutes, redrawn as samples
 // arrive, each under the event lane (markers, keyframes, bitrate changes).
+// One session: its stage stack and throughput. Several: a line per session
+// in its colour, and a picker to show one of them with its stack.
 import type { StatsSample, TimelineEvent } from '@punktfunk/shared';
 import { createMemo, createSignal, Show } from 'solid-js';
 import { liveRange } from '../../charts/axes.js';
 import { EventLane } from '../../charts/event-lane.js';
 import { latencyConfig } from '../../charts/latency.js';
+import {
+  type SessionRows,
+  sessionLatencyConfig,
+  sessionThroughputConfig,
+} from '../../charts/session-lines.js';
 import { StageLegend } from '../../charts/stage-legend.js';
 import { throughputConfig } from '../../charts/throughput.js';
 import { timeline } from '../../data/series.js';
+import { eventsOf, type SessionPick, samplesOf } from '../../data/sessions.js';
 import { stageNames } from '../../data/summary.js';
-import { LineChart, type PlotInsets } from '../../ui/chart.js';
+import { LineChart, type LineConfig, type PlotInsets } from '../../ui/chart.js';
+import { type PickableSession, SessionPicker } from '../../ui/session-picker.js';
+
+interface ChartsView {
+  /** Several sessions, a line each; false: one session's stack. */
+  perSession: boolean;
+  latency: () => LineConfig;
+  throughput: () => LineConfig;
+  stages: readonly string[];
+}
 
 export function LiveCharts(props: {
   samples: readonly StatsSample[];
   events: readonly TimelineEvent[];
+  /** The sessions that have samples in view, in order, with their colours. */
+  sessions: readonly PickableSession[];
+  pick: SessionPick;
+  onPick: (pick: SessionPick) => void;
+  /** The fps of the picked session (or of the newest sample's). */
   streamFps: number | null;
+  colorOf: (sessionId: string) => string;
 }) {
-  const rows = createMemo(() => timeline(props.samples));
+  const shown = createMemo(() => samplesOf(props.samples, props.pick));
+  const rows = createMemo(() => timeline(shown()));
+  const events = () => eventsOf(props.events, props.pick);
   const range = createMemo(() => {
-    const r = liveRange(rows());
+    const r = liveRange(timeline(props.samples));
     const lastEventS = props.events.length ? props.events[props.events.length - 1]!.tMs / 1000 : 0;
     return { xMin: r.xMin, xMax: Math.max(r.xMax, lastEventS) };
   });
-  const stages = createMemo(() => stageNames(props.samples));
+  const lanes = createMemo<SessionRows[]>(() =>
+    props.sessions.map((s) => ({
+      label: s.label,
+      color: s.color,
+      rows: timeline(props.samples.filter((x) => x.sessionId === s.sessionId)),
+    })),
+  );
+  const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
+  const view = createMemo<ChartsView>(() => {
+    const stages = stageNames(shown());
+    if (props.pick === 'all' && props.sessions.length > 1) {
+      return {
+        perSession: true,
+        stages,
+        latency: () =>
+          sessionLatencyConfig({ lanes: lanes(), which: 'p50', frameBudgetUs: budgetUs(), range: range() }),
+        throughput: () =>
+          sessionThroughputConfig({ lanes: lanes(), streamFps: props.streamFps, range: range() }),
+      };
+    }
+    return {
+      perSession: false,
+      stages,
+      latency: () =>
+        latencyConfig({ rows: rows(), stages, which: 'p50', frameBudgetUs: budgetUs(), range: range() }),
+      throughput: () =>
+        throughputConfig({ rows: rows(), samples: shown(), streamFps: props.streamFps, range: range() }),
+    };
+  });
+  const laneColor = (sessionId: string | null) =>
+    sessionId !== null && props.sessions.length > 1 ? props.colorOf(sessionId) : null;
   // Each lane lines up with the plot area of the chart under it (its axes' widths vary).
   const [latencyInsets, setLatencyInsets] = createSignal<PlotInsets>();
   const [throughputInsets, setThroughputInsets] = createSignal<PlotInsets>();
-  const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
   return (
     <Show
       when={props.samples.length > 0}
@@ -40,48 +94,49 @@ export function LiveCharts(props: {
         </>
       }
     >
+      <Show when={props.sessions.length > 1}>
+        <div class="picker-row">
+          <span class="muted small">Show</span>
+          <SessionPicker
+            sessions={props.sessions}
+            value={props.pick}
+            onChange={props.onPick}
+            testId="live-picker"
+          />
+        </div>
+      </Show>
       <div class="chart-grid">
         <div>
-          <h3 class="chart-title">Latency by stage (p50)</h3>
+          <h3 class="chart-title">
+            {view().perSession ? 'Host latency per session (p50)' : 'Latency by stage (p50)'}
+          </h3>
           <EventLane
-            events={props.events}
+            events={events()}
             range={range()}
             insets={latencyInsets()}
             testId="live-event-lane"
+            sessionColor={laneColor}
           />
           <LineChart
             label="live latency"
             onPlotInsets={setLatencyInsets}
             testId="live-latency"
             height={230}
-            config={() =>
-              latencyConfig({
-                rows: rows(),
-                stages: stages(),
-                which: 'p50',
-                frameBudgetUs: budgetUs(),
-                range: range(),
-              })
-            }
+            config={() => view().latency()}
           />
-          <StageLegend stages={stages()} budget={budgetUs() !== null} compact />
+          <Show when={!view().perSession}>
+            <StageLegend stages={view().stages} budget={budgetUs() !== null} compact />
+          </Show>
         </div>
         <div>
-          <h3 class="chart-title">Throughput</h3>
-          <EventLane events={props.events} range={range()} insets={throughputInsets()} />
+          <h3 class="chart-title">{view().perSession ? 'Throughput per session' : 'Throughput'}</h3>
+          <EventLane events={events()} range={range()} insets={throughputInsets()} sessionColor={laneColor} />
           <LineChart
             label="live throughput"
             onPlotInsets={setThroughputInsets}
             testId="live-throughput"
             height={230}
-            config={() =>
-              throughputConfig({
-                rows: rows(),
-                samples: props.samples,
-                streamFps: props.streamFps,
-                range: range(),
-              })
-            }
+            config={() => view().throughput()}
           />
         </div>
       </div>
