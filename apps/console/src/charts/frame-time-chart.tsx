@@ -31,7 +31,10 @@ function drawAndReport(
     heightPx,
     yMaxMs: scaleTopMs(longestInRange(props.timeline, props.range), props.budgetMs),
     budgetMs: props.budgetMs,
-    episodes: props.timeline.analysis.episodes.map((e) => ({ startS: e.startUs / 1e6, endS: e.endUs / 1e6 })),
+    // The episodes of the sessions drawn (a picked session's only).
+    episodes: props.timeline.analysis.episodes
+      .filter((e) => props.lanes.some((l) => l.sessionIndex === e.sessionIndex))
+      .map((e) => ({ startS: e.startUs / 1e6, endS: e.endUs / 1e6 })),
   };
   const frames = drawFrameTimes(ctx, props.timeline, props.lanes, plot);
   canvas.dataset.frames = String(frames);
@@ -61,6 +64,7 @@ export function FrameTimeChart(props: {
     canvas: () => canvas,
     plot: () => plot,
     timeline: () => props.timeline,
+    shown: (index) => props.lanes.some((l) => l.sessionIndex === index),
     onZoom: (range) => props.onZoom(range),
   });
 

@@ -15,7 +15,11 @@ import {
   timeAxis,
   valueAxis,
 } from './axes.js';
+import { type Figure, figureOptions } from './figures.js';
 import { BUDGET } from './palette.js';
+
+/** Figures told apart by their dash, sessions by their colour. */
+const FIGURE_DASHES: readonly number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
 /** One session's rows (its own timeline, so its line breaks only at its own gaps). */
 export interface SessionRows {
@@ -104,4 +108,23 @@ export function sessionThroughputConfig(opts: {
     }),
   };
   return { type: 'line', data: { datasets }, options };
+}
+
+/** A group of figures (health, network, send cost) of several sessions: colour per session, dash per figure. */
+export function sessionFiguresConfig(opts: {
+  lanes: readonly SessionRows[];
+  figures: readonly Figure[];
+  range: AxisRange;
+  unit: 'ms' | 'count';
+}): LineConfig {
+  const datasets = opts.lanes.flatMap((lane) =>
+    opts.figures.map((f, k) =>
+      line(`${f.label} · ${lane.label}`, lane.color, series(lane.rows, f.pick), {
+        pointRadius: pointRadius(lane.rows),
+        borderDash: FIGURE_DASHES[k % FIGURE_DASHES.length],
+        stepped: opts.unit === 'count' ? 'before' : false,
+      }),
+    ),
+  );
+  return { type: 'line', data: { datasets }, options: figureOptions(opts.unit, opts.range) };
 }

@@ -4,8 +4,8 @@
 // in its colour, and a picker to show one of them with its stack.
 import type { StatsSample, TimelineEvent } from '@punktfunk/shared';
 import { createMemo, createSignal, Show } from 'solid-js';
-import { liveRange } from '../../charts/axes.js';
-import { EventLane } from '../../charts/event-lane.js';
+import { type AxisRange, liveRange } from '../../charts/axes.js';
+import { EventLane, type EventSessionColor } from '../../charts/event-lane.js';
 import { latencyConfig } from '../../charts/latency.js';
 import {
   type SessionRows,
@@ -28,7 +28,7 @@ interface ChartsView {
   stages: readonly string[];
 }
 
-export function LiveCharts(props: {
+interface LiveChartsProps {
   samples: readonly StatsSample[];
   events: readonly TimelineEvent[];
   /** The sessions that have samples in view, in order, with their colours. */
@@ -38,15 +38,12 @@ export function LiveCharts(props: {
   /** The fps of the picked session (or of the newest sample's). */
   streamFps: number | null;
   colorOf: (sessionId: string) => string;
-}) {
+}
+
+/** What the two charts draw: a line per session (all of several), or one session's stack. */
+function createChartsView(props: LiveChartsProps, range: () => AxisRange) {
   const shown = createMemo(() => samplesOf(props.samples, props.pick));
   const rows = createMemo(() => timeline(shown()));
-  const events = () => eventsOf(props.events, props.pick);
-  const range = createMemo(() => {
-    const r = liveRange(timeline(props.samples));
-    const lastEventS = props.events.length ? props.events[props.events.length - 1]!.tMs / 1000 : 0;
-    return { xMin: r.xMin, xMax: Math.max(r.xMax, lastEventS) };
-  });
   const lanes = createMemo<SessionRows[]>(() =>
     props.sessions.map((s) => ({
       label: s.label,
@@ -55,7 +52,7 @@ export function LiveCharts(props: {
     })),
   );
   const budgetUs = () => (props.streamFps ? 1e6 / props.streamFps : null);
-  const view = createMemo<ChartsView>(() => {
+  return createMemo<ChartsView>(() => {
     const stages = stageNames(shown());
     if (props.pick === 'all' && props.sessions.length > 1) {
       return {
@@ -76,11 +73,15 @@ export function LiveCharts(props: {
         throughputConfig({ rows: rows(), samples: shown(), streamFps: props.streamFps, range: range() }),
     };
   });
-  const laneColor = (sessionId: string | null) =>
-    sessionId !== null && props.sessions.length > 1 ? props.colorOf(sessionId) : null;
-  // Each lane lines up with the plot area of the chart under it (its axes' widths vary).
-  const [latencyInsets, setLatencyInsets] = createSignal<PlotInsets>();
-  const [throughputInsets, setThroughputInsets] = createSignal<PlotInsets>();
+}
+
+export function LiveCharts(props: LiveChartsProps) {
+  const range = createMemo(() => {
+    const r = liveRange(timeline(props.samples));
+    const lastEventS = props.events.length ? props.events[props.events.length - 1]!.tMs / 1000 : 0;
+    return { xMin: r.xMin, xMax: Math.max(r.xMax, lastEventS) };
+  });
+  const view = createChartsView(props, range);
   return (
     <Show
       when={props.samples.length > 0}
@@ -105,41 +106,67 @@ export function LiveCharts(props: {
           />
         </div>
       </Show>
-      <div class="chart-grid">
-        <div>
-          <h3 class="chart-title">
-            {view().perSession ? 'Host latency per session (p50)' : 'Latency by stage (p50)'}
-          </h3>
-          <EventLane
-            events={events()}
-            range={range()}
-            insets={latencyInsets()}
-            testId="live-event-lane"
-            sessionColor={laneColor}
-          />
-          <LineChart
-            label="live latency"
-            onPlotInsets={setLatencyInsets}
-            testId="live-latency"
-            height={230}
-            config={() => view().latency()}
-          />
-          <Show when={!view().perSession}>
-            <StageLegend stages={view().stages} budget={budgetUs() !== null} compact />
-          </Show>
-        </div>
-        <div>
-          <h3 class="chart-title">{view().perSession ? 'Throughput per session' : 'Throughput'}</h3>
-          <EventLane events={events()} range={range()} insets={throughputInsets()} sessionColor={laneColor} />
-          <LineChart
-            label="live throughput"
-            onPlotInsets={setThroughputInsets}
-            testId="live-throughput"
-            height={230}
-            config={() => view().throughput()}
-          />
-        </div>
-      </div>
+      <LiveChartGrid
+        view={view()}
+        events={eventsOf(props.events, props.pick)}
+        range={range()}
+        budget={props.streamFps !== null}
+        laneColor={(id) => (id !== null && props.sessions.length > 1 ? props.colorOf(id) : null)}
+      />
     </Show>
+  );
+}
+
+function LiveChartGrid(props: {
+  view: ChartsView;
+  events: readonly TimelineEvent[];
+  range: AxisRange;
+  budget: boolean;
+  laneColor: EventSessionColor;
+}) {
+  // Each lane lines up with the plot area of the chart under it (its axes' widths vary).
+  const [latencyInsets, setLatencyInsets] = createSignal<PlotInsets>();
+  const [throughputInsets, setThroughputInsets] = createSignal<PlotInsets>();
+  return (
+    <div class="chart-grid">
+      <div>
+        <h3 class="chart-title">
+          {props.view.perSession ? 'Host latency per session (p50)' : 'Latency by stage (p50)'}
+        </h3>
+        <EventLane
+          events={props.events}
+          range={props.range}
+          insets={latencyInsets()}
+          testId="live-event-lane"
+          sessionColor={props.laneColor}
+        />
+        <LineChart
+          label="live latency"
+          onPlotInsets={setLatencyInsets}
+          testId="live-latency"
+          height={230}
+          config={() => props.view.latency()}
+        />
+        <Show when={!props.view.perSession}>
+          <StageLegend stages={props.view.stages} budget={props.budget} compact />
+        </Show>
+      </div>
+      <div>
+        <h3 class="chart-title">{props.view.perSession ? 'Throughput per session' : 'Throughput'}</h3>
+        <EventLane
+          events={props.events}
+          range={props.range}
+          insets={throughputInsets()}
+          sessionColor={props.laneColor}
+        />
+        <LineChart
+          label="live throughput"
+          onPlotInsets={setThroughputInsets}
+          testId="live-throughput"
+          height={230}
+          config={() => props.view.throughput()}
+        />
+      </div>
+    </div>
   );
 }

@@ -1,50 +1,16 @@
 // The Performance page: capture control, the live charts while armed, and the
 // saved recordings.
 import type { CaptureMeta, HostStatusResponse, RecordingsListResponse } from '@punktfunk/shared';
-import { createMemo, createSignal, onMount, Show } from 'solid-js';
-import { sessionColor } from '../../charts/palette.js';
+import { createSignal, onMount, Show } from 'solid-js';
 import type { LiveCapture } from '../../data/resources.js';
-import {
-  latestBySession,
-  type SessionPick,
-  sampledSessions,
-  sessionLabel,
-  validPick,
-} from '../../data/sessions.js';
+import { latestBySession } from '../../data/sessions.js';
 import { Link } from '../../providers/router.js';
-import { Card, Notice } from '../../ui/controls.js';
-import { formatDuration, formatMode } from '../../ui/format.js';
-import type { PickableSession } from '../../ui/session-picker.js';
+import { Notice } from '../../ui/controls.js';
+import { formatDuration } from '../../ui/format.js';
 import { CaptureControl } from './capture-control.js';
-import { LiveCharts } from './live-charts.js';
+import { createLiveSessions, LiveCard } from './live-card.js';
 import { RecordingsTable } from './recordings-table.js';
 import { SessionList } from './session-list.js';
-
-/**
- * Sessions' colours on the live view: the n-th session the console saw
- * (still known after it ended, so a colour never moves to another session).
- */
-function createLiveSessions(live: LiveCapture, hostStatus: () => HostStatusResponse | undefined) {
-  const colorOf = (sessionId: string) => {
-    const ids = [...live.sessions().keys()];
-    const known = ids.indexOf(sessionId);
-    if (known >= 0) return sessionColor(known);
-    const running = (hostStatus()?.sessions ?? []).findIndex((s) => s.sessionId === sessionId);
-    return sessionColor(ids.length + Math.max(0, running));
-  };
-  const pickable = createMemo<PickableSession[]>(() =>
-    sampledSessions(live.samples()).map((id) => {
-      const info = live.sessions().get(id);
-      return {
-        sessionId: id,
-        label: info ? sessionLabel(info) : `session ${id}`,
-        color: colorOf(id),
-        detail: info ? `${formatMode(info.width, info.height, info.fps)} ${info.codec}` : undefined,
-      };
-    }),
-  );
-  return { colorOf, pickable };
-}
 
 export function PerformancePage(props: {
   live: LiveCapture;
@@ -65,23 +31,7 @@ export function PerformancePage(props: {
   onMount(() => {
     if (!props.recordings.loading()) void props.recordings.refetch();
   });
-  // The fps of the session the live charts show last, known even after it ended,
-  // so the frame-time and fps reference lines stay while its samples are drawn.
   const liveSessions = createLiveSessions(props.live, () => props.hostStatus);
-  const [picked, setPicked] = createSignal<SessionPick>('all');
-  // A picked session that left the last ten minutes falls back to all.
-  const pick = () =>
-    validPick(
-      picked(),
-      liveSessions.pickable().map((s) => s.sessionId),
-    );
-  const streamFps = () => {
-    const samples = props.live.samples();
-    const last = samples[samples.length - 1];
-    const id = pick() === 'all' ? last?.sessionId : pick();
-    const shown = id ? props.live.sessions().get(id) : undefined;
-    return shown?.fps ?? props.hostStatus?.sessions[0]?.fps ?? null;
-  };
   return (
     <div class="page" data-testid="performance-page">
       <CaptureControl
@@ -107,27 +57,7 @@ export function PerformancePage(props: {
           </Notice>
         )}
       </Show>
-      <Show when={props.live.status()?.armed || props.live.samples().length > 0}>
-        <Card
-          title="Live"
-          testId="live-card"
-          subtitle={
-            props.live.status()?.armed
-              ? 'Last 10 minutes, updated as samples arrive'
-              : 'The capture just saved'
-          }
-        >
-          <LiveCharts
-            samples={props.live.samples()}
-            events={props.live.events()}
-            sessions={liveSessions.pickable()}
-            pick={pick()}
-            onPick={setPicked}
-            streamFps={streamFps()}
-            colorOf={liveSessions.colorOf}
-          />
-        </Card>
-      </Show>
+      <LiveCard live={props.live} hostStatus={props.hostStatus} sessions={liveSessions} />
       <RecordingsTable
         list={props.recordings.list}
         skipped={props.recordings.skipped}
