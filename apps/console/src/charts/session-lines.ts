@@ -21,6 +21,16 @@ import { BUDGET } from './palette.js';
 /** Figures told apart by their dash, sessions by their colour. */
 const FIGURE_DASHES: readonly number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
+/** The legend draws each line's dash (sessions by colour, figures or rates by dash). */
+function lineLegend(options: LineConfig['options']): LineConfig['options'] {
+  const labels = options?.plugins?.legend?.labels;
+  if (labels) {
+    labels.pointStyle = 'line';
+    labels.pointStyleWidth = 22;
+  }
+  return options;
+}
+
 /** One session's rows (its own timeline, so its line breaks only at its own gaps). */
 export interface SessionRows {
   label: string;
@@ -107,7 +117,7 @@ export function sessionThroughputConfig(opts: {
       grace: '15%',
     }),
   };
-  return { type: 'line', data: { datasets }, options };
+  return { type: 'line', data: { datasets }, options: lineLegend(options) };
 }
 
 /** A group of figures (health, network, send cost) of several sessions: colour per session, dash per figure. */
@@ -126,5 +136,5 @@ export function sessionFiguresConfig(opts: {
       }),
     ),
   );
-  return { type: 'line', data: { datasets }, options: figureOptions(opts.unit, opts.range) };
+  return { type: 'line', data: { datasets }, options: lineLegend(figureOptions(opts.unit, opts.range)) };
 }

@@ -5,10 +5,26 @@ import type { SessionInfo, StatsSample, TimelineEvent } from '@punktfunk/shared'
 /** 'all', or one session's id. */
 export type SessionPick = 'all' | (string & {});
 
-/** How a session is named in pickers, legends and lists: its client, else its id; and its path. */
-export function sessionLabel(s: Pick<SessionInfo, 'client' | 'sessionId' | 'kind'>): string {
-  return `${s.client ?? `session ${s.sessionId}`} · ${s.kind}`;
+/**
+ * A client as the host names it, split: its name, and what tells two of that
+ * name apart (the certificate's short fingerprint, "name (ab:cd:…)", or the
+ * address of an unpaired loopback client, "name@127.0.0.1"); null when none.
+ */
+export function splitClient(client: string): { name: string; detail: string | null } {
+  const fingerprint = /^(.+) \(([0-9a-f]{2}(?::[0-9a-f]{2})+)\)$/i.exec(client);
+  if (fingerprint) return { name: fingerprint[1]!, detail: fingerprint[2]! };
+  const address = /^(.+)@([^@]+)$/.exec(client);
+  if (address) return { name: address[1]!, detail: address[2]! };
+  return { name: client, detail: null };
 }
+
+/** How a session is named in pickers and legends: its client's name, else its id. */
+export function sessionLabel(s: Pick<SessionInfo, 'client' | 'sessionId'>): string {
+  return s.client ? splitClient(s.client).name : `session ${s.sessionId}`;
+}
+
+export const pathName = (kind: SessionInfo['kind']): string =>
+  kind === 'native' ? 'punktfunk/1' : 'GameStream';
 
 /** The display a session streams: its description, or "desktop" where the host did not say (older hosts). */
 export function displayText(s: Pick<SessionInfo, 'display'>): string {
@@ -52,4 +68,19 @@ export function latestBySession(samples: readonly StatsSample[]): Map<string, St
 /** A pick that names a session no longer offered falls back to all. */
 export function validPick(pick: SessionPick, offered: readonly string[]): SessionPick {
   return pick === 'all' || offered.includes(pick) ? pick : 'all';
+}
+
+/** Labels for a list of sessions; two of one name are told apart by their session ids. */
+export function sessionLabels(sessions: readonly Pick<SessionInfo, 'client' | 'sessionId'>[]): string[] {
+  const labels = sessions.map(sessionLabel);
+  return labels.map((label, i) =>
+    labels.indexOf(label) !== labels.lastIndexOf(label) ? `${label} (${sessions[i]!.sessionId})` : label,
+  );
+}
+
+/** A session's tooltip line: its full client name, path, mode and codec. */
+export function sessionDetail(
+  s: Pick<SessionInfo, 'client' | 'kind' | 'width' | 'height' | 'fps' | 'codec'>,
+): string {
+  return `${s.client ?? 'unknown client'} · ${pathName(s.kind)} · ${s.width}×${s.height}@${s.fps} ${s.codec}`;
 }

@@ -4,9 +4,14 @@ import type { HostStatusResponse } from '@punktfunk/shared';
 import { createMemo, createSignal, Show } from 'solid-js';
 import { sessionColor } from '../../charts/palette.js';
 import type { LiveCapture } from '../../data/resources.js';
-import { type SessionPick, sampledSessions, sessionLabel, validPick } from '../../data/sessions.js';
+import {
+  type SessionPick,
+  sampledSessions,
+  sessionDetail,
+  sessionLabels,
+  validPick,
+} from '../../data/sessions.js';
 import { Card } from '../../ui/controls.js';
-import { formatMode } from '../../ui/format.js';
 import type { PickableSession } from '../../ui/session-picker.js';
 import { LiveCharts } from './live-charts.js';
 
@@ -22,17 +27,15 @@ export function createLiveSessions(live: LiveCapture, hostStatus: () => HostStat
     const running = (hostStatus()?.sessions ?? []).findIndex((s) => s.sessionId === sessionId);
     return sessionColor(ids.length + Math.max(0, running));
   };
-  const pickable = createMemo<PickableSession[]>(() =>
-    sampledSessions(live.samples()).map((id) => {
+  const pickable = createMemo<PickableSession[]>(() => {
+    const ids = sampledSessions(live.samples());
+    const infos = ids.map((id) => live.sessions().get(id) ?? { sessionId: id, client: null });
+    const labels = sessionLabels(infos);
+    return ids.map((id, i) => {
       const info = live.sessions().get(id);
-      return {
-        sessionId: id,
-        label: info ? sessionLabel(info) : `session ${id}`,
-        color: colorOf(id),
-        detail: info ? `${formatMode(info.width, info.height, info.fps)} ${info.codec}` : undefined,
-      };
-    }),
-  );
+      return { sessionId: id, label: labels[i]!, color: colorOf(id), detail: info && sessionDetail(info) };
+    });
+  });
   return { colorOf, pickable };
 }
 

@@ -59,7 +59,8 @@ function createChartsView(props: LiveChartsProps, range: () => AxisRange) {
         perSession: true,
         stages,
         latency: () =>
-          sessionLatencyConfig({ lanes: lanes(), which: 'p50', frameBudgetUs: budgetUs(), range: range() }),
+          // Sessions at different fps have different frame times: no one budget line.
+          sessionLatencyConfig({ lanes: lanes(), which: 'p50', frameBudgetUs: null, range: range() }),
         throughput: () =>
           sessionThroughputConfig({ lanes: lanes(), streamFps: props.streamFps, range: range() }),
       };

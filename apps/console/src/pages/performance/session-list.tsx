@@ -3,7 +3,7 @@
 // and End (after a confirmation; the host's refusal is shown in the row).
 import type { SessionInfo, StatsSample } from '@punktfunk/shared';
 import { createSignal, For, Show } from 'solid-js';
-import { displayText } from '../../data/sessions.js';
+import { displayText, pathName, splitClient } from '../../data/sessions.js';
 import { useHost } from '../../providers/host.js';
 import { ActionError, createAction } from '../../ui/action.js';
 import { Button, Card, Confirm } from '../../ui/controls.js';
@@ -42,11 +42,14 @@ function SessionRow(props: {
     <tr data-testid="session-row" data-id={s().sessionId}>
       <td>
         <span class="session-dot" style={{ background: props.color }} />
-        <b>{s().client ?? 'unknown client'}</b>
-        <div class="muted small">session {s().sessionId}</div>
+        <b title={s().client ?? undefined}>{s().client ? splitClient(s().client!).name : 'unknown client'}</b>
+        <div class="muted small">
+          {s().client && splitClient(s().client!).detail ? `${splitClient(s().client!).detail} · ` : ''}
+          session {s().sessionId}
+        </div>
       </td>
       <td>
-        <span class="kind-plain">{s().kind === 'native' ? 'punktfunk/1' : 'GameStream'}</span>
+        <span class="kind-plain">{pathName(s().kind)}</span>
       </td>
       <td data-testid="session-mode">{formatMode(s().width, s().height, s().fps)}</td>
       <td>
@@ -81,8 +84,9 @@ export function SessionList(props: {
   const [ending, setEnding] = createSignal<SessionInfo | null>(null);
   const end = async (s: SessionInfo) => {
     setEnding(null);
-    const ok = await action.run(`The host did not end ${s.client ?? s.sessionId}`, () =>
-      host.api.endSession(s.sessionId),
+    const ok = await action.run(
+      `The host did not end ${s.client ? splitClient(s.client).name : s.sessionId}`,
+      () => host.api.endSession(s.sessionId),
     );
     if (ok) props.onEnded();
   };
@@ -130,21 +134,28 @@ export function SessionList(props: {
         <ActionError action={action} />
       </div>
       <Show when={ending()}>
-        {(s) => (
-          <Confirm
-            title="End this session?"
-            confirmLabel="End session"
-            onCancel={() => setEnding(null)}
-            onConfirm={() => end(s())}
-          >
-            <p>
-              <b>{s().client ?? s().sessionId}</b> ({s().kind === 'native' ? 'punktfunk/1' : 'GameStream'},{' '}
-              {formatMode(s().width, s().height, s().fps)}) stops streaming now. A GameStream client's app is
-              quit as by its own quit; a punktfunk/1 client is told the stream ended. Other sessions go on.
-            </p>
-          </Confirm>
-        )}
+        {(s) => <EndConfirm session={s()} onCancel={() => setEnding(null)} onConfirm={() => end(s())} />}
       </Show>
     </Card>
+  );
+}
+
+function EndConfirm(props: { session: SessionInfo; onCancel: () => void; onConfirm: () => unknown }) {
+  return (
+    <Confirm
+      title="End this session?"
+      confirmLabel="End session"
+      onCancel={props.onCancel}
+      onConfirm={props.onConfirm}
+    >
+      <p>
+        <b>{props.session.client ?? props.session.sessionId}</b> ({pathName(props.session.kind)},{' '}
+        {formatMode(props.session.width, props.session.height, props.session.fps)}) stops streaming now.{' '}
+        {props.session.kind === 'native'
+          ? 'The client is told the stream ended.'
+          : 'Its app is quit, as by the client’s own quit.'}{' '}
+        The other sessions go on.
+      </p>
+    </Confirm>
   );
 }

@@ -4,7 +4,7 @@ import { type CaptureMeta, GAMESTREAM_STAGES, NATIVE_STAGES } from '@punktfunk/s
 import type { FrameLane } from '../../charts/frame-time-draw.js';
 import { sessionColor } from '../../charts/palette.js';
 import type { FrameTimeline } from '../../data/frames.js';
-import { sessionLabel } from '../../data/sessions.js';
+import { sessionLabels } from '../../data/sessions.js';
 
 export interface SessionLane extends FrameLane {
   label: string;
@@ -12,6 +12,7 @@ export interface SessionLane extends FrameLane {
 }
 
 export function sessionLanes(meta: CaptureMeta, timeline: FrameTimeline): SessionLane[] {
+  const labels = sessionLabels(meta.sessions);
   return timeline.sessionIndexes.map((index) => {
     const session = meta.sessions[index];
     const kind = session?.kind ?? meta.kind ?? 'native';
@@ -19,7 +20,7 @@ export function sessionLanes(meta: CaptureMeta, timeline: FrameTimeline): Sessio
       sessionIndex: index,
       // By its index in meta.sessions: the same colour in every card of the page.
       color: sessionColor(index),
-      label: session ? sessionLabel(session) : `session ${index}`,
+      label: labels[index] ?? `session ${index}`,
       stageNames: kind === 'gamestream' ? GAMESTREAM_STAGES : NATIVE_STAGES,
     };
   });

@@ -21,7 +21,13 @@ function timelineErrorText(error: unknown): string {
   return errorText(error).replace(/\.$/, '');
 }
 
-function FrameLegend(props: { lanes: readonly SessionLane[]; budgetMs: number | null; several: boolean }) {
+function FrameLegend(props: {
+  lanes: readonly SessionLane[];
+  budgetMs: number | null;
+  several: boolean;
+  /** The budget is the fastest of several sessions' (all shown at different fps). */
+  fastest: boolean;
+}) {
   return (
     <div class="legend-row">
       <For each={props.lanes}>
@@ -35,7 +41,7 @@ function FrameLegend(props: { lanes: readonly SessionLane[]; budgetMs: number | 
       <Show when={props.budgetMs !== null}>
         <span class="legend-item" title={BUDGET.text}>
           <span class="legend-dash" style={{ 'border-color': BUDGET.color }} />
-          budget {props.budgetMs!.toFixed(1)} ms
+          budget {props.budgetMs!.toFixed(1)} ms{props.fastest ? ' (the fastest session’s)' : ''}
         </span>
         <span class="legend-item" title="two frame times: a frame was missed">
           <span class="legend-dash" style={{ 'border-color': '#fb923c' }} />2 × budget
@@ -60,7 +66,12 @@ function LoadedFrames(props: {
   const laneOf = (index: number) => allLanes().find((l) => l.sessionIndex === index);
   return (
     <>
-      <FrameLegend lanes={lanes()} budgetMs={budgetMs()} several={props.scope.several} />
+      <FrameLegend
+        lanes={lanes()}
+        budgetMs={budgetMs()}
+        several={props.scope.several}
+        fastest={lanes().length > 1 && new Set(lanes().map((l) => laneFps(props.meta, l))).size > 1}
+      />
       <EventLane
         events={props.scope.events(props.events)}
         range={props.view.range()}
@@ -167,3 +178,5 @@ export function FrameTimesCard(props: {
     </Card>
   );
 }
+
+const laneFps = (meta: CaptureMeta, lane: SessionLane) => meta.sessions[lane.sessionIndex]?.fps ?? null;

@@ -9,11 +9,10 @@ import type { SessionRows } from '../../charts/session-lines.js';
 import { frameFigures } from '../../data/frame-figures.js';
 import { createFrameTimeline } from '../../data/resources.js';
 import { timeline as sampleTimeline } from '../../data/series.js';
-import type { SessionPick } from '../../data/sessions.js';
+import { type SessionPick, sessionDetail } from '../../data/sessions.js';
 import { useHost } from '../../providers/host.js';
 import { DrawGroup } from '../../ui/chart.js';
 import { Notice } from '../../ui/controls.js';
-import { formatMode } from '../../ui/format.js';
 import { SessionPicker } from '../../ui/session-picker.js';
 import { type ChartScope, RecordingCharts } from './charts.js';
 import { FrameTimesCard } from './frame-times-card.js';
@@ -28,7 +27,7 @@ function RecordingPicker(props: { scope: SessionScope; onPick: (pick: SessionPic
       sessionId: s.sessionId,
       label: props.scope.label(i),
       color: props.scope.colorOf(i),
-      detail: `${formatMode(s.width, s.height, s.fps)} ${s.codec}`,
+      detail: sessionDetail(s),
     }));
   return (
     <div class="picker-row recording-picker">
@@ -49,7 +48,9 @@ function chartScope(capture: Capture, scope: SessionScope): ChartScope {
           rows: sampleTimeline(capture.samples.filter((x) => x.sessionId === s.sessionId)),
         }))
       : null;
-  return { samples, rows: sampleTimeline(samples), lanes, fps: scope.fps };
+  // Sessions at different fps share no one frame time (no budget line then).
+  const mixedFps = lanes !== null && new Set(scope.sessions.map((s) => s.fps)).size > 1;
+  return { samples, rows: sampleTimeline(samples), lanes, fps: mixedFps ? null : scope.fps };
 }
 
 export function RecordingTimeline(props: { capture: Capture; onAllDrawn: () => void }) {

@@ -3,7 +3,7 @@
 // same on the frame-time chart, the lanes, the lists and the settings.
 import type { Capture, SessionInfo, StatsSample, TimelineEvent } from '@punktfunk/shared';
 import { sessionColor } from '../../charts/palette.js';
-import { eventsOf, type SessionPick, samplesOf, sessionLabel } from '../../data/sessions.js';
+import { eventsOf, type SessionPick, samplesOf, sessionLabels } from '../../data/sessions.js';
 
 export interface SessionScope {
   pick: SessionPick;
@@ -20,7 +20,7 @@ export interface SessionScope {
   shows(index: number): boolean;
   samples(samples: readonly StatsSample[]): readonly StatsSample[];
   events(events: readonly TimelineEvent[]): readonly TimelineEvent[];
-  /** The picked session's fps, else the recording's. */
+  /** The picked session's fps; with all of several the fastest one's; else the recording's. */
   fps: number | null;
 }
 
@@ -31,16 +31,14 @@ export function sessionScope(capture: Capture, pick: SessionPick): SessionScope 
   const effective: SessionPick = index === null ? 'all' : pick;
   const several = sessions.length > 1;
   const indexOf = new Map(sessions.map((s, i) => [s.sessionId, i]));
+  const labels = sessionLabels(sessions);
   return {
     pick: effective,
     index,
     several,
     sessions,
     colorOf: sessionColor,
-    label: (i) => {
-      const s = sessions[i];
-      return s ? sessionLabel(s) : `session ${i}`;
-    },
+    label: (i) => labels[i] ?? `session ${i}`,
     eventColor: (sessionId) => {
       if (!several || sessionId === null) return null;
       const i = indexOf.get(sessionId);
@@ -49,6 +47,11 @@ export function sessionScope(capture: Capture, pick: SessionPick): SessionScope 
     shows: (i) => index === null || i === index,
     samples: (samples) => samplesOf(samples, effective),
     events: (events) => eventsOf(events, effective),
-    fps: (index === null ? null : sessions[index]?.fps) ?? capture.meta.fps ?? sessions[0]?.fps ?? null,
+    // All of several: the fastest session's (the strictest frame time) for the budget lines.
+    fps:
+      (index === null ? (several ? Math.max(...sessions.map((s) => s.fps)) : null) : sessions[index]?.fps) ??
+      capture.meta.fps ??
+      sessions[0]?.fps ??
+      null,
   };
 }

@@ -49,6 +49,13 @@ export function SummaryCard(props: {
           onPick={props.onPick}
         />
       </Show>
+      <Show when={props.scope.several}>
+        <h3 class="summary-scope" data-testid="summary-scope">
+          {props.scope.index === null
+            ? 'All sessions (per frame: the worst session’s figure)'
+            : props.scope.label(props.scope.index)}
+        </h3>
+      </Show>
       <Show when={props.frames}>{(f) => <FrameFigureStats figures={f()} />}</Show>
       <div class="stat-row">
         <Stat label="fps average" value={formatNumber(summary().averageFps, 1)} testId="sum-fps" />
