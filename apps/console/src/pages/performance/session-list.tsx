@@ -43,7 +43,7 @@ function SessionRow(props: {
       <td>
         <span class="session-dot" style={{ background: props.color }} />
         <b title={s().client ?? undefined}>{s().client ? splitClient(s().client!).name : 'unknown client'}</b>
-        <div class="muted small">
+        <div class="muted small nowrap">
           {s().client && splitClient(s().client!).detail ? `${splitClient(s().client!).detail} · ` : ''}
           session {s().sessionId}
         </div>
