@@ -13,6 +13,7 @@ import {
   newConfigDir,
   type RunningHost,
   runClient,
+  spawnGameStreamClient,
   startHost,
 } from '@punktfunk/test-support';
 import type { Page } from 'playwright-core';
@@ -32,14 +33,21 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 /** The two clients: names, modes; each streams until ended (or 90 s). */
-const CLIENTS = [
+const CLIENTS: readonly ClientMode[] = [
   { name: 'living-room', width: 640, height: 360, fps: 30 },
   { name: 'steam-deck', width: 512, height: 288, fps: 20 },
-] as const;
+];
 const runs: Promise<ClientRun>[] = [];
 let recordingId = '';
 
-function stream(c: (typeof CLIENTS)[number], seconds: number): Promise<ClientRun> {
+interface ClientMode {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+function stream(c: ClientMode, seconds: number): Promise<ClientRun> {
   const args = ['--host', '127.0.0.1', '--port', String(host.nativePort), '--seconds', String(seconds)];
   const mode = ['--width', String(c.width), '--height', String(c.height), '--fps', String(c.fps)];
   return runClient([...args, ...mode, '--name', c.name, '--json'], {
@@ -147,6 +155,7 @@ describe('two sessions in the console', () => {
     expect((await status()).sessions.map((s) => s.sessionId)).toEqual([deck]);
     expect(await sampleCount(deck)).toBeGreaterThan(samplesBefore);
     await expect(page.getByTestId('session-row').count()).resolves.toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'sessions-04-one-left');
   }, 60_000);
 
@@ -265,6 +274,32 @@ describe('the recording of the two sessions', () => {
       'Host latency per session',
     );
   }, 60_000);
+});
+
+describe('both paths at once', () => {
+  it('a GameStream session beside a punktfunk/1 one: each with its path; End quits the GameStream app only', async () => {
+    const office: ClientMode = { name: 'office', width: 640, height: 360, fps: 30 };
+    runs.push(stream(office, 90));
+    // gs-client pairs on its first run (the PIN entered through the API, as the operator would), then launches.
+    const gs = spawnGameStreamClient(host, join(configDir, 'gs-client'), 90);
+    await page.goto(`${new URL(host.apiBase).origin}/`);
+    await page.getByTestId('session-row').nth(1).waitFor({ timeout: 60_000 });
+    const gsRow = page.locator('[data-testid=session-row]', { hasText: 'GameStream' });
+    await expect(gsRow.getByTestId('session-mode').textContent()).resolves.toBe('640×360@30');
+    // The GameStream path may not say its display yet: "desktop" then.
+    await expect(gsRow.getByTestId('session-display').textContent()).resolves.toMatch(/^desktop/);
+    await expect(row('office').textContent()).resolves.toContain('punktfunk/1');
+    await screenshotOf(page.getByTestId('sessions'), 'sessions-08-both-paths');
+    const officeId = listedId(await status(), 'office');
+    await gsRow.getByTestId('end-session').click();
+    await expect(page.getByRole('dialog').textContent()).resolves.toContain('Its app is quit');
+    await page.getByTestId('confirm').click();
+    await gsRow.waitFor({ state: 'detached', timeout: 15_000 });
+    expect(host.output()).toMatch(/GameStream: the operator ended the session of /);
+    await gs.exited;
+    expect((await status()).sessions.map((s) => s.sessionId)).toEqual([officeId]);
+    expect((await host.api(`/sessions/${officeId}`, { method: 'DELETE' })).status).toBe(204);
+  }, 120_000);
 });
 
 function listedId(s: HostStatusResponse, client: string): string {
