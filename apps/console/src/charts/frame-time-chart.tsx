@@ -3,7 +3,7 @@
 // axis, double-click to see everything again; the tooltip names the frame
 // nearest the cursor. Reports data-drawn, data-frames (frames in view) and
 // data-draw-ms on its canvas for tests and the benchmark.
-import { createEffect, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, onMount, Show } from 'solid-js';
 import type { FrameTimeline } from '../data/frames.js';
 import { createCanvasSize } from './canvas-size.js';
 import { createFrameChartPointer } from './frame-chart-pointer.js';
@@ -60,11 +60,13 @@ export function FrameTimeChart(props: {
   const size = createCanvasSize(() => box);
   const heightPx = () => props.heightPx ?? 280;
   let plot: FramePlot | null = null;
+  const drawnSessions = createMemo(() => new Set(props.lanes.map((l) => l.sessionIndex)));
   const pointer = createFrameChartPointer({
     canvas: () => canvas,
     plot: () => plot,
     timeline: () => props.timeline,
-    shown: (index) => props.lanes.some((l) => l.sessionIndex === index),
+    // Looked up per frame while hovering: a set, not a search of the lanes.
+    shown: (index) => drawnSessions().has(index),
     onZoom: (range) => props.onZoom(range),
   });
 
