@@ -120,6 +120,7 @@ function SignedIn() {
             <PerformancePage
               live={live}
               hostStatus={settled(hostStatus)}
+              onSessionsChanged={() => void refetchHostStatus()}
               recordings={{
                 list: () => settled(recordings)?.recordings,
                 skipped: () => settled(recordings)?.skipped ?? [],

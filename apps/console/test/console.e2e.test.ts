@@ -114,7 +114,7 @@ describe('web console, end to end', () => {
       undefined,
       { timeout: 30_000 },
     );
-    await page.getByTestId('sessions').getByText('native').waitFor();
+    await page.getByTestId('sessions').getByText('punktfunk/1').waitFor();
     // The desktop the streams show, in one line under the sessions.
     await page
       .getByTestId('desktop-line')
@@ -261,12 +261,12 @@ describe('web console, end to end', () => {
     rmSync(fifo);
   });
 
-  it("ends a client's stream from the session chip, after a second click", async () => {
+  it("ends a client's stream from the sessions list, after a confirmation", async () => {
     const client = stream(60);
-    const chip = page.getByTestId('session-chip').first();
-    await chip.waitFor({ timeout: 30_000 });
-    await chip.getByTestId('end-session').click();
-    await chip.getByTestId('confirm-end-session').click();
+    const row = page.getByTestId('session-row').first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByTestId('end-session').click();
+    await page.getByTestId('confirm').click();
     await page.getByTestId('sessions').getByText('No session is streaming').waitFor({ timeout: 15_000 });
     // The client was told the stream is over: it exits long before its 60 s.
     const startedWaitingMs = Date.now();

@@ -61,6 +61,17 @@ describe('min/max decimation', () => {
     expect(timeline.frameMs[index]).toBeCloseTo(120, 0);
     expect(nearestFrame(input, toPx, 100, 200, { x: 0, y: 0 })).toBe(-1);
   });
+
+  it('never names a frame of a session not drawn (a picked session only)', () => {
+    const toPx = (t: number, ms: number) => ({ x: (t - 0) * 10, y: 300 - ms });
+    const cursor = { x: 32, y: 300 - 120 };
+    const stall = nearestFrame(input, toPx, 0, 24, cursor);
+    const stallSession = timeline.columns.sessionIndex[stall]!;
+    const other = nearestFrame(input, toPx, 0, 24, cursor, 4, (i) => i !== stallSession);
+    expect(other).toBeGreaterThanOrEqual(0);
+    expect(timeline.columns.sessionIndex[other]).not.toBe(stallSession);
+    expect(timeline.frameMs[other]).toBeLessThan(120);
+  });
 });
 
 describe('histogram and figures', () => {

@@ -15,7 +15,12 @@ interface Mark {
   leftPx: number;
   type: string;
   events: TimelineEvent[];
+  /** The colour of the session the events belong to; null for host-wide ones or one session. */
+  sessionColor: string | null;
 }
+
+/** A session's colour on the lane; null when the lane does not tell sessions apart. */
+export type EventSessionColor = (sessionId: string | null) => string | null;
 
 /** The plot's insets in the box: the frame-time chart's by default, a Chart.js chart's on the live view. */
 export interface LaneInsets {
@@ -30,6 +35,7 @@ function groupMarks(
   range: TimeRangeS,
   widthPx: number,
   insets: LaneInsets,
+  sessionColor: EventSessionColor,
 ): Mark[] {
   const byKey = new Map<string, Mark>();
   const plotPx = Math.max(1, widthPx - insets.leftPx - insets.rightPx);
@@ -38,10 +44,12 @@ function groupMarks(
     const tS = e.tMs / 1000;
     if (tS < range.xMin || tS > range.xMax) continue;
     const x = insets.leftPx + ((tS - range.xMin) / spanS) * plotPx;
-    const key = `${e.type}@${Math.round(x / GROUP_PX)}`;
+    // Sessions' events stay apart (each mark in its session's colour).
+    const color = sessionColor(e.sessionId);
+    const key = `${e.type}@${Math.round(x / GROUP_PX)}@${color}`;
     const mark = byKey.get(key);
     if (mark) mark.events.push(e);
-    else byKey.set(key, { leftPx: x, type: e.type, events: [e] });
+    else byKey.set(key, { leftPx: x, type: e.type, events: [e], sessionColor: color });
   }
   return [...byKey.values()];
 }
@@ -76,11 +84,15 @@ export function EventLane(props: {
   range: TimeRangeS;
   insets?: LaneInsets;
   testId?: string;
+  /** With several sessions: each event's session colour, drawn under its mark. */
+  sessionColor?: EventSessionColor;
 }) {
   let box!: HTMLDivElement;
   const size = createCanvasSize(() => box);
   const insets = () => props.insets ?? FRAME_CHART_INSETS;
-  const marks = createMemo(() => groupMarks(props.events, props.range, size.widthPx(), insets()));
+  const marks = createMemo(() =>
+    groupMarks(props.events, props.range, size.widthPx(), insets(), props.sessionColor ?? (() => null)),
+  );
   const [hovered, setHovered] = createSignal<Mark | null>(null);
   return (
     <div class="event-lane" ref={box} data-testid={props.testId ?? 'event-lane'}>
@@ -97,7 +109,12 @@ export function EventLane(props: {
             class="event-mark"
             data-testid="event-mark"
             data-type={mark.type}
-            style={{ left: `${mark.leftPx}px`, color: eventLook(mark.type).color }}
+            data-session-color={mark.sessionColor ?? undefined}
+            style={{
+              left: `${mark.leftPx}px`,
+              color: eventLook(mark.type).color,
+              ...(mark.sessionColor ? { 'border-bottom': `2px solid ${mark.sessionColor}` } : {}),
+            }}
             aria-label={mark.events[0]!.summary}
             onMouseEnter={() => setHovered(mark)}
             onMouseLeave={() => setHovered(null)}

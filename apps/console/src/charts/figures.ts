@@ -74,18 +74,19 @@ export function figuresConfig(opts: {
       stepped: opts.unit === 'count' ? 'before' : false,
     }),
   );
-  const format = opts.unit === 'ms' ? (v: number) => formatMs(v, 1) : (v: number) => formatNumber(v, 0);
+  return { type: 'line', data: { datasets }, options: figureOptions(opts.unit, opts.range) };
+}
+
+/** Tooltips and axes of a figures chart (one line per figure, or per figure and session). */
+export function figureOptions(unit: 'ms' | 'count', range: AxisRange): LineConfig['options'] {
+  const format = unit === 'ms' ? (v: number) => formatMs(v, 1) : (v: number) => formatNumber(v, 0);
   const options = baseOptions(
-    (item) => (opts.unit === 'ms' ? formatMs(item.parsed.y) : `${formatNumber(item.parsed.y, 0)} / window`),
+    (item) => (unit === 'ms' ? formatMs(item.parsed.y) : `${formatNumber(item.parsed.y, 0)} / window`),
     true,
   )!;
   options.scales = {
-    x: timeAxis(opts.range),
-    y: valueAxis(
-      format,
-      opts.unit === 'ms' ? 'time' : 'per window',
-      opts.unit === 'count' ? { suggestedMax: 4 } : {},
-    ),
+    x: timeAxis(range),
+    y: valueAxis(format, unit === 'ms' ? 'time' : 'per window', unit === 'count' ? { suggestedMax: 4 } : {}),
   };
-  return { type: 'line', data: { datasets }, options };
+  return options;
 }

@@ -14,6 +14,8 @@ export function createFrameChartPointer(opts: {
   canvas: () => HTMLCanvasElement;
   plot: () => FramePlot | null;
   timeline: () => FrameTimeline;
+  /** The sessions drawn, by index. */
+  shown: (sessionIndex: number) => boolean;
   onZoom: (range: TimeRangeS) => void;
 }) {
   const [hovered, setHovered] = createSignal<HoveredFrame | null>(null);
@@ -30,6 +32,8 @@ export function createFrameChartPointer(opts: {
       p.range.xMin,
       p.range.xMax,
       cursor,
+      4,
+      opts.shown,
     );
     if (index < 0) return setHovered(null);
     const flip = cursor.x > p.widthPx - TOOLTIP_WIDTH_PX - 10;

@@ -65,6 +65,8 @@ export function nearestFrame(
   xMaxS: number,
   cursor: { x: number; y: number },
   reachPx = 4,
+  /** The sessions drawn (by index); a hidden session's frame is never named. */
+  shown: ((sessionIndex: number) => boolean) | null = null,
 ): number {
   let best = -1;
   let bestDist = Number.POSITIVE_INFINITY;
@@ -72,6 +74,7 @@ export function nearestFrame(
     const t = input.tS[i]!;
     const ms = input.frameMs[i]!;
     if (t < xMinS || t > xMaxS || Number.isNaN(ms)) continue;
+    if (shown && !shown(input.sessionIndex[i]!)) continue;
     const p = toPx(t, ms);
     const dx = Math.abs(p.x - cursor.x);
     // Far in x counts far more than far in y, so outside the reach the nearest in time wins.

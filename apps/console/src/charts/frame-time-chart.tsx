@@ -3,7 +3,7 @@
 // axis, double-click to see everything again; the tooltip names the frame
 // nearest the cursor. Reports data-drawn, data-frames (frames in view) and
 // data-draw-ms on its canvas for tests and the benchmark.
-import { createEffect, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, onMount, Show } from 'solid-js';
 import type { FrameTimeline } from '../data/frames.js';
 import { createCanvasSize } from './canvas-size.js';
 import { createFrameChartPointer } from './frame-chart-pointer.js';
@@ -31,7 +31,10 @@ function drawAndReport(
     heightPx,
     yMaxMs: scaleTopMs(longestInRange(props.timeline, props.range), props.budgetMs),
     budgetMs: props.budgetMs,
-    episodes: props.timeline.analysis.episodes.map((e) => ({ startS: e.startUs / 1e6, endS: e.endUs / 1e6 })),
+    // The episodes of the sessions drawn (a picked session's only).
+    episodes: props.timeline.analysis.episodes
+      .filter((e) => props.lanes.some((l) => l.sessionIndex === e.sessionIndex))
+      .map((e) => ({ startS: e.startUs / 1e6, endS: e.endUs / 1e6 })),
   };
   const frames = drawFrameTimes(ctx, props.timeline, props.lanes, plot);
   canvas.dataset.frames = String(frames);
@@ -57,10 +60,13 @@ export function FrameTimeChart(props: {
   const size = createCanvasSize(() => box);
   const heightPx = () => props.heightPx ?? 280;
   let plot: FramePlot | null = null;
+  const drawnSessions = createMemo(() => new Set(props.lanes.map((l) => l.sessionIndex)));
   const pointer = createFrameChartPointer({
     canvas: () => canvas,
     plot: () => plot,
     timeline: () => props.timeline,
+    // Looked up per frame while hovering: a set, not a search of the lanes.
+    shown: (index) => drawnSessions().has(index),
     onZoom: (range) => props.onZoom(range),
   });
 

@@ -45,3 +45,12 @@ export function alpha(hex: string, a: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }
+
+/**
+ * One colour per session, the same in every chart, list and lane of a page:
+ * a recording's session n (its index in meta.sessions), or on the live view
+ * the n-th session the console saw.
+ */
+export function sessionColor(index: number): string {
+  return SERIES_COLORS[((index % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length]!;
+}

@@ -35,7 +35,12 @@ export function VerdictBadge(props: { verdict: CaptureVerdict | null }) {
 }
 
 /** The badge and every reason, per session when several ran. */
-export function VerdictDetails(props: { verdict: CaptureVerdict; sessionLabel: (id: string) => string }) {
+export function VerdictDetails(props: {
+  verdict: CaptureVerdict;
+  sessionLabel: (id: string) => string;
+  /** The session's colour on the page; null or absent: none shown. */
+  sessionColor?: (id: string) => string | null;
+}) {
   const several = () => props.verdict.sessions.length > 1;
   return (
     <div class="verdict-details" data-testid="verdict-details">
@@ -52,6 +57,9 @@ export function VerdictDetails(props: { verdict: CaptureVerdict; sessionLabel: (
           <For each={props.verdict.sessions}>
             {(s) => (
               <li>
+                <Show when={props.sessionColor?.(s.sessionId)}>
+                  {(color) => <span class="session-dot" style={{ background: color() }} />}
+                </Show>
                 <b>{props.sessionLabel(s.sessionId)}</b>: {s.level}
                 {s.reasons.length ? ` — ${s.reasons.join('; ')}` : ''}
               </li>

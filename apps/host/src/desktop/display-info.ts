@@ -1,10 +1,12 @@
-// How /status and a capture's session list describe the display a session
-// streams: what a virtual display says of itself, else the opened desktop's
-// backend, size and description.
+// What /api/v1/status and a recording say about a session's display: the
+// opened desktop's own account when it has one (a virtual display names its
+// backend and mode), else the shared desktop it captures.
 import type { SessionDisplayInfo } from '@punktfunk/shared';
 import type { OpenedDesktop } from './desktop-source.js';
 
-export function sessionDisplayInfo(desktop: OpenedDesktop): SessionDisplayInfo {
+export function sessionDisplayInfo(
+  desktop: Pick<OpenedDesktop, 'displayInfo' | 'backend' | 'size' | 'description'>,
+): SessionDisplayInfo {
   if (desktop.displayInfo) return desktop.displayInfo;
   return {
     mode: 'desktop',

@@ -6,6 +6,7 @@ import type {
   CaptureStatus,
   CaptureVerdict,
   HostTelemetrySample,
+  SessionDisplayInfo,
   SessionInfo,
   StatsSample,
   TimelineEvent,
@@ -77,6 +78,7 @@ export const sessionInfoSchema = z.object({
   bitrateKbps: z.number(),
   startedUnixMs: z.number(),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  // Absent in recordings saved before displays were per session.
   display: sessionDisplayInfoSchema.nullable().optional(),
 });
 
@@ -193,10 +195,11 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 const schemasMatchTypes: [
   Same<z.output<typeof statsSampleSchema>, StatsSample>,
   Same<z.output<typeof sessionInfoSchema>, SessionInfo>,
+  Same<z.output<typeof sessionDisplayInfoSchema>, SessionDisplayInfo>,
   Same<z.output<typeof captureMetaSchema>, CaptureMeta>,
   Same<z.output<typeof captureStatusSchema>, CaptureStatus>,
   Same<z.output<typeof timelineEventSchema>, TimelineEvent>,
   Same<z.output<typeof hostTelemetrySchema>, HostTelemetrySample>,
   Same<z.output<typeof captureVerdictSchema>, CaptureVerdict>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void schemasMatchTypes;

@@ -1,5 +1,5 @@
-// The capture card: arm and stop, what is recording now, and the sessions
-// streaming.
+// The capture card: arm and stop, what is recording now, and the desktop
+// the streams show (the sessions themselves: session-list.tsx).
 import {
   type CaptureMeta,
   type DesktopStatus,
@@ -7,12 +7,12 @@ import {
   MAX_CAPTURE_SAMPLES,
   type SessionInfo,
 } from '@punktfunk/shared';
-import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { createSignal, onCleanup, Show } from 'solid-js';
 import type { LiveCapture } from '../../data/resources.js';
 import { useHost } from '../../providers/host.js';
 import { ActionError, createAction } from '../../ui/action.js';
 import { Button, Card, Notice, Stat } from '../../ui/controls.js';
-import { formatDuration, formatMode } from '../../ui/format.js';
+import { formatDuration } from '../../ui/format.js';
 import { MarkerButton } from './marker-button.js';
 
 function useNow(intervalMs: number) {
@@ -53,49 +53,6 @@ function CaptureFigures(props: { live: LiveCapture; sessions: readonly SessionIn
         <Notice kind="warn">
           The capture is full ({MAX_CAPTURE_SAMPLES} samples); later samples are not kept.
         </Notice>
-      </Show>
-    </div>
-  );
-}
-
-/** The streaming sessions; each can be ended by the operator, after a second click to confirm. */
-function SessionChips(props: { sessions: readonly SessionInfo[]; onEnd: (s: SessionInfo) => unknown }) {
-  const [confirming, setConfirming] = createSignal<string | null>(null);
-  return (
-    <div class="sessions" data-testid="sessions">
-      <Show
-        when={props.sessions.length}
-        fallback={<span class="muted">No session is streaming. Samples arrive once a client connects.</span>}
-      >
-        <For each={props.sessions}>
-          {(s) => (
-            <span class="session-chip" data-testid="session-chip" data-id={s.sessionId}>
-              <span class="live-dot" />
-              {s.kind} · {formatMode(s.width, s.height, s.fps)} · {s.codec} · {s.encoderName}
-              {s.client ? ` · ${s.client}` : ''}{' '}
-              <Show
-                when={confirming() === s.sessionId}
-                fallback={
-                  <Button
-                    small
-                    kind="ghost-danger"
-                    testId="end-session"
-                    onClick={() => setConfirming(s.sessionId)}
-                  >
-                    End
-                  </Button>
-                }
-              >
-                <Button small kind="danger" testId="confirm-end-session" onClick={() => props.onEnd(s)}>
-                  End this stream
-                </Button>
-                <Button small kind="ghost" onClick={() => setConfirming(null)}>
-                  Keep
-                </Button>
-              </Show>
-            </span>
-          )}
-        </For>
       </Show>
     </div>
   );
@@ -160,12 +117,6 @@ export function CaptureControl(props: {
       }
     >
       <CaptureFigures live={props.live} sessions={sessions()} />
-      <SessionChips
-        sessions={sessions()}
-        onEnd={(s) =>
-          action.run(`Could not end session ${s.sessionId}`, () => host.api.endSession(s.sessionId))
-        }
-      />
       <DesktopLine desktop={props.hostStatus?.desktop} />
       <ActionError action={action} />
     </Card>

@@ -3,16 +3,20 @@
 import type { CaptureMeta, HostStatusResponse, RecordingsListResponse } from '@punktfunk/shared';
 import { createSignal, onMount, Show } from 'solid-js';
 import type { LiveCapture } from '../../data/resources.js';
+import { latestBySession } from '../../data/sessions.js';
 import { Link } from '../../providers/router.js';
-import { Card, Notice } from '../../ui/controls.js';
+import { Notice } from '../../ui/controls.js';
 import { formatDuration } from '../../ui/format.js';
 import { CaptureControl } from './capture-control.js';
-import { LiveCharts } from './live-charts.js';
+import { createLiveSessions, LiveCard } from './live-card.js';
 import { RecordingsTable } from './recordings-table.js';
+import { SessionList } from './session-list.js';
 
 export function PerformancePage(props: {
   live: LiveCapture;
   hostStatus: HostStatusResponse | undefined;
+  /** Asks the host's status again (a session was ended). */
+  onSessionsChanged: () => void;
   recordings: {
     list: () => CaptureMeta[] | undefined;
     skipped: () => RecordingsListResponse['skipped'];
@@ -27,14 +31,7 @@ export function PerformancePage(props: {
   onMount(() => {
     if (!props.recordings.loading()) void props.recordings.refetch();
   });
-  // The fps of the session the live charts show last, known even after it ended,
-  // so the frame-time and fps reference lines stay while its samples are drawn.
-  const streamFps = () => {
-    const samples = props.live.samples();
-    const last = samples[samples.length - 1];
-    const shown = last ? props.live.sessions().get(last.sessionId) : undefined;
-    return shown?.fps ?? props.hostStatus?.sessions[0]?.fps ?? null;
-  };
+  const liveSessions = createLiveSessions(props.live, () => props.hostStatus);
   return (
     <div class="page" data-testid="performance-page">
       <CaptureControl
@@ -45,6 +42,13 @@ export function PerformancePage(props: {
           void props.recordings.refetch();
         }}
       />
+      <SessionList
+        sessions={props.hostStatus?.sessions ?? []}
+        colorOf={liveSessions.colorOf}
+        latest={latestBySession(props.live.samples())}
+        armed={props.live.status()?.armed ?? false}
+        onEnded={props.onSessionsChanged}
+      />
       <Show when={saved()}>
         {(meta) => (
           <Notice kind="info" testId="saved-notice">
@@ -53,19 +57,7 @@ export function PerformancePage(props: {
           </Notice>
         )}
       </Show>
-      <Show when={props.live.status()?.armed || props.live.samples().length > 0}>
-        <Card
-          title="Live"
-          testId="live-card"
-          subtitle={
-            props.live.status()?.armed
-              ? 'Last 10 minutes, updated as samples arrive'
-              : 'The capture just saved'
-          }
-        >
-          <LiveCharts samples={props.live.samples()} events={props.live.events()} streamFps={streamFps()} />
-        </Card>
-      </Show>
+      <LiveCard live={props.live} hostStatus={props.hostStatus} sessions={liveSessions} />
       <RecordingsTable
         list={props.recordings.list}
         skipped={props.recordings.skipped}

@@ -4,6 +4,7 @@ import type { StatsSample } from '@punktfunk/shared';
 import { createMemo, Show } from 'solid-js';
 import type { AxisRange } from '../../charts/axes.js';
 import { type Figure, figuresConfig, splitMeasured } from '../../charts/figures.js';
+import { type SessionRows, sessionFiguresConfig } from '../../charts/session-lines.js';
 import type { TimelineRow } from '../../data/series.js';
 import { LineChart } from '../../ui/chart.js';
 import { Card } from '../../ui/controls.js';
@@ -20,6 +21,8 @@ export function FigureCard(props: {
   samples: readonly StatsSample[];
   rows: readonly TimelineRow[];
   range: AxisRange;
+  /** Several sessions shown at once: a line per figure and session; null: one session's rows. */
+  lanes: readonly SessionRows[] | null;
   /** Shown when no figure was measured; without it the card is left out then. */
   emptyText?: string;
 }) {
@@ -36,12 +39,19 @@ export function FigureCard(props: {
             label={props.label}
             testId={`chart-${props.name}`}
             config={() =>
-              figuresConfig({
-                rows: props.rows,
-                figures: split().shown,
-                range: props.range,
-                unit: props.unit,
-              })
+              props.lanes
+                ? sessionFiguresConfig({
+                    lanes: props.lanes,
+                    figures: split().shown,
+                    range: props.range,
+                    unit: props.unit,
+                  })
+                : figuresConfig({
+                    rows: props.rows,
+                    figures: split().shown,
+                    range: props.range,
+                    unit: props.unit,
+                  })
             }
           />
           <Show when={split().missing.length}>

@@ -11,6 +11,7 @@ import type { FrameTimeline } from '../../data/frames.js';
 import { Button, Card, errorText, Notice } from '../../ui/controls.js';
 import { formatSeconds } from '../../ui/format.js';
 import { type SessionLane, sessionLanes } from './frame-lanes.js';
+import type { SessionScope } from './session-scope.js';
 import type { TimeView } from './time-view.js';
 
 export const FRAMES_DRAWN_MARK = 'punktfunk:frames-drawn';
@@ -20,21 +21,27 @@ function timelineErrorText(error: unknown): string {
   return errorText(error).replace(/\.$/, '');
 }
 
-function FrameLegend(props: { lanes: readonly SessionLane[]; budgetMs: number | null }) {
+function FrameLegend(props: {
+  lanes: readonly SessionLane[];
+  budgetMs: number | null;
+  several: boolean;
+  /** The budget is the fastest of several sessions' (all shown at different fps). */
+  fastest: boolean;
+}) {
   return (
     <div class="legend-row">
       <For each={props.lanes}>
         {(lane) => (
           <span class="legend-item">
             <span class="legend-swatch" style={{ background: lane.color }} />
-            {props.lanes.length > 1 ? lane.label : 'frame time (min–max per pixel)'}
+            {props.several ? lane.label : 'frame time (min–max per pixel)'}
           </span>
         )}
       </For>
       <Show when={props.budgetMs !== null}>
         <span class="legend-item" title={BUDGET.text}>
           <span class="legend-dash" style={{ 'border-color': BUDGET.color }} />
-          budget {props.budgetMs!.toFixed(1)} ms
+          budget {props.budgetMs!.toFixed(1)} ms{props.fastest ? ' (the fastest session’s)' : ''}
         </span>
         <span class="legend-item" title="two frame times: a frame was missed">
           <span class="legend-dash" style={{ 'border-color': '#fb923c' }} />2 × budget
@@ -50,15 +57,26 @@ function LoadedFrames(props: {
   timeline: FrameTimeline;
   events: readonly TimelineEvent[];
   view: TimeView;
+  scope: SessionScope;
 }) {
-  const lanes = createMemo(() => sessionLanes(props.meta, props.timeline));
-  const fps = () => props.meta.fps ?? props.meta.sessions[0]?.fps ?? null;
-  const budgetMs = () => (fps() ? 1000 / fps()! : null);
-  const laneOf = (index: number) => lanes().find((l) => l.sessionIndex === index);
+  const allLanes = createMemo(() => sessionLanes(props.meta, props.timeline));
+  // The picked session only (its frames, its episodes); all by default.
+  const lanes = createMemo(() => allLanes().filter((l) => props.scope.shows(l.sessionIndex)));
+  const budgetMs = () => (props.scope.fps ? 1000 / props.scope.fps : null);
+  const laneOf = (index: number) => allLanes().find((l) => l.sessionIndex === index);
   return (
     <>
-      <FrameLegend lanes={lanes()} budgetMs={budgetMs()} />
-      <EventLane events={props.events} range={props.view.range()} />
+      <FrameLegend
+        lanes={lanes()}
+        budgetMs={budgetMs()}
+        several={props.scope.several}
+        fastest={lanes().length > 1 && new Set(lanes().map((l) => laneFps(props.meta, l))).size > 1}
+      />
+      <EventLane
+        events={props.scope.events(props.events)}
+        range={props.view.range()}
+        sessionColor={props.scope.eventColor}
+      />
       <FrameTimeChart
         timeline={props.timeline}
         lanes={lanes()}
@@ -90,6 +108,7 @@ export function FrameTimesCard(props: {
   timeline: Resource<FrameTimeline>;
   events: readonly TimelineEvent[];
   view: TimeView;
+  scope: SessionScope;
 }) {
   const rangeText = (): JSX.Element =>
     `${formatSeconds(props.view.range().xMin)} – ${formatSeconds(props.view.range().xMax)}`;
@@ -116,7 +135,11 @@ export function FrameTimesCard(props: {
       }
     >
       <Show when={props.timeline.state !== 'ready'}>
-        <EventLane events={props.events} range={props.view.range()} />
+        <EventLane
+          events={props.scope.events(props.events)}
+          range={props.view.range()}
+          sessionColor={props.scope.eventColor}
+        />
       </Show>
       <Show when={props.meta.eventsTruncated}>
         <p class="footnote" data-testid="events-truncated">
@@ -142,10 +165,18 @@ export function FrameTimesCard(props: {
         </Match>
         <Match when={props.timeline()}>
           {(timeline) => (
-            <LoadedFrames meta={props.meta} timeline={timeline()} events={props.events} view={props.view} />
+            <LoadedFrames
+              meta={props.meta}
+              timeline={timeline()}
+              events={props.events}
+              view={props.view}
+              scope={props.scope}
+            />
           )}
         </Match>
       </Switch>
     </Card>
   );
 }
+
+const laneFps = (meta: CaptureMeta, lane: SessionLane) => meta.sessions[lane.sessionIndex]?.fps ?? null;

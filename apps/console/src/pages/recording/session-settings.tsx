@@ -1,17 +1,24 @@
 // The recording's sessions, each with its effective settings in words.
 import type { SessionInfo } from '@punktfunk/shared';
 import { For, Show } from 'solid-js';
+import { sessionColor } from '../../charts/palette.js';
+import { displayText } from '../../data/sessions.js';
 import { Card } from '../../ui/controls.js';
 import { formatDateTime, formatKbps, formatMode } from '../../ui/format.js';
 import { formatSetting, orderSettingKeys, settingLabel } from '../../ui/settings.js';
 
-function SessionBlock(props: { session: SessionInfo }) {
+function SessionBlock(props: { session: SessionInfo; color: string | null }) {
   const s = () => props.session;
   const keys = () => orderSettingKeys(Object.keys(s().settings));
   return (
     <div class="session-settings" data-testid="session-settings" data-session={s().sessionId}>
       <div class="session-settings-head">
-        <span class="kind-plain">{s().kind}</span>
+        <span class="kind-plain">
+          <Show when={props.color}>
+            {(color) => <span class="session-dot" style={{ background: color() }} />}
+          </Show>
+          {s().kind}
+        </span>
         <span>{formatMode(s().width, s().height, s().fps)}</span>
         <span>{s().codec}</span>
         <span>
@@ -21,6 +28,9 @@ function SessionBlock(props: { session: SessionInfo }) {
         <Show when={s().client}>
           <span>{s().client}</span>
         </Show>
+        <span data-testid="session-settings-display" title={s().display?.backend}>
+          {displayText(s())}
+        </span>
         <span class="muted">
           session {s().sessionId} · from {formatDateTime(s().startedUnixMs)}
         </span>
@@ -56,7 +66,11 @@ export function SessionSettingsCard(props: { sessions: readonly SessionInfo[] })
         when={props.sessions.length}
         fallback={<div class="empty">No session streamed while this recording was armed.</div>}
       >
-        <For each={props.sessions}>{(session) => <SessionBlock session={session} />}</For>
+        <For each={props.sessions}>
+          {(session, i) => (
+            <SessionBlock session={session} color={props.sessions.length > 1 ? sessionColor(i()) : null} />
+          )}
+        </For>
       </Show>
     </Card>
   );

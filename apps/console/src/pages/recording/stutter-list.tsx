@@ -19,7 +19,10 @@ function episodeWhat(e: StutterEpisode): string {
   return parts.join(' · ');
 }
 
-function StutterRow(props: { episode: StutterEpisode; sessionLabel: string | null; view: TimeView }) {
+/** Which session an episode is of: its name and colour; null with one session. */
+export type EpisodeSession = { label: string; color: string } | null;
+
+function StutterRow(props: { episode: StutterEpisode; session: EpisodeSession; view: TimeView }) {
   const e = () => props.episode;
   const focus = () => {
     const startS = e().startUs / 1e6;
@@ -31,7 +34,13 @@ function StutterRow(props: { episode: StutterEpisode; sessionLabel: string | nul
     return props.view.zoomed() && r.xMin <= e().startUs / 1e6 && r.xMax >= e().endUs / 1e6;
   };
   return (
-    <tr class="stutter-row" classList={{ active: active() }} data-testid="stutter-row" onClick={focus}>
+    <tr
+      class="stutter-row"
+      classList={{ active: active() }}
+      data-testid="stutter-row"
+      data-session-index={e().sessionIndex}
+      onClick={focus}
+    >
       <td class="nowrap">
         <button type="button" class="link-button" onClick={focus} data-testid="stutter-zoom">
           {formatSeconds(Math.floor(e().startUs / 1e6))}.
@@ -43,8 +52,13 @@ function StutterRow(props: { episode: StutterEpisode; sessionLabel: string | nul
         <Show when={e().keyframe}>
           <span class="tag tag-key">keyframe</span>
         </Show>
-        <Show when={props.sessionLabel}>
-          <div class="muted small">{props.sessionLabel}</div>
+        <Show when={props.session}>
+          {(session) => (
+            <div class="muted small" data-testid="stutter-session">
+              <span class="session-dot" style={{ background: session().color }} />
+              {session().label}
+            </div>
+          )}
         </Show>
         <Show when={e().events.length}>
           <div class="stutter-events" data-testid="stutter-events">
@@ -69,7 +83,7 @@ function StutterRow(props: { episode: StutterEpisode; sessionLabel: string | nul
 
 export function StutterList(props: {
   episodes: readonly StutterEpisode[];
-  sessionLabel: (sessionIndex: number) => string | null;
+  session: (sessionIndex: number) => EpisodeSession;
   view: TimeView;
 }) {
   return (
@@ -95,7 +109,7 @@ export function StutterList(props: {
               {(episode) => (
                 <StutterRow
                   episode={episode}
-                  sessionLabel={props.sessionLabel(episode.sessionIndex)}
+                  session={props.session(episode.sessionIndex)}
                   view={props.view}
                 />
               )}

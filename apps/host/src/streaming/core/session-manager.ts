@@ -59,7 +59,7 @@ export interface StartSessionOptions {
   settings?: SessionInfo['settings'];
   traceOutPath?: string | null;
   sessionId?: string;
-  /** The display it streams (for /status and the capture's session list). */
+  /** The display the session captures, for /status and the recording; null or absent: not known. */
   display?: SessionDisplayInfo | null;
 }
 
@@ -70,7 +70,7 @@ export interface StartGameStreamOptions {
   windowMs: number;
   settings?: SessionInfo['settings'];
   sessionId?: string;
-  /** The display it streams (for /status and the capture's session list). */
+  /** The display the session captures, for /status and the recording; null or absent: not known. */
   display?: SessionDisplayInfo | null;
   /** A /resume of a launch that streamed before (the lane says client-resume, not client-connect). */
   resumed?: boolean;
