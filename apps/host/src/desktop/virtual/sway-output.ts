@@ -3,9 +3,11 @@
 // sway's own layout to the right of the others, captured through wlroots
 // screencopy by name, input through the wlroots virtual pointer mapped onto
 // that output, apps on the same Wayland socket with the output focused.
-// Removal: `output NAME unplug` where sway has it (1.8+); sway 1.7 cannot
-// destroy a headless output, so there it is disabled and kept for the next
-// session (re-enabled at that session's mode) instead of piling up.
+// Removal: `output NAME unplug` where sway has it (1.8+). sway 1.7 can
+// neither destroy nor disable a headless output (`disable` answers success
+// and changes nothing, checked here), so there it stays and is kept for the
+// next session, which sets its own mode on it: the outputs never outnumber
+// the most sessions that ran at once.
 import type { DesktopConfig } from '../../config/index.js';
 import type { OpenedDesktop } from '../desktop-source.js';
 import { checkVirtualMode, modeText, type VirtualModeRequest } from './mode-limits.js';
@@ -50,12 +52,12 @@ async function connectIpc(o: SwayBackendOptions): Promise<SwayIpc> {
   }
 }
 
-/** A spare output of ours, or a new one from create_output; its name. */
+/** A spare output of ours (still there), or a new one from create_output; its name. */
 async function newOutput(ipc: SwayIpc, spare: Set<string>): Promise<string> {
   const before = await ipc.outputs();
   for (const name of spare) {
     spare.delete(name);
-    if (before.some((out) => out.name === name && !out.active)) return name;
+    if (before.some((out) => out.name === name)) return name;
   }
   await ipc.command('create_output');
   const after = await ipc.outputs();
@@ -111,12 +113,11 @@ async function createOutput(
   }
 }
 
-/** unplug (sway 1.8+); sway 1.7 knows no unplug: disable it and keep it for the next session. */
+/** unplug (sway 1.8+); sway 1.7 knows no unplug: the output is kept for the next session. */
 async function removeOutput(ipc: SwayIpc, name: string, spare: Set<string>): Promise<void> {
   try {
     await ipc.command(`output ${name} unplug`);
   } catch {
-    await ipc.command(`output ${name} disable`);
     spare.add(name);
   }
 }
