@@ -93,6 +93,7 @@ function expectQuadrantsToTheEdges(rgb: Buffer, width: number, height: number): 
   expectColour(at(width / 2 + 2, height / 2 + 2), bottomRight, tolerance, 'right of the middle, below');
 }
 
+const BTN_LEFT = 0x110;
 const isPointerAt = (x: number, y: number) => (e: WlTestWindowEvent) =>
   (e.type === 'motion' || e.type === 'enter') && e.x === x && e.y === y;
 
@@ -148,6 +149,9 @@ describe('virtual displays: sway headless outputs', () => {
           await window.waitFor(isPointerAt(width - 100, height - 50));
           moveTo(17, 3);
           await window.waitFor(isPointerAt(17, 3));
+          input.handle({ kind: 'mouse-button', button: 'left', down: true });
+          input.handle({ kind: 'mouse-button', button: 'left', down: false });
+          await window.waitFor((e) => e.type === 'button' && e.button === BTN_LEFT && !e.press);
           // The cursor out of the middle, where the quadrants meet.
           moveTo(width / 4, height / 4);
           await window.waitFor(isPointerAt(width / 4, height / 4));

@@ -123,7 +123,7 @@ describe('virtual displays: xvfb', () => {
     });
   }
 
-  it("the stream's pointer positions land at the same pixel of the session's display", async () => {
+  it("the stream's pointer positions and clicks land at the same pixel of the session's display", async () => {
     const opened = await opener().open(virtual(1280, 800));
     const display = displayOf(opened);
     const router = new InputRouter({
@@ -131,6 +131,7 @@ describe('virtual displays: xvfb', () => {
       stream: { width: 1280, height: 800 },
       log: () => {},
     });
+    const window = await openTestWindow(display, { x: 0, y: 0, width: 1280, height: 800 });
     try {
       const move = (x: number, y: number): InputEvent => ({
         kind: 'mouse-move-absolute',
@@ -143,7 +144,15 @@ describe('virtual displays: xvfb', () => {
       expect(pointerPosition(display)).toEqual({ x: 1000, y: 700 });
       router.handle(move(17, 3));
       expect(pointerPosition(display)).toEqual({ x: 17, y: 3 });
+      router.handle({ kind: 'mouse-button', button: 'left', down: true });
+      router.handle({ kind: 'mouse-button', button: 'left', down: false });
+      expect(await window.waitFor((e) => e.type === 'button' && !e.press)).toMatchObject({
+        button: 1,
+        x: 17,
+        y: 3,
+      });
     } finally {
+      await window.stop();
       router.close();
       await opened.close();
     }

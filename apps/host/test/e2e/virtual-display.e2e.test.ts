@@ -88,7 +88,7 @@ async function streamMode(
   const window = await onDisplay(String(name));
   try {
     const result = await run;
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, `${result.stderr}${result.stdout}\n${host.output().slice(before)}`).toBe(0);
     return { summary: JSON.parse(result.stdout) as Summary, picture: readPpm(lastFrame), name: String(name) };
   } finally {
     await window.stop();
@@ -115,7 +115,7 @@ describe('punktfunk/1 on a private Xvfb per session', () => {
       const { summary, picture, name } = await streamMode(
         host,
         dir,
-        { ...mode, seconds: 4 },
+        { ...mode, seconds: 6 },
         xvfbLine,
         (display) =>
           openTestWindow(display, { x: 0, y: 0, ...mode }).then(async (window) => {
@@ -130,6 +130,14 @@ describe('punktfunk/1 on a private Xvfb per session', () => {
       expect([picture.width, picture.height]).toEqual([mode.width, mode.height]);
       expectQuadrantsToTheEdges(picture);
       expect(host.output()).toMatch(new RegExp(`capture: X11 ${mode.width}x${mode.height} via MIT-SHM, 1:1`));
+      // /status names the display the last session opened.
+      const status = (await (await host.api('/status')).json()) as { desktop: Record<string, unknown> };
+      expect(status.desktop).toMatchObject({
+        backend: 'xvfb',
+        description: `Xvfb ${name} ${mode.width}x${mode.height}@60 (MIT-SHM)`,
+        size: mode,
+        inputInjector: 'x11',
+      });
       // The session's end removed its display.
       await waitForOutput(host, new RegExp(`native session \\w+: streaming Xvfb ${name} `));
     });
@@ -191,7 +199,7 @@ describe('punktfunk/1 on a headless sway output per session', () => {
       const { summary, picture } = await streamMode(
         host,
         dir,
-        { ...mode, seconds: 4 },
+        { ...mode, seconds: 6 },
         swayLine,
         async () => {
           // Fullscreen on the focused output: the session's, focused when it was made.
