@@ -216,11 +216,15 @@ describe('virtual displays: sway headless outputs', () => {
     expect(lines[0]).toContain(`sway's IPC answers at ${sway.swaySocket})`);
   });
 
-  it('without sway, sway is BACKEND_UNAVAILABLE and auto falls back to xvfb', async () => {
+  it('without sway (or its Wayland socket), sway is BACKEND_UNAVAILABLE and auto falls back to xvfb', async () => {
     const missing = join(tmpdir(), 'no-such-sway.sock');
     await expect(opener({ SWAYSOCK: missing }).open(virtual(640, 360))).rejects.toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
       message: expect.stringContaining(`cannot reach sway's IPC at ${missing}`),
+    });
+    await expect(opener({ WAYLAND_DISPLAY: '' }).open(virtual(640, 360))).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringContaining("the sway backend needs sway's Wayland socket: WAYLAND_DISPLAY"),
     });
     const lines: string[] = [];
     const opened = await opener({ SWAYSOCK: missing, PUNKTFUNK_VIRTUAL_BACKEND: 'auto' }, lines).open(

@@ -43,6 +43,14 @@ export function swayBackend(o: SwayBackendOptions): VirtualDisplayBackend {
 }
 
 async function connectIpc(o: SwayBackendOptions): Promise<SwayIpc> {
+  const { waylandDisplay, runtimeDir } = o.desktop;
+  if (!waylandDisplay || (!waylandDisplay.startsWith('/') && !runtimeDir?.startsWith('/'))) {
+    // The output is captured and its input injected through sway's Wayland socket.
+    throw new VirtualDisplayError(
+      'BACKEND_UNAVAILABLE',
+      "the sway backend needs sway's Wayland socket: WAYLAND_DISPLAY (and, for a socket name, an absolute XDG_RUNTIME_DIR)",
+    );
+  }
   const path = o.desktop.swaySocket;
   if (!path) throw new VirtualDisplayError('BACKEND_UNAVAILABLE', 'no sway IPC socket (SWAYSOCK is not set)');
   try {
