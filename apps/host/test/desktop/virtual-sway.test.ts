@@ -53,6 +53,7 @@ const virtual = (width: number, height: number, fps = 60) =>
 interface Output {
   name: string;
   active: boolean;
+  focused: boolean;
   current_mode?: { width: number; height: number; refresh: number };
 }
 
@@ -176,6 +177,8 @@ describe('virtual displays: sway headless outputs', () => {
       } finally {
         await opened.close();
       }
+      // The desktop's output has the focus again: new windows open where they can be seen.
+      expect(outputs().find((o) => o.focused)?.name).toBe(sway.outputName);
     });
   }
 

@@ -110,9 +110,10 @@ async function createOutput(
         `sway cannot make a ${modeText(request)} display: ${name} came up at ${saw}`,
       );
     }
-    // The app started next opens on the focused output.
+    // The app started next opens on the focused output; the one focused before gets it back at the end.
+    const before = (await ipc.outputs()).find((candidate) => candidate.focused)?.name;
     await ipc.command(`focus output ${name}`);
-    return swayDisplay(o, ipc, name, request, spare);
+    return swayDisplay(o, ipc, { name, focusedBefore: before === name ? undefined : before }, request, spare);
   } catch (error) {
     await removeOutput(ipc, name, spare).catch(() => {});
     ipc.close();
@@ -160,13 +161,30 @@ function watchOutput(
   };
 }
 
+/**
+ * Gives the focus back to the output that had it before the session's
+ * (sway 1.7 keeps the session's output: new windows would open on it, unseen).
+ */
+async function restoreFocus(ipc: SwayIpc, name: string, focusedBefore: string | undefined): Promise<void> {
+  if (!focusedBefore) return;
+  const outputs = await ipc.outputs();
+  const ours = outputs.find((out) => out.name === name);
+  if (
+    (ours === undefined || ours.focused) &&
+    outputs.some((out) => out.name === focusedBefore && out.active)
+  ) {
+    await ipc.command(`focus output ${focusedBefore}`);
+  }
+}
+
 function swayDisplay(
   o: SwayBackendOptions,
   ipc: SwayIpc,
-  name: string,
+  output: { name: string; focusedBefore: string | undefined },
   request: VirtualModeRequest,
   spare: Set<string>,
 ): VirtualDisplay {
+  const { name } = output;
   const display = o.desktop.waylandDisplay ?? '';
   const runtimeDir = o.desktop.runtimeDir ?? '';
   const description = `sway ${name} ${modeText(request)}`;
@@ -179,6 +197,7 @@ function swayDisplay(
       await removeOutput(ipc, name, spare).catch((error: Error) => {
         o.log(`virtual display: could not remove ${description}: ${error.message}`);
       });
+      await restoreFocus(ipc, name, output.focusedBefore).catch(() => {});
       ipc.close();
     })();
     return closing;
