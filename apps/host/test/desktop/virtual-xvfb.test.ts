@@ -176,6 +176,13 @@ describe('virtual displays: xvfb', () => {
     expect(desktops.status().backend).toBeNull();
   });
 
+  it('the start-up line says sessions get a display of their own', () => {
+    expect(opener().preview()).toBe('a virtual display per session (xvfb)');
+    expect(opener({ PUNKTFUNK_VIRTUAL_BACKEND: 'auto' }).preview()).toBe(
+      'a virtual display per session (mutter, sway or xvfb, decided per session)',
+    );
+  });
+
   it('a missing Xvfb program is BACKEND_UNAVAILABLE', async () => {
     await expect(
       opener({ PUNKTFUNK_XVFB: '/nonexistent/Xvfb' }).open(virtual(640, 360)),
