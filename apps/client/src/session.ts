@@ -1,5 +1,5 @@
 // One client run: TLS control connection, media over UDP, decode, feedback.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import type { CertificateAndKey } from '@punktfunk/identity';
 import { MediaReceiver, monotonicUs, VideoDecoder } from '@punktfunk/native';
@@ -39,6 +39,7 @@ export class ClientSession {
   private welcome: WelcomeMessage | null = null;
   private readonly control = new FrameDecoder();
   private out: WriteStream | null = null;
+  private lastFrameWritten = false;
   private clockOffsetUs = 0;
   private timings: [number, number, number][] = [];
   private readonly e2eUs: number[] = [];
@@ -306,8 +307,21 @@ export class ClientSession {
     if (!this.done && !this.hostEnded) this.stopReason = reason;
     this.done = true;
     this.out?.end();
+    this.writeLastFrame();
     this.decoder?.close();
     this.receiver?.close();
+  }
+
+  /** --last-frame: the last decoded picture as a binary PPM (P6, RGB24), for tests that check pixels. */
+  private writeLastFrame(): void {
+    const path = this.args.lastFrame;
+    // finish() may run twice (an error, then the close): the decoder is closed after the first.
+    if (!path || this.lastFrameWritten || !this.decoder || this.framesDecoded === 0 || !this.welcome) return;
+    this.lastFrameWritten = true;
+    const { width, height } = this.welcome;
+    const rgb = this.decoder.lastRgb();
+    if (rgb.length !== width * height * 3) return;
+    writeFileSync(path, Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`, 'ascii'), rgb]));
   }
 
   private summary(): ClientSummary {

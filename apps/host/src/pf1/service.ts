@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
-import type { EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
-import type { DesktopOpener } from '../desktop/desktop-opener.js';
+import type { DesktopConfig, EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
+import { type DesktopOpener, sessionDisplayRequest } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
 import { sessionDisplayInfo } from '../desktop/display-info.js';
 import { clientLabel } from '../identity/paired-clients.js';
@@ -20,6 +20,8 @@ export interface Pf1ServiceOptions {
   streamCaps: StreamCaps;
   /** Opens each session's desktop (capture and input). */
   desktops: Pick<DesktopOpener, 'open'>;
+  /** PUNKTFUNK_DISPLAY_MODE: 'virtual' gives each session a display at its hello's mode; unset: the desktop. */
+  desktop?: Pick<DesktopConfig, 'displayMode'>;
   config: Pf1Config;
   sessions: SessionManager;
   /** Sessions running on both paths (GameStream launch records too), against PUNKTFUNK_MAX_SESSIONS. */
@@ -77,8 +79,11 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
   const { hello, offer, remoteAddress, key, salt, sessionId } = args;
   // Checked again: other sessions may have started since the hello.
   checkStreamCaps(o, offer);
-  const desktop = await o.desktops.open();
-  o.log(`native session ${sessionId}: streaming ${desktop.description}`);
+  const label = `native session ${sessionId}`;
+  const hostDefault = o.desktop?.displayMode ?? 'desktop';
+  // A virtual display is made at the offer's mode: the hello's, fitted into the caps.
+  const desktop = await o.desktops.open(sessionDisplayRequest({ hostDefault, stream: offer, label }));
+  o.log(`${label}: streaming ${desktop.description}`);
   let session: StreamingSession;
   try {
     session = o.sessions.start({
@@ -123,7 +128,7 @@ function followDesktop(o: Pf1ServiceOptions, session: StreamingSession, desktop:
     // Our own close at the stream's end may be answered with the desktop's "closed": not news then.
     if (ended) return;
     o.log(`native session ${session.sessionId}: ${reason}; ending the stream`);
-    void session.stop();
+    void session.stop(reason);
   });
 }
 
