@@ -227,6 +227,8 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     pending: pendingPairings,
     manager: core.sessions,
     guard: publicGuard,
+    // The host default for apps without their own `display` in apps.json.
+    displayMode: desktop.displayMode,
   });
   if (started) closers.push(() => started.close());
   gamestream = started;

@@ -23,5 +23,11 @@ export function appEnvironment(o: AppEnvironmentInput): NodeJS.ProcessEnv {
     if (!HOST_ONLY.test(name) && value !== undefined) env[name] = value;
   }
   if (o.display !== null) env.DISPLAY = o.display;
+  if (o.displayEnv?.DISPLAY !== undefined && o.displayEnv.WAYLAND_DISPLAY === undefined) {
+    // A session's own X display (a private Xvfb) on a host that runs on Wayland:
+    // toolkits prefer WAYLAND_DISPLAY, so the app would open on the desktop instead.
+    delete env.WAYLAND_DISPLAY;
+    delete env.SWAYSOCK;
+  }
   return { ...env, ...o.displayEnv, ...o.extra };
 }

@@ -155,6 +155,19 @@ describe('AppRunner', () => {
     expect(alive(started.pid)).toBe(false);
   });
 
+  it("starts on a session's private X display from a Wayland host without the host's WAYLAND_DISPLAY (it would open on the desktop)", async () => {
+    runner = new AppRunner({
+      display: null,
+      log: (line) => lines.push(line),
+      hostEnv: { PATH: process.env.PATH, WAYLAND_DISPLAY: 'wayland-1', SWAYSOCK: '/run/sway.sock' },
+      homeDir: dir,
+    });
+    const script = 'echo "$DISPLAY ${WAYLAND_DISPLAY-unset} ${SWAYSOCK-unset}" > env.txt; exec sleep 600';
+    await runner.start(sh('On Xvfb', script), { DISPLAY: ':103' });
+    await until(() => existsSync(file('env.txt')));
+    expect(read('env.txt')).toBe(':103 unset unset');
+  });
+
   it('runs the stopCommand first, in the same environment, then signals the app', async () => {
     const script = `trap 'echo term >> order.txt; exit 0' TERM; echo ready > ready.txt; while :; do sleep 0.05; done`;
     const stopCommand = ['/bin/sh', '-c', 'echo "stop $DISPLAY $EXTRA" >> order.txt; echo stopping the game'];
