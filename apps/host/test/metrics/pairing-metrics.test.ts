@@ -14,7 +14,7 @@ import { GameStreamPairing } from '../../src/gamestream/pairing.js';
 import { type HostIdentity, loadOrCreateIdentity } from '../../src/identity/host-identity.js';
 import type { PendingPairings } from '../../src/pairing/pending-pairings.js';
 import { NativePairing } from '../../src/pf1/pairing.js';
-import { parseExposition, sampleValue } from './exposition.js';
+import { parseExposition } from './exposition.js';
 import { METRICS_TOKEN, type MetricsHost, metricsHost } from './scrape.js';
 
 let host: MetricsHost;
