@@ -6,7 +6,7 @@ import { API_BASE_PATH } from '@punktfunk/shared';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type MetricsEndpointOptions, metricsEndpoint } from '../metrics/route.js';
+import { metricsEndpoint } from '../metrics/route.js';
 import { type AuthOptions, authenticate } from './auth.js';
 import { type ConsoleHandler, consolePlaceholder } from './console.js';
 import type { ApiDeps, ApiEnv, ApiResource } from './context.js';
@@ -45,8 +45,6 @@ export interface CreateApiOptions extends ApiDeps {
   console?: ConsoleHandler;
   /** Host names the plain-HTTP listener answers to besides loopback (PUNKTFUNK_MGMT_HOSTS). */
   allowedHosts?: readonly string[];
-  /** GET /metrics (Prometheus); absent: no such route. */
-  metrics?: MetricsEndpointOptions | null;
 }
 
 export function createApi(options: CreateApiOptions): Hono<ApiEnv> {

@@ -73,6 +73,16 @@ describe('GET /metrics', () => {
     expect(sampleValue(parseExposition(idle.body), 'punktfunk_capture_armed')).toBe(0);
   });
 
+  it('is listed in the OpenAPI document, with the scrape token as a second way in', async () => {
+    const doc = (await (await host.call('/openapi.json')).json()) as {
+      paths: Record<string, { servers?: { url: string }[]; get?: { security: object[] } }>;
+      components: { securitySchemes: Record<string, { scheme?: string }> };
+    };
+    expect(doc.paths['/metrics']?.servers).toEqual([{ url: '/' }]);
+    expect(doc.paths['/metrics']?.get?.security).toEqual([{ bearer: [] }, { metricsToken: [] }]);
+    expect(doc.components.securitySchemes.metricsToken?.scheme).toBe('bearer');
+  });
+
   it('passes promtool check metrics', async () => {
     const { status, output } = promtoolCheck((await host.scrape('http', TOKEN)).body);
     expect(output).toBe('');
