@@ -16,8 +16,9 @@ import {
   type SessionInfo,
   type WorkerStatsSample,
 } from '@punktfunk/shared';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SessionEnd, SessionMetricsSink } from '../streaming/core/session-manager.js';
+import { BlockHistogram, type HistogramSeries } from './block-histogram.js';
 import type { MetricAttributes, MetricsMirror } from './mirror.js';
 import {
   LATENCY_BUCKETS_SECONDS,
@@ -31,13 +32,11 @@ import {
 } from './names.js';
 import { sessionLabels } from './session-labels.js';
 
-type Observer = { observe(value: number): void };
-
 /** What one running session keeps: its labels and the histogram children, looked up once. */
 interface Tracked {
   labels: SessionLabels;
-  host: Observer;
-  stages: Observer[];
+  host: HistogramSeries;
+  stages: HistogramSeries[];
   stageAttributes: MetricAttributes[];
 }
 
@@ -49,8 +48,8 @@ export interface SessionLifecycleListener {
 
 export class SessionMetrics implements SessionMetricsSink {
   readonly perFrame = true;
-  private readonly latency: Histogram<string>;
-  private readonly stage: Histogram<string>;
+  private readonly latency: BlockHistogram;
+  private readonly stage: BlockHistogram;
   private readonly gauges: Record<SessionGaugeKey, Gauge<string>>;
   private readonly counters: Record<SessionCounterKey, Counter<string>>;
   private readonly running = new Map<string, Tracked>();
@@ -61,15 +60,10 @@ export class SessionMetrics implements SessionMetricsSink {
     private readonly mirror: MetricsMirror | null = null,
   ) {
     const registers = [registry];
-    const buckets = [...LATENCY_BUCKETS_SECONDS];
     const labelNames = [...SESSION_LABELS];
-    this.latency = new Histogram({ ...SESSION_HISTOGRAMS.latency, labelNames, buckets, registers });
-    this.stage = new Histogram({
-      ...SESSION_HISTOGRAMS.stage,
-      labelNames: [...labelNames, 'stage'],
-      buckets,
-      registers,
-    });
+    const { latency, stage } = SESSION_HISTOGRAMS;
+    this.latency = new BlockHistogram(latency.name, latency.help, LATENCY_BUCKETS_SECONDS, registry);
+    this.stage = new BlockHistogram(stage.name, stage.help, LATENCY_BUCKETS_SECONDS, registry);
     const gauge = (spec: { name: string; help: string }) => new Gauge({ ...spec, labelNames, registers });
     const counter = (spec: { name: string; help: string }) => new Counter({ ...spec, labelNames, registers });
     this.gauges = mapSpecs(SESSION_GAUGES, gauge);
