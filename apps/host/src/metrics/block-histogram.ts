@@ -10,9 +10,20 @@ export interface HistogramSeries {
   observe(seconds: number): void;
 }
 
+/** One series as the OTLP push reads it: per-bucket (not cumulative) counts, the last one +Inf. */
+export interface SeriesSnapshot {
+  labels: Readonly<Record<string, string>>;
+  /** When the series began (ms since the epoch): a cumulative point's start time. */
+  startUnixMs: number;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
 class Series implements HistogramSeries {
   /** Per bucket (not cumulative; the last one is +Inf). */
   readonly counts: Float64Array;
+  readonly startUnixMs = Date.now();
   sum = 0;
   count = 0;
 
@@ -89,6 +100,20 @@ export class BlockHistogram {
       values.push({ metricName: `${this.name}_count`, labels: { ...s.labels }, value: s.count });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  get boundaries(): number[] {
+    return [...this.bounds];
+  }
+
+  snapshot(): SeriesSnapshot[] {
+    return [...this.series.values()].map((s) => ({
+      labels: s.labels,
+      startUnixMs: s.startUnixMs,
+      counts: [...s.counts],
+      sum: s.sum,
+      count: s.count,
+    }));
   }
 
   reset(): void {

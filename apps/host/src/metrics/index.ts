@@ -5,6 +5,7 @@ import type { PairingUpdate } from '@punktfunk/shared';
 import { Registry } from 'prom-client';
 import type { MetricsConfig } from '../config/index.js';
 import type { SessionMetricsSink } from '../streaming/core/session-manager.js';
+import type { BlockHistogram } from './block-histogram.js';
 import { type HostInfo, HostMetrics } from './host-metrics.js';
 import { SessionLifecycleOnly } from './lifecycle-only.js';
 import { type OtlpPush, startOtlpPush } from './otlp-push.js';
@@ -36,20 +37,25 @@ export interface PunktfunkMetrics {
 
 export function createMetrics(o: HostMetricsOptions): PunktfunkMetrics {
   const registry = new Registry();
+  let histograms: readonly BlockHistogram[] = [];
   const push: OtlpPush | null = o.config.otlpEndpoint
     ? startOtlpPush({
         endpoint: o.config.otlpEndpoint,
         intervalMs: o.config.otlpIntervalMs,
         host: o.info.host,
         captureArmed: o.captureArmed,
+        histograms: () => histograms,
         log: o.log,
       })
     : null;
   const mirror = push?.mirror ?? null;
   const host = new HostMetrics(registry, { info: o.info, captureArmed: o.captureArmed }, mirror);
-  const sessions = o.config.perSession
-    ? new SessionMetrics(registry, host, mirror)
-    : new SessionLifecycleOnly(host);
+  let sessions: SessionMetricsSink;
+  if (o.config.perSession) {
+    const perSession = new SessionMetrics(registry, host, mirror);
+    histograms = [perSession.latency, perSession.stage];
+    sessions = perSession;
+  } else sessions = new SessionLifecycleOnly(host);
   const attempts = new PairingAttemptCounter((path, outcome) => host.pairingAttempt(path, outcome));
   const unsubscribe = o.pairings?.onChange((update) => attempts.note(update)) ?? (() => {});
   return {

@@ -1,15 +1,27 @@
 // The optional OTLP push (PUNKTFUNK_OTLP_ENDPOINT): the official
 // OpenTelemetry JS SDK, OTLP/HTTP with JSON bodies, every
-// PUNKTFUNK_OTLP_INTERVAL_MS. Its instruments mirror every observation
-// /metrics gets, under the same names and with the same histogram buckets
-// (the advice below), so a collector in front of Prometheus shows the same
-// series as a scrape.
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+// PUNKTFUNK_OTLP_INTERVAL_MS. Its counters and gauges are OTel instruments
+// that mirror what /metrics gets, under the same names; the per-frame
+// histograms go out as they stand in /metrics (same series, same buckets),
+// read at each export by a MetricProducer, the SDK's hook for metrics kept
+// elsewhere: recording each frame into an OTel histogram would cost ~4 µs a
+// frame per histogram (attribute hashing), this costs nothing per frame.
+import type { Attributes, Counter, Meter } from '@opentelemetry/api';
+import { ValueType } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  type HistogramMetricData,
+  MeterProvider,
+  type MetricProducer,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import type { BlockHistogram } from './block-histogram.js';
 import type { MetricAttributes, MetricsMirror } from './mirror.js';
-import { HOST_METRICS, LATENCY_BUCKETS_SECONDS, SESSION_GAUGES, SESSION_HISTOGRAMS } from './names.js';
+import { HOST_METRICS, SESSION_GAUGES } from './names.js';
 
 export interface OtlpPushOptions {
   /** e.g. http://collector:4318/v1/metrics */
@@ -18,6 +30,8 @@ export interface OtlpPushOptions {
   /** The host's name, as the resource's host.name. */
   host: string;
   captureArmed(): boolean;
+  /** The per-frame histograms (none while PUNKTFUNK_METRICS=0), read at each export. */
+  histograms(): readonly BlockHistogram[];
   log?: (line: string) => void;
 }
 
@@ -38,21 +52,12 @@ function attributesKey(attributes: MetricAttributes): string {
     .join('\u0000');
 }
 
-/** The mirror: histograms made up front (with their buckets), counters on first use, gauges read at export. */
+/** The mirror: counters on first use, gauges read at export. */
 class OtelMirror implements MetricsMirror {
-  private readonly histograms = new Map<string, Histogram>();
   private readonly counters = new Map<string, Counter>();
   private readonly gauges = new Map<string, GaugeValues>();
 
   constructor(private readonly meter: Meter) {
-    for (const spec of Object.values(SESSION_HISTOGRAMS)) {
-      const histogram = meter.createHistogram(spec.name, {
-        description: spec.help,
-        unit: 's',
-        advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] },
-      });
-      this.histograms.set(spec.name, histogram);
-    }
     const gauges = [...Object.values(SESSION_GAUGES), HOST_METRICS.sessionsActive, HOST_METRICS.hostInfo];
     for (const spec of gauges) {
       const values: GaugeValues = new Map();
@@ -61,10 +66,6 @@ class OtelMirror implements MetricsMirror {
         for (const { attributes, value } of values.values()) result.observe(value, attributes);
       });
     }
-  }
-
-  observe(name: string, attributes: MetricAttributes, seconds: number): void {
-    this.histograms.get(name)?.record(seconds, attributes as Attributes);
   }
 
   add(name: string, attributes: MetricAttributes, by: number): void {
@@ -85,6 +86,39 @@ class OtelMirror implements MetricsMirror {
   }
 }
 
+const unixMsToHrTime = (ms: number): [number, number] => [
+  Math.floor(ms / 1000),
+  Math.round((ms % 1000) * 1e6),
+];
+
+/** The block histograms as OTLP histogram points: cumulative, one point per series. */
+function histogramProducer(histograms: () => readonly BlockHistogram[]): MetricProducer {
+  return {
+    collect: async (): Promise<CollectionResult> => {
+      const endTime = unixMsToHrTime(Date.now());
+      const metrics: HistogramMetricData[] = histograms().map((h) => ({
+        descriptor: { name: h.name, description: h.help, unit: 's', valueType: ValueType.DOUBLE },
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: h.snapshot().map((s) => ({
+          startTime: unixMsToHrTime(s.startUnixMs),
+          endTime,
+          attributes: { ...s.labels },
+          value: { buckets: { boundaries: h.boundaries, counts: s.counts }, sum: s.sum, count: s.count },
+        })),
+      }));
+      return {
+        // The reader keeps the SDK's own resource; only the scope metrics are merged.
+        resourceMetrics: {
+          resource: resourceFromAttributes({}),
+          scopeMetrics: [{ scope: { name: 'punktfunk-host' }, metrics }],
+        },
+        errors: [],
+      };
+    },
+  };
+}
+
 export function startOtlpPush(o: OtlpPushOptions): OtlpPush {
   const exporter = new OTLPMetricExporter({ url: o.endpoint });
   const reader = new PeriodicExportingMetricReader({
@@ -92,6 +126,7 @@ export function startOtlpPush(o: OtlpPushOptions): OtlpPush {
     exportIntervalMillis: o.intervalMs,
     // A collector that does not answer must not hold the next push.
     exportTimeoutMillis: Math.min(o.intervalMs, 30_000),
+    metricProducers: [histogramProducer(o.histograms)],
   });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': 'punktfunk-host', 'host.name': o.host }),

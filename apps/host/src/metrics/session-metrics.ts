@@ -19,7 +19,7 @@ import {
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SessionEnd, SessionMetricsSink } from '../streaming/core/session-manager.js';
 import { BlockHistogram, type HistogramSeries } from './block-histogram.js';
-import type { MetricAttributes, MetricsMirror } from './mirror.js';
+import type { MetricsMirror } from './mirror.js';
 import {
   LATENCY_BUCKETS_SECONDS,
   SESSION_COUNTERS,
@@ -37,7 +37,6 @@ interface Tracked {
   labels: SessionLabels;
   host: HistogramSeries;
   stages: HistogramSeries[];
-  stageAttributes: MetricAttributes[];
 }
 
 /** What the host's session counters hear (host-metrics.ts). */
@@ -48,8 +47,9 @@ export interface SessionLifecycleListener {
 
 export class SessionMetrics implements SessionMetricsSink {
   readonly perFrame = true;
-  private readonly latency: BlockHistogram;
-  private readonly stage: BlockHistogram;
+  /** Read by the OTLP push at each export. */
+  readonly latency: BlockHistogram;
+  readonly stage: BlockHistogram;
   private readonly gauges: Record<SessionGaugeKey, Gauge<string>>;
   private readonly counters: Record<SessionCounterKey, Counter<string>>;
   private readonly running = new Map<string, Tracked>();
@@ -79,7 +79,6 @@ export class SessionMetrics implements SessionMetricsSink {
       labels,
       host: this.latency.labels(labels),
       stages: names.map((stage) => this.stage.labels({ ...labels, stage })),
-      stageAttributes: names.map((stage) => ({ ...labels, stage })),
     });
     // Counters start at 0 with the session, so rate() sees its first increase.
     for (const counter of Object.values(this.counters)) counter.inc(labels, 0);
@@ -90,19 +89,13 @@ export class SessionMetrics implements SessionMetricsSink {
   framesMeasured(sessionId: string, records: DataView, count: number): void {
     const tracked = this.running.get(sessionId);
     if (!tracked) return;
-    const mirror = this.mirror;
     for (let i = 0; i < count; i++) {
       const at = i * FRAME_RECORD_BYTES;
       const hostUs = records.getUint32(at + FRAME_FIELD.hostUs, true);
-      if (hostUs !== HOST_US_NOT_MEASURED) {
-        tracked.host.observe(hostUs / 1e6);
-        mirror?.observe(SESSION_HISTOGRAMS.latency.name, tracked.labels, hostUs / 1e6);
-      }
+      if (hostUs !== HOST_US_NOT_MEASURED) tracked.host.observe(hostUs / 1e6);
       for (let slot = 0; slot < FRAME_STAGE_SLOTS; slot++) {
         const seconds = decodeStageUs(records.getUint16(at + FRAME_FIELD.stages + slot * 2, true)) / 1e6;
         tracked.stages[slot]?.observe(seconds);
-        const attributes = tracked.stageAttributes[slot];
-        if (attributes) mirror?.observe(SESSION_HISTOGRAMS.stage.name, attributes, seconds);
       }
     }
     this.count('frames', tracked.labels, count);
