@@ -13,7 +13,7 @@
 // those of the current, armed generation.
 import type { PathKind, PendingTimelineEvent, StageName, WorkerStatsSample } from '@punktfunk/shared';
 import { ThreadCpuMeter } from '../../telemetry/thread-cpu.js';
-import type { ClientFeedback } from './client-feedback.js';
+import type { ClientFeedback, FeedbackFigures } from './client-feedback.js';
 import type { ControlBlock, SessionControl } from './control-block.js';
 import { WorkerEventLane } from './event-lane.js';
 import type { FrameClock } from './frame-clock.js';
@@ -142,7 +142,7 @@ function runOneFrame(s: LoopState): boolean {
     // Armed or disarmed since the last frame: nothing measured under the
     // previous state may leak into the next sample or capture. The metrics
     // still get its records, tagged with the generation they belong to.
-    cutRecords(s);
+    cutWindow(s);
     s.armGeneration = generation;
     s.window.reset();
     s.events.clear();
@@ -190,14 +190,44 @@ function recordFrame(s: LoopState, result: FrameResult): void {
   if (block && s.o.onFrames) s.o.onFrames(block, s.armGeneration);
 }
 
-/** At an arm or disarm: the records so far go to the metrics (tagged with their generation), or are dropped. */
-function cutRecords(s: LoopState): void {
-  if (!s.o.metrics) {
+/** The client's reports stay for the next full window; a cut window says nothing of them. */
+const NO_FEEDBACK: FeedbackFigures = {
+  packetsLost: null,
+  fecRecovered: null,
+  rttUs: null,
+  idrRequests: null,
+  unrecoverableFrames: null,
+  clientDecodeP50Us: null,
+  e2eP50Us: null,
+  e2eP99Us: null,
+};
+
+/**
+ * At an arm or disarm, the window so far: dropped without metrics; with
+ * metrics its sample and records go out tagged with the generation they were
+ * measured under, so the metrics keep every frame (and its drops) while the
+ * recorder, which takes only the current generation's, never sees them.
+ */
+function cutWindow(s: LoopState): void {
+  const { o } = s;
+  if (!o.metrics) {
     s.records.discard();
     return;
   }
   const block = s.records.take();
-  if (block && s.o.onFrames) s.o.onFrames(block, s.armGeneration);
+  if (s.window.measuredFrames === 0) {
+    if (block) o.onFrames?.(block, s.armGeneration);
+    return;
+  }
+  const sample = s.window.build(o.clock.nowUs(), {
+    sessionId: o.sessionId,
+    kind: o.kind,
+    bitrateKbps: o.pipeline.bitrateKbps(),
+    repeatsKnown: o.pipeline.repeatsKnown,
+    feedback: NO_FEEDBACK,
+    workerCpuPct: null,
+  });
+  o.onSample(sample, block, s.armGeneration);
 }
 
 function applyTargetBitrate(s: LoopState, nowUs: number): void {
