@@ -32,6 +32,15 @@ describe('GET /metrics', () => {
     },
   );
 
+  it('answers only GET and HEAD', async () => {
+    const url = new URL('/metrics', host.servers.httpUrl);
+    const post = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const head = await fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(head.status).toBe(200);
+  });
+
   it('the scrape token opens /metrics only', async () => {
     for (const path of [
       '/api/v1/status',
