@@ -79,12 +79,15 @@ export interface Substitutions {
 }
 
 export function substitute(expr: string, values: Substitutions): string {
-  return expr
-    .replaceAll('$__rate_interval', values.rateInterval)
-    .replaceAll('$__interval', values.interval)
-    .replaceAll('$__range', values.range)
-    .replaceAll('${instance}', values.instance)
-    .replaceAll('$instance', values.instance);
+  return (
+    expr
+      .replaceAll('$__rate_interval', values.rateInterval)
+      .replaceAll('$__interval', values.interval)
+      .replaceAll('$__range', values.range)
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax, not a JS template
+      .replaceAll('${instance}', values.instance)
+      .replaceAll('$instance', values.instance)
+  );
 }
 
 /** Any `$name` left after substitution: a variable the tests do not know how to fill. */

@@ -56,6 +56,7 @@ describe('deploy/grafana/punktfunk.json', () => {
     const panels = dataPanels(dashboard);
     expect(panels.length).toBeGreaterThanOrEqual(10);
     for (const panel of panels) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax, not a JS template
       expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
       expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
       for (const target of panel.targets ?? []) {

@@ -153,17 +153,22 @@ export async function startPrometheus(configYaml: string): Promise<RunningPromet
   };
 }
 
-/** Polls `probe` every 500 ms until it returns a value other than undefined; `what` names it in the timeout's error. */
+/**
+ * Polls `probe` every 500 ms until it returns a value other than undefined;
+ * `what` names it in the timeout's error, with what `lastSeen` says then.
+ */
 export async function pollUntil<T>(
   what: string,
   probe: () => Promise<T | undefined>,
+  lastSeen: () => Promise<string> = async () => '',
   timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${await lastSeen()}`);
     await sleep(500);
   }
 }
