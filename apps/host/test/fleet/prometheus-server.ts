@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export function prometheusTool(name: 'prometheus' | 'promtool'): string {
   try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    return execFileSync('/bin/sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
   } catch {
     throw new Error(
       `${name} is not installed: run scripts/setup (it installs Debian's prometheus package), ` +
@@ -25,8 +25,9 @@ export function prometheusTool(name: 'prometheus' | 'promtool'): string {
 
 /** Runs promtool; its exit code and everything it printed. */
 export function runPromtool(args: string[], input?: string): { code: number; output: string } {
+  const promtool = prometheusTool('promtool'); // throws, not a failed check, when missing
   try {
-    const output = execFileSync(prometheusTool('promtool'), args, {
+    const output = execFileSync(promtool, args, {
       encoding: 'utf8',
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(input !== undefined ? { input } : {}),
