@@ -17,6 +17,7 @@ import { type GameStreamService, startGameStreamService } from './gamestream/ser
 import { type HostIdentity, loadOrCreateIdentity } from './identity/host-identity.js';
 import { PairedClients } from './identity/paired-clients.js';
 import { type Closers, openAll } from './lifecycle/closers.js';
+import { createMetrics, type PunktfunkMetrics } from './metrics/index.js';
 import type { GuardSettings } from './net/connection-guard.js';
 import { checkOpenFileLimit } from './net/fd-limit.js';
 import { PeerFailureLog } from './net/peer-failures.js';
@@ -64,6 +65,7 @@ interface ApiDeps {
   gamestream: () => GameStreamService | null;
   desktops: DesktopOpener;
   guard: GuardSettings;
+  metrics: PunktfunkMetrics;
   /** The operator ends a running session (any client's). */
   endSession(sessionId: string): Promise<boolean>;
 }
@@ -92,6 +94,7 @@ async function startApi(mgmt: ManagementConfig, d: ApiDeps): Promise<{ close(): 
     sessions: { end: (sessionId) => d.endSession(sessionId) },
     auth: { token: token.token, pairedClients: d.pairedClients },
     allowedHosts: mgmt.allowedHosts,
+    metrics: d.metrics.endpoint,
     // The web console, built by `pnpm run build:console` (apps/console/dist).
     console: serveConsole(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
     log,
@@ -144,6 +147,24 @@ async function openRecorder(
   return recorder;
 }
 
+/** GET /metrics and the optional OTLP push (docs/fleet.md). */
+function openMetrics(
+  config: HostConfig,
+  probe: EngineProbe,
+  d: { hostName: string; recorder: StatsRecorder; pendingPairings: PendingPairings },
+  closers: Closers,
+): PunktfunkMetrics {
+  const metrics = createMetrics({
+    config: config.management.metrics,
+    info: { host: d.hostName, version: HOST_VERSION, encoder: probe.encoder.encoderName ?? 'unknown' },
+    captureArmed: () => d.recorder.isArmed(),
+    pairings: d.pendingPairings,
+    log: log.info,
+  });
+  closers.push(() => metrics.close());
+  return metrics;
+}
+
 /** The operator ends any client's session from the console or the API. */
 async function operatorEndsSession(
   sessionId: string,
@@ -170,6 +191,12 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   const recorder = await openRecorder(mgmt, identity.hostName, closers);
   // Pairing requests of every kind wait here for the operator's PIN.
   const pendingPairings = new PendingPairings();
+  const metrics = openMetrics(
+    config,
+    probe,
+    { hostName: identity.hostName, recorder, pendingPairings },
+    closers,
+  );
   let gamestream: GameStreamService | null = null;
   let manager: SessionManager | null = null;
   const desktop = config.desktop;
@@ -183,6 +210,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     probe,
     gamestream: () => gamestream,
     guard: { limits: config.listeners.managementLimits, failures },
+    metrics,
     endSession: (sessionId) => operatorEndsSession(sessionId, gamestream, manager),
   });
   closers.push(() => api.close());
@@ -191,7 +219,12 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
   // The synthetic and X11 descriptions already name the setting.
   const setting = `PUNKTFUNK_CAPTURE=${desktop.capture}`;
   log.info(`streams show ${preview}${preview.includes(setting) ? '' : ` (${setting})`}`);
-  const core = createStreamingCore({ recorder, perf: config.engine.perf, log: log.info });
+  const core = createStreamingCore({
+    recorder,
+    perf: config.engine.perf,
+    metrics: metrics.sessions,
+    log: log.info,
+  });
   closers.push(() => core.close());
   manager = core.sessions;
   const shared = {

@@ -6,6 +6,7 @@ import { API_BASE_PATH } from '@punktfunk/shared';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { metricsEndpoint } from '../metrics/route.js';
 import { type AuthOptions, authenticate } from './auth.js';
 import { type ConsoleHandler, consolePlaceholder } from './console.js';
 import type { ApiDeps, ApiEnv, ApiResource } from './context.js';
@@ -21,6 +22,7 @@ import { pairingResource } from './routes/pairing.js';
 import { recordingsResource } from './routes/recordings.js';
 import { sessionsResource } from './routes/sessions.js';
 import { statusResource } from './routes/status.js';
+import { TokenBackoff } from './token-backoff.js';
 import { limitBody } from './validate.js';
 
 /** Every API resource, in one place. */
@@ -47,8 +49,10 @@ export interface CreateApiOptions extends ApiDeps {
 
 export function createApi(options: CreateApiOptions): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
+  // One table of wrong tokens per address for the API and /metrics.
+  const backoff = options.auth.backoff ?? new TokenBackoff();
   // First, so no route (nor a 404 for an unknown one) answers before auth.
-  api.use('*', authenticate({ ...options.auth, tickets: options.tickets }));
+  api.use('*', authenticate({ ...options.auth, backoff, tickets: options.tickets }));
   api.use('*', limitBody());
   api.use('*', async (c, next) => {
     await next();
@@ -60,6 +64,7 @@ export function createApi(options: CreateApiOptions): Hono<ApiEnv> {
   app.use('*', checkHost(options.allowedHosts ?? []));
   app.use('*', secureHeaders());
   app.route(API_BASE_PATH, api);
+  if (options.metrics) app.use('*', metricsEndpoint(options.metrics, options.auth.token, backoff));
   const serveConsole = options.console ?? consolePlaceholder;
   app.use('*', (c, next) => (c.req.path.startsWith(`${API_BASE_PATH}/`) ? next() : serveConsole(c, next)));
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));

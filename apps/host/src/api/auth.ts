@@ -26,13 +26,13 @@ export const TICKET_ROUTES: readonly string[] = [CAPTURE_EVENTS_PATH, PAIRING_EV
 /** Open without credentials (GET/HEAD): says the process answers, nothing more. */
 export const LIVENESS_PATH = `${API_BASE_PATH}/live`;
 
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="punktfunk"' };
+export const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="punktfunk"' };
 // A ticket lives long enough for the console to open the stream right after asking.
 const TICKET_TTL_MS = 30_000;
 // Unredeemed tickets are few; the cap only bounds memory against a runaway client.
 const MAX_LIVE_TICKETS = 64;
 
-function sha256(text: string | Buffer): Buffer {
+export function sha256(text: string | Buffer): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
@@ -83,7 +83,13 @@ export interface AuthOptions {
   backoff?: TokenBackoff;
 }
 
-function checkBearer(c: Context<ApiEnv>, header: string, tokenDigest: Buffer, backoff: TokenBackoff): void {
+/** Checks `Authorization: Bearer` against the tokens (their digests); a wrong one backs off its address. */
+export function checkBearer(
+  c: Context<ApiEnv>,
+  header: string,
+  tokenDigests: readonly Buffer[],
+  backoff: TokenBackoff,
+): void {
   const address = c.env?.incoming?.socket.remoteAddress;
   const waitMs = backoff.retryAfterMs(address);
   if (waitMs > 0) {
@@ -94,7 +100,10 @@ function checkBearer(c: Context<ApiEnv>, header: string, tokenDigest: Buffer, ba
   }
   // A wrong token is refused even when a paired certificate came with it.
   const match = /^Bearer +(\S+) *$/i.exec(header);
-  if (!match?.[1] || !tokenMatches(tokenDigest, match[1])) {
+  const presented = match?.[1];
+  // Every digest is compared (no early exit): the time does not tell which token was close.
+  const matches = presented ? tokenDigests.map((digest) => tokenMatches(digest, presented)) : [];
+  if (!matches.includes(true)) {
     backoff.failed(address);
     throw new ApiError(401, 'invalid bearer token', CHALLENGE);
   }
@@ -109,7 +118,7 @@ function identify(
 ): Principal {
   const header = c.req.header('authorization');
   if (header !== undefined) {
-    checkBearer(c, header, tokenDigest, backoff);
+    checkBearer(c, header, [tokenDigest], backoff);
     return 'operator';
   }
   const ticket = c.req.query('ticket');

@@ -4,6 +4,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { DesktopStatus, GameStreamAppInfo, SessionInfo } from '@punktfunk/shared';
 import type { Hono } from 'hono';
 import type { PairedClient } from '../identity/paired-clients.js';
+import type { MetricsEndpointOptions } from '../metrics/route.js';
 import type { PendingPairings } from '../pairing/pending-pairings.js';
 import type { StatsRecorder } from '../recorder/index.js';
 import type { EventTickets } from './auth.js';
@@ -51,6 +52,8 @@ export interface ApiDeps {
   sessions: { end(sessionId: string): Promise<boolean> };
   /** GameStream's apps; null while GameStream is switched off (PUNKTFUNK_GAMESTREAM=0). */
   gamestreamApps: () => GameStreamAppInfo[] | null;
+  /** GET /metrics (Prometheus, docs/fleet.md); absent: no such route. */
+  metrics?: MetricsEndpointOptions | null;
   log: ApiLog;
 }
 

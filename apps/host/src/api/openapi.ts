@@ -5,6 +5,7 @@
 // open to anyone.
 import { API_BASE_PATH } from '@punktfunk/shared';
 import { z } from 'zod';
+import { METRICS_PATH } from '../metrics/route.js';
 import { LIVENESS_PATH, PAIRED_CLIENT_READ_ALLOWLIST } from './auth.js';
 import type { ApiResource } from './context.js';
 import { errorSchema } from './schemas.js';
@@ -103,7 +104,41 @@ function operation(path: string, method: Method, op: OperationSpec) {
   };
 }
 
-export function buildOpenApiDocument(resources: readonly ApiResource[], version: string): object {
+/** GET /metrics sits outside /api/v1 (where Prometheus looks by default): its own server, the root. */
+function metricsPath() {
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
+  });
+  return {
+    servers: [{ url: '/' }],
+    get: {
+      summary: 'Prometheus metrics (docs/fleet.md)',
+      description:
+        'The text exposition (prom-client): per-session latency and stage histograms, gauges and counters, ' +
+        'host-wide session and pairing counters, capture state, process metrics. Opens with the bearer token ' +
+        'or the read-only scrape token PUNKTFUNK_METRICS_TOKEN.',
+      parameters: [],
+      responses: {
+        200: {
+          description: 'the exposition',
+          content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
+        },
+        401: error('no credentials, or a wrong token'),
+        429: error('too many wrong tokens from this address: wait for Retry-After (seconds)'),
+        421: error('plain HTTP only: the Host header names neither loopback nor PUNKTFUNK_MGMT_HOSTS'),
+        default: error('any other failure: {"error": "..."}'),
+      },
+      security: [{ bearer: [] }, { metricsToken: [] }],
+    },
+  };
+}
+
+export function buildOpenApiDocument(
+  resources: readonly ApiResource[],
+  version: string,
+  served: { metrics: boolean } = { metrics: false },
+): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const resource of resources) {
     for (const [path, methods] of Object.entries(resource.openapi)) {
@@ -114,6 +149,7 @@ export function buildOpenApiDocument(resources: readonly ApiResource[], version:
       paths[path] = entry;
     }
   }
+  if (served.metrics) paths[METRICS_PATH] = metricsPath();
   return {
     openapi: '3.1.0',
     info: { title: 'punktfunk management API', version },
@@ -124,6 +160,12 @@ export function buildOpenApiDocument(resources: readonly ApiResource[], version:
           type: 'http',
           scheme: 'bearer',
           description: 'PUNKTFUNK_MGMT_TOKEN or <config>/mgmt-token',
+        },
+        metricsToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'PUNKTFUNK_METRICS_TOKEN: a read-only scrape token; opens GET /metrics and nothing else',
         },
         pairedClientCertificate: {
           type: 'mutualTLS',

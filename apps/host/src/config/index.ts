@@ -20,7 +20,7 @@ export type { GameStreamConfig, GameStreamEncryption } from './gamestream.js';
 export { GAMESTREAM_ENCRYPTION, loadGameStreamConfig } from './gamestream.js';
 export type { ConnectionLimits, ListenersConfig } from './listeners.js';
 export { loadListenersConfig } from './listeners.js';
-export type { ManagementConfig } from './management.js';
+export type { ManagementConfig, MetricsConfig } from './management.js';
 export { loadManagementConfig, TOKEN_PATTERN } from './management.js';
 export type { Pf1Config } from './pf1.js';
 export { loadPf1Config } from './pf1.js';

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nameProblem } from '@punktfunk/shared';
-import { address, ConfigError, type Env, port } from './read-env.js';
+import { address, bounded, ConfigError, type Env, onOff, port } from './read-env.js';
 
 export interface ManagementConfig {
   /** PUNKTFUNK_CONFIG_DIR, default ~/.config/punktfunk: certificate, token, paired clients, captures. */
@@ -23,18 +23,56 @@ export interface ManagementConfig {
    * to besides loopback and the address a request arrived on (DNS rebinding guard).
    */
   allowedHosts: string[];
+  /** GET /metrics and the OTLP push (docs/fleet.md). */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** PUNKTFUNK_METRICS (default 1): per-frame measuring and the per-session metrics; 0 keeps only host-wide ones. */
+  perSession: boolean;
+  /** PUNKTFUNK_METRICS_TOKEN: a read-only scrape token that opens /metrics and nothing else; null: only the operator's. */
+  token: string | null;
+  /** PUNKTFUNK_OTLP_ENDPOINT: where OTLP/HTTP metrics are pushed (e.g. http://collector:4318/v1/metrics); null: no push. */
+  otlpEndpoint: string | null;
+  /** PUNKTFUNK_OTLP_INTERVAL_MS: how often they are pushed. */
+  otlpIntervalMs: number;
 }
 
 /** A bearer token (variable or file): printable, no spaces, long enough not to be guessed. */
 export const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
 
-function token(env: Env): string | null {
-  const value = env.PUNKTFUNK_MGMT_TOKEN;
+function token(env: Env, key = 'PUNKTFUNK_MGMT_TOKEN'): string | null {
+  const value = env[key];
   if (value === undefined || value === '') return null;
   if (!TOKEN_PATTERN.test(value)) {
-    throw new ConfigError('PUNKTFUNK_MGMT_TOKEN must be 16..512 printable characters without spaces');
+    throw new ConfigError(`${key} must be 16..512 printable characters without spaces`);
   }
   return value;
+}
+
+function otlpEndpoint(env: Env): string | null {
+  const raw = env.PUNKTFUNK_OTLP_ENDPOINT;
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUNKTFUNK_OTLP_ENDPOINT must be an http:// or https:// URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUNKTFUNK_OTLP_ENDPOINT must be an http:// or https:// URL, got '${raw}'`);
+  }
+  return url.href;
+}
+
+function metrics(env: Env): MetricsConfig {
+  return {
+    perSession: onOff(env, 'PUNKTFUNK_METRICS', true),
+    token: token(env, 'PUNKTFUNK_METRICS_TOKEN'),
+    otlpEndpoint: otlpEndpoint(env),
+    // At least a second: a push per frame window would flood the collector.
+    otlpIntervalMs: bounded(env, 'PUNKTFUNK_OTLP_INTERVAL_MS', 15_000, 1000, 3_600_000),
+  };
 }
 
 // A DNS name (letters, digits, '-', '.') or an IP address; no port, no wildcard.
@@ -80,5 +118,6 @@ export function loadManagementConfig(env: Env): ManagementConfig {
     token: token(env),
     hostName: hostName(env),
     allowedHosts: allowedHosts(env),
+    metrics: metrics(env),
   };
 }

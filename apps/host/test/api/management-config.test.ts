@@ -15,6 +15,7 @@ describe('management configuration', () => {
       token: null,
       hostName: hostname(),
       allowedHosts: [],
+      metrics: { perSession: true, token: null, otlpEndpoint: null, otlpIntervalMs: 15_000 },
     });
   });
 
@@ -28,6 +29,10 @@ describe('management configuration', () => {
       PUNKTFUNK_MGMT_TOKEN: 'a-long-enough-token',
       PUNKTFUNK_HOST_NAME: 'den',
       PUNKTFUNK_MGMT_HOSTS: ' Den.lan, punktfunk.example ,[fd00::5],',
+      PUNKTFUNK_METRICS: '0',
+      PUNKTFUNK_METRICS_TOKEN: 'a-scrape-only-token',
+      PUNKTFUNK_OTLP_ENDPOINT: 'http://collector:4318/v1/metrics',
+      PUNKTFUNK_OTLP_INTERVAL_MS: '5000',
     });
     expect(config).toMatchObject({
       configDir: '/srv/pf',
@@ -39,6 +44,12 @@ describe('management configuration', () => {
       token: 'a-long-enough-token',
       hostName: 'den',
       allowedHosts: ['den.lan', 'punktfunk.example', 'fd00::5'],
+      metrics: {
+        perSession: false,
+        token: 'a-scrape-only-token',
+        otlpEndpoint: 'http://collector:4318/v1/metrics',
+        otlpIntervalMs: 5000,
+      },
     });
   });
 
@@ -51,6 +62,11 @@ describe('management configuration', () => {
     [{ PUNKTFUNK_MGMT_HOSTS: 'den.lan:47990' }, /PUNKTFUNK_MGMT_HOSTS must be comma-separated host names/],
     [{ PUNKTFUNK_MGMT_HOSTS: '*.lan' }, /PUNKTFUNK_MGMT_HOSTS/],
     [{ PUNKTFUNK_HOST_NAME: 'den\u202Ensl' }, /PUNKTFUNK_HOST_NAME contains U\+202E/],
+    [{ PUNKTFUNK_METRICS: 'yes' }, /PUNKTFUNK_METRICS must be 0 or 1/],
+    [{ PUNKTFUNK_METRICS_TOKEN: 'short' }, /PUNKTFUNK_METRICS_TOKEN must be 16\.\.512 printable characters/],
+    [{ PUNKTFUNK_OTLP_ENDPOINT: 'collector:4318' }, /PUNKTFUNK_OTLP_ENDPOINT must be an http/],
+    [{ PUNKTFUNK_OTLP_ENDPOINT: 'ftp://collector/v1' }, /PUNKTFUNK_OTLP_ENDPOINT must be an http/],
+    [{ PUNKTFUNK_OTLP_INTERVAL_MS: '10' }, /PUNKTFUNK_OTLP_INTERVAL_MS must be 1000\.\.3600000/],
   ])('refuses %j with the variable named', (env, message) => {
     expect(() => loadManagementConfig(env)).toThrow(ConfigError);
     expect(() => loadManagementConfig(env)).toThrow(message);

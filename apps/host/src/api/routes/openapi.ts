@@ -7,10 +7,10 @@ import { buildOpenApiDocument } from '../openapi.js';
 export function openapiResource(all: () => readonly ApiResource[]): ApiResource {
   return {
     base: '/openapi.json',
-    routes: ({ host }) => {
+    routes: ({ host, metrics }) => {
       let document: object | null = null;
       return new Hono<ApiEnv>().get('/', (c) => {
-        document ??= buildOpenApiDocument(all(), host.version);
+        document ??= buildOpenApiDocument(all(), host.version, { metrics: metrics != null });
         return c.json(document);
       });
     },

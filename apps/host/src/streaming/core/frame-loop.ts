@@ -6,7 +6,11 @@
 // PUNKTFUNK_PERF alone) each frame also writes a 32-byte record of the frame
 // timeline into a preallocated block handed over with the window's sample,
 // and notes events (keyframes, bitrate changes, what the client's reports
-// show), posted in one batch per window.
+// show), posted in one batch per window. With metrics on (PUNKTFUNK_METRICS,
+// the default) every frame is measured and recorded whatever the arming, and
+// each block and sample carries the arm generation it was written under: the
+// main thread feeds the metrics from all of them and the recorder only from
+// those of the current, armed generation.
 import type { PathKind, PendingTimelineEvent, StageName, WorkerStatsSample } from '@punktfunk/shared';
 import { ThreadCpuMeter } from '../../telemetry/thread-cpu.js';
 import type { ClientFeedback } from './client-feedback.js';
@@ -37,6 +41,8 @@ export interface FrameLoopOptions {
   windowMs: number;
   /** PUNKTFUNK_PERF=1, read once at start. */
   perf: boolean;
+  /** PUNKTFUNK_METRICS (default on): measure and record every frame, armed or not, for the host's metrics. */
+  metrics?: boolean;
   control: ControlBlock;
   session: SessionControl;
   clock: FrameClock;
@@ -47,10 +53,12 @@ export interface FrameLoopOptions {
   /**
    * A window's sample, with the frame records written since the last hand-over
    * (null when none): the block's buffer is the caller's to transfer.
+   * `armGeneration`: the control block's generation the window was measured
+   * under (only a sample of the armed generation belongs to a capture).
    */
-  onSample(sample: WorkerStatsSample, frames: FrameRecordsBlock | null): void;
-  /** A block of frame records that filled before the window's end (armed only). */
-  onFrames?(frames: FrameRecordsBlock): void;
+  onSample(sample: WorkerStatsSample, frames: FrameRecordsBlock | null, armGeneration: number): void;
+  /** A block of frame records that filled before the window's end, or was cut at an arm or disarm (metrics on). */
+  onFrames?(frames: FrameRecordsBlock, armGeneration: number): void;
   /** A window's events (armed only), posted right after its sample, and once more when the loop ends. */
   onEvents?(events: PendingTimelineEvent[]): void;
   log(line: string): void;
@@ -114,10 +122,10 @@ export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
     postEvents(state);
     throw error;
   }
-  // The session's last, partial window has no sample, but its frames belong on the timeline.
-  if (o.control.isArmed() && o.control.armGeneration() === state.armGeneration) {
+  // The session's last, partial window has no sample, but its frames belong on the timeline (and in the metrics).
+  if (o.metrics || (o.control.isArmed() && o.control.armGeneration() === state.armGeneration)) {
     const block = state.records.take();
-    if (block) o.onFrames?.(block);
+    if (block) o.onFrames?.(block, state.armGeneration);
   }
   postEvents(state);
   return { frames: state.frameIndex, samplesPosted: state.samplesPosted };
@@ -127,14 +135,16 @@ export function runFrameLoop(o: FrameLoopOptions): FrameLoopSummary {
 function runOneFrame(s: LoopState): boolean {
   const { o } = s;
   const armed = o.control.isArmed();
-  const measuring = o.perf || armed;
+  const recording = armed || o.metrics === true;
+  const measuring = o.perf || recording;
   const generation = o.control.armGeneration();
   if (generation !== s.armGeneration) {
     // Armed or disarmed since the last frame: nothing measured under the
-    // previous state may leak into the next sample or capture.
+    // previous state may leak into the next sample or capture. The metrics
+    // still get its records, tagged with the generation they belong to.
+    cutRecords(s);
     s.armGeneration = generation;
     s.window.reset();
-    s.records.discard();
     s.events.clear();
   }
   // The boundary is checked before the frame, so a window holds exactly the
@@ -149,7 +159,7 @@ function runOneFrame(s: LoopState): boolean {
   o.feedback.noteCaptureStart(s.frameIndex, result.captureStartUs);
   if (result.keyframe) s.events.noteKeyframe(result.captureStartUs, s.frameIndex, o.control.isArmed());
   if (measuring) s.window.add(result);
-  if (armed) recordFrame(s, result);
+  if (recording) recordFrame(s, result);
   o.afterFrame?.(s.frameIndex);
   s.frameIndex++;
   s.slot++;
@@ -177,7 +187,17 @@ function recordFrame(s: LoopState, result: FrameResult): void {
   s.records.write(s.frameIndex, result);
   if (!s.records.full) return;
   const block = s.records.take();
-  if (block && s.o.onFrames) s.o.onFrames(block);
+  if (block && s.o.onFrames) s.o.onFrames(block, s.armGeneration);
+}
+
+/** At an arm or disarm: the records so far go to the metrics (tagged with their generation), or are dropped. */
+function cutRecords(s: LoopState): void {
+  if (!s.o.metrics) {
+    s.records.discard();
+    return;
+  }
+  const block = s.records.take();
+  if (block && s.o.onFrames) s.o.onFrames(block, s.armGeneration);
 }
 
 function applyTargetBitrate(s: LoopState, nowUs: number): void {
@@ -251,9 +271,11 @@ function closeWindow(s: LoopState, nowUs: number, measuring: boolean): void {
     workerCpuPct,
   });
   s.window.reset();
-  if (o.control.isArmed()) {
-    o.onSample(sample, s.records.take());
-    s.samplesPosted++;
+  const armed = o.control.isArmed();
+  if (armed || o.metrics) {
+    o.onSample(sample, s.records.take(), s.armGeneration);
+    // Counted for the capture: a sample the metrics alone get is not one.
+    if (armed) s.samplesPosted++;
   } else s.records.discard();
   postEvents(s);
   if (o.perf) o.log(formatPerfLine(sample));

@@ -1,4 +1,5 @@
-// The per-frame timeline on the worker side: while a capture is armed, every
+// The per-frame timeline on the worker side: while a capture is armed (or, by
+// default, for the host metrics: PUNKTFUNK_METRICS) every
 // frame writes one 32-byte record (packages/shared/src/timeline.ts) into a
 // block preallocated for one aggregation window. The block is handed over
 // whole (a transferable ArrayBuffer) at the window boundary, or earlier when

@@ -51,6 +51,8 @@ export interface NativeSessionSpec {
   /** Client feedback arrives here; the worker drains it synchronously at each boundary. */
   feedbackPort: MessagePort;
   perf: boolean;
+  /** PUNKTFUNK_METRICS: every frame measured and recorded for the host's metrics. */
+  metrics: boolean;
   windowMs: number;
   source: FrameSourceSpec;
   send: SendSpec;
@@ -110,6 +112,8 @@ export interface GameStreamSessionSpec {
   controlBuffer: SharedArrayBuffer;
   feedbackPort: MessagePort;
   perf: boolean;
+  /** PUNKTFUNK_METRICS: every frame measured and recorded for the host's metrics. */
+  metrics: boolean;
   windowMs: number;
   source: Extract<FrameSourceSpec, { kind: 'engine' }>;
   send: GameStreamSendSpec;
@@ -124,10 +128,14 @@ export type SessionStartedInfo = Pick<
 export type WorkerMessage =
   /** `settings`: what only the worker knows (the audio source it could open), added to the session's. */
   | { type: 'started'; info: SessionStartedInfo; settings?: SessionInfo['settings'] }
-  /** `frames`: the window's frame records (armed only); its buffer is transferred, not copied. */
-  | { type: 'sample'; sample: WorkerStatsSample; frames: FrameRecordsBlock | null }
-  /** Frame records of a block that filled before the window ended. */
-  | { type: 'frames'; frames: FrameRecordsBlock }
+  /**
+   * `frames`: the window's frame records (armed or metrics on); its buffer is
+   * transferred, not copied. `armGeneration`: the control block's generation
+   * it was measured under: only the current, armed one goes to the recorder.
+   */
+  | { type: 'sample'; sample: WorkerStatsSample; frames: FrameRecordsBlock | null; armGeneration: number }
+  /** Frame records of a block that filled before the window ended (or was cut at an arm or disarm). */
+  | { type: 'frames'; frames: FrameRecordsBlock; armGeneration: number }
   /** Events for the armed capture's lane: a window's batch (after its sample), or one at once (an encoder fallback). */
   | { type: 'events'; events: PendingTimelineEvent[] }
   | { type: 'log'; line: string }

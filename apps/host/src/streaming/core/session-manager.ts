@@ -38,6 +38,20 @@ export interface StatsSink {
   addEvent?(event: PendingTimelineEvent): void;
 }
 
+/**
+ * The host's metrics as the streaming side feeds them (apps/host/src/metrics):
+ * a session's labels once it streams, every frame record and window sample
+ * of its worker whatever the arming, and its end.
+ */
+export interface SessionMetricsSink {
+  /** Whether the workers measure and record every frame for it (false: PUNKTFUNK_METRICS=0, lifecycle only). */
+  readonly perFrame: boolean;
+  sessionStarted(info: SessionInfo): void;
+  framesMeasured(sessionId: string, records: DataView, count: number): void;
+  windowMeasured(sample: WorkerStatsSample): void;
+  sessionEnded(sessionId: string, kind: PathKind, end: SessionEnd): void;
+}
+
 export interface SessionEnd {
   sessionId: string;
   frames: number;
@@ -118,6 +132,8 @@ export interface SessionManagerOptions {
   control: ControlBlock;
   sink: StatsSink;
   perf: boolean;
+  /** Set: the workers measure and record every frame (PUNKTFUNK_METRICS) and feed it here. */
+  metrics?: SessionMetricsSink | null;
   log: (line: string) => void;
 }
 
@@ -161,6 +177,7 @@ export class SessionManager {
         controlBuffer: this.o.control.buffer,
         feedbackPort,
         perf: this.o.perf,
+        metrics: this.o.metrics?.perFrame === true,
         windowMs: options.windowMs,
         source: options.source,
         send: options.send,
@@ -191,6 +208,7 @@ export class SessionManager {
         controlBuffer: this.o.control.buffer,
         feedbackPort,
         perf: this.o.perf,
+        metrics: this.o.metrics?.perFrame === true,
         windowMs: options.windowMs,
         source: options.source,
         send: options.send,
@@ -223,16 +241,30 @@ export class SessionManager {
     await Promise.all(this.list().map((s) => s.stop()));
   }
 
-  private addFrames(sessionId: string, frames: FrameRecordsBlock): void {
-    this.o.sink.addFrames?.(sessionId, new DataView(frames.buffer), frames.count);
+  /** Frame records to the metrics (always) and to the recorder (only when `forCapture`). */
+  private addFrames(sessionId: string, frames: FrameRecordsBlock, forCapture: boolean): void {
+    const view = new DataView(frames.buffer);
+    this.o.metrics?.framesMeasured(sessionId, view, frames.count);
+    if (forCapture) this.o.sink.addFrames?.(sessionId, view, frames.count);
+  }
+
+  /**
+   * Whether a worker's block or sample belongs to the capture: measured under
+   * the generation that is current, and armed. One from before an arm or a
+   * disarm (still in flight, or posted for the metrics alone) never is.
+   */
+  private forCapture(armGeneration: number): boolean {
+    return armGeneration === this.o.control.armGeneration() && this.o.control.isArmed();
   }
 
   /** A worker's stats traffic (window samples, frame records, lane events) to the sink; false for any other message. */
   private relayStats(sessionId: string, m: WorkerMessage): boolean {
     if (m.type === 'sample') {
-      if (m.frames) this.addFrames(sessionId, m.frames);
-      this.o.sink.addSample(m.sample);
-    } else if (m.type === 'frames') this.addFrames(sessionId, m.frames);
+      const forCapture = this.forCapture(m.armGeneration);
+      if (m.frames) this.addFrames(sessionId, m.frames, forCapture);
+      this.o.metrics?.windowMeasured(m.sample);
+      if (forCapture) this.o.sink.addSample(m.sample);
+    } else if (m.type === 'frames') this.addFrames(sessionId, m.frames, this.forCapture(m.armGeneration));
     else if (m.type === 'events') for (const event of m.events) this.o.sink.addEvent?.(event);
     else return false;
     return true;
@@ -242,6 +274,18 @@ export class SessionManager {
   private eventNoter(sessionId: string): StreamingSession['noteEvent'] {
     return (type, summary, details) =>
       this.o.sink.addEvent?.({ monoUs: monotonicUs(), sessionId, type, summary, details });
+  }
+
+  /** A session streams (or changed its settings): the recorder and the metrics hear it. */
+  private announce(info: SessionInfo): void {
+    this.o.sink.noteSession(info);
+    this.o.metrics?.sessionStarted(info);
+  }
+
+  /** The metrics count the end of a session that streamed. */
+  private reportEnd(kind: PathKind, streamed: boolean, end: SessionEnd): SessionEnd {
+    if (streamed) this.o.metrics?.sessionEnded(end.sessionId, kind, end);
+    return end;
   }
 
   private track(
@@ -264,7 +308,7 @@ export class SessionManager {
       if (m.type === 'started') {
         startedAs = m;
         resolveStarted(m.info);
-        this.o.sink.noteSession(sessionInfo(meta, m.info, m.settings));
+        this.announce(sessionInfo(meta, m.info, m.settings));
         noteClientCame(meta, m.info, noteEvent);
       } else if (m.type === 'log') this.o.log(m.line);
       else if (m.type === 'client') meta.onClient?.(m.address);
@@ -293,7 +337,8 @@ export class SessionManager {
         // The worker's and the encoder's threads are gone; the pages they
         // freed stay in their allocator arenas until trimmed.
         releaseFreeMemory();
-        resolve({ sessionId, frames, error: failure, reason: failure ? null : reason, summary });
+        const end = { sessionId, frames, error: failure, reason: failure ? null : reason, summary };
+        resolve(this.reportEnd(meta.kind, startedAs !== null, end));
       });
     });
     return {

@@ -3,7 +3,7 @@
 // workers and relays their samples and events to the recorder.
 import type { PendingTimelineEvent, SessionInfo, WorkerStatsSample } from '@punktfunk/shared';
 import { ControlBlock } from './control-block.js';
-import { SessionManager } from './session-manager.js';
+import { SessionManager, type SessionMetricsSink } from './session-manager.js';
 
 /** The recorder as the streaming side sees it (the host passes its one StatsRecorder). */
 export interface RecorderPort {
@@ -25,12 +25,20 @@ export interface StreamingCore {
 export function createStreamingCore(o: {
   recorder: RecorderPort;
   perf: boolean;
+  /** The host's metrics (null: PUNKTFUNK_METRICS=0, the workers measure only for captures). */
+  metrics?: SessionMetricsSink | null;
   log(line: string): void;
 }): StreamingCore {
   const control = new ControlBlock();
   control.setArmed(o.recorder.isArmed());
   const unsubscribe = o.recorder.onArmedChange((armed) => control.setArmed(armed));
-  const sessions = new SessionManager({ control, sink: o.recorder, perf: o.perf, log: o.log });
+  const sessions = new SessionManager({
+    control,
+    sink: o.recorder,
+    perf: o.perf,
+    metrics: o.metrics ?? null,
+    log: o.log,
+  });
   return {
     sessions,
     close: async () => {

@@ -170,6 +170,7 @@ function stream(
     fps: source.fps,
     windowMs: spec.windowMs,
     perf: spec.perf,
+    metrics: spec.metrics,
     control,
     session,
     clock: new LaneClock(monotonicUs, session, { video: videoWatch, audio: pump }),
@@ -179,8 +180,8 @@ function stream(
     }),
     feedback,
     drainFeedback: () => drainFeedback(spec.feedbackPort, feedback),
-    onSample: (sample, frames) => post({ type: 'sample', sample, frames }),
-    onFrames: (frames) => post({ type: 'frames', frames }),
+    onSample: (sample, frames, armGeneration) => post({ type: 'sample', sample, frames, armGeneration }),
+    onFrames: (frames, armGeneration) => post({ type: 'frames', frames, armGeneration }),
     onEvents: (events) => post({ type: 'events', events }),
     log,
     afterFrame: () => {

@@ -14,7 +14,11 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlBlock } from '../../../src/streaming/core/control-block.js';
 import { replayTrace } from '../../../src/streaming/core/replay.js';
-import { SessionManager, type StartSessionOptions } from '../../../src/streaming/core/session-manager.js';
+import {
+  SessionManager,
+  type SessionMetricsSink,
+  type StartSessionOptions,
+} from '../../../src/streaming/core/session-manager.js';
 import { readTrace } from '../../../src/streaming/core/trace.js';
 
 const receivers: MediaReceiver[] = [];
@@ -22,7 +26,22 @@ afterEach(() => {
   for (const r of receivers.splice(0)) r.close();
 });
 
-function setUp() {
+/** What a metrics sink saw: every frame record and window sample, and the session's end. */
+function metricsSink() {
+  const seen = { frameIndices: [] as number[], windows: 0, started: 0, ended: [] as (string | null)[] };
+  const sink: SessionMetricsSink = {
+    perFrame: true,
+    sessionStarted: () => seen.started++,
+    framesMeasured: (_id, records, count) => {
+      for (let i = 0; i < count; i++) seen.frameIndices.push(readFrameRecord(records, i).frameIndex);
+    },
+    windowMeasured: () => seen.windows++,
+    sessionEnded: (_id, _kind, end) => seen.ended.push(end.reason),
+  };
+  return { sink, seen };
+}
+
+function setUp(metrics: SessionMetricsSink | null = null) {
   const control = new ControlBlock();
   const samples: WorkerStatsSample[] = [];
   const sessions: SessionInfo[] = [];
@@ -31,6 +50,7 @@ function setUp() {
   const manager = new SessionManager({
     control,
     perf: false,
+    metrics,
     sink: {
       addSample: (s) => samples.push(s),
       noteSession: (i) => sessions.push(i),
@@ -219,5 +239,36 @@ describe('streaming sessions in worker threads', () => {
     const replayed = replayTrace(trace, { virtualClock: true, monotonicUs, windowMs: 500 });
     expect(replayed.framesReceived).toBe(trace.frames.length);
     expect(replayed.samples.length).toBeGreaterThan(0);
+  });
+
+  it('metrics on: every frame reaches the metrics, and the capture still gets only the armed windows', async () => {
+    const { sink, seen } = metricsSink();
+    const { control, manager, frames, samples } = setUp(sink);
+    const { options } = engineSession();
+    const tracePath = new URL('../../../traces/steady-60fps.jsonl', import.meta.url).pathname;
+    // The trace on the real clock: 60 fps for real, no encoder to pay for.
+    const session = manager.start({ ...options, source: { kind: 'trace', tracePath, virtualClock: false } });
+    await session.started;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(frames).toEqual([]); // disarmed: the recorder gets nothing
+    expect(samples).toEqual([]);
+    control.setArmed(true);
+    await new Promise((r) => setTimeout(r, 1600));
+    control.setArmed(false);
+    const afterDisarm = { frames: frames.length, samples: samples.length };
+    await new Promise((r) => setTimeout(r, 700));
+    const end = await session.stop('test over');
+    // The capture: exactly the frames of its armed windows, contiguous; nothing after the disarm.
+    expect(frames.length).toBe(afterDisarm.frames);
+    expect(samples.length).toBe(afterDisarm.samples);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    expect(frames.length).toBe(samples.reduce((n, s) => n + s.measuredFrames, 0));
+    const first = frames[0]?.frameIndex ?? 0;
+    expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => first + i));
+    // The metrics: every frame the worker ran, once, and windows armed or not.
+    expect(seen.frameIndices).toEqual([...Array(end.frames).keys()]);
+    expect(seen.windows).toBeGreaterThan(samples.length);
+    expect(seen.started).toBe(1);
+    expect(seen.ended).toEqual(['test over']);
   });
 });
