@@ -158,7 +158,7 @@ WlrInputWrap::WlrInputWrap(const Napi::CallbackInfo& info) : DesktopInputWrap(in
   guarded(info.Env(), [&]() -> Napi::Value {
     const RequiredFields options(info[0], "WlrInput options");
     input::WlrInjectorOptions o{options.string("display"), options.string("runtimeDir"),
-                                options.int32("timeoutMs")};
+                                options.int32("timeoutMs"), options.string("output")};
     if (o.display.empty()) invalidInput("display must be a non-empty string");
     if (o.timeoutMs <= 0) invalidInput("timeoutMs must be positive");
     engine_ = std::make_unique<input::WlrInjector>(o);

@@ -16,6 +16,7 @@
 #include "media/wayland_socket.h"
 #include "virtual-keyboard-unstable-v1-client-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-client-protocol.h"
+#include "xdg-output-unstable-v1-client-protocol.h"
 
 namespace input {
 namespace {
@@ -28,6 +29,9 @@ constexpr int kAxisValuePerNotch = 15;
 constexpr int kMaxNotchesPerCall = 300;
 // Version 2 adds create_virtual_pointer_with_output (absolute motion on one output).
 constexpr uint32_t kPointerManagerWithOutput = 2;
+// wl_output version 4 names outputs itself; before that (sway 1.7), xdg-output (v2+) does.
+constexpr uint32_t kOutputVersion = 4;
+constexpr uint32_t kXdgOutputVersion = 3;
 
 int clampInt(int v, int lo, int hi) { return std::max(lo, std::min(hi, v)); }
 
@@ -48,16 +52,28 @@ const wl_registry_listener kRegistryListener = {registryGlobal, registryGlobalRe
 
 void outputGeometry(void*, wl_output*, int32_t, int32_t, int32_t, int32_t, int32_t, const char*,
                     const char*, int32_t) {}
-void outputMode(void* data, wl_output* output, uint32_t flags, int32_t width, int32_t height,
-                int32_t) {
-  static_cast<WlrInjector*>(data)->onOutputMode(output, flags, width, height);
+void outputMode(void* data, wl_output*, uint32_t flags, int32_t width, int32_t height, int32_t) {
+  if (flags & WL_OUTPUT_MODE_CURRENT) static_cast<WlrInjectorOutput*>(data)->size = {width, height};
 }
 void outputDone(void*, wl_output*) {}
 void outputScale(void*, wl_output*, int32_t) {}
-void outputName(void*, wl_output*, const char*) {}
+void outputName(void* data, wl_output*, const char* name) {
+  static_cast<WlrInjectorOutput*>(data)->name = name;
+}
 void outputDescription(void*, wl_output*, const char*) {}
 const wl_output_listener kOutputListener = {outputGeometry, outputMode, outputDone,
                                             outputScale,    outputName, outputDescription};
+
+void xdgPosition(void*, zxdg_output_v1*, int32_t, int32_t) {}
+void xdgSize(void*, zxdg_output_v1*, int32_t, int32_t) {}
+void xdgDone(void*, zxdg_output_v1*) {}
+void xdgName(void* data, zxdg_output_v1*, const char* name) {
+  auto& output = *static_cast<WlrInjectorOutput*>(data);
+  if (output.name.empty()) output.name = name;
+}
+void xdgDescription(void*, zxdg_output_v1*, const char*) {}
+const zxdg_output_v1_listener kXdgOutputListener = {xdgPosition, xdgSize, xdgDone, xdgName,
+                                                    xdgDescription};
 
 void syncDone(void* data, wl_callback*, uint32_t) { *static_cast<bool*>(data) = true; }
 const wl_callback_listener kSyncListener = {syncDone};
@@ -68,6 +84,7 @@ WlrInjector::WlrInjector(const WlrInjectorOptions& options) : timeoutMs_(options
   connectSocket(options);
   try {
     bindGlobals();
+    chooseOutput(options.output);
     createDevices();
   } catch (...) {
     wl_display_disconnect(display_);
@@ -92,7 +109,11 @@ WlrInjector::~WlrInjector() {
   if (pointer_) zwlr_virtual_pointer_v1_destroy(pointer_);
   if (keyboardManager_) zwp_virtual_keyboard_manager_v1_destroy(keyboardManager_);
   if (pointerManager_) zwlr_virtual_pointer_manager_v1_destroy(pointerManager_);
-  if (output_) wl_output_destroy(output_);
+  for (auto& output : outputs_) {
+    if (output->xdgOutput) zxdg_output_v1_destroy(output->xdgOutput);
+    if (output->output) wl_output_destroy(output->output);
+  }
+  if (xdgOutputManager_) zxdg_output_manager_v1_destroy(xdgOutputManager_);
   if (seat_) wl_seat_destroy(seat_);
   if (registry_) wl_registry_destroy(registry_);
   wl_display_flush(display_);
@@ -108,8 +129,13 @@ void WlrInjector::bindGlobals() {
   registry_ = wl_display_get_registry(display_);
   wl_registry_add_listener(registry_, &kRegistryListener, this);
   roundtrip("the global list");
-  // Second round: the output's modes arrive after it is bound.
-  roundtrip("the output's mode");
+  for (auto& output : outputs_) {
+    if (!xdgOutputManager_) break;
+    output->xdgOutput = zxdg_output_manager_v1_get_xdg_output(xdgOutputManager_, output->output);
+    zxdg_output_v1_add_listener(output->xdgOutput, &kXdgOutputListener, output.get());
+  }
+  // Second round: the outputs' modes and names arrive after they are bound.
+  roundtrip("the outputs' modes and names");
   if (!pointerManager_) {
     inputUnavailable("the compositor at " + where_ +
                      " offers no zwlr_virtual_pointer_manager_v1 (not wlroots?)");
@@ -118,7 +144,23 @@ void WlrInjector::bindGlobals() {
     inputUnavailable("the compositor at " + where_ + " offers no zwp_virtual_keyboard_manager_v1");
   }
   if (!seat_) inputUnavailable("the compositor at " + where_ + " has no seat");
-  if (!output_ || outputSize_.width <= 0 || outputSize_.height <= 0) {
+}
+
+// The named output, or the first; it must have a current mode (the extent of absolute motion).
+void WlrInjector::chooseOutput(const std::string& name) {
+  std::string names;
+  for (auto& output : outputs_) {
+    if (name.empty() || output->name == name) {
+      output_ = output.get();
+      break;
+    }
+    names += (names.empty() ? "" : ", ") + output->name;
+  }
+  if (!output_ && !name.empty()) {
+    inputUnavailable("the compositor at " + where_ + " has no output named " + name +
+                     " (outputs: " + names + ")");
+  }
+  if (!output_ || output_->size.width <= 0 || output_->size.height <= 0) {
     inputUnavailable("the compositor at " + where_ + " has no output with a current mode");
   }
 }
@@ -135,21 +177,23 @@ void WlrInjector::onGlobal(wl_registry* registry, uint32_t name, const char* int
         wl_registry_bind(registry, name, &zwp_virtual_keyboard_manager_v1_interface, 1));
   } else if (is(wl_seat_interface) && !seat_) {
     seat_ = static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
-  } else if (is(wl_output_interface) && !output_) {
-    // The first output: absolute motion maps onto it (the headless one on sway).
-    output_ = static_cast<wl_output*>(wl_registry_bind(registry, name, &wl_output_interface, 1));
-    wl_output_add_listener(output_, &kOutputListener, this);
+  } else if (is(zxdg_output_manager_v1_interface) && !xdgOutputManager_) {
+    xdgOutputManager_ = static_cast<zxdg_output_manager_v1*>(wl_registry_bind(
+        registry, name, &zxdg_output_manager_v1_interface, std::min(version, kXdgOutputVersion)));
+  } else if (is(wl_output_interface)) {
+    // Every output: the one absolute motion maps onto is chosen by name once all are known.
+    auto output = std::make_unique<WlrInjectorOutput>();
+    output->output = static_cast<wl_output*>(
+        wl_registry_bind(registry, name, &wl_output_interface, std::min(version, kOutputVersion)));
+    wl_output_add_listener(output->output, &kOutputListener, output.get());
+    outputs_.push_back(std::move(output));
   }
-}
-
-void WlrInjector::onOutputMode(wl_output*, uint32_t flags, int width, int height) {
-  if (flags & WL_OUTPUT_MODE_CURRENT) outputSize_ = {width, height};
 }
 
 void WlrInjector::createDevices() {
   pointer_ = pointerManagerVersion_ >= kPointerManagerWithOutput
                  ? zwlr_virtual_pointer_manager_v1_create_virtual_pointer_with_output(
-                       pointerManager_, seat_, output_)
+                       pointerManager_, seat_, output_->output)
                  : zwlr_virtual_pointer_manager_v1_create_virtual_pointer(pointerManager_, seat_);
   keyboard_ = zwp_virtual_keyboard_manager_v1_create_virtual_keyboard(keyboardManager_, seat_);
   const int fd = keymap_.memfd();
@@ -235,7 +279,7 @@ void WlrInjector::roundtrip(const char* what) {
 
 ScreenSize WlrInjector::screenSize() {
   dispatchPending();
-  return outputSize_;
+  return output_->size;
 }
 
 void WlrInjector::pointerFrame() {
@@ -245,7 +289,7 @@ void WlrInjector::pointerFrame() {
 
 void WlrInjector::moveTo(int x, int y) {
   dispatchPending();
-  const ScreenSize size = outputSize_;
+  const ScreenSize size = output_->size;
   // With the extent equal to the output size, x/extent lands on pixel x.
   zwlr_virtual_pointer_v1_motion_absolute(pointer_, nowMs(), clampInt(x, 0, size.width - 1),
                                           clampInt(y, 0, size.height - 1), size.width, size.height);

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "input/injector_types.h"
 #include "input/scroll_accumulator.h"
@@ -22,6 +23,8 @@ struct zwlr_virtual_pointer_manager_v1;
 struct zwlr_virtual_pointer_v1;
 struct zwp_virtual_keyboard_manager_v1;
 struct zwp_virtual_keyboard_v1;
+struct zxdg_output_manager_v1;
+struct zxdg_output_v1;
 
 namespace input {
 
@@ -32,6 +35,18 @@ struct WlrInjectorOptions {
   std::string runtimeDir;
   // How long a round trip to the compositor may take before it counts as hung.
   int timeoutMs;
+  // The output absolute motion maps onto ("HEADLESS-2": a session's own
+  // output); empty: the first output.
+  std::string output;
+};
+
+// One wl_output of the compositor: its name (wl_output v4, else xdg-output)
+// and current mode.
+struct WlrInjectorOutput {
+  wl_output* output = nullptr;
+  zxdg_output_v1* xdgOutput = nullptr;
+  std::string name;
+  ScreenSize size{0, 0};
 };
 
 class WlrInjector {
@@ -67,11 +82,11 @@ class WlrInjector {
 
   // For the registry listener.
   void onGlobal(wl_registry* registry, uint32_t name, const char* interface, uint32_t version);
-  void onOutputMode(wl_output* output, uint32_t flags, int width, int height);
 
  private:
   void connectSocket(const WlrInjectorOptions& options);
   void bindGlobals();
+  void chooseOutput(const std::string& name);
   void createDevices();
   void roundtrip(const char* what);
   void pressKey(uint32_t evdevKey, bool down);
@@ -87,13 +102,15 @@ class WlrInjector {
   wl_display* display_ = nullptr;
   wl_registry* registry_ = nullptr;
   wl_seat* seat_ = nullptr;
-  wl_output* output_ = nullptr;
+  zxdg_output_manager_v1* xdgOutputManager_ = nullptr;
+  std::vector<std::unique_ptr<WlrInjectorOutput>> outputs_;
+  // The output absolute motion maps onto (one of outputs_).
+  WlrInjectorOutput* output_ = nullptr;
   uint32_t pointerManagerVersion_ = 0;
   zwlr_virtual_pointer_manager_v1* pointerManager_ = nullptr;
   zwp_virtual_keyboard_manager_v1* keyboardManager_ = nullptr;
   zwlr_virtual_pointer_v1* pointer_ = nullptr;
   zwp_virtual_keyboard_v1* keyboard_ = nullptr;
-  ScreenSize outputSize_{0, 0};
   XkbVirtualKeymap keymap_;
   ModifierState sentModifiers_{0, 0, 0, 0};
   std::set<uint32_t> heldKeys_;

@@ -331,7 +331,12 @@ export interface Addon {
   GameStreamAudioSender: new (options: NativeGsAudioSenderOptions) => NativeGsAudioSender;
   OpusDecoder: new (options: NativeOpusDecoderOptions) => NativeOpusDecoder;
   X11Input: new (options: { display: string }) => NativeDesktopInput;
-  WlrInput: new (options: { display: string; runtimeDir: string; timeoutMs: number }) => NativeDesktopInput;
+  WlrInput: new (options: {
+    display: string;
+    runtimeDir: string;
+    timeoutMs: number;
+    output: string;
+  }) => NativeDesktopInput;
   UinputGamepad: new (options: { devicePath: string }) => NativeUinputGamepad;
   gamepadEvents(before: NativeGamepadState, after: NativeGamepadState): [number, number, number][];
   UinputDesktop: new (options: { devicePath: string }) => NativeUinputDesktop;

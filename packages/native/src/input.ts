@@ -49,6 +49,8 @@ export interface WlrInputOptions {
   runtimeDir?: string;
   /** How long the compositor may take to answer a round trip. Default 2000 ms. */
   timeoutMs?: number;
+  /** The output absolute motion maps onto ('HEADLESS-2'); default '': the first output. */
+  output?: string;
 }
 
 export const WLR_INPUT_DEFAULTS = { timeoutMs: 2000 } as const;
@@ -198,7 +200,11 @@ function resolveWlrOptions(options: WlrInputOptions): Required<WlrInputOptions> 
   }
   const timeoutMs = options.timeoutMs ?? WLR_INPUT_DEFAULTS.timeoutMs;
   checkInteger(what, 'timeoutMs', timeoutMs, 1, 60_000);
-  return { display, runtimeDir, timeoutMs };
+  const output = options.output ?? '';
+  if (typeof output !== 'string' || !/^[\w.:-]{0,64}$/.test(output)) {
+    fail(what, `output must be an output name like 'HEADLESS-1', got ${JSON.stringify(output)}`);
+  }
+  return { display, runtimeDir, timeoutMs, output };
 }
 
 /**
@@ -207,7 +213,7 @@ function resolveWlrOptions(options: WlrInputOptions): Required<WlrInputOptions> 
  * (zwp_virtual_keyboard_manager_v1), on a Wayland connection of its own.
  * The keyboard brings its own us keymap; text is typed where that keymap
  * has the character (others are counted as skipped). Absolute motion maps
- * onto the compositor's first output.
+ * onto the named output (`output`), else the compositor's first output.
  */
 export class WlrInputInjector extends DesktopInputInjector {
   readonly display: string;
@@ -216,7 +222,8 @@ export class WlrInputInjector extends DesktopInputInjector {
   /**
    * Throws NativeError COMPOSITOR_UNAVAILABLE when the socket cannot be
    * reached or does not answer within timeoutMs, INPUT_UNAVAILABLE when the
-   * compositor lacks the protocols (not wlroots), a seat or an output.
+   * compositor lacks the protocols (not wlroots), a seat or an output (or
+   * has no output named `output`, listing those it has).
    */
   constructor(options: WlrInputOptions) {
     const resolved = resolveWlrOptions(options);

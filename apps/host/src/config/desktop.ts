@@ -1,8 +1,9 @@
 // Where the streamed picture comes from, which X display input and apps go
 // to, and the Wayland desktop session the host runs in (read once here).
+import { type DisplayModeConfig, loadDisplayModeConfig } from './display-mode.js';
 import { ConfigError, type Env, pick } from './read-env.js';
 
-export interface DesktopConfig {
+export interface DesktopConfig extends DisplayModeConfig {
   /**
    * PUNKTFUNK_CAPTURE: x11 captures the X display; synthetic streams the test
    * pattern; portal asks the XDG desktop portal; mutter uses GNOME's own
@@ -134,6 +135,7 @@ export function loadDesktopConfig(env: Env): DesktopConfig {
     wlrOutput: wlrOutput(env),
     portalInput: portalInput(env),
     ...waylandSession(env),
+    ...loadDisplayModeConfig(env),
   };
   if (config.capture === 'x11' && config.display === null) {
     throw new ConfigError('PUNKTFUNK_CAPTURE=x11 needs an X display: set PUNKTFUNK_DISPLAY or DISPLAY');

@@ -14,6 +14,7 @@ import { loadStreamCapsConfig, type StreamCaps } from './stream-caps.js';
 
 export type { CaptureSourceChoice, DesktopConfig, PipeWireNodeRef } from './desktop.js';
 export { CAPTURE_SOURCES, loadDesktopConfig, parsePipeWireNode } from './desktop.js';
+export type { DisplayMode, VirtualBackendChoice } from './display-mode.js';
 export type { EngineConfig } from './engine.js';
 export { loadEngineConfig } from './engine.js';
 export type { GameStreamConfig, GameStreamEncryption } from './gamestream.js';

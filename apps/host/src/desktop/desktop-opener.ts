@@ -6,11 +6,8 @@ import type { DesktopStatus } from '@punktfunk/shared';
 import type { DesktopConfig } from '../config/index.js';
 import { type OpenedDesktop, openX11OrSynthetic, resolveCapture } from './desktop-source.js';
 import { type RestoreTokenStore, restoreTokenStore } from './portal-token.js';
-import {
-  DESKTOP_DISPLAY,
-  type SessionDisplayRequest,
-  VirtualDisplayError,
-} from './virtual/virtual-display.js';
+import { DESKTOP_DISPLAY, type SessionDisplayRequest } from './virtual/virtual-display.js';
+import { VirtualDisplays } from './virtual/virtual-displays.js';
 import { openMutterDesktop, openPipeWireNode, openPortalDesktop } from './wayland/open-wayland.js';
 import { openWlrDesktop, type WlrOutputProbe, wlrScreencopyAnswers } from './wayland/open-wlr.js';
 import { connectSessionBus, nameHasOwner } from './wayland/session-bus.js';
@@ -75,14 +72,17 @@ export class DesktopOpener {
   private last: OpenedDesktop | null = null;
   private waiting = false;
   private readonly tokens: RestoreTokenStore;
+  private readonly virtual: VirtualDisplays;
 
   constructor(private readonly o: DesktopOpenerOptions) {
     this.tokens = restoreTokenStore(o.configDir, { warn: o.log });
+    this.virtual = new VirtualDisplays(o.desktop, o.log, mutterAnswers);
   }
 
   /** For the start-up log: what sessions will show, as far as it is known before one starts. */
   preview(): string {
     const d = this.o.desktop;
+    if (d.displayMode === 'virtual') return this.virtual.preview();
     if (d.capture === 'pipewire' || d.capture === 'mutter' || d.capture === 'portal' || d.capture === 'wlr') {
       return `the Wayland desktop through ${d.capture}, opened per session`;
     }
@@ -99,11 +99,8 @@ export class DesktopOpener {
    * (or the like) with the reason when it cannot.
    */
   async open(request: SessionDisplayRequest = DESKTOP_DISPLAY): Promise<OpenedDesktop> {
-    if (request.mode === 'virtual') {
-      // Built in desktop/virtual/ (issue 18); until a backend is wired, say so.
-      throw new VirtualDisplayError('BACKEND_UNAVAILABLE', 'virtual displays are not available yet');
-    }
-    const opened = await this.openConfigured();
+    const opened =
+      request.mode === 'virtual' ? await this.virtual.open(request) : await this.openConfigured();
     this.last = opened;
     return opened;
   }
@@ -156,7 +153,8 @@ export class DesktopOpener {
     const input = last?.input.kind;
     return {
       configured: this.o.desktop.capture,
-      backend: last?.backend ?? null,
+      // A virtual display names its own backend (xvfb, sway, mutter), not the capture's.
+      backend: last?.displayInfo?.backend ?? last?.backend ?? null,
       description: last?.description ?? null,
       size: last?.size ?? null,
       inputInjector: input && input !== 'none' ? input : null,

@@ -16,6 +16,10 @@ export type DesktopInputTarget =
     }
   /** The desktop portal's remote desktop (GNOME, KDE): the same calls as Mutter's, positions mapped onto `screen`. */
   | { kind: 'portal'; input: MutterRemoteInput; screen: { width: number; height: number } }
-  /** A wlroots compositor (sway, Hyprland): its socket name or path, and the runtime dir it lives in. */
-  | { kind: 'wlr'; waylandDisplay: string; runtimeDir: string }
+  /**
+   * A wlroots compositor (sway, Hyprland): its socket name or path, and the
+   * runtime dir it lives in. `output`: the output absolute pointer positions
+   * map onto (a session's own headless output); unset: the first output.
+   */
+  | { kind: 'wlr'; waylandDisplay: string; runtimeDir: string; output?: string }
   | { kind: 'none'; reason: string };

@@ -54,8 +54,10 @@ function openTarget(target: DesktopInputTarget, o: OpenDesktopInputOptions): Ope
         const injector = new WlrInputInjector({
           display: target.waylandDisplay,
           runtimeDir: target.runtimeDir,
+          ...(target.output ? { output: target.output } : {}),
         });
-        const description = `the wlroots virtual pointer and keyboard on ${target.waylandDisplay}`;
+        const on = target.output ? `${target.waylandDisplay} (${target.output})` : target.waylandDisplay;
+        const description = `the wlroots virtual pointer and keyboard on ${on}`;
         return { input: new NativeDesktopInput(injector, description, o.stream) };
       }
       case 'mutter':

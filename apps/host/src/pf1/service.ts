@@ -3,9 +3,10 @@
 import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
-import type { EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
+import type { DesktopConfig, EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
 import type { DesktopOpener } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
+import { sessionDisplayRequest } from '../desktop/virtual/session-request.js';
 import { clientLabel } from '../identity/paired-clients.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
@@ -18,6 +19,8 @@ export interface Pf1ServiceOptions {
   streamCaps: StreamCaps;
   /** Opens each session's desktop (capture and input). */
   desktops: Pick<DesktopOpener, 'open'>;
+  /** PUNKTFUNK_DISPLAY_MODE: 'virtual' gives each session a display at its hello's mode; unset: the desktop. */
+  desktop?: Pick<DesktopConfig, 'displayMode'>;
   config: Pf1Config;
   sessions: SessionManager;
   cert: string;
@@ -71,8 +74,11 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
   const { hello, offer, remoteAddress, key, salt, sessionId } = args;
   // Checked again: other sessions may have started since the hello.
   checkStreamCaps(o, offer);
-  const desktop = await o.desktops.open();
-  o.log(`native session ${sessionId}: streaming ${desktop.description}`);
+  const label = `native session ${sessionId}`;
+  const hostDefault = o.desktop?.displayMode ?? 'desktop';
+  // A virtual display is made at the offer's mode: the hello's, fitted into the caps.
+  const desktop = await o.desktops.open(sessionDisplayRequest({ hostDefault, stream: offer, label }));
+  o.log(`${label}: streaming ${desktop.description}`);
   let session: StreamingSession;
   try {
     session = o.sessions.start({
@@ -92,7 +98,10 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
       },
       send: { remoteHost: remoteAddress, remotePort: hello.udpPort, key, salt, ...shards(offer) },
       traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
-      settings: { capture: desktop.description },
+      settings: {
+        capture: desktop.description,
+        ...(desktop.displayInfo ? { display: desktop.displayInfo.description } : {}),
+      },
     });
   } catch (error) {
     await desktop.close();
@@ -116,7 +125,7 @@ function followDesktop(o: Pf1ServiceOptions, session: StreamingSession, desktop:
     // Our own close at the stream's end may be answered with the desktop's "closed": not news then.
     if (ended) return;
     o.log(`native session ${session.sessionId}: ${reason}; ending the stream`);
-    void session.stop();
+    void session.stop(reason);
   });
 }
 
