@@ -8,6 +8,9 @@
 // A mode Mutter must not be asked for is refused with nothing left behind,
 // close() removes the monitor, and Mutter dying is reported with a reason.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FrameCapture } from '@punktfunk/native';
 import {
   type HeadlessGnome,
@@ -19,6 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bgraAt, expectColour } from '../../../../packages/native/test/support/pixels.js';
 import { openWlTestWindow } from '../../../../packages/native/test/support/wayland-window.js';
 import { QUADRANT_RGB } from '../../../../packages/native/test/support/x11-display.js';
+import { loadDesktopConfig } from '../../src/config/index.js';
+import { DesktopOpener } from '../../src/desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../../src/desktop/desktop-source.js';
 import { MutterVirtualBackend } from '../../src/desktop/virtual/mutter-virtual.js';
 import { VirtualDisplayError } from '../../src/desktop/virtual/virtual-display.js';
@@ -214,10 +219,37 @@ describe('GNOME virtual monitor per session (headless mutter)', () => {
     expect(error).toBeInstanceOf(VirtualDisplayError);
     expect(error).toMatchObject({
       code: 'MODE_UNSUPPORTED',
-      message: expect.stringContaining('100000x1@60'),
+      message: expect.stringContaining('mutter cannot make a 100000x1@60 display'),
     });
     expect(await mutterMonitors(bus, 2_000)).toEqual(monitorsBefore);
     expect(videoNodeIds(gnome.env)).toEqual(nodesBefore);
+  });
+
+  it('the DesktopOpener in virtual mode picks mutter on GNOME (auto) and opens the display through it', async () => {
+    const lines: string[] = [];
+    const desktop = loadDesktopConfig({
+      PUNKTFUNK_DISPLAY_MODE: 'virtual',
+      PUNKTFUNK_VIRTUAL_BACKEND: 'auto',
+      DBUS_SESSION_BUS_ADDRESS: gnome.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+      WAYLAND_DISPLAY: gnome.waylandDisplay,
+      XDG_RUNTIME_DIR: gnome.runtimeDir,
+    });
+    const configDir = mkdtempSync(join(tmpdir(), 'punktfunk-mutter-virtual-'));
+    const opener = new DesktopOpener({ desktop, configDir, log: (line) => lines.push(line) });
+    const opened = await opener.open(request(1280, 800, 60));
+    try {
+      expect(lines).toContain("virtual display: auto picked mutter (GNOME's screen-cast API answers)");
+      expect(opened).toMatchObject({
+        backend: 'mutter',
+        size: { width: 1280, height: 800 },
+        spec: { source: 'pipewire', fixedSize: { width: 1280, height: 800 }, maxFps: 60 },
+        appEnvironment: { WAYLAND_DISPLAY: 'wayland-0', XDG_RUNTIME_DIR: gnome.runtimeDir },
+        displayInfo: { mode: 'virtual', backend: 'mutter', width: 1280, height: 800 },
+      });
+      expect(opener.status()).toMatchObject({ backend: 'mutter', size: { width: 1280, height: 800 } });
+    } finally {
+      await opened.close();
+    }
   });
 
   it('two displays at once are two monitors, each found as its own', async () => {

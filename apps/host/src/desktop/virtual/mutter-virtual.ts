@@ -8,12 +8,14 @@
 // RemoteDesktop session carries the stream and the input that goes to it;
 // stopping it removes the monitor, and so does our bus connection dropping
 // (a crashed host leaves no monitor behind). Details in docs/desktop.md.
-import { FrameCapture, LIMITS } from '@punktfunk/native';
+import { FrameCapture } from '@punktfunk/native';
 import type { DesktopConfig } from '../../config/index.js';
 import type { OpenedDesktop } from '../desktop-source.js';
 import { type MutterMonitor, moveMonitorToOrigin, mutterMonitors } from '../wayland/display-config.js';
 import { type CursorMode, type MutterSession, startMutterVirtualSession } from '../wayland/mutter-session.js';
 import { connectSessionBus, DesktopError, type SessionBus } from '../wayland/session-bus.js';
+import type { VirtualBackendContext } from './backends.js';
+import { checkVirtualMode } from './mode-limits.js';
 import { watchMutterGone } from './mutter-gone.js';
 import {
   type SessionDisplayRequest,
@@ -44,32 +46,6 @@ export interface MutterVirtualOptions {
 const VIRTUAL_PRODUCT = 'Virtual remote monitor';
 const POLL_MS = 50;
 
-/**
- * The modes a session can stream (the engine's limits, even sides). Mutter
- * is never asked for more: asked for a size its renderer cannot make, mutter
- * 43 aborts, taking the desktop with it (docs/desktop.md).
- */
-export function checkVirtualMode(r: VirtualRequest): void {
-  const { width, height, fps } = r;
-  const whole = Number.isInteger(width) && Number.isInteger(height) && Number.isInteger(fps);
-  const inRange =
-    whole &&
-    width >= LIMITS.minSizePx &&
-    width <= LIMITS.maxWidthPx &&
-    height >= LIMITS.minSizePx &&
-    height <= LIMITS.maxHeightPx &&
-    fps >= 1 &&
-    fps <= LIMITS.maxFps;
-  if (!inRange || width % 2 !== 0 || height % 2 !== 0) {
-    throw new VirtualDisplayError(
-      'MODE_UNSUPPORTED',
-      `a GNOME virtual monitor here is ${LIMITS.minSizePx}..${LIMITS.maxWidthPx} x ` +
-        `${LIMITS.minSizePx}..${LIMITS.maxHeightPx} (even sides) at 1..${LIMITS.maxFps} Hz; ` +
-        `asked for ${width}x${height}@${fps}`,
-    );
-  }
-}
-
 function asVirtualError(error: unknown): VirtualDisplayError {
   if (error instanceof VirtualDisplayError) return error;
   const message = (error as Error).message;
@@ -91,8 +67,9 @@ function asVirtualError(error: unknown): VirtualDisplayError {
 function negotiateMode(nodeId: number, r: VirtualRequest, stallTimeoutMs: number): void {
   const capture = new FrameCapture({
     source: 'pipewire',
-    width: r.width,
-    height: r.height,
+    // The output size does not matter: nothing is converted.
+    width: 640,
+    height: 360,
     pixelFormat: 'yuv420p',
     pipewire: { nodeId, fixedSize: { width: r.width, height: r.height }, maxFps: r.fps, stallTimeoutMs },
   });
@@ -139,7 +116,9 @@ export class MutterVirtualBackend implements VirtualDisplayBackend {
   constructor(private readonly o: MutterVirtualOptions) {}
 
   async create(request: VirtualRequest): Promise<VirtualDisplay> {
-    checkVirtualMode(request);
+    // Never past these: asked for a size its renderer cannot make, mutter 43
+    // aborts, taking the desktop with it (docs/desktop.md).
+    checkVirtualMode(request, 'mutter');
     const created = this.queue.then(() => this.createNow(request));
     this.queue = created.catch(() => {});
     return created;
@@ -232,4 +211,9 @@ export class MutterVirtualBackend implements VirtualDisplayBackend {
       ...(runtimeDir ? { XDG_RUNTIME_DIR: runtimeDir } : {}),
     };
   }
+}
+
+/** The backend as desktop/virtual/backends.ts registers it. */
+export function mutterVirtualBackend({ desktop, log }: VirtualBackendContext): VirtualDisplayBackend {
+  return new MutterVirtualBackend({ desktop, log });
 }
