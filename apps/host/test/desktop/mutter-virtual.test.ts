@@ -190,7 +190,10 @@ describe('GNOME virtual monitor per session (headless mutter)', () => {
               [width - 5, height - 3],
             ] as const) {
               await pointer.pointerAbsolute(x, y);
-              await window.waitFor((e) => e.type === 'motion' && e.x === x && e.y === y);
+              // The first call may bring the pointer into the window: an enter at (x, y) then.
+              await window.waitFor(
+                (e) => (e.type === 'motion' || e.type === 'enter') && e.x === x && e.y === y,
+              );
             }
           } finally {
             capture.close();
@@ -223,6 +226,21 @@ describe('GNOME virtual monitor per session (headless mutter)', () => {
     });
     expect(await mutterMonitors(bus, 2_000)).toEqual(monitorsBefore);
     expect(videoNodeIds(gnome.env)).toEqual(nodesBefore);
+  });
+
+  it('a mode that cannot be negotiated (no PipeWire here) is CREATE_FAILED, and the Mutter session is stopped', async () => {
+    const nodesBefore = videoNodeIds(gnome.env);
+    process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'pf-no-pipewire-'));
+    try {
+      const error = await backendFor(gnome)
+        .create(request(1280, 720, 60))
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CREATE_FAILED', message: expect.stringContaining('PipeWire') });
+    } finally {
+      process.env.XDG_RUNTIME_DIR = gnome.runtimeDir;
+    }
+    expect(await eventually(() => videoNodeIds(gnome.env).join() === nodesBefore.join())).toBe(true);
+    expect((await mutterMonitors(bus, 2_000)).map((m) => m.connector)).toEqual(['Meta-0']);
   });
 
   it('the DesktopOpener in virtual mode picks mutter on GNOME (auto) and opens the display through it', async () => {

@@ -33,10 +33,9 @@ export interface MutterVirtualOptions {
   /** Each D-Bus step and the monitor's appearance (default 5000). */
   timeoutMs?: number;
   /**
-   * Put each new monitor at the layout's origin as the primary one, where
-   * Mutter 43 opens new fullscreen windows, so the session's app opens on it
-   * (default true). The desktop's other monitors move right by its width
-   * until it goes.
+   * Put each new monitor at the layout's origin, where Mutter 43 opens new
+   * fullscreen windows, so the session's app opens on it (default true). The
+   * desktop's other monitors move right by its width until it goes.
    */
   placeApps?: boolean;
   log?(line: string): void;

@@ -56,11 +56,12 @@ export async function mutterMonitors(bus: SessionBus, timeoutMs: number): Promis
 const TEMPORARY = 1;
 
 /**
- * Puts `connector`'s monitor at the layout's origin, as the primary one, the
- * others moved right by its width. Mutter 43 opens a new window that asks
- * for fullscreen before it maps on the monitor at the origin (not where the
- * pointer or the primary flag is): so the session's app opens on its own
- * monitor. Throws Mutter's reason when it refuses the layout.
+ * Puts `connector`'s monitor at the layout's origin, the others moved right
+ * by its width (the primary monitor stays the primary: the shell's panel
+ * does not move). Mutter 43 opens a new window that asks for fullscreen
+ * before it maps on the monitor at the origin (not where the pointer or the
+ * primary flag is): so the session's app opens on its own monitor. Throws
+ * Mutter's reason when it refuses the layout.
  */
 export async function moveMonitorToOrigin(
   bus: SessionBus,
