@@ -13,7 +13,7 @@ import type { DesktopConfig } from '../../config/index.js';
 import type { OpenedDesktop } from '../desktop-source.js';
 import { type MutterMonitor, moveMonitorToOrigin, mutterMonitors } from '../wayland/display-config.js';
 import { type CursorMode, type MutterSession, startMutterVirtualSession } from '../wayland/mutter-session.js';
-import { connectSessionBus, DesktopError, type SessionBus } from '../wayland/session-bus.js';
+import { connectSessionBus, DesktopError, type SessionBus, withDeadline } from '../wayland/session-bus.js';
 import type { VirtualBackendContext } from './backends.js';
 import { checkVirtualMode } from './mode-limits.js';
 import { watchMutterGone } from './mutter-gone.js';
@@ -44,6 +44,7 @@ export interface MutterVirtualOptions {
 // Mutter's virtual monitors are listed under this product name (mutter 43).
 const VIRTUAL_PRODUCT = 'Virtual remote monitor';
 const POLL_MS = 50;
+const STOP_TIMEOUT_MS = 2_000;
 
 function asVirtualError(error: unknown): VirtualDisplayError {
   if (error instanceof VirtualDisplayError) return error;
@@ -193,7 +194,11 @@ export class MutterVirtualBackend implements VirtualDisplayBackend {
         closing ? new Promise<string>(() => {}) : `${monitor.connector}: ${reason}`,
       ),
       close: () => {
-        closing ??= session.close().finally(() => bus.disconnect());
+        // Bounded: a wedged Mutter must not hold the session's end; dropping
+        // the bus connection ends the session on Mutter's side anyway.
+        closing ??= withDeadline(session.close(), STOP_TIMEOUT_MS, 'Mutter session stop')
+          .catch(() => {})
+          .finally(() => bus.disconnect());
         return closing;
       },
       appEnvironment,
@@ -202,7 +207,7 @@ export class MutterVirtualBackend implements VirtualDisplayBackend {
     return { backend: 'mutter', width, height, fps, desktop, appEnvironment, info };
   }
 
-  /** The GNOME session's Wayland socket: apps started there open on the pointer's monitor, this one. */
+  /** The GNOME session's Wayland socket: apps started there open on the monitor at the origin, this one. */
   private appEnvironment(): Record<string, string> {
     const { waylandDisplay, runtimeDir } = this.o.desktop;
     return {
