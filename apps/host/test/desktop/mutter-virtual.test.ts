@@ -31,9 +31,12 @@ import type { OpenedDesktop } from '../../src/desktop/desktop-source.js';
 import { MutterVirtualBackend } from '../../src/desktop/virtual/mutter-virtual.js';
 import { VirtualDisplayError } from '../../src/desktop/virtual/virtual-display.js';
 import { mutterMonitors } from '../../src/desktop/wayland/display-config.js';
+import type { MutterRemoteInput } from '../../src/desktop/wayland/mutter-session.js';
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import { captureOptions } from '../../src/streaming/core/open-engine.js';
 
+const BTN_LEFT = 0x110;
+const [XK_A, XK_B, XK_SHIFT_L] = [0x61, 0x62, 0xffe1];
 // Raw BGRx from Mutter's software renderer: exact colours, a little room anyway.
 const TOLERANCE = 2;
 
@@ -310,7 +313,7 @@ const at = (x: number, y: number) => (e: { type: string; x?: number; y?: number 
  * ((21,23) arrived at (7.4,13.0)); the next call lands exactly.
  */
 async function moveUntilThere(
-  s: { pointer: { pointerAbsolute(x: number, y: number): Promise<void> }; window: WlTestWindow },
+  s: { pointer: Pick<MutterRemoteInput, 'pointerAbsolute'>; window: WlTestWindow },
   x: number,
   y: number,
 ): Promise<void> {
@@ -350,6 +353,9 @@ describe('two GNOME virtual monitors, two apps', () => {
         if (display.desktop.input.kind !== 'mutter') throw new Error('not mutter input');
         sessions.push({ window, pointer: display.desktop.input.input });
       }
+      // The remote-desktop keyboard comes into being with the first key: one to set it up.
+      await sessions[0]?.pointer.keysym(XK_SHIFT_L, true);
+      await sessions[0]?.pointer.keysym(XK_SHIFT_L, false);
       const [a, b] = sessions;
       if (!a || !b) throw new Error('two sessions');
       await moveUntilThere(a, 11, 13);
@@ -357,6 +363,25 @@ describe('two GNOME virtual monitors, two apps', () => {
       await moveUntilThere(a, 31, 33);
       expect(b.window.events.some(at(11, 13)) || b.window.events.some(at(31, 33))).toBe(false);
       expect(a.window.events.some(at(21, 23))).toBe(false);
+      // GNOME has one seat: keys go to the focused window. A session's click
+      // (made where its own pointer was, though the other session moved the
+      // pointer last) focuses its own app, and its keys then arrive there.
+      const keyOf = (keysym: number) => (e: { type: string; keysym?: number; press?: boolean }) =>
+        e.type === 'key' && e.keysym === keysym && e.press === true;
+      for (const [own, other, keysym] of [
+        [a, b, XK_A],
+        [b, a, XK_B],
+      ] as const) {
+        const from = own.window.events.length;
+        await own.pointer.pointerButton(BTN_LEFT, true);
+        await own.pointer.pointerButton(BTN_LEFT, false);
+        const events = own.window.events;
+        await own.window.waitFor((e) => e.type === 'button' && e.press && events.indexOf(e) >= from);
+        await own.pointer.keysym(keysym, true);
+        await own.pointer.keysym(keysym, false);
+        await own.window.waitFor(keyOf(keysym));
+        expect(other.window.events.some(keyOf(keysym))).toBe(false);
+      }
     } finally {
       for (const o of opened.reverse()) await o.close();
       await gnome.stop();

@@ -17,6 +17,7 @@ import { connectSessionBus, DesktopError, type SessionBus, withDeadline } from '
 import type { VirtualBackendContext } from './backends.js';
 import { checkVirtualMode } from './mode-limits.js';
 import { watchMutterGone } from './mutter-gone.js';
+import { sessionPointer } from './mutter-virtual-input.js';
 import {
   type SessionDisplayRequest,
   type VirtualDisplay,
@@ -185,7 +186,7 @@ export class MutterVirtualBackend implements VirtualDisplayBackend {
       size: { width, height },
       input: {
         kind: 'mutter',
-        input: session.input,
+        input: sessionPointer(session.input),
         screen: { width, height },
         outputName: monitor.connector,
       },
