@@ -7,6 +7,8 @@ export interface ClientArgs {
   seconds: number;
   json: boolean;
   out: string | null;
+  /** --last-frame FILE: the last decoded picture, written as a binary PPM when the run ends (tests check pixels). */
+  lastFrame: string | null;
   dropRate: number;
   width: number;
   height: number;
@@ -17,7 +19,7 @@ export interface ClientArgs {
   name: string;
 }
 
-export const USAGE = `usage: pnpm client -- --host 127.0.0.1 [--port 47800] [--seconds 10] [--json] [--out file.h264]
+export const USAGE = `usage: pnpm client -- --host 127.0.0.1 [--port 47800] [--seconds 10] [--json] [--out file.h264] [--last-frame file.ppm]
        [--drop-rate 0.05] [--width 1280 --height 720 --fps 60] [--codec h264|hevc] [--bitrate KBPS] [--fec PERCENT]`;
 
 export class ArgsError extends Error {}
@@ -39,6 +41,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       seconds: { type: 'string' },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
+      'last-frame': { type: 'string' },
       'drop-rate': { type: 'string' },
       width: { type: 'string' },
       height: { type: 'string' },
@@ -58,6 +61,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
     seconds: number(values.seconds, 'seconds', 0.1, 86400, 10),
     json: values.json as boolean,
     out: values.out ?? null,
+    lastFrame: values['last-frame'] ?? null,
     dropRate: number(values['drop-rate'], 'drop-rate', 0, 0.9, 0),
     width: Math.trunc(number(values.width, 'width', 16, 7680, 1280)),
     height: Math.trunc(number(values.height, 'height', 16, 4320, 720)),

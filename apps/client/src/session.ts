@@ -1,5 +1,5 @@
 // One client run: TLS control connection, media over UDP, decode, feedback.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import type { CertificateAndKey } from '@punktfunk/identity';
 import { MediaReceiver, monotonicUs, VideoDecoder } from '@punktfunk/native';
@@ -306,8 +306,19 @@ export class ClientSession {
     if (!this.done && !this.hostEnded) this.stopReason = reason;
     this.done = true;
     this.out?.end();
+    this.writeLastFrame();
     this.decoder?.close();
     this.receiver?.close();
+  }
+
+  /** --last-frame: the last decoded picture as a binary PPM (P6, RGB24), for tests that check pixels. */
+  private writeLastFrame(): void {
+    const path = this.args.lastFrame;
+    if (!path || !this.decoder || this.framesDecoded === 0 || !this.welcome) return;
+    const { width, height } = this.welcome;
+    const rgb = this.decoder.lastRgb();
+    if (rgb.length !== width * height * 3) return;
+    writeFileSync(path, Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`, 'ascii'), rgb]));
   }
 
   private summary(): ClientSummary {

@@ -215,6 +215,20 @@ describe('WlrInputInjector: errors', () => {
     }
   });
 
+  it('a named output that is not there is INPUT_UNAVAILABLE, listing the outputs; the first by name works', () => {
+    const socket = { display: sway.waylandDisplay, runtimeDir: sway.runtimeDir };
+    const error = errorOf(() => new WlrInputInjector({ ...socket, output: 'DP-9' }));
+    expect(error.code).toBe('INPUT_UNAVAILABLE');
+    expect(error.message).toContain(`has no output named DP-9 (outputs: ${sway.outputName})`);
+    const named = new WlrInputInjector({ ...socket, output: sway.outputName });
+    try {
+      expect(named.screenSize()).toEqual({ width: 1280, height: 720 });
+    } finally {
+      named.close();
+    }
+    expect(errorOf(() => new WlrInputInjector({ ...socket, output: 'a b' })).code).toBe('INVALID_ARGUMENT');
+  });
+
   it('options are checked in TypeScript: a name needs an absolute runtime dir', () => {
     const error = errorOf(() => new WlrInputInjector({ display: 'wayland-1', runtimeDir: 'relative' }));
     expect(error).toBeInstanceOf(NativeError);

@@ -12,6 +12,9 @@ import { openMutterDesktop, openPipeWireNode, openPortalDesktop } from './waylan
 import { openWlrDesktop, type WlrOutputProbe, wlrScreencopyAnswers } from './wayland/open-wlr.js';
 import { connectSessionBus, nameHasOwner } from './wayland/session-bus.js';
 
+// What the protocol services build their request with (host default, the app's choice, the stream's mode).
+export { sessionDisplayRequest } from './virtual/session-request.js';
+
 export interface DesktopOpenerOptions {
   desktop: DesktopConfig;
   /** Where the portal's restore token is kept. */

@@ -303,7 +303,11 @@ export class ControlConnection {
       this.send(
         end.error
           ? { type: 'error', message: `stream failed: ${end.error}` }
-          : { type: 'stopped', reason: 'host stopped the stream' },
+          : // The host's reason where it gave one (the session's display went away), cut to what the message carries.
+            {
+              type: 'stopped',
+              reason: `host stopped the stream${end.reason ? `: ${end.reason}` : ''}`.slice(0, 256),
+            },
       );
       this.endSocket();
       this.close('stream ended');

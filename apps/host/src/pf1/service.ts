@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { monotonicUs } from '@punktfunk/native';
 import type { HelloMessage } from '@punktfunk/protocol';
 import type { DesktopConfig, EngineConfig, Pf1Config, StreamCaps } from '../config/index.js';
-import type { DesktopOpener } from '../desktop/desktop-opener.js';
+import { type DesktopOpener, sessionDisplayRequest } from '../desktop/desktop-opener.js';
 import type { OpenedDesktop } from '../desktop/desktop-source.js';
-import { sessionDisplayRequest } from '../desktop/virtual/session-request.js';
 import { clientLabel } from '../identity/paired-clients.js';
 import type { SessionManager, StreamingSession } from '../streaming/core/session-manager.js';
 import { overStreamCaps } from '../streaming/core/stream-caps.js';
@@ -98,10 +97,7 @@ async function startNativeSession(o: Pf1ServiceOptions, args: SessionArgs): Prom
       },
       send: { remoteHost: remoteAddress, remotePort: hello.udpPort, key, salt, ...shards(offer) },
       traceOutPath: o.config.traceDir ? join(o.config.traceDir, `${sessionId}.trace.jsonl`) : null,
-      settings: {
-        capture: desktop.description,
-        ...(desktop.displayInfo ? { display: desktop.displayInfo.description } : {}),
-      },
+      settings: { capture: desktop.description },
     });
   } catch (error) {
     await desktop.close();

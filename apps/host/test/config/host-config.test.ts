@@ -8,7 +8,13 @@ describe('loadHostConfig', () => {
     const config = loadHostConfig({ PUNKTFUNK_CONFIG_DIR: '/tmp/pf-config' });
     expect(config.engine).toMatchObject({ codec: 'h264', width: 1280, height: 720, fps: 60 });
     expect(config.management).toMatchObject({ configDir: '/tmp/pf-config', port: 47990, tlsPort: 47991 });
-    expect(config.desktop).toEqual({ capture: 'auto', display: null });
+    expect(config.desktop).toEqual({
+      capture: 'auto',
+      display: null,
+      displayMode: 'desktop',
+      virtualBackend: 'auto',
+      xvfbPath: 'Xvfb',
+    });
     expect(config.pf1).toEqual({
       port: 47800,
       bind: '0.0.0.0',

@@ -5,10 +5,17 @@ import { startXvfb, type XvfbDisplay } from '../../../../packages/native/test/su
 import { ConfigError, loadDesktopConfig, parsePipeWireNode } from '../../src/config/index.js';
 import { resolveCapture } from '../../src/desktop/desktop-source.js';
 
+// The display mode's defaults (config/display-mode.ts), part of every DesktopConfig.
+const DISPLAY_DEFAULTS = { displayMode: 'desktop', virtualBackend: 'auto', xvfbPath: 'Xvfb' } as const;
+
 describe('loadDesktopConfig', () => {
   it('defaults to auto on $DISPLAY; PUNKTFUNK_DISPLAY wins', () => {
-    expect(loadDesktopConfig({})).toEqual({ capture: 'auto', display: null });
-    expect(loadDesktopConfig({ DISPLAY: ':0' })).toEqual({ capture: 'auto', display: ':0' });
+    expect(loadDesktopConfig({})).toEqual({ capture: 'auto', display: null, ...DISPLAY_DEFAULTS });
+    expect(loadDesktopConfig({ DISPLAY: ':0' })).toEqual({
+      capture: 'auto',
+      display: ':0',
+      ...DISPLAY_DEFAULTS,
+    });
     expect(loadDesktopConfig({ DISPLAY: ':0', PUNKTFUNK_DISPLAY: 'host:1.0' }).display).toBe('host:1.0');
   });
 
@@ -33,6 +40,7 @@ describe('loadDesktopConfig: Wayland', () => {
     expect(
       loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'mutter', PUNKTFUNK_MUTTER_MONITOR: 'DP-1' }),
     ).toEqual({
+      ...DISPLAY_DEFAULTS,
       capture: 'mutter',
       display: null,
       mutterMonitor: 'DP-1',
@@ -77,6 +85,7 @@ describe('loadDesktopConfig: wlr', () => {
   it('reads wlr and PUNKTFUNK_WLR_OUTPUT with the compositor socket from the session env', () => {
     const session = { WAYLAND_DISPLAY: 'wayland-1', XDG_RUNTIME_DIR: '/run/user/1000' };
     expect(loadDesktopConfig({ ...session, PUNKTFUNK_CAPTURE: 'wlr' })).toEqual({
+      ...DISPLAY_DEFAULTS,
       capture: 'wlr',
       display: null,
       waylandDisplay: 'wayland-1',

@@ -123,7 +123,7 @@ describe('virtual displays: xvfb', () => {
     });
   }
 
-  it("the stream's pointer positions land at the same pixel of the session's display", async () => {
+  it("the stream's pointer positions and clicks land at the same pixel of the session's display", async () => {
     const opened = await opener().open(virtual(1280, 800));
     const display = displayOf(opened);
     const router = new InputRouter({
@@ -131,6 +131,7 @@ describe('virtual displays: xvfb', () => {
       stream: { width: 1280, height: 800 },
       log: () => {},
     });
+    const window = await openTestWindow(display, { x: 0, y: 0, width: 1280, height: 800 });
     try {
       const move = (x: number, y: number): InputEvent => ({
         kind: 'mouse-move-absolute',
@@ -143,7 +144,15 @@ describe('virtual displays: xvfb', () => {
       expect(pointerPosition(display)).toEqual({ x: 1000, y: 700 });
       router.handle(move(17, 3));
       expect(pointerPosition(display)).toEqual({ x: 17, y: 3 });
+      router.handle({ kind: 'mouse-button', button: 'left', down: true });
+      router.handle({ kind: 'mouse-button', button: 'left', down: false });
+      expect(await window.waitFor((e) => e.type === 'button' && !e.press)).toMatchObject({
+        button: 1,
+        x: 17,
+        y: 3,
+      });
     } finally {
+      await window.stop();
       router.close();
       await opened.close();
     }
@@ -165,6 +174,13 @@ describe('virtual displays: xvfb', () => {
     await expect(desktops.open(virtual(1280, 800, 0))).rejects.toMatchObject({ code: 'MODE_UNSUPPORTED' });
     expect(xServers()).toEqual(before);
     expect(desktops.status().backend).toBeNull();
+  });
+
+  it('the start-up line says sessions get a display of their own', () => {
+    expect(opener().preview()).toBe('a virtual display per session (xvfb)');
+    expect(opener({ PUNKTFUNK_VIRTUAL_BACKEND: 'auto' }).preview()).toBe(
+      'a virtual display per session (mutter, sway or xvfb, decided per session)',
+    );
   });
 
   it('a missing Xvfb program is BACKEND_UNAVAILABLE', async () => {

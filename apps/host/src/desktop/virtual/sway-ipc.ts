@@ -16,6 +16,7 @@ export const SWAY_IPC = { runCommand: 0, subscribe: 2, getOutputs: 3 } as const;
 export interface SwayOutput {
   name: string;
   active: boolean;
+  focused?: boolean;
   rect: { x: number; y: number; width: number; height: number };
   current_mode?: { width: number; height: number; refresh: number };
 }

@@ -3,9 +3,11 @@
 // sway's own layout to the right of the others, captured through wlroots
 // screencopy by name, input through the wlroots virtual pointer mapped onto
 // that output, apps on the same Wayland socket with the output focused.
-// Removal: `output NAME unplug` where sway has it (1.8+); sway 1.7 cannot
-// destroy a headless output, so there it is disabled and kept for the next
-// session (re-enabled at that session's mode) instead of piling up.
+// Removal: `output NAME unplug` where sway has it (1.8+). sway 1.7 can
+// neither destroy nor disable a headless output (`disable` answers success
+// and changes nothing, checked here), so there it stays and is kept for the
+// next session, which sets its own mode on it: the outputs never outnumber
+// the most sessions that ran at once.
 import type { DesktopConfig } from '../../config/index.js';
 import type { OpenedDesktop } from '../desktop-source.js';
 import { checkVirtualMode, modeText, type VirtualModeRequest } from './mode-limits.js';
@@ -41,6 +43,14 @@ export function swayBackend(o: SwayBackendOptions): VirtualDisplayBackend {
 }
 
 async function connectIpc(o: SwayBackendOptions): Promise<SwayIpc> {
+  const { waylandDisplay, runtimeDir } = o.desktop;
+  if (!waylandDisplay || (!waylandDisplay.startsWith('/') && !runtimeDir?.startsWith('/'))) {
+    // The output is captured and its input injected through sway's Wayland socket.
+    throw new VirtualDisplayError(
+      'BACKEND_UNAVAILABLE',
+      "the sway backend needs sway's Wayland socket: WAYLAND_DISPLAY (and, for a socket name, an absolute XDG_RUNTIME_DIR)",
+    );
+  }
   const path = o.desktop.swaySocket;
   if (!path) throw new VirtualDisplayError('BACKEND_UNAVAILABLE', 'no sway IPC socket (SWAYSOCK is not set)');
   try {
@@ -50,12 +60,12 @@ async function connectIpc(o: SwayBackendOptions): Promise<SwayIpc> {
   }
 }
 
-/** A spare output of ours, or a new one from create_output; its name. */
+/** A spare output of ours (still there), or a new one from create_output; its name. */
 async function newOutput(ipc: SwayIpc, spare: Set<string>): Promise<string> {
   const before = await ipc.outputs();
   for (const name of spare) {
     spare.delete(name);
-    if (before.some((out) => out.name === name && !out.active)) return name;
+    if (before.some((out) => out.name === name)) return name;
   }
   await ipc.command('create_output');
   const after = await ipc.outputs();
@@ -100,9 +110,10 @@ async function createOutput(
         `sway cannot make a ${modeText(request)} display: ${name} came up at ${saw}`,
       );
     }
-    // The app started next opens on the focused output.
+    // The app started next opens on the focused output; the one focused before gets it back at the end.
+    const before = (await ipc.outputs()).find((candidate) => candidate.focused)?.name;
     await ipc.command(`focus output ${name}`);
-    return swayDisplay(o, ipc, name, request, spare);
+    return swayDisplay(o, ipc, { name, focusedBefore: before === name ? undefined : before }, request, spare);
   } catch (error) {
     await removeOutput(ipc, name, spare).catch(() => {});
     ipc.close();
@@ -111,12 +122,11 @@ async function createOutput(
   }
 }
 
-/** unplug (sway 1.8+); sway 1.7 knows no unplug: disable it and keep it for the next session. */
+/** unplug (sway 1.8+); sway 1.7 knows no unplug: the output is kept for the next session. */
 async function removeOutput(ipc: SwayIpc, name: string, spare: Set<string>): Promise<void> {
   try {
     await ipc.command(`output ${name} unplug`);
   } catch {
-    await ipc.command(`output ${name} disable`);
     spare.add(name);
   }
 }
@@ -151,13 +161,30 @@ function watchOutput(
   };
 }
 
+/**
+ * Gives the focus back to the output that had it before the session's
+ * (sway 1.7 keeps the session's output: new windows would open on it, unseen).
+ */
+async function restoreFocus(ipc: SwayIpc, name: string, focusedBefore: string | undefined): Promise<void> {
+  if (!focusedBefore) return;
+  const outputs = await ipc.outputs();
+  const ours = outputs.find((out) => out.name === name);
+  if (
+    (ours === undefined || ours.focused) &&
+    outputs.some((out) => out.name === focusedBefore && out.active)
+  ) {
+    await ipc.command(`focus output ${focusedBefore}`);
+  }
+}
+
 function swayDisplay(
   o: SwayBackendOptions,
   ipc: SwayIpc,
-  name: string,
+  output: { name: string; focusedBefore: string | undefined },
   request: VirtualModeRequest,
   spare: Set<string>,
 ): VirtualDisplay {
+  const { name } = output;
   const display = o.desktop.waylandDisplay ?? '';
   const runtimeDir = o.desktop.runtimeDir ?? '';
   const description = `sway ${name} ${modeText(request)}`;
@@ -170,6 +197,7 @@ function swayDisplay(
       await removeOutput(ipc, name, spare).catch((error: Error) => {
         o.log(`virtual display: could not remove ${description}: ${error.message}`);
       });
+      await restoreFocus(ipc, name, output.focusedBefore).catch(() => {});
       ipc.close();
     })();
     return closing;
