@@ -538,6 +538,14 @@ void PipeWireSource::Impl::onFormat(const spa_pod* param) {
     setFailure("the node's video format is not one we read (32-bit RGB, raw)");
     return;
   }
+  // A producer whose port already had a format may hand that one over
+  // instead of failing: a fixed size that is not ours is not 1:1.
+  if (options.fixedWidth > 0 && (static_cast<int>(info.size.width) != options.fixedWidth ||
+                                 static_cast<int>(info.size.height) != options.fixedHeight)) {
+    setFailure("the node gave " + std::to_string(info.size.width) + "x" +
+               std::to_string(info.size.height) + ", not the size asked for (" + askedSize() + ")");
+    return;
+  }
   format = info;
   haveFormat = true;
   deliveredSinceFormat = false;
