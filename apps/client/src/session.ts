@@ -39,6 +39,7 @@ export class ClientSession {
   private welcome: WelcomeMessage | null = null;
   private readonly control = new FrameDecoder();
   private out: WriteStream | null = null;
+  private lastFrameWritten = false;
   private clockOffsetUs = 0;
   private timings: [number, number, number][] = [];
   private readonly e2eUs: number[] = [];
@@ -314,7 +315,9 @@ export class ClientSession {
   /** --last-frame: the last decoded picture as a binary PPM (P6, RGB24), for tests that check pixels. */
   private writeLastFrame(): void {
     const path = this.args.lastFrame;
-    if (!path || !this.decoder || this.framesDecoded === 0 || !this.welcome) return;
+    // finish() may run twice (an error, then the close): the decoder is closed after the first.
+    if (!path || this.lastFrameWritten || !this.decoder || this.framesDecoded === 0 || !this.welcome) return;
+    this.lastFrameWritten = true;
     const { width, height } = this.welcome;
     const rgb = this.decoder.lastRgb();
     if (rgb.length !== width * height * 3) return;
