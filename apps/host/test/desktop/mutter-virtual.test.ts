@@ -7,7 +7,7 @@
 // and a pointer moved to (x, y) of the stream reaches the window at (x, y).
 // A mode Mutter must not be asked for is refused with nothing left behind,
 // close() removes the monitor, and Mutter dying is reported with a reason.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -247,6 +247,32 @@ describe('GNOME virtual monitor per session (headless mutter)', () => {
     }
     expect(await eventually(() => videoNodeIds(gnome.env).join() === nodesBefore.join())).toBe(true);
     expect((await mutterMonitors(bus, 2_000)).map((m) => m.connector)).toEqual(['Meta-0']);
+  });
+
+  it('a host that dies (SIGKILL) leaves no monitor behind: Mutter ends the session with its bus connection', async () => {
+    // The built backend in a child process, as the host runs it; it says which monitor it made.
+    const script = `
+      import { MutterVirtualBackend } from ${JSON.stringify(new URL('../../dist/desktop/virtual/mutter-virtual.js', import.meta.url).href)};
+      const backend = new MutterVirtualBackend({ desktop: { sessionBusAddress: process.env.DBUS_SESSION_BUS_ADDRESS } });
+      const display = await backend.create({ mode: 'virtual', width: 800, height: 600, fps: 30, label: 'child' });
+      console.log(display.desktop.input.outputName);
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...gnome.env, XDG_RUNTIME_DIR: gnome.runtimeDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const connector = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`the child exited (${code})`)));
+      });
+      expect((await mutterMonitors(bus, 2_000)).map((m) => m.connector)).toContain(connector);
+      child.kill('SIGKILL');
+      const gone = async () => !(await mutterMonitors(bus, 2_000)).some((m) => m.connector === connector);
+      expect(await eventually(gone)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('the DesktopOpener in virtual mode picks mutter on GNOME (auto) and opens the display through it', async () => {
