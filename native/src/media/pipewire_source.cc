@@ -220,6 +220,7 @@ struct PipeWireSource::Impl {
   bool waitUntil(const timespec& deadline);
   [[noreturn]] void fail(const std::string& message);
   std::string nodeLabel() const;
+  std::string askedSize() const;
 
   // Loop thread (PipeWire callbacks; the loop lock is held).
   void onFormat(const spa_pod* param);
@@ -339,7 +340,11 @@ void onStateChanged(void* data, pw_stream_state, pw_stream_state state, const ch
   if (state == PW_STREAM_STATE_ERROR) {
     s->setFailure("the PipeWire stream failed: " + std::string(error ? error : "unknown error"));
   } else if (state == PW_STREAM_STATE_UNCONNECTED) {
-    s->setFailure("the PipeWire stream was disconnected");
+    // Before a format: the session manager found none both sides take.
+    const std::string asked = s->haveFormat ? "" : s->askedSize();
+    s->setFailure(
+        "the PipeWire stream was disconnected" +
+        (asked.empty() ? "" : " before a format was agreed (the node cannot make " + asked + "?)"));
   }
 }
 
@@ -358,22 +363,38 @@ const pw_stream_events kStreamEvents = [] {
   return e;
 }();
 
-// What we read: 32-bit RGB in any byte order, any size and rate; no
-// modifier, so a DMA-BUF producer either gives a linear buffer or shared memory.
-const spa_pod* buildEnumFormat(spa_pod_builder* b) {
+// What we read: 32-bit RGB in any byte order; no modifier, so a DMA-BUF
+// producer either gives a linear buffer or shared memory. Any size and rate,
+// or (options.fixedWidth/maxFps) exactly the size and the highest rate the
+// session wants: Mutter's virtual monitor takes its mode from the negotiated
+// size and maxFramerate.
+const spa_pod* buildEnumFormat(spa_pod_builder* b, const PipeWireSourceOptions& o) {
   const spa_rectangle defSize = SPA_RECTANGLE(1920, 1080), minSize = SPA_RECTANGLE(1, 1),
                       maxSize = SPA_RECTANGLE(8192, 8192);
   const spa_fraction defRate = SPA_FRACTION(60, 1), minRate = SPA_FRACTION(0, 1),
                      maxRate = SPA_FRACTION(1000, 1);
-  return static_cast<const spa_pod*>(spa_pod_builder_add_object(
-      b, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat, SPA_FORMAT_mediaType,
-      SPA_POD_Id(SPA_MEDIA_TYPE_video), SPA_FORMAT_mediaSubtype, SPA_POD_Id(SPA_MEDIA_SUBTYPE_raw),
-      SPA_FORMAT_VIDEO_format,
+  spa_pod_frame frame;
+  spa_pod_builder_push_object(b, &frame, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat);
+  spa_pod_builder_add(
+      b, SPA_FORMAT_mediaType, SPA_POD_Id(SPA_MEDIA_TYPE_video), SPA_FORMAT_mediaSubtype,
+      SPA_POD_Id(SPA_MEDIA_SUBTYPE_raw), SPA_FORMAT_VIDEO_format,
       SPA_POD_CHOICE_ENUM_Id(7, SPA_VIDEO_FORMAT_BGRx, SPA_VIDEO_FORMAT_BGRx, SPA_VIDEO_FORMAT_BGRA,
                              SPA_VIDEO_FORMAT_RGBx, SPA_VIDEO_FORMAT_RGBA, SPA_VIDEO_FORMAT_xRGB,
                              SPA_VIDEO_FORMAT_xBGR),
-      SPA_FORMAT_VIDEO_size, SPA_POD_CHOICE_RANGE_Rectangle(&defSize, &minSize, &maxSize),
-      SPA_FORMAT_VIDEO_framerate, SPA_POD_CHOICE_RANGE_Fraction(&defRate, &minRate, &maxRate)));
+      SPA_FORMAT_VIDEO_framerate, SPA_POD_CHOICE_RANGE_Fraction(&defRate, &minRate, &maxRate), 0);
+  if (o.fixedWidth > 0 && o.fixedHeight > 0) {
+    const spa_rectangle size =
+        SPA_RECTANGLE(static_cast<uint32_t>(o.fixedWidth), static_cast<uint32_t>(o.fixedHeight));
+    spa_pod_builder_add(b, SPA_FORMAT_VIDEO_size, SPA_POD_Rectangle(&size), 0);
+  } else {
+    spa_pod_builder_add(b, SPA_FORMAT_VIDEO_size,
+                        SPA_POD_CHOICE_RANGE_Rectangle(&defSize, &minSize, &maxSize), 0);
+  }
+  if (o.maxFps > 0) {
+    const spa_fraction rate = SPA_FRACTION(static_cast<uint32_t>(o.maxFps), 1);
+    spa_pod_builder_add(b, SPA_FORMAT_VIDEO_maxFramerate, SPA_POD_Fraction(&rate), 0);
+  }
+  return static_cast<const spa_pod*>(spa_pod_builder_pop(b, &frame));
 }
 
 timespec addMs(const timespec& t, int ms) {
@@ -477,7 +498,7 @@ void PipeWireSource::Impl::connectStream(uint32_t target) {
   pw_stream_add_listener(stream, &streamListener, &kStreamEvents, this);
   uint8_t buffer[1024];
   spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof(buffer));
-  const spa_pod* params[1] = {buildEnumFormat(&b)};
+  const spa_pod* params[1] = {buildEnumFormat(&b, options)};
   // No MAP_BUFFERS: we map each buffer ourselves (see Mapping).
   const auto flags =
       static_cast<pw_stream_flags>(PW_STREAM_FLAG_AUTOCONNECT | PW_STREAM_FLAG_DONT_RECONNECT);
@@ -485,11 +506,20 @@ void PipeWireSource::Impl::connectStream(uint32_t target) {
   if (res < 0) fail(std::string("cannot connect the stream: ") + spa_strerror(res));
 }
 
+// For the negotiation errors: "640x360@30", the fixed mode we asked for; "" when none.
+std::string PipeWireSource::Impl::askedSize() const {
+  if (options.fixedWidth <= 0) return "";
+  std::string rate = options.maxFps > 0 ? "@" + std::to_string(options.maxFps) : "";
+  return std::to_string(options.fixedWidth) + "x" + std::to_string(options.fixedHeight) + rate;
+}
+
 void PipeWireSource::Impl::waitForFormat() {
   while (!haveFormat && failure.empty()) {
     if (!waitUntil(startDeadline)) {
       fail("no video format negotiated within " + std::to_string(options.stallTimeoutMs) +
-           " ms (not a video source, a format we cannot read, or no session manager linked us)");
+           " ms (not a video source, a format we cannot read" +
+           (askedSize().empty() ? "" : ", not at " + askedSize()) +
+           ", or no session manager linked us)");
     }
   }
   if (!failure.empty()) fail(failure);
@@ -506,6 +536,14 @@ void PipeWireSource::Impl::onFormat(const spa_pod* param) {
       mediaSubtype != SPA_MEDIA_SUBTYPE_raw || spa_format_video_raw_parse(param, &info) < 0 ||
       !orderOf(info.format) || info.size.width < 2 || info.size.height < 2) {
     setFailure("the node's video format is not one we read (32-bit RGB, raw)");
+    return;
+  }
+  // A producer whose port already had a format may hand that one over
+  // instead of failing: a fixed size that is not ours is not 1:1.
+  if (options.fixedWidth > 0 && (static_cast<int>(info.size.width) != options.fixedWidth ||
+                                 static_cast<int>(info.size.height) != options.fixedHeight)) {
+    setFailure("the node gave " + std::to_string(info.size.width) + "x" +
+               std::to_string(info.size.height) + ", not the size asked for (" + askedSize() + ")");
     return;
   }
   format = info;

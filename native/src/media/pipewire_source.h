@@ -20,6 +20,13 @@ struct PipeWireSourceOptions {
   int64_t nodeId = -1;   // the node to capture; -1: by nodeName
   std::string nodeName;  // node.name on the daemon, when nodeId is -1
   bool cursor = true;    // draw the cursor the compositor sends as metadata
+  // Ask for exactly this size (both > 0) and this maximum frame rate (> 0),
+  // instead of any size and rate: a producer that makes its picture at
+  // the size its consumer asks for (Mutter's virtual monitor) makes it at
+  // this one; one that cannot fails to negotiate, with that reason.
+  int fixedWidth = 0;
+  int fixedHeight = 0;
+  int maxFps = 0;
   // How long the node may take to negotiate a format and deliver its first
   // frame: a stream that never starts is an error, not a hung worker.
   int stallTimeoutMs = 5000;

@@ -213,6 +213,11 @@ export interface NativePipeWireOptions {
   nodeName: string;
   cursor: boolean;
   stallTimeoutMs: number;
+  /** 0 x 0: any size. */
+  fixedWidth: number;
+  fixedHeight: number;
+  /** 0: not asked. */
+  maxFps: number;
 }
 
 export interface NativeEncoderOptions {

@@ -65,6 +65,15 @@ export interface PipeWireCaptureOptions {
   cursor?: boolean;
   /** How long the node may take to negotiate and deliver its first frame (default 5000). */
   stallTimeoutMs?: number;
+  /**
+   * Ask the node for exactly this size (default: any size). A producer that
+   * makes its picture at the size its consumer asks for (GNOME's virtual
+   * monitor, RecordVirtual) makes it at this one; a node of another fixed
+   * size then fails to negotiate, with this size in the reason.
+   */
+  fixedSize?: { width: number; height: number };
+  /** Ask for this highest frame rate (maxFramerate; Mutter's virtual monitor takes it as its refresh); default: not asked. */
+  maxFps?: number;
 }
 
 /**
@@ -201,6 +210,11 @@ export const PIPEWIRE_LIMITS = {
   maxNodeNameLength: 256,
   minStallTimeoutMs: 100,
   maxStallTimeoutMs: 60_000,
+  // Mutter 43 offers sizes up to 16384x16386, but PipeWire's range check does
+  // not hold each side to it: asked for 100000x1 it takes it and aborts when
+  // its renderer cannot make that (docs/desktop.md). Nothing past this is asked for.
+  maxFixedSide: 16_384,
+  maxFps: 1000,
 } as const;
 
 function validatePipeWireOptions(what: string, o: PipeWireCaptureOptions | undefined): NativePipeWireOptions {
@@ -230,7 +244,19 @@ function validatePipeWireOptions(what: string, o: PipeWireCaptureOptions | undef
     PIPEWIRE_LIMITS.minStallTimeoutMs,
     PIPEWIRE_LIMITS.maxStallTimeoutMs,
   );
-  return { fd: o.fd ?? -1, nodeId: o.nodeId ?? -1, nodeName, cursor, stallTimeoutMs };
+  return { fd: o.fd ?? -1, nodeId: o.nodeId ?? -1, nodeName, cursor, stallTimeoutMs, ...askedMode(what, o) };
+}
+
+/** fixedSize and maxFps as the engine reads them: 0 means "not asked". */
+function askedMode(what: string, o: PipeWireCaptureOptions) {
+  const size = o.fixedSize;
+  if (size !== undefined) {
+    if (typeof size !== 'object' || size === null) fail(what, 'pipewire.fixedSize must be { width, height }');
+    checkInteger(what, 'pipewire.fixedSize.width', size.width, 1, PIPEWIRE_LIMITS.maxFixedSide);
+    checkInteger(what, 'pipewire.fixedSize.height', size.height, 1, PIPEWIRE_LIMITS.maxFixedSide);
+  }
+  if (o.maxFps !== undefined) checkInteger(what, 'pipewire.maxFps', o.maxFps, 1, PIPEWIRE_LIMITS.maxFps);
+  return { fixedWidth: size?.width ?? 0, fixedHeight: size?.height ?? 0, maxFps: o.maxFps ?? 0 };
 }
 
 export const WLR_CAPTURE_LIMITS = {

@@ -272,6 +272,26 @@ describe.skipIf(missing !== null)(`PipeWire capture${missing ? ` (skipped: ${mis
     );
   });
 
+  it('fixedSize and maxFps: a node of that size negotiates; one of another size fails, naming the size asked for', async () => {
+    const d = await daemon();
+    await producer(d, { name: 'pf-test-fixed', width: 1280, height: 720, format: 'BGRx' });
+    const same = pipewireCapture(
+      { nodeName: 'pf-test-fixed', fixedSize: { width: 1280, height: 720 }, maxFps: 60 },
+      1280,
+      720,
+    );
+    expect([same.sourceWidth, same.sourceHeight]).toEqual([1280, 720]);
+    same.close();
+    const other = { nodeName: 'pf-test-fixed', fixedSize: { width: 640, height: 360 }, maxFps: 30 };
+    const e = errorOf(() => pipewireCapture({ ...other, stallTimeoutMs: 500 }, 640, 360));
+    expect(e.code).toBe('CAPTURE_UNAVAILABLE');
+    // WirePlumber finds no format both take and drops the link (or nothing links: the timeout),
+    // or the producer hands over the format its port still has: refused as not the size asked for.
+    expect(e.message).toMatch(
+      /before a format was agreed \(the node cannot make 640x360@30|not at 640x360@30|gave 1280x720, not the size asked for \(640x360@30\)/,
+    );
+  });
+
   it('a node that does not exist is CAPTURE_UNAVAILABLE at once, by name and by id', async () => {
     await daemon();
     const byName = errorOf(() => pipewireCapture({ nodeName: 'no-such-node' }, 640, 360));
@@ -322,6 +342,16 @@ describe('PipeWire capture options', () => {
       [{ ...base, source: 'pipewire', pipewire: { nodeName: '' } }, /nodeName must be a non-empty/],
       [{ ...base, source: 'pipewire', pipewire: { fd: 3, nodeName: 'x' } }, /fd needs a nodeId/],
       [{ ...base, source: 'pipewire', pipewire: { nodeId: 1, stallTimeoutMs: 10 } }, /stallTimeoutMs/],
+      // Past 16384 Mutter aborts instead of refusing (docs/desktop.md): never asked.
+      [
+        { ...base, source: 'pipewire', pipewire: { nodeId: 1, fixedSize: { width: 100_000, height: 2 } } },
+        /fixedSize.width must be in 1..16384, got 100000/,
+      ],
+      [
+        { ...base, source: 'pipewire', pipewire: { nodeId: 1, fixedSize: { width: 640, height: 0 } } },
+        /fixedSize.height/,
+      ],
+      [{ ...base, source: 'pipewire', pipewire: { nodeId: 1, maxFps: 0 } }, /maxFps must be in 1..1000/],
       [{ ...base, source: 'x11', pipewire: { nodeId: 1 } }, /pipewire applies to source 'pipewire' only/],
     ];
     for (const [options, message] of bad) {

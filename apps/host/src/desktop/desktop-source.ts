@@ -13,8 +13,19 @@ import type { DesktopInputTarget } from './input-target.js';
 export type CaptureSpec =
   | { source: 'synthetic' }
   | { source: 'x11'; display: string }
-  /** A PipeWire node: fd + nodeId from the portal, nodeId on the default daemon (mutter), or nodeName. */
-  | { source: 'pipewire'; fd?: number; nodeId?: number; nodeName?: string }
+  /**
+   * A PipeWire node: fd + nodeId from the portal, nodeId on the default
+   * daemon (mutter), or nodeName. fixedSize / maxFps: the mode to ask the
+   * node for (a Mutter virtual monitor is made at it); absent: any.
+   */
+  | {
+      source: 'pipewire';
+      fd?: number;
+      nodeId?: number;
+      nodeName?: string;
+      fixedSize?: { width: number; height: number };
+      maxFps?: number;
+    }
   /** A wlroots output through screencopy: the compositor's socket (a name in runtimeDir, or a path); output unset: the first. */
   | { source: 'wlr'; display: string; runtimeDir: string; output?: string };
 

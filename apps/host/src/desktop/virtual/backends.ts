@@ -3,6 +3,7 @@
 // sway's IPC answers at SWAYSOCK, else xvfb. A backend is a factory from the
 // desktop config, so adding one is one line in VIRTUAL_BACKENDS.
 import type { DesktopConfig } from '../../config/index.js';
+import { mutterVirtualBackend } from './mutter-virtual.js';
 import { SwayIpc } from './sway-ipc.js';
 import { swayBackend } from './sway-output.js';
 import type { VirtualDisplayBackend, VirtualDisplayBackendName } from './virtual-display.js';
@@ -18,8 +19,7 @@ export type VirtualBackendFactory = (context: VirtualBackendContext) => VirtualD
 export const VIRTUAL_BACKENDS: Partial<Record<VirtualDisplayBackendName, VirtualBackendFactory>> = {
   xvfb: ({ desktop, log }) => xvfbBackend({ xvfbPath: desktop.xvfbPath, log }),
   sway: ({ desktop, log }) => swayBackend({ desktop, log }),
-  // ── mutter: GNOME's RecordVirtual (desktop/virtual/mutter-virtual.ts) plugs in here, one line:
-  // mutter: (context) => mutterVirtualBackend(context),
+  mutter: (context) => mutterVirtualBackend(context),
 };
 
 /** Whether sway's IPC answers at `path`; the reason when not. */

@@ -117,15 +117,20 @@ async function createRemoteDesktopSession(bus: SessionBus) {
   return { session: object.getInterface(`${REMOTE_DESKTOP}.Session`), sessionId };
 }
 
-async function recordMonitor(bus: SessionBus, sessionId: string, options: MutterSessionOptions) {
+/** What the screen-cast session records: one monitor, or a virtual monitor made for the stream. */
+type Recording = { kind: 'monitor'; connector: string | null } | { kind: 'virtual' };
+
+async function record(bus: SessionBus, sessionId: string, what: Recording, cursor: CursorMode) {
   const root = await bus.getProxyObject(SCREEN_CAST, '/org/gnome/Mutter/ScreenCast');
   const castPath = await call<string>(root.getInterface(SCREEN_CAST), 'CreateSession', {
     'remote-desktop-session-id': new dbus.Variant('s', sessionId),
   });
   const cast = (await bus.getProxyObject(SCREEN_CAST, castPath)).getInterface(`${SCREEN_CAST}.Session`);
-  return call<string>(cast, 'RecordMonitor', options.connector ?? '', {
-    'cursor-mode': new dbus.Variant('u', CURSOR_MODE_CODE[options.cursor]),
-  });
+  const cursorMode = { 'cursor-mode': new dbus.Variant('u', CURSOR_MODE_CODE[cursor]) };
+  if (what.kind === 'monitor') return call<string>(cast, 'RecordMonitor', what.connector ?? '', cursorMode);
+  // is-platform: a monitor of the desktop's layout (windows, panels, the
+  // pointer go there), not a private screen-cast-only surface.
+  return call<string>(cast, 'RecordVirtual', { ...cursorMode, 'is-platform': new dbus.Variant('b', true) });
 }
 
 async function stopQuietly(session: dbus.ClientInterface): Promise<void> {
@@ -141,21 +146,38 @@ async function stopQuietly(session: dbus.ClientInterface): Promise<void> {
  * MUTTER_UNAVAILABLE (not GNOME), MUTTER_FAILED (a call refused, e.g. an
  * unknown connector), DESKTOP_TIMEOUT (Mutter never announced the stream).
  */
-export async function startMutterSession(
+export function startMutterSession(bus: SessionBus, options: MutterSessionOptions): Promise<MutterSession> {
+  const recording: Recording = { kind: 'monitor', connector: options.connector };
+  return startSession(bus, recording, options.cursor, options.timeoutMs ?? DEFAULT_DBUS_TIMEOUT_MS);
+}
+
+/**
+ * Starts a remote-desktop session with a virtual monitor's screen cast
+ * (RecordVirtual). Mutter makes the monitor only when a PipeWire consumer
+ * negotiates the stream's format, at the negotiated size and maxFramerate
+ * (see mutter-virtual.ts); until then the stream's size is 0x0. Errors as
+ * startMutterSession.
+ */
+export function startMutterVirtualSession(
   bus: SessionBus,
-  options: MutterSessionOptions,
+  options: { cursor: CursorMode; timeoutMs?: number },
 ): Promise<MutterSession> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_DBUS_TIMEOUT_MS;
+  return startSession(bus, { kind: 'virtual' }, options.cursor, options.timeoutMs ?? DEFAULT_DBUS_TIMEOUT_MS);
+}
+
+async function startSession(
+  bus: SessionBus,
+  recording: Recording,
+  cursor: CursorMode,
+  timeoutMs: number,
+): Promise<MutterSession> {
   await requireMutter(bus, timeoutMs);
   let session: dbus.ClientInterface | null = null;
+  const what = recording.kind === 'monitor' ? 'RecordMonitor' : 'RecordVirtual';
   try {
     const remote = await withDeadline(createRemoteDesktopSession(bus), timeoutMs, 'Mutter remote desktop');
     session = remote.session;
-    const streamPath = await withDeadline(
-      recordMonitor(bus, remote.sessionId, options),
-      timeoutMs,
-      'RecordMonitor',
-    );
+    const streamPath = await withDeadline(record(bus, remote.sessionId, recording, cursor), timeoutMs, what);
     const watched = await watchNodeId(bus, streamPath, timeoutMs);
     const closedByDesktop = new Promise<void>((resolve) => remote.session.once('Closed', () => resolve()));
     await withDeadline(call(remote.session, 'Start'), timeoutMs, 'Mutter session start');

@@ -32,10 +32,11 @@ export function captureOptions(
     return { source: 'wlr', wlr: { display, runtimeDir, ...(output ? { output } : {}) } };
   }
   if (spec?.source === 'pipewire') {
-    const { fd, nodeId, nodeName } = spec;
+    const { fd, nodeId, nodeName, fixedSize, maxFps } = spec;
     // The fd stays the main thread's (it closes it at the stream's end); the engine duplicates it.
     const node = nodeId !== undefined ? { nodeId } : { nodeName };
-    return { source: 'pipewire', pipewire: fd !== undefined ? { fd, ...node } : node };
+    const mode = { ...(fixedSize ? { fixedSize } : {}), ...(maxFps ? { maxFps } : {}) };
+    return { source: 'pipewire', pipewire: { ...(fd !== undefined ? { fd } : {}), ...node, ...mode } };
   }
   return { source: 'synthetic' };
 }
