@@ -20,6 +20,7 @@ describe('stream caps', () => {
       maxFps: 240,
       maxPixelRate: 3840 * 2160 * 60,
       maxTotalPixelRate: 2 * 3840 * 2160 * 60,
+      maxSessions: 4,
     });
   });
 
@@ -60,8 +61,9 @@ describe("punktfunk/1's requested mode", () => {
     fecPercent: null,
     udpPort: 5000,
   };
-  const options = (runningPixelRate: number, env: Record<string, string> = {}) =>
+  const options = (runningPixelRate: number, env: Record<string, string> = {}, sessionsInUse = 0) =>
     ({
+      sessionsInUse: () => sessionsInUse,
       engine: loadEngineConfig({}),
       config: loadPf1Config({}),
       streamCaps: loadStreamCapsConfig(env),
@@ -82,5 +84,13 @@ describe("punktfunk/1's requested mode", () => {
       /per session/,
     );
     expect(() => streamOffer(options(2 * 3840 * 2160 * 60), hello)).toThrow(/in all/);
+  });
+
+  it('is refused when PUNKTFUNK_MAX_SESSIONS sessions run already (both paths counted by the caller)', () => {
+    const env = { PUNKTFUNK_MAX_SESSIONS: '2' };
+    expect(() => streamOffer(options(0, env, 2), hello)).toThrow(
+      /already streams to 2 clients \(PUNKTFUNK_MAX_SESSIONS=2\)/,
+    );
+    expect(streamOffer(options(0, env, 1), hello)).toMatchObject({ width: 1920, height: 1080 });
   });
 });
