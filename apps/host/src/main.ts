@@ -180,6 +180,19 @@ async function operatorEndsSession(
   return true;
 }
 
+/** PUNKTFUNK_MAX_SESSIONS counts both paths: punktfunk/1 streams and GameStream launch records. */
+function sessionsInUse(manager: SessionManager, gamestream: GameStreamService | null): number {
+  return manager.list().filter((s) => s.kind !== 'gamestream').length + (gamestream?.sessions.count() ?? 0);
+}
+
+/** Decided again per session (a display may come up later); said now so the operator sees what they will get. */
+function logWhatStreamsShow(desktops: DesktopOpener, capture: string): void {
+  const preview = desktops.preview();
+  // The synthetic and X11 descriptions already name the setting.
+  const setting = `PUNKTFUNK_CAPTURE=${capture}`;
+  log.info(`streams show ${preview}${preview.includes(setting) ? '' : ` (${setting})`}`);
+}
+
 /** Opens everything, pushing each closer right after its thing opened. */
 async function startHost(config: HostConfig, probe: EngineProbe, closers: Closers): Promise<void> {
   const mgmt = config.management;
@@ -214,11 +227,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     endSession: (sessionId) => operatorEndsSession(sessionId, gamestream, manager),
   });
   closers.push(() => api.close());
-  // Decided again per session (a display may come up later); said now so the operator sees what they will get.
-  const preview = desktops.preview();
-  // The synthetic and X11 descriptions already name the setting.
-  const setting = `PUNKTFUNK_CAPTURE=${desktop.capture}`;
-  log.info(`streams show ${preview}${preview.includes(setting) ? '' : ` (${setting})`}`);
+  logWhatStreamsShow(desktops, desktop.capture);
   const core = createStreamingCore({
     recorder,
     perf: config.engine.perf,
@@ -239,10 +248,7 @@ async function startHost(config: HostConfig, probe: EngineProbe, closers: Closer
     ...shared,
     config: config.pf1,
     sessions: core.sessions,
-    // PUNKTFUNK_MAX_SESSIONS counts both paths: punktfunk/1 streams and GameStream launch records.
-    sessionsInUse: () =>
-      core.sessions.list().filter((s) => s.kind !== 'gamestream').length +
-      (gamestream?.sessions.count() ?? 0),
+    sessionsInUse: () => sessionsInUse(core.sessions, gamestream),
     cert: identity.certPem,
     key: identity.keyPem,
     isPaired: (fingerprint) => pairedClients.has(fingerprint),
