@@ -8,7 +8,10 @@
 // Checked: /status lists both sessions with their Xvfb and mode; absolute
 // mouse moves from each client land on its own display only; one client's
 // /cancel removes its Xvfb and app and the other streams on; a third client
-// beyond the cap is refused with the reason and no third Xvfb starts.
+// beyond the cap is refused with the reason and no third Xvfb starts. An
+// Xvfb killed mid-session ends only its client's stream and launch; a mode
+// no display can have is refused at /launch with the reason; a resume
+// streams the same Xvfb and app.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,10 +124,14 @@ interface Streaming {
   decoded: () => { frames: number; sizes: string[]; decodeErrors: number };
 }
 
-async function launchAndStream(client: GameStreamClient, mode: { width: number; height: number }) {
+async function launchAndStream(
+  client: GameStreamClient,
+  mode: { width: number; height: number },
+  path: '/launch' | '/resume' = '/launch',
+) {
   const { width, height } = mode;
   const keys = newLaunchKeys();
-  const reply = await client.https('/launch', {
+  const reply = await client.https(path, {
     appid: VIRTUAL_APP,
     mode: `${width}x${height}x${FPS}`,
     ...keys.launchParams,
@@ -374,7 +381,7 @@ describe('GameStream clients on a private Xvfb each', () => {
     for (const s of [a, b, again]) s.decoder.close();
   }, 120_000);
 
-  it('a mode no virtual display can have is refused at /launch with the reason; nothing starts, the host serves on', async () => {
+  it('a mode no virtual display can have is refused at /launch with the reason; nothing starts, the host serves on; a resume keeps the display', async () => {
     const notes = appNotes().length;
     const refused = await clients.a.launch({ appid: VIRTUAL_APP, mode: '640x50x60' });
     expect(refused.statusCode).toBe(400);
@@ -393,9 +400,18 @@ describe('GameStream clients on a private Xvfb each', () => {
     const { stream, app } = await launchOnDisplay('a');
     movePointer(stream, 'a');
     await eventually(() => expectQuadrantsToTheEdges(stream));
+    const xvfb = await xvfbPidOf(app.display);
+
+    // It leaves (ENet disconnect) and resumes: the same Xvfb and app, its picture 1:1 again.
+    await stream.session.stop();
+    const resumed = await launchAndStream(clients.a, MODES.a, '/resume');
+    await eventually(() => expectQuadrantsToTheEdges(resumed));
+    expect([hostXvfbPids(), alive(app.pid), appNotes().length]).toEqual([[xvfb], true, notes + 1]);
+    expect(pointerPosition(app.display)).toEqual(POINTER.a);
+
     expect(leaf(await clients.a.https('/cancel'), 'cancel')).toBe('1');
-    expect((await stream.session.ended).graceful).toBe(true);
+    expect((await resumed.session.ended).graceful).toBe(true);
     await eventually(() => expect([hostXvfbPids(), alive(app.pid)]).toEqual([[], false]));
-    stream.decoder.close();
+    for (const s of [stream, resumed]) s.decoder.close();
   });
 });
