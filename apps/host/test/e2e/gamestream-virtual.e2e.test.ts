@@ -332,7 +332,7 @@ describe('GameStream clients on a private Xvfb each', () => {
     const framesB = b.session.counters().video.framesDelivered;
     await eventually(() => expect(b.session.counters().video.framesDelivered).toBeGreaterThan(framesB + 30));
     expect(pointerPosition(appB.display)).toEqual(POINTER.b);
-    expectQuadrantsToTheEdges(b);
+    await eventually(() => expectQuadrantsToTheEdges(b));
 
     expect(leaf(await clients.b.https('/cancel'), 'cancel')).toBe('1');
     expect((await b.session.ended).graceful).toBe(true);
@@ -361,7 +361,7 @@ describe('GameStream clients on a private Xvfb each', () => {
     expect(leaf(await clients.a.https('/serverinfo'), 'currentgame')).toBe(String(VIRTUAL_APP));
     const framesA = a.session.counters().video.framesDelivered;
     await eventually(() => expect(a.session.counters().video.framesDelivered).toBeGreaterThan(framesA + 30));
-    expectQuadrantsToTheEdges(a);
+    await eventually(() => expectQuadrantsToTheEdges(a));
 
     // B launches anew: a new Xvfb, its app on it, the picture its own.
     const { stream: again, app: appAgain } = await launchOnDisplay('b');
