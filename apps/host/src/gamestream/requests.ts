@@ -22,6 +22,7 @@ import {
   xmlError,
   xmlReply,
 } from '@punktfunk/protocol';
+import { modeText, virtualModeRule } from '../desktop/virtual/mode-limits.js';
 import type { AppRunner } from '../launcher/app-runner.js';
 import type { GameStreamApp, GameStreamApps } from './apps.js';
 import { startLaunchApp } from './launch-app.js';
@@ -207,6 +208,8 @@ async function launch(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
     throw new GameStreamRequestError(409, 'an app is running already; resume or quit it first');
   const over = ctx.overSessionCap();
   if (over) throw new GameStreamRequestError(503, over);
+  const rule = ctx.displayModeOf(app) === 'virtual' ? virtualModeRule(stream) : null;
+  if (rule) throw new GameStreamRequestError(400, `no virtual display can be ${modeText(stream)}: ${rule}`);
   // The record first: it holds the client's slot before anything starts.
   const session = ctx.sessions.launch({
     ...stream,

@@ -239,6 +239,22 @@ describe('a GameStream app on a virtual display', () => {
     // The launch record went with it: the client is free to launch again.
     expect(leaf(await client.https('/serverinfo'), 'currentgame')).toBe('0');
   });
+
+  it('refuses at /launch, with the reason Moonlight shows, a mode no virtual display can have; nothing is opened', async () => {
+    await client.https('/cancel');
+    const before = requests.length;
+    const reply = await client.launch({ appid: VIRTUAL_APP, mode: '1280x63x60' });
+    expect([reply.statusCode, reply.statusMessage]).toEqual([
+      400,
+      'no virtual display can be 1280x63@60: the height must be a whole number of pixels in 64..8192',
+    ]);
+    expect(requests).toHaveLength(before);
+    expect(leaf(await client.https('/serverinfo'), 'currentgame')).toBe('0');
+    // The desktop app is not the virtual display's to judge.
+    const desktop = await client.launch({ appid: 1, mode: '1280x63x60' });
+    expect(desktop.statusCode).toBe(200);
+    expect(leaf(await client.https('/cancel'), 'cancel')).toBe('1');
+  });
 });
 
 /** Launches `appid` at width x 360 and streams until the host ends the stream. */

@@ -31,24 +31,37 @@ export function checkVirtualMode(
   backend: VirtualDisplayBackendName,
   limits: VirtualModeLimits = VIRTUAL_MODE_LIMITS,
 ): void {
-  const refuse = (why: string) => {
+  const why = virtualModeRule(request, limits);
+  if (why) {
     throw new VirtualDisplayError(
       'MODE_UNSUPPORTED',
       `${backend} cannot make a ${modeText(request)} display: ${why}`,
     );
-  };
-  const { width, height, fps } = request;
+  }
+}
+
+/**
+ * The rule a mode breaks (no backend makes it), or null. GameStream's
+ * /launch asks before anything starts, so Moonlight shows the reason
+ * instead of a stream that fails once its display cannot be made.
+ */
+export function virtualModeRule(
+  mode: Pick<VirtualModeRequest, 'width' | 'height' | 'fps'>,
+  limits: VirtualModeLimits = VIRTUAL_MODE_LIMITS,
+): string | null {
+  const { width, height, fps } = mode;
   const { minSidePx, maxSidePx, maxFps } = limits;
   for (const [name, side] of [
     ['width', width],
     ['height', height],
   ] as const) {
     if (!Number.isInteger(side) || side < minSidePx || side > maxSidePx) {
-      refuse(`the ${name} must be a whole number of pixels in ${minSidePx}..${maxSidePx}`);
+      return `the ${name} must be a whole number of pixels in ${minSidePx}..${maxSidePx}`;
     }
-    if (side % 2 !== 0) refuse(`the ${name} must be even (the stream is 4:2:0)`);
+    if (side % 2 !== 0) return `the ${name} must be even (the stream is 4:2:0)`;
   }
   if (!Number.isInteger(fps) || fps < 1 || fps > maxFps) {
-    refuse(`the refresh must be a whole number of Hz in 1..${maxFps}`);
+    return `the refresh must be a whole number of Hz in 1..${maxFps}`;
   }
+  return null;
 }
