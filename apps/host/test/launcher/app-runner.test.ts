@@ -162,7 +162,8 @@ describe('AppRunner', () => {
       hostEnv: { PATH: process.env.PATH, WAYLAND_DISPLAY: 'wayland-1', SWAYSOCK: '/run/sway.sock' },
       homeDir: dir,
     });
-    const script = 'echo "$DISPLAY ${WAYLAND_DISPLAY-unset} ${SWAYSOCK-unset}" > env.txt; exec sleep 600';
+    const script =
+      'echo "$DISPLAY $(printenv WAYLAND_DISPLAY || echo unset) $(printenv SWAYSOCK || echo unset)" > env.txt; exec sleep 600';
     await runner.start(sh('On Xvfb', script), { DISPLAY: ':103' });
     await until(() => existsSync(file('env.txt')));
     expect(read('env.txt')).toBe(':103 unset unset');
