@@ -53,6 +53,8 @@ export interface GameStreamContext {
   sessions: GameStreamSessions;
   /** Opens a slot's RTSP and control lanes (once); its RTSP port goes into sessionUrl0. */
   openSlot(slot: number): Promise<{ rtspPort: number }>;
+  /** Resolves once the slot's stream has stopped (its worker gone, its end recorded). */
+  streamEnded(slot: number): Promise<void>;
   /** Why one more session is refused now (PUNKTFUNK_MAX_SESSIONS over both paths), or null. */
   overSessionCap(): string | null;
   /** The app's display: its apps.json `display`, else the host's default. */
@@ -277,8 +279,11 @@ async function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   const who = clientLabel(ctx, fingerprint);
   if (running && ctx.sessions.cancel(running.sessionId)) {
     ctx.log(`GameStream /cancel by ${who}: it ended its session (${sessionLabel(running)})`);
-    // Answered once the app is gone, so a launch right after the quit never finds it still running.
-    await ctx.appRunnerFor(running.slot).stop('the client quit');
+    // Answered once the app and the stream are gone, so a launch right after the quit never finds either running.
+    await Promise.all([
+      ctx.appRunnerFor(running.slot).stop('the client quit'),
+      ctx.streamEnded(running.slot),
+    ]);
   } else {
     ctx.log(`GameStream /cancel by ${who}: it had no session running`);
   }

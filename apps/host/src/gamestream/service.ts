@@ -142,6 +142,11 @@ async function openService(
     appRunnerFor: (slot) => runners.get(slot),
     sessions,
     openSlot: (slot) => (slots as SessionSlots).acquire(slot),
+    streamEnded: async (slot) =>
+      await slots
+        ?.lanes()
+        .find((l) => l.slot === slot)
+        ?.streamer.settled(),
     // Both paths count: GameStream launch records and punktfunk/1 streams.
     overSessionCap: () =>
       overSessionCap(
@@ -173,7 +178,11 @@ async function openService(
         `(${record.appTitle}, stream ${streamSessionId})`,
     );
     sessions.cancel(record.sessionId);
-    await runners.get(lane.slot).stop('the operator ended the session');
+    // Answered once the stream is gone: a second DELETE of the same id is a 404, not a race.
+    await Promise.all([
+      lane.streamer.settled(),
+      runners.get(lane.slot).stop('the operator ended the session'),
+    ]);
     return true;
   };
   const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };

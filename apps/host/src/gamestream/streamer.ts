@@ -491,6 +491,11 @@ export class GameStreamStreamer {
     return ending;
   }
 
+  /** Resolves once every end in progress has finished: its worker exited, its desktop closed. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.endings]);
+  }
+
   /** The host stops, or the slot closes: the stream ends, the launch's display goes, its ports are freed. */
   async close(): Promise<void> {
     this.unsubscribe();

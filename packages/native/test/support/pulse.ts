@@ -182,9 +182,25 @@ export async function startPipeWirePulse(sinkChannels = 2): Promise<PrivatePulse
   const pactl = (...args: string[]) =>
     spawnSync('pactl', args, { env: { ...session.env, PULSE_SERVER: `unix:${socket}` }, encoding: 'utf8' });
   const sink = pactl('load-module', 'module-null-sink', ...nullSinkArgs(sinkChannels));
-  if (sink.status !== 0 || pactl('set-default-sink', NULL_SINK).status !== 0) {
+  const made = sink.status === 0 ? await setDefaultSink(pactl) : sink;
+  if (made.status !== 0) {
     await session.stop();
-    throw new Error(`pipewire-pulse: cannot make the null sink: ${sink.stderr}`);
+    throw new Error(`pipewire-pulse: cannot make the null sink the default: ${made.stderr}`);
   }
   return pulseClientOf(socket, session.env, () => session.stop());
+}
+
+/**
+ * The loaded sink shows up once PipeWire has made its node, which on a busy
+ * machine can lag the load-module reply: tried again for a few seconds.
+ */
+async function setDefaultSink(
+  pactl: (...args: string[]) => { status: number | null; stderr: string },
+): Promise<{ status: number | null; stderr: string }> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const result = pactl('set-default-sink', NULL_SINK);
+    if (result.status === 0 || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
