@@ -42,3 +42,29 @@ export async function enterPin(host: RunningHost, pin: string): Promise<Response
     body: JSON.stringify({ pin }),
   });
 }
+
+/**
+ * Pairs one client per name, in turn (the host pairs one at a time): each its
+ * own certificate, uniqueid `<idPrefix><NAME>`, device name `client-<name>`,
+ * and PIN 1111, 2222, … in the order of `names`.
+ */
+export async function pairGameStreamClients<Name extends string>(
+  host: RunningHost,
+  names: readonly Name[],
+  idPrefix: string,
+): Promise<Record<Name, GameStreamClient>> {
+  const gs = host.gamestream;
+  if (!gs) throw new Error('GameStream did not start');
+  const clients = {} as Record<Name, GameStreamClient>;
+  for (const [index, name] of names.entries()) {
+    const pin = String(index + 1).repeat(4);
+    const client = await GameStreamClient.create(
+      { http: gs.httpPort, https: gs.httpsPort },
+      { uniqueId: `${idPrefix}${name.toUpperCase()}`, deviceName: `client-${name}` },
+    );
+    const paired = await client.pair(pin, async () => void (await enterPin(host, pin)));
+    if (!paired.paired) throw new Error(`pairing client-${name} failed:\n${host.output()}`);
+    clients[name] = client;
+  }
+  return clients;
+}

@@ -53,8 +53,8 @@ export interface GameStreamContext {
   sessions: GameStreamSessions;
   /** Opens a slot's RTSP and control lanes (once); its RTSP port goes into sessionUrl0. */
   openSlot(slot: number): Promise<{ rtspPort: number }>;
-  /** Resolves once the slot's stream has stopped (its worker gone, its end recorded). */
-  streamEnded(slot: number): Promise<void>;
+  /** After its record was cancelled: stops the slot's app, resolves once it and the stream are gone (the worker's end recorded). */
+  launchGone(slot: number, why: string): Promise<void>;
   /** Why one more session is refused now (PUNKTFUNK_MAX_SESSIONS over both paths), or null. */
   overSessionCap(): string | null;
   /** The app's display: its apps.json `display`, else the host's default. */
@@ -280,10 +280,7 @@ async function cancel(ctx: GameStreamContext, req: RequestInfo, query: URLSearch
   if (running && ctx.sessions.cancel(running.sessionId)) {
     ctx.log(`GameStream /cancel by ${who}: it ended its session (${sessionLabel(running)})`);
     // Answered once the app and the stream are gone, so a launch right after the quit never finds either running.
-    await Promise.all([
-      ctx.appRunnerFor(running.slot).stop('the client quit'),
-      ctx.streamEnded(running.slot),
-    ]);
+    await ctx.launchGone(running.slot, 'the client quit');
   } else {
     ctx.log(`GameStream /cancel by ${who}: it had no session running`);
   }

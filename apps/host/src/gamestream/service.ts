@@ -142,11 +142,10 @@ async function openService(
     appRunnerFor: (slot) => runners.get(slot),
     sessions,
     openSlot: (slot) => (slots as SessionSlots).acquire(slot),
-    streamEnded: async (slot) =>
-      await slots
-        ?.lanes()
-        .find((l) => l.slot === slot)
-        ?.streamer.settled(),
+    launchGone: async (slot, why) => {
+      const lane = slots?.lanes().find((l) => l.slot === slot);
+      await Promise.all([runners.get(slot).stop(why), lane?.streamer.settled()]);
+    },
     // Both paths count: GameStream launch records and punktfunk/1 streams.
     overSessionCap: () =>
       overSessionCap(
@@ -179,10 +178,7 @@ async function openService(
     );
     sessions.cancel(record.sessionId);
     // Answered once the stream is gone: a second DELETE of the same id is a 404, not a race.
-    await Promise.all([
-      lane.streamer.settled(),
-      runners.get(lane.slot).stop('the operator ended the session'),
-    ]);
+    await ctx.launchGone(lane.slot, 'the operator ended the session');
     return true;
   };
   const service = { apps, sessions, httpPort: ports.http, httpsPort: ports.https, rtspPort: ports.rtsp };

@@ -2,7 +2,6 @@
 // in a private session (D-Bus, PipeWire, WirePlumber): the stream's node
 // shows up on the desktop's PipeWire daemon, goes away with the session, and
 // every way of failing is a DesktopError with its code, never a hang.
-import { spawnSync } from 'node:child_process';
 import {
   type HeadlessGnome,
   type PrivateSession,
@@ -13,33 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMutterSession } from '../../src/desktop/wayland/mutter-session.js';
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import { rejectionOf } from './desktop-error.js';
+import { eventually } from './person-at-desktop.js';
+import { videoNodeIds } from './pipewire-nodes.js';
 
 const BTN_LEFT = 0x110;
 const XK_a = 0x61;
-
-/** The ids of the video nodes on the session's PipeWire daemon, read with pw-dump. */
-function videoNodeIds(env: NodeJS.ProcessEnv): number[] {
-  const dump = spawnSync('pw-dump', [], { env, encoding: 'utf8', timeout: 10_000 });
-  const objects = JSON.parse(dump.stdout) as {
-    id: number;
-    type: string;
-    info?: { props?: Record<string, unknown> };
-  }[];
-  return objects
-    .filter(
-      (o) => o.type === 'PipeWire:Interface:Node' && String(o.info?.props?.['media.class']).includes('Video'),
-    )
-    .map((o) => o.id);
-}
-
-async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
-}
 
 describe('Mutter screen cast on headless GNOME', () => {
   let gnome: HeadlessGnome;

@@ -7,7 +7,7 @@
 // and a pointer moved to (x, y) of the stream reaches the window at (x, y).
 // A mode Mutter must not be asked for is refused with nothing left behind,
 // close() removes the monitor, and Mutter dying is reported with a reason.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,8 @@ import { mutterMonitors } from '../../src/desktop/wayland/display-config.js';
 import type { MutterRemoteInput } from '../../src/desktop/wayland/mutter-session.js';
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import { captureOptions } from '../../src/streaming/core/open-engine.js';
+import { eventually } from './person-at-desktop.js';
+import { videoNodeIds } from './pipewire-nodes.js';
 
 const BTN_LEFT = 0x110;
 const [XK_A, XK_B, XK_SHIFT_L] = [0x61, 0x62, 0xffe1];
@@ -52,30 +54,6 @@ function backendFor(gnome: PrivateSession & { waylandDisplay?: string }) {
       runtimeDir: gnome.runtimeDir,
     },
   });
-}
-
-/** The ids of the video nodes on the session's PipeWire daemon (pw-dump). */
-function videoNodeIds(env: NodeJS.ProcessEnv): number[] {
-  const dump = spawnSync('pw-dump', [], { env, encoding: 'utf8', timeout: 10_000 });
-  const objects = JSON.parse(dump.stdout) as {
-    id: number;
-    type: string;
-    info?: { props?: Record<string, unknown> };
-  }[];
-  return objects
-    .filter(
-      (o) => o.type === 'PipeWire:Interface:Node' && String(o.info?.props?.['media.class']).includes('Video'),
-    )
-    .map((o) => o.id);
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
 }
 
 /** The session's capture, opened as the worker opens it (captureOptions of the display's spec). */

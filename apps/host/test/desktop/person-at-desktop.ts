@@ -64,8 +64,12 @@ export class PersonAtDesktop {
   }
 }
 
-export async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+/** Whether `check` holds within the time, asked every 50 ms. */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 5_000,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await sleep(50);
+  while (!(await check()) && Date.now() < deadline) await sleep(50);
   return check();
 }

@@ -10,7 +10,7 @@
 // nobody else's session.
 import { createServer } from 'node:net';
 import {
-  GameStreamClient,
+  type GameStreamClient,
   newLaunchKeys,
   rtspPortOf,
   type StreamSession,
@@ -20,8 +20,8 @@ import { VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
 import type { HostStatusResponse } from '@punktfunk/shared';
 import {
-  enterPin,
   newConfigDir,
+  pairGameStreamClients,
   type RunningHost,
   runClient,
   startHost,
@@ -118,19 +118,7 @@ beforeAll(async () => {
   const gs = host.gamestream;
   if (!gs) throw new Error('GameStream did not start');
   sessionPortBase = gs.sessionPortBase;
-  const ports = { http: gs.httpPort, https: gs.httpsPort };
-  for (const [name, pin] of [
-    ['a', '1111'],
-    ['b', '2222'],
-    ['c', '3333'],
-  ] as const) {
-    const client = await GameStreamClient.create(ports, {
-      uniqueId: `MULTICLIENT000${name.toUpperCase()}`,
-      deviceName: `client-${name}`,
-    });
-    expect((await client.pair(pin, async () => void (await enterPin(host, pin)))).paired).toBe(true);
-    clients[name] = client;
-  }
+  Object.assign(clients, await pairGameStreamClients(host, ['a', 'b', 'c'], 'MULTICLIENT000'));
 }, 90_000);
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  GameStreamClient,
+  type GameStreamClient,
   mouseMoveAbsolute,
   newLaunchKeys,
   rtspPortOf,
@@ -26,7 +26,13 @@ import {
 import { VideoDecoder } from '@punktfunk/native';
 import { leaf, TERMINATION_GRACEFUL } from '@punktfunk/protocol';
 import type { HostStatusResponse } from '@punktfunk/shared';
-import { enterPin, newConfigDir, type RunningHost, startHost, waitForOutput } from '@punktfunk/test-support';
+import {
+  newConfigDir,
+  pairGameStreamClients,
+  type RunningHost,
+  startHost,
+  waitForOutput,
+} from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Rgb, rgbAt } from '../../../../packages/native/test/support/pixels.js';
 import {
@@ -229,20 +235,7 @@ beforeAll(async () => {
     PUNKTFUNK_DISPLAY_MODE: 'virtual',
     PUNKTFUNK_VIRTUAL_BACKEND: 'xvfb',
   });
-  const gs = host.gamestream;
-  if (!gs) throw new Error('GameStream did not start');
-  for (const [name, pin] of [
-    ['a', '1111'],
-    ['b', '2222'],
-    ['c', '3333'],
-  ] as const) {
-    const client = await GameStreamClient.create(
-      { http: gs.httpPort, https: gs.httpsPort },
-      { uniqueId: `VIRTUALCLIENT00${name.toUpperCase()}`, deviceName: `client-${name}` },
-    );
-    expect((await client.pair(pin, async () => void (await enterPin(host, pin)))).paired).toBe(true);
-    clients[name] = client;
-  }
+  Object.assign(clients, await pairGameStreamClients(host, ['a', 'b', 'c'], 'VIRTUALCLIENT00'));
 }, 90_000);
 
 afterAll(async () => {
