@@ -82,7 +82,10 @@ describe('two sessions in the console', () => {
   it('the live view lists both sessions with mode and display, and draws a line per session', async () => {
     await page.getByTestId('start-capture').click();
     await page.getByTestId('capture-badge').getByText('Recording').waitFor();
-    for (const c of CLIENTS) runs.push(stream(c, 90));
+    // One after the other: living-room is the capture's first session (the colour check below needs an order).
+    runs.push(stream(CLIENTS[0]!, 90));
+    await page.getByTestId('session-row').first().waitFor({ timeout: 30_000 });
+    runs.push(stream(CLIENTS[1]!, 90));
     await page.getByTestId('session-row').nth(1).waitFor({ timeout: 30_000 });
     for (const c of CLIENTS) {
       await expect(row(c.name).getByTestId('session-mode').textContent()).resolves.toBe(
@@ -157,6 +160,22 @@ describe('two sessions in the console', () => {
     await expect(page.getByTestId('session-row').count()).resolves.toBe(1);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'sessions-04-one-left');
+    // A console opened now (one session ended, one running) colours them as
+    // the capture orders them, as the saved recording will: living-room first.
+    const fresh = await browser.context.newPage();
+    await fresh.goto(`${new URL(host.apiBase).origin}/#token=${HOST_TOKEN}`);
+    const dot = (p: Page, id: string) =>
+      p
+        .locator(`[data-testid=live-picker] button[data-session="${id}"] .session-dot`)
+        .evaluate((e) => e.style.background);
+    await fresh
+      .locator(`[data-testid=live-picker] button[data-session="${living}"]`)
+      .waitFor({ timeout: 15_000 });
+    const captureOrder = ((await (await host.api('/stats/capture/live')).json()) as Capture).meta.sessions;
+    expect(captureOrder.map((s) => s.sessionId)).toEqual([living, deck]);
+    for (const id of [living, deck]) expect(await dot(fresh, id)).toBe(await dot(page, id));
+    expect(await dot(fresh, living)).not.toBe(await dot(fresh, deck));
+    await fresh.close();
   }, 60_000);
 
   it("shows the host's refusal when the session is already gone", async () => {

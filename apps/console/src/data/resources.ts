@@ -170,10 +170,18 @@ export function createLiveCapture(deps: Deps, onDisarmed: () => void): LiveCaptu
     pending = [];
     setSamples((prev) => lastWindow([...prev, ...batch], LIVE_WINDOW_MS));
   };
+  // The capture's own list is in the order its sessions started, the order
+  // the saved recording colours them by: it goes first, so a console opened
+  // mid-capture (the host's running sessions noted already) keeps each
+  // session's colour when the capture is saved.
+  const noteCaptureSessions = (list: readonly SessionInfo[]) => {
+    const known = sessions();
+    setSessions(new Map([...list.map((s) => [s.sessionId, s] as const), ...known]));
+  };
   const backlog = async () => {
     const live = await deps.api.liveCapture();
     if (!live) return;
-    noteSessions(live.meta.sessions);
+    noteCaptureSessions(live.meta.sessions);
     const seen = new Set(samples().map((s) => `${s.sessionId}@${s.tMs}`));
     const merged = [...live.samples.filter((s) => !seen.has(`${s.sessionId}@${s.tMs}`)), ...samples()];
     merged.sort((a, b) => a.tMs - b.tMs);
