@@ -80,9 +80,10 @@ const paths: PathCase[] = [
     spawn: spawnGameStreamClient,
     // Pairs the client (first run), and later quits the app the frozen client left running.
     prepare: quitGameStreamApp,
-    // The media pings and the ENet link both go silent; whichever timeout (both 2.5 s) fires first ends it.
+    // The media pings and the ENet link both go silent; whichever timeout (both 2.5 s) fires first ends it:
+    // the worker's ping timeout ends the stream itself ("ended: …"), the control link's has the host end it ("ending …").
     endLine:
-      /GameStream: stream \w+ ended: (no ping from the client for 2\.5 s|the client went silent on its control stream)/,
+      /GameStream: (stream \w+ ended: no ping from the client for 2\.5 s|ending stream \w+ \(the client went silent on its control stream\))/,
   },
 ];
 

@@ -166,6 +166,11 @@ function probeApiMs(probes: number, gapMs: number): Promise<number[]> {
   );
 }
 
+/** The hostile sockets the host has not cut, each as "local -> port (state)", for the failure message. */
+function describeHeld(held: Set<Socket>): string[] {
+  return [...held].map((s) => `${s.localAddress}:${s.localPort} -> ${s.remotePort} (${s.readyState})`);
+}
+
 async function until(probe: () => boolean, deadlineMs: number): Promise<boolean> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
@@ -196,17 +201,21 @@ describe('hostile peers on every public port', () => {
       // No listener holds more than its unauthenticated cap (plus the few legitimate API calls).
       expect(peakFds - baselineFds).toBeLessThanOrEqual(ports.length * MAX_UNAUTHENTICATED + 16);
       // Every hostile socket is cut by the first-request deadline (TLS handshake included); margin for a busy machine.
-      const back = await until(() => hostFds() <= baselineFds + 2, FIRST_REQUEST_TIMEOUT_MS + 5000);
-      const stillHeld = held.size;
+      // Both ends are awaited: the host's files closing, then each cut reaching this process as a 'close'
+      // (its event can trail the host's close by a poll on a busy machine).
+      const back = await until(
+        () => hostFds() <= baselineFds + 2 && held.size === 0,
+        FIRST_REQUEST_TIMEOUT_MS + 5000,
+      );
       expect({
         back,
         fds: hostFds(),
         baselineFds,
-        stillHeld,
+        stillHeld: describeHeld(held),
         waitedMs: Date.now() - openedAtMs,
       }).toMatchObject({
         back: true,
-        stillHeld: 0,
+        stillHeld: [],
       });
       // The flood's TLS state is freed, and given back to the system after the next summaries.
       const rssBack = await until(
