@@ -72,7 +72,8 @@ describe('/metrics of the real host', () => {
     // The paired client's label, as recordings name it: its name and short fingerprint.
     expect(labels.client).toMatch(/^gs-test \(([0-9a-f]{2}:){7}[0-9a-f]{2}\)$/);
     const frames = sampleValue(samples, 'punktfunk_session_frames_total', labels) as number;
-    expect(frames).toBeGreaterThan(100);
+    // 3.5 s at 60 fps, fewer on a loaded machine; the exact check is that the histogram counted each one.
+    expect(frames).toBeGreaterThan(40);
     expect(latency[0]?.value).toBe(frames);
     for (const stage of GAMESTREAM_STAGES) {
       expect(sampleValue(samples, 'punktfunk_stage_seconds_count', { ...labels, stage })).toBe(frames);
