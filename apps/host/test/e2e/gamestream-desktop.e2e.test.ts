@@ -164,7 +164,8 @@ describe('GameStream streaming the X desktop', () => {
     expect(String(capture.meta.sessions[0]?.settings.capture)).toMatch(
       new RegExp(`^x11 ${xvfb.name} 1280x720 \\(MIT-SHM\\)$`),
     );
-    const full = capture.samples.filter((s) => s.measuredFrames > 30);
+    // Every window the stream ran in (the partial last one has no sample), however few frames a loaded machine made.
+    const full = capture.samples.filter((s) => s.measuredFrames > 0);
     expect(full.length).toBeGreaterThanOrEqual(2);
     // x11 knows repeats; a still desktop is mostly repeats (not the first frame, nor those after the cursor moved).
     expect(full.every((s) => s.repeatFps !== null)).toBe(true);
