@@ -35,6 +35,16 @@ export interface RunningHost {
   stop(): Promise<number | null>;
 }
 
+/** Whether `check` holds within the time, asked every 50 ms. */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 5_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return check();
+}
+
 /**
  * Waits until the host has printed a line matching `pattern` (its stdout
  * reaches the test on its own time: a reply can overtake the line logged

@@ -2,6 +2,7 @@
 // in a private session (D-Bus, PipeWire, WirePlumber): the stream's node
 // shows up on the desktop's PipeWire daemon, goes away with the session, and
 // every way of failing is a DesktopError with its code, never a hang.
+import { eventually } from '@punktfunk/test-support';
 import {
   type HeadlessGnome,
   type PrivateSession,
@@ -12,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMutterSession } from '../../src/desktop/wayland/mutter-session.js';
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import { rejectionOf } from './desktop-error.js';
-import { eventually } from './person-at-desktop.js';
 import { videoNodeIds } from './pipewire-nodes.js';
 
 const BTN_LEFT = 0x110;

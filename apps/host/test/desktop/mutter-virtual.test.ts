@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameCapture } from '@punktfunk/native';
+import { eventually } from '@punktfunk/test-support';
 import {
   type HeadlessGnome,
   type PrivateSession,
@@ -34,7 +35,6 @@ import { mutterMonitors } from '../../src/desktop/wayland/display-config.js';
 import type { MutterRemoteInput } from '../../src/desktop/wayland/mutter-session.js';
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import { captureOptions } from '../../src/streaming/core/open-engine.js';
-import { eventually } from './person-at-desktop.js';
 import { videoNodeIds } from './pipewire-nodes.js';
 
 const BTN_LEFT = 0x110;

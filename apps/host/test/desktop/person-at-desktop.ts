@@ -63,13 +63,3 @@ export class PersonAtDesktop {
     await sleep(400);
   }
 }
-
-/** Whether `check` holds within the time, asked every 50 ms. */
-export async function eventually(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 5_000,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check()) && Date.now() < deadline) await sleep(50);
-  return check();
-}

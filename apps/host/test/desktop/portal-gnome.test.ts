@@ -7,6 +7,7 @@
 // dialog asks for input too, and the portal's input reaches a window.
 import { randomUUID } from 'node:crypto';
 import { closeSync, readlinkSync } from 'node:fs';
+import { eventually } from '@punktfunk/test-support';
 import { type HeadlessGnome, startHeadlessGnome } from '@punktfunk/test-support/wayland-desktop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +21,6 @@ import { type PortalSession, startPortalScreenCast } from '../../src/desktop/way
 import { connectSessionBus, type SessionBus } from '../../src/desktop/wayland/session-bus.js';
 import {
   CANCEL_BUTTON,
-  eventually,
   MONITOR_ROW,
   PersonAtDesktop,
   REMOTE_INTERACTION_SWITCH,

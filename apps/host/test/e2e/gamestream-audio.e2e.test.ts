@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import { GameStreamClient, newLaunchKeys, startStreamSession } from '@punktfunk/gamestream-client';
 import { leaf } from '@punktfunk/protocol';
 import type { Capture } from '@punktfunk/shared';
-import { enterPin, newConfigDir, type RunningHost, startHost, waitForOutput } from '@punktfunk/test-support';
+import {
+  enterPin,
+  eventually,
+  newConfigDir,
+  type RunningHost,
+  startHost,
+  waitForOutput,
+} from '@punktfunk/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   goertzelPower,
@@ -38,8 +45,6 @@ const AUDIO_PACKET_MS = 5;
 const AUDIO_DEADLINE_MS = 20_000;
 // The reading uses the last 1.5 s: the first moments may hold silence while the sink starts rendering.
 const ANALYSED_SAMPLES = 72_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface AudioAsk {
   channels?: 2 | 6 | 8;
@@ -92,8 +97,7 @@ async function audioDelivered(
   session: Awaited<ReturnType<typeof startStreamSession>>,
   packets: number,
 ): Promise<ReturnType<typeof session.counters>> {
-  const deadlineMs = Date.now() + AUDIO_DEADLINE_MS;
-  while (session.counters().audio.delivered < packets && Date.now() < deadlineMs) await sleep(100);
+  await eventually(() => session.counters().audio.delivered >= packets, AUDIO_DEADLINE_MS);
   const counters = session.counters();
   expect(counters.audio.delivered, `audio packets after ${AUDIO_DEADLINE_MS} ms`).toBeGreaterThanOrEqual(
     packets,
